@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every target shares, kept in one list so no module drifts from the others.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "omnihub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "omnihub", targets: ["omnihub"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
+        // Pure domain: money, canonical documents, validation, feed readers, the mapping engine.
+        .target(
+            name: "OmnihubCore",
+            dependencies: ["CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite store: migrations, file ledger, orders, import errors, lineage.
+        .target(
+            name: "OmnihubStore",
+            dependencies: [
+                "OmnihubCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration, inbox polling, import cycles, transports.
+        .target(
+            name: "OmnihubRuntime",
+            dependencies: [
+                "OmnihubCore",
+                "OmnihubStore",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "omnihub",
+            dependencies: [
+                "OmnihubCore",
+                "OmnihubStore",
+                "OmnihubRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "OmnihubCoreTests",
+            dependencies: ["OmnihubCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OmnihubStoreTests",
+            dependencies: ["OmnihubStore", "OmnihubCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OmnihubRuntimeTests",
+            dependencies: ["OmnihubRuntime", "OmnihubStore", "OmnihubCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

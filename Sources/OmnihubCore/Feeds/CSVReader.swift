@@ -1,0 +1,199 @@
+/// Reads a delimited feed (CSV, TSV, semicolon) one row at a time from a ``ByteSource``.
+///
+/// Handles quoted fields with doubled quotes, delimiters and line breaks inside quotes, CRLF and
+/// LF line ends, a UTF-8 byte order mark, blank lines and rows to skip. Memory holds one chunk and
+/// one row, whatever the size of the file. A structural error (a quote never closed, text after a
+/// closing quote) stops the file with the line and column where it happened.
+public struct CSVReader<Source: ByteSource> {
+    private var source: Source
+    private let dialect: CSVDialect
+    private let encoding: TextEncoding
+    private let fileName: String?
+
+    private var chunk: [UInt8]
+    private var chunkEnd = 0
+    private var position = 0
+    private var atEnd = false
+    private var line = 1
+    private var column = 1
+    private var startedReading = false
+    private var recordNumber = 0
+
+    /// The columns, known once the header is read (or empty names for a feed without a header).
+    public private(set) var columns = CSVColumns(names: [])
+
+    /// A reader; `fileName` appears in every error it reports.
+    public init(source: Source, dialect: CSVDialect, encoding: TextEncoding, fileName: String?, chunkSize: Int = 1 << 20) {
+        self.source = source
+        self.dialect = dialect
+        self.encoding = encoding
+        self.fileName = fileName
+        self.chunk = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// Reads the header (if the dialect has one) and the rows to skip; called by the first ``next()``.
+    public mutating func readHeader() throws(MappingIssue) {
+        guard !startedReading else { return }
+        startedReading = true
+        try skipByteOrderMark()
+        for _ in 0..<dialect.skipRows {
+            guard try readRawRow() != nil else { break }
+        }
+        if dialect.hasHeader {
+            guard let raw = try readRawRow() else {
+                throw MappingIssue(.emptyFile, file: fileName, message: "the file is empty; expected a header row")
+            }
+            let row = makeRow(raw, record: 0)
+            var names: [String] = []
+            for index in 0..<row.fieldCount {
+                names.append(try row.field(index) ?? "")
+            }
+            columns = CSVColumns(names: names)
+        }
+    }
+
+    /// The next data row, or `nil` at the end of the file.
+    public mutating func next() throws(MappingIssue) -> CSVRow? {
+        try readHeader()
+        guard let raw = try readRawRow() else { return nil }
+        recordNumber += 1
+        return makeRow(raw, record: recordNumber)
+    }
+
+    private struct RawRow {
+        var storage: [UInt8] = []
+        var fieldEnds: [Int] = []
+        var fieldColumns: [Int] = []
+        var fieldLines: [Int] = []
+        var line = 0
+    }
+
+    private func makeRow(_ raw: RawRow, record: Int) -> CSVRow {
+        CSVRow(
+            storage: raw.storage, fieldEnds: raw.fieldEnds, fieldColumns: raw.fieldColumns,
+            fieldLines: raw.fieldLines, columns: columns, encoding: encoding, fileName: fileName,
+            position: RecordPosition(record: record, line: raw.line))
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, afterQuote }
+
+    private mutating func readRawRow() throws(MappingIssue) -> RawRow? {
+        var row = RawRow()
+        var state = State.fieldStart
+        var quoteLine = 0
+        var quoteColumn = 0
+        let delimiter = dialect.delimiter
+        let quote = dialect.quote
+        while true {
+            guard let byte = try nextByte() else {
+                if state == .quoted {
+                    throw MappingIssue(
+                        .malformedCSV, file: fileName, line: quoteLine, column: quoteColumn,
+                        message: "a quoted field starts here and is never closed; close the quote or escape "
+                            + "quotes inside the field by doubling them")
+                }
+                if state == .fieldStart && row.fieldEnds.isEmpty { return nil }
+                endField(&row)
+                return row
+            }
+            if state == .fieldStart && row.fieldEnds.isEmpty && row.storage.isEmpty {
+                row.line = line
+            }
+            let byteColumn = column
+            if byte == 10 {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            switch state {
+            case .fieldStart, .unquoted:
+                if state == .fieldStart {
+                    row.fieldColumns.append(byteColumn)
+                    row.fieldLines.append(line - (byte == 10 ? 1 : 0))
+                }
+                if byte == delimiter {
+                    endField(&row)
+                    state = .fieldStart
+                } else if byte == 10 {
+                    if state == .fieldStart && row.fieldEnds.isEmpty {
+                        row.fieldColumns.removeAll()
+                        row.fieldLines.removeAll()
+                        continue  // a blank line
+                    }
+                    endField(&row)
+                    return row
+                } else if byte == 13 {
+                    if state == .fieldStart { state = .unquoted }
+                } else if byte == quote && state == .fieldStart {
+                    state = .quoted
+                    quoteLine = line
+                    quoteColumn = byteColumn
+                } else {
+                    row.storage.append(byte)
+                    state = .unquoted
+                }
+            case .quoted:
+                if byte == quote {
+                    state = .afterQuote
+                } else {
+                    row.storage.append(byte)
+                }
+            case .afterQuote:
+                if byte == quote {
+                    row.storage.append(byte)
+                    state = .quoted
+                } else if byte == delimiter {
+                    endField(&row)
+                    state = .fieldStart
+                } else if byte == 10 {
+                    endField(&row)
+                    return row
+                } else if byte != 13 {
+                    throw MappingIssue(
+                        .malformedCSV, file: fileName, line: line - (byte == 10 ? 1 : 0), column: byteColumn,
+                        message: "text follows a closing quote; a quote inside a quoted field must be doubled")
+                }
+            }
+        }
+    }
+
+    private func endField(_ row: inout RawRow) {
+        row.fieldEnds.append(row.storage.count)
+        if row.fieldColumns.count < row.fieldEnds.count {
+            row.fieldColumns.append(column)
+            row.fieldLines.append(line)
+        }
+    }
+
+    private mutating func skipByteOrderMark() throws(MappingIssue) {
+        guard encoding == .utf8 else { return }
+        try fill()
+        if chunkEnd >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
+            position = 3
+        }
+    }
+
+    @inline(__always)
+    private mutating func nextByte() throws(MappingIssue) -> UInt8? {
+        if position == chunkEnd {
+            if atEnd { return nil }
+            try fill()
+            if position == chunkEnd { return nil }
+        }
+        let byte = chunk[position]
+        position &+= 1
+        return byte
+    }
+
+    private mutating func fill() throws(MappingIssue) {
+        do {
+            let count = try chunk.withUnsafeMutableBytes { buffer in try source.read(into: buffer) }
+            position = 0
+            chunkEnd = count
+            if count == 0 { atEnd = true }
+        } catch {
+            throw MappingIssue(.fileRejected, file: fileName, message: "the file could not be read: \(error)")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// The character encoding a feed is written in, declared per feed in its mapping.
+public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
+    /// UTF-8, with or without a byte order mark.
+    case utf8 = "utf-8"
+    /// Windows code page 1252 (Western European), as DATEV and many ERPs write.
+    case windows1252 = "windows-1252"
+    /// ISO 8859-1 (Latin-1).
+    case iso8859_1 = "iso-8859-1"
+
+    /// Decodes `bytes`; invalid bytes are an error naming the offset of the first one, never replaced.
+    public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidBytes) -> String {
+        switch self {
+        case .utf8:
+            if let text = String(validating: bytes, as: UTF8.self) { return text }
+            throw InvalidBytes(offset: TextEncoding.firstInvalidUTF8Offset(bytes), byte: nil)
+        case .iso8859_1:
+            return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        case .windows1252:
+            var scalars = String.UnicodeScalarView()
+            for (offset, byte) in bytes.enumerated() {
+                guard byte >= 0x80 && byte < 0xA0 else {
+                    scalars.append(Unicode.Scalar(byte))
+                    continue
+                }
+                let value = TextEncoding.windows1252High[Int(byte - 0x80)]
+                guard value != 0, let scalar = Unicode.Scalar(value) else {
+                    throw InvalidBytes(offset: offset, byte: byte)
+                }
+                scalars.append(scalar)
+            }
+            return String(scalars)
+        }
+    }
+
+    /// Where decoding failed, counted in bytes from the start of the decoded text.
+    public struct InvalidBytes: Error, Sendable {
+        /// Offset of the first byte that is not valid.
+        public let offset: Int
+        /// The byte, when one byte alone is invalid.
+        public let byte: UInt8?
+    }
+
+    private static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: return offset
+            }
+        }
+    }
+
+    /// Code points of 0x80–0x9F in Windows-1252; 0 where the code page leaves a byte undefined.
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+        0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0, 0x017E, 0x0178,
+    ]
+}

@@ -1,0 +1,209 @@
+/// An exact decimal number: a whole number of units at a fixed number of decimal places.
+///
+/// omnihub never keeps money, tax rates or quantities with fractions in binary floating point.
+/// `Amount(parsing: "19.99")` holds 1999 units at scale 2 and prints back as `"19.99"`; the scale a
+/// feed wrote is kept (`"4.00"` stays `"4.00"`) so that documents round-trip byte for byte.
+public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The value times 10 to the power of `scale`.
+    public let units: Int64
+    /// Digits after the decimal point, 0 to ``Amount/maximumScale``.
+    public let scale: Int
+
+    /// The largest scale an amount may carry.
+    public static let maximumScale = 12
+    /// The most significant digits an amount may carry; more would overflow 64 bits.
+    public static let maximumDigits = 18
+
+    /// Zero at scale 0.
+    public static let zero = Amount(units: 0, scale: 0)
+
+    /// An amount of `units` at `scale` decimal places: `Amount(units: 1999, scale: 2)` is 19.99.
+    public init(units: Int64, scale: Int) {
+        precondition(scale >= 0 && scale <= Amount.maximumScale, "scale \(scale) is out of range")
+        self.units = units
+        self.scale = scale
+    }
+
+    /// A whole number.
+    public init(_ integer: Int) {
+        self.init(units: Int64(integer), scale: 0)
+    }
+
+    /// Parses a plain decimal: optional sign, digits, optional separator and digits.
+    ///
+    /// Rejects exponents, thousands separators, blanks and anything that is not a number, so
+    /// `"12abc"` is an error and never silently `12`. Returns `nil` when the text is not a decimal
+    /// or has more than ``Amount/maximumDigits`` digits.
+    public init?<Text: StringProtocol>(parsing text: Text, decimalSeparator: Character = ".") {
+        var units: Int64 = 0
+        var scale = 0
+        var digits = 0
+        var negative = false
+        var seenSeparator = false
+        var index = text.startIndex
+        if index < text.endIndex, text[index] == "-" || text[index] == "+" {
+            negative = text[index] == "-"
+            index = text.index(after: index)
+        }
+        var seenDigit = false
+        while index < text.endIndex {
+            let character = text[index]
+            if let digit = character.wholeNumberValue, character.isASCII {
+                digits += 1
+                if digits > Amount.maximumDigits { return nil }
+                units = units * 10 + Int64(digit)
+                if seenSeparator { scale += 1 }
+                seenDigit = true
+            } else if character == decimalSeparator, !seenSeparator {
+                seenSeparator = true
+            } else {
+                return nil
+            }
+            index = text.index(after: index)
+        }
+        guard seenDigit, scale <= Amount.maximumScale else { return nil }
+        self.init(units: negative ? -units : units, scale: scale)
+    }
+
+    /// The amount as a plain decimal with exactly `scale` digits after the point, e.g. `"-4.50"`.
+    public var description: String {
+        let magnitude = units.magnitude
+        var digits = String(magnitude)
+        if scale > 0 {
+            if digits.count <= scale {
+                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return units < 0 ? "-" + digits : digits
+    }
+
+    /// Whether the amount is below zero.
+    public var isNegative: Bool { units < 0 }
+
+    /// Whether the amount is zero, at any scale.
+    public var isZero: Bool { units == 0 }
+
+    /// The same value at a larger scale: `4.5` at scale 2 is `4.50`.
+    ///
+    /// - Precondition: `newScale >= scale`; to reduce the scale, use ``rounded(toScale:rule:)``.
+    public func extended(toScale newScale: Int) -> Amount {
+        precondition(newScale >= scale, "use rounded(toScale:) to reduce the scale")
+        return Amount(units: units * Amount.powerOfTen(newScale - scale), scale: newScale)
+    }
+
+    /// The value rounded to `newScale` digits with `rule`; a larger scale only pads with zeros.
+    public func rounded(toScale newScale: Int, rule: RoundingRule = .halfUp) -> Amount {
+        if newScale >= scale { return extended(toScale: newScale) }
+        let divisor = Amount.powerOfTen(scale - newScale)
+        return Amount(units: Amount.divide(units, by: divisor, rule: rule), scale: newScale)
+    }
+
+    /// The value divided by a whole number, rounded to `resultScale` digits with `rule`.
+    public func divided(by divisor: Int, toScale resultScale: Int, rule: RoundingRule = .halfUp) -> Amount {
+        precondition(divisor != 0, "division by zero")
+        let widened = resultScale >= scale ? extended(toScale: resultScale) : self
+        let exact = Amount(units: Amount.divide(widened.units, by: Int64(divisor), rule: rule), scale: widened.scale)
+        return exact.rounded(toScale: resultScale, rule: rule)
+    }
+
+    /// Whether dividing by `divisor` leaves no remainder at this amount's scale.
+    public func isDivisible(by divisor: Int) -> Bool {
+        divisor != 0 && units % Int64(divisor) == 0
+    }
+
+    /// The product with a whole number, at the same scale.
+    public static func * (amount: Amount, factor: Int) -> Amount {
+        Amount(units: amount.units * Int64(factor), scale: amount.scale)
+    }
+
+    /// The exact product of two amounts; the scales add up.
+    public static func * (left: Amount, right: Amount) -> Amount {
+        Amount(units: left.units * right.units, scale: left.scale + right.scale)
+    }
+
+    /// The exact sum, at the larger of the two scales.
+    public static func + (left: Amount, right: Amount) -> Amount {
+        let scale = max(left.scale, right.scale)
+        return Amount(units: left.extended(toScale: scale).units + right.extended(toScale: scale).units, scale: scale)
+    }
+
+    /// The exact difference, at the larger of the two scales.
+    public static func - (left: Amount, right: Amount) -> Amount {
+        left + Amount(units: -right.units, scale: right.scale)
+    }
+
+    /// Equal values are equal whatever their scale: `4.5 == 4.50`.
+    public static func == (left: Amount, right: Amount) -> Bool {
+        let scale = max(left.scale, right.scale)
+        return left.extended(toScale: scale).units == right.extended(toScale: scale).units
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var units = self.units
+        var scale = self.scale
+        while scale > 0 && units % 10 == 0 {
+            units /= 10
+            scale -= 1
+        }
+        hasher.combine(units)
+        hasher.combine(scale)
+    }
+
+    public static func < (left: Amount, right: Amount) -> Bool {
+        let scale = max(left.scale, right.scale)
+        return left.extended(toScale: scale).units < right.extended(toScale: scale).units
+    }
+
+    static func powerOfTen(_ exponent: Int) -> Int64 {
+        var result: Int64 = 1
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+
+    private static func divide(_ dividend: Int64, by divisor: Int64, rule: RoundingRule) -> Int64 {
+        let quotient = dividend / divisor
+        let remainder = dividend % divisor
+        if remainder == 0 { return quotient }
+        let awayFromZero: Int64 = (dividend < 0) != (divisor < 0) ? -1 : 1
+        let twiceRemainder = remainder.magnitude * 2
+        switch rule {
+        case .down:
+            return quotient
+        case .halfUp:
+            return twiceRemainder >= divisor.magnitude ? quotient + awayFromZero : quotient
+        case .halfEven:
+            if twiceRemainder > divisor.magnitude { return quotient + awayFromZero }
+            if twiceRemainder < divisor.magnitude { return quotient }
+            return quotient % 2 == 0 ? quotient : quotient + awayFromZero
+        }
+    }
+}
+
+extension Amount: Codable {
+    /// Amounts travel as decimal strings in JSON so that no reader turns them into floats.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let amount = Amount(parsing: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not a decimal number such as 19.99")
+        }
+        self = amount
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// How a value that falls between two representable amounts is rounded.
+public enum RoundingRule: String, Sendable, Codable, CaseIterable {
+    /// Halves away from zero (commercial rounding): 0.125 → 0.13.
+    case halfUp = "half_up"
+    /// Halves to the even neighbour (banker's rounding): 0.125 → 0.12.
+    case halfEven = "half_even"
+    /// Towards zero: 0.129 → 0.12.
+    case down
+}

@@ -1,0 +1,143 @@
+extension Order {
+    /// Every rule of the canonical order this order breaks, in field order; empty when it is valid.
+    ///
+    /// The rules: a channel and an external id; at least one line with a non-empty SKU, quantity of
+    /// at least 1 and a price of at least 0; no amount with more decimals than the currency has;
+    /// VAT rates from 0 to 100; discounts not negative and not above the line total; valid GTIN
+    /// check digits; ISO 3166 countries; a ship-to address for shipped orders and a pickup store for
+    /// click & collect. The currency and timestamps are checked when they are converted.
+    public func violations() -> [OrderViolation] {
+        var found: [OrderViolation] = []
+        if channel.isEmpty {
+            found.append(.init(.missingField, field: "channel", value: nil, "the order has no channel"))
+        }
+        if externalID.isEmpty {
+            found.append(.init(.missingField, field: "external_id", value: nil, "the order has no order number"))
+        }
+        checkAddresses(into: &found)
+        if lines.isEmpty {
+            found.append(.init(.noLines, field: "lines", value: nil, "the order has no lines"))
+        }
+        var lineIDs: Set<String> = []
+        for (index, line) in lines.enumerated() {
+            let field = "lines[\(index + 1)]"
+            if !lineIDs.insert(line.lineID).inserted {
+                found.append(
+                    .init(
+                        .duplicateLineID, field: "\(field).line_id", value: line.lineID,
+                        "line id '\(line.lineID)' appears twice in order \(externalID)"))
+            }
+            check(line, field: field, into: &found)
+        }
+        if let shipping {
+            checkMoney(shipping.amount, field: "shipping.amount", into: &found)
+            checkTaxRate(shipping.taxRate, field: "shipping.tax_rate", into: &found)
+        }
+        for (index, discount) in discounts.enumerated() {
+            checkMoney(discount.amount, field: "discounts[\(index + 1)].amount", into: &found)
+        }
+        if let amount = payment?.amount {
+            checkMoney(amount, field: "payment.amount", into: &found)
+        }
+        return found
+    }
+
+    private func checkAddresses(into found: inout [OrderViolation]) {
+        switch delivery.method {
+        case .ship where shipTo == nil:
+            found.append(
+                .init(.missingShipTo, field: "ship_to", value: nil, "a shipped order needs a ship-to address"))
+        case .collect where delivery.pickupNode?.isEmpty ?? true, .reserve where delivery.pickupNode?.isEmpty ?? true:
+            found.append(
+                .init(
+                    .missingPickupNode, field: "delivery.pickup_node", value: nil,
+                    "a \(delivery.method.rawValue) order needs the store where the customer picks it up"))
+        default:
+            break
+        }
+        for (field, address) in [("ship_to", shipTo), ("bill_to", billTo)] {
+            guard let address else { continue }
+            guard let country = address.country else {
+                found.append(
+                    .init(.missingField, field: "\(field).country", value: nil, "the address has no country"))
+                continue
+            }
+            if !Country.isValid(country) {
+                found.append(
+                    .init(
+                        .unknownCountry, field: "\(field).country", value: country,
+                        "'\(country)' is not an ISO 3166-1 alpha-2 country code such as DE or FR"))
+            }
+        }
+    }
+
+    private func check(_ line: OrderLine, field: String, into found: inout [OrderViolation]) {
+        if line.sku.trimmingSpaces.isEmpty {
+            found.append(.init(.emptySKU, field: "\(field).sku", value: line.sku, "the line has no SKU"))
+        }
+        if line.quantity < 1 {
+            found.append(
+                .init(
+                    .quantityBelowOne, field: "\(field).quantity", value: String(line.quantity),
+                    "quantity must be at least 1"))
+        }
+        if line.unitPrice.isNegative {
+            found.append(
+                .init(
+                    .negativePrice, field: "\(field).unit_price", value: line.unitPrice.description,
+                    "a unit price cannot be negative; returns and refunds are separate documents"))
+        } else {
+            checkMoney(line.unitPrice, field: "\(field).unit_price", into: &found)
+        }
+        checkTaxRate(line.taxRate, field: "\(field).tax_rate", into: &found)
+        if let gtin = line.gtin, !GTIN.isValid(gtin) {
+            found.append(
+                .init(
+                    .invalidGTIN, field: "\(field).gtin", value: gtin,
+                    "'\(gtin)' is not a GTIN: 8, 12, 13 or 14 digits with a correct check digit"))
+        }
+        var discounted = Amount.zero
+        for (index, discount) in line.discounts.enumerated() {
+            checkMoney(discount.amount, field: "\(field).discounts[\(index + 1)].amount", into: &found)
+            discounted = discounted + discount.amount
+        }
+        if discounted > line.grossTotal {
+            found.append(
+                .init(
+                    .discountExceedsTotal, field: "\(field).discounts", value: discounted.description,
+                    "the line's discounts (\(discounted)) exceed its total (\(line.grossTotal))"))
+        }
+    }
+
+    private func checkMoney(_ amount: Amount, field: String, into found: inout [OrderViolation]) {
+        if amount.isNegative {
+            found.append(
+                .init(.negativeAmount, field: field, value: amount.description, "the amount cannot be negative"))
+        }
+        if amount.rounded(toScale: currency.minorUnits) != amount {
+            found.append(
+                .init(
+                    .tooManyDecimals, field: field, value: amount.description,
+                    "\(currency.code) has \(currency.minorUnits) decimals; round the amount in the mapping "
+                        + "(scale: \(currency.minorUnits))"))
+        }
+    }
+
+    private func checkTaxRate(_ rate: Amount?, field: String, into found: inout [OrderViolation]) {
+        guard let rate else { return }
+        if rate.isNegative || rate > Amount(100) {
+            found.append(
+                .init(
+                    .taxRateOutOfRange, field: field, value: rate.description,
+                    "a VAT rate is a percentage from 0 to 100, e.g. 19"))
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
+        return self[start..<max(start, end)]
+    }
+}

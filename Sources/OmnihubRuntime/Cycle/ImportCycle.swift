@@ -1,0 +1,90 @@
+public import Logging
+public import OmnihubCore
+public import OmnihubStore
+
+/// One pass over every enabled partner's inbound feeds: take the stable files and import each.
+///
+/// A file that cannot be read or stored is logged and left in place for the next cycle; the cycle
+/// goes on with the other files.
+public struct ImportCycle: Sendable {
+    let configuration: Configuration
+    let importer: FileImporter
+    let stability: StabilityCheck
+    let logger: Logger
+
+    /// A cycle over `configuration`'s partners, storing into `store`.
+    ///
+    /// - Parameters:
+    ///   - now: the clock; tests pass a fixed one.
+    ///   - sleep: waits out the stability interval; tests pass one that changes files meanwhile.
+    public init(
+        configuration: Configuration, store: OrderStore, logger: Logger,
+        now: @escaping @Sendable () -> Timestamp = SystemClock.now,
+        sleep: @escaping @Sendable (Duration) -> Void = SystemClock.sleep
+    ) {
+        self.configuration = configuration
+        self.importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
+        self.stability = StabilityCheck(interval: configuration.stableAfter, now: now, sleep: sleep)
+        self.logger = logger
+    }
+
+    /// Runs the cycle once.
+    public func run() -> CycleReport {
+        var report = CycleReport()
+        for partner in configuration.partners {
+            guard partner.enabled else {
+                logger.debug("partner \(partner.id) is switched off; skipped")
+                continue
+            }
+            for feed in partner.feeds {
+                let candidates = InboxScanner.candidates(in: feed.folder, pattern: feed.pattern)
+                let stable = stability.stableFiles(candidates)
+                report.waiting += candidates.count - stable.count
+                if candidates.count > stable.count {
+                    logger.info(
+                        "\(candidates.count - stable.count) file(s) in \(feed.folder) are still changing; next cycle",
+                        metadata: ["partner": "\(partner.id)"])
+                }
+                for (path, _) in stable {
+                    do {
+                        report.outcomes.append(try importer.importFile(at: path, partner: partner, feed: feed))
+                    } catch {
+                        logger.error("\(path) was left in place: \(error)", metadata: ["partner": "\(partner.id)"])
+                        report.failures.append(CycleReport.Failure(path: path, message: "\(error)"))
+                    }
+                }
+            }
+        }
+        return report
+    }
+}
+
+/// What a cycle did.
+public struct CycleReport: Sendable {
+    /// A file that could not be processed and stays in its inbox.
+    public struct Failure: Sendable, Codable {
+        /// The file.
+        public let path: String
+        /// Why.
+        public let message: String
+
+        /// A failure.
+        public init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
+    }
+
+    /// Every file taken, in order.
+    public var outcomes: [FileOutcome] = []
+    /// Files left in place because of an error.
+    public var failures: [Failure] = []
+    /// Files not taken because they were still changing.
+    public var waiting = 0
+
+    /// An empty report.
+    public init() {}
+
+    /// Orders imported by the cycle.
+    public var ordersImported: Int { outcomes.reduce(0) { $0 + ($1.resumed ? 0 : $1.file.ordersImported) } }
+}

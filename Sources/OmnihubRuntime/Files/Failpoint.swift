@@ -1,0 +1,17 @@
+import Glibc
+
+/// Named points where a test can make omnihub die on the spot, to prove that a crash at that
+/// moment loses and doubles nothing.
+///
+/// Set `OMNIHUB_FAILPOINT` to a point's name; when the process reaches it, it kills itself with
+/// SIGKILL, as a power cut or an OOM kill would. Unset, a failpoint costs one comparison.
+enum Failpoint: String {
+    /// After a file's import transaction committed, before its original is archived.
+    case afterImportCommit = "after-import-commit"
+
+    private static let armed: String? = getenv("OMNIHUB_FAILPOINT").map { String(cString: $0) }
+
+    func reach() {
+        if Failpoint.armed == rawValue { kill(getpid(), SIGKILL) }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+public import Logging
+public import OmnihubCore
+public import OmnihubStore
+
+/// Imports one inbound file exactly once: fingerprint, ledger check, mapping, one transaction for
+/// the file and its orders, then the original to the archive (or to quarantine with a report).
+///
+/// The ledger row names where the original will go before the transaction commits, so a process
+/// killed between the commit and the move finishes the move on its next run instead of importing
+/// the file again.
+public struct FileImporter: Sendable {
+    let store: OrderStore
+    let configuration: Configuration
+    let now: @Sendable () -> Timestamp
+    let logger: Logger
+    let keepOriginals: Bool
+
+    /// An importer writing to `store`, placing originals as `configuration` says.
+    ///
+    /// - Parameter keepOriginals: copy files into the archive or quarantine instead of moving them,
+    ///   for files an operator imports by hand from a folder of their own.
+    public init(
+        store: OrderStore, configuration: Configuration, now: @escaping @Sendable () -> Timestamp, logger: Logger,
+        keepOriginals: Bool = false
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.now = now
+        self.logger = logger
+        self.keepOriginals = keepOriginals
+    }
+
+    /// Imports the file at `path` for `partner`'s `feed`.
+    ///
+    /// - Throws: ``FileError`` or ``StoreError`` when the file or the store cannot be used; the file
+    ///   then stays where it is, untouched, for the next cycle.
+    public func importFile(at path: String, partner: Configuration.Partner, feed: Configuration.Feed) throws
+        -> FileOutcome
+    {
+        let name = (path as NSString).lastPathComponent
+        guard let facts = FileFacts.of(path) else {
+            throw FileError(operation: "read", path: path, reason: "the file is gone or is not a regular file")
+        }
+        let receipt = FileReceipt(
+            partner: partner.id, feed: feed.name, name: name, inboxPath: path, size: facts.size,
+            modifiedAt: facts.modifiedAt, sha256: try FileFacts.sha256(of: path))
+        let receivedAt = now()
+        if let known = try store.file(withContent: receipt.sha256) {
+            if known.inboxPath == path && !FileManager.default.fileExists(atPath: known.storedPath) {
+                logger.notice(
+                    "finishing file \(known.id) (\(name)): it was recorded before an interruption and is now put away",
+                    metadata: ["partner": "\(partner.id)"])
+                try putAway(path, record: known)
+                return FileOutcome(file: known, issues: try store.importErrors(fileID: known.id), resumed: true)
+            }
+            return try recordDuplicate(receipt, original: known, receivedAt: receivedAt)
+        }
+        let mapper = FeedMapper(mapping: feed.mapping, fileName: "\(partner.id)/\(name)")
+        var issues: [MappingIssue] = []
+        let record = try store.recordImport(
+            of: receipt, receivedAt: receivedAt,
+            storedPath: { status in destination(for: name, partner: partner.id, status: status, at: receivedAt) }
+        ) { fileImport in
+            var counts = FileImportCounts()
+            var fileIssue: MappingIssue?
+            let kept = try fileImport.undoable {
+                do {
+                    let summary = try mapper.map(try FileByteSource(path: path)) { outcome in
+                        switch outcome {
+                        case .order(let order):
+                            switch try fileImport.add(order) {
+                            case .imported: counts.ordersImported += 1
+                            case .identicalResend: counts.ordersAlreadyKnown += 1
+                            case .changedResend(let id):
+                                counts.ordersAlreadyKnown += 1
+                                issues.append(changedResend(order, storedAs: id))
+                            }
+                        case .rejected(let rejection):
+                            counts.ordersRejected += 1
+                            issues.append(contentsOf: rejection.issues)
+                        }
+                    }
+                    counts.records = summary.records
+                } catch let issue as MappingIssue {
+                    fileIssue = issue
+                    return false
+                }
+                return counts.ordersRejected == 0 || feed.mapping.errorPolicy == .importValid
+            }
+            if let fileIssue {
+                issues = [fileIssue]
+                counts = FileImportCounts()
+            } else if !kept {
+                issues.append(
+                    MappingIssue(
+                        .fileRejected, file: mapper.fileName,
+                        message: "\(counts.ordersRejected) order(s) had errors and mapping '\(feed.mapping.name)' "
+                            + "says reject_file: nothing from this file was imported. Fix the records and send the "
+                            + "whole file again"))
+                counts.ordersRejected += counts.ordersImported + counts.ordersAlreadyKnown
+                counts.ordersImported = 0
+                counts.ordersAlreadyKnown = 0
+            }
+            counts.errors = issues.count
+            try fileImport.report(issues)
+            return (issues.isEmpty ? .imported : .quarantined, counts)
+        }
+        Failpoint.afterImportCommit.reach()
+        try putAway(path, record: record)
+        log(record)
+        return FileOutcome(file: record, issues: issues, resumed: false)
+    }
+
+    private func changedResend(_ order: Order, storedAs id: Int64) -> MappingIssue {
+        MappingIssue(
+            .changedResend, file: order.source?.file, record: order.source?.record, line: order.source?.line,
+            field: "external_id", value: order.externalID,
+            message: "order \(order.externalID) of \(order.channel) was imported before (as order \(id)) with other "
+                + "content; the stored order stays as it is. Changes to an imported order need a cancellation or "
+                + "an amendment, not a re-send")
+    }
+
+    private func recordDuplicate(_ receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp) throws
+        -> FileOutcome
+    {
+        let folder = (configuration.quarantineFolder as NSString).appendingPathComponent(receipt.partner)
+        let target = FileMover.freePath(in: folder, name: receipt.name, tag: String(receipt.sha256.prefix(12)))
+        let record = try store.recordDuplicate(
+            of: receipt, original: original, receivedAt: receivedAt, storedPath: target)
+        let issue = MappingIssue(
+            .duplicateFile, file: "\(receipt.partner)/\(receipt.name)",
+            message: "the same bytes arrived before as '\(original.name)' (file \(original.id), received "
+                + "\(original.receivedAt)); nothing was imported again. If the partner meant new orders, ask for a "
+                + "new file")
+        try writeReport(for: record, issues: [issue], next: target)
+        try FileMover.move(receipt.inboxPath, to: target, keepingOriginal: keepOriginals)
+        logger.warning(
+            "\(receipt.name) repeats file \(original.id) (\(original.name)); not imported, moved to \(target)",
+            metadata: ["partner": "\(receipt.partner)"])
+        return FileOutcome(file: record, issues: [issue], resumed: false)
+    }
+
+    /// Moves the original to where the ledger says it belongs, writing the report first for quarantine.
+    private func putAway(_ path: String, record: FileRecord) throws {
+        if record.status == .quarantined {
+            try writeReport(for: record, issues: try store.importErrors(fileID: record.id), next: record.storedPath)
+        }
+        try FileMover.move(path, to: record.storedPath, keepingOriginal: keepOriginals)
+    }
+
+    private func destination(for name: String, partner: String, status: FileStatus, at time: Timestamp) -> String {
+        let folder: String
+        if status == .quarantined {
+            folder = (configuration.quarantineFolder as NSString).appendingPathComponent(partner)
+        } else {
+            let day = String(time.description.prefix(10))
+            folder = ((configuration.archiveFolder as NSString).appendingPathComponent(day) as NSString)
+                .appendingPathComponent(partner)
+        }
+        return FileMover.freePath(in: folder, name: name, tag: String(time.millisecondsSince1970))
+    }
+
+    private func writeReport(for record: FileRecord, issues: [MappingIssue], next storedPath: String) throws {
+        let report = QuarantineReport(file: record, issues: issues)
+        try FileMover.writeAtomically(try report.json(), to: storedPath + ".errors.json")
+    }
+
+    private func log(_ record: FileRecord) {
+        let metadata: Logger.Metadata = ["partner": "\(record.partner)", "file": "\(record.name)"]
+        let summary =
+            "\(record.name): \(record.ordersImported) imported, \(record.ordersAlreadyKnown) already known, "
+            + "\(record.ordersRejected) rejected → \(record.storedPath)"
+        if record.status == .imported {
+            logger.info("\(summary)", metadata: metadata)
+        } else {
+            logger.warning("\(summary) with \(record.errors) error(s)", metadata: metadata)
+        }
+    }
+}
+
+/// What importing one file did.
+public struct FileOutcome: Sendable {
+    /// The file's ledger entry.
+    public let file: FileRecord
+    /// Everything reported against it.
+    public let issues: [MappingIssue]
+    /// Whether this run only finished putting away a file imported before an interruption.
+    public let resumed: Bool
+}

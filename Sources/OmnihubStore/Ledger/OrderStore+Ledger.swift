@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+extension OrderStore {
+    /// The file that first brought these bytes (imported or quarantined), if any.
+    public func file(withContent sha256: String) throws -> FileRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM files WHERE sha256 = ? AND status != 'duplicate'", arguments: [sha256])
+                .map(FileRecord.init(row:))
+        }
+    }
+
+    /// Records a file and everything imported from it in one transaction.
+    ///
+    /// `work` stores orders and issues through the ``FileImport`` and returns the file's final status
+    /// and counts. If `work` throws, nothing is recorded: the file stays in the inbox to be tried again.
+    ///
+    /// - Parameters:
+    ///   - storedPath: where the original will be moved once the transaction commits (archive or
+    ///     quarantine); recorded first so that a crash before the move is finished on the next run.
+    public func recordImport(
+        of receipt: FileReceipt, receivedAt: Timestamp, storedPath: (FileStatus) -> String,
+        _ work: (FileImport) throws -> (FileStatus, FileImportCounts)
+    ) throws -> FileRecord {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO files (partner, feed, name, inbox_path, size, modified_at, sha256, status, received_at,
+                        stored_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?, '')
+                    """,
+                arguments: [
+                    receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
+                    receipt.modifiedAt.description, receipt.sha256, receivedAt.description,
+                ])
+            let fileID = db.lastInsertedRowID
+            let (status, counts) = try work(FileImport(db: db, fileID: fileID, importedAt: receivedAt.description))
+            try db.execute(
+                sql: """
+                    UPDATE files SET status = ?, stored_path = ?, records = ?, orders_imported = ?,
+                        orders_already_known = ?, orders_rejected = ?, errors = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    status.rawValue, storedPath(status), counts.records, counts.ordersImported,
+                    counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, fileID,
+                ])
+            return try FileRecord(row: Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [fileID])!)
+        }
+    }
+
+    /// Records that a file repeats the bytes of `original` and was not imported.
+    public func recordDuplicate(of receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp, storedPath: String)
+        throws -> FileRecord
+    {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO files (partner, feed, name, inbox_path, size, modified_at, sha256, status, received_at,
+                        stored_path, duplicate_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'duplicate', ?, ?, ?)
+                    """,
+                arguments: [
+                    receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
+                    receipt.modifiedAt.description, receipt.sha256, receivedAt.description, storedPath, original.id,
+                ])
+            return try FileRecord(
+                row: Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+        }
+    }
+
+    /// Files in the ledger, newest first.
+    public func files(partner: String? = nil, limit: Int = 100) throws -> [FileRecord] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM files WHERE ?1 IS NULL OR partner = ?1 ORDER BY id DESC LIMIT ?2
+                    """,
+                arguments: [partner, limit]
+            ).map(FileRecord.init(row:))
+        }
+    }
+
+    /// One file by its ledger id.
+    public func file(id: Int64) throws -> FileRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map(FileRecord.init(row:))
+        }
+    }
+
+    /// The issues recorded against a file, in the order they were found.
+    public func importErrors(fileID: Int64) throws -> [MappingIssue] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM import_errors WHERE file_id = ? ORDER BY id", arguments: [fileID])
+                .map { row in
+                    MappingIssue(
+                        IssueCode(rawValue: row["code"]) ?? .fileRejected, record: row["record"], line: row["line"],
+                        column: row["column"], field: row["field"], source: row["source"], value: row["value"],
+                        message: row["message"])
+                }
+        }
+    }
+}
+
+extension FileRecord {
+    init(row: Row) throws {
+        id = row["id"]
+        partner = row["partner"]
+        feed = row["feed"]
+        name = row["name"]
+        inboxPath = row["inbox_path"]
+        size = row["size"]
+        modifiedAt = row["modified_at"]
+        sha256 = row["sha256"]
+        status = FileStatus(rawValue: row["status"]) ?? .importing
+        receivedAt = row["received_at"]
+        storedPath = row["stored_path"]
+        duplicateOf = row["duplicate_of"]
+        records = row["records"]
+        ordersImported = row["orders_imported"]
+        ordersAlreadyKnown = row["orders_already_known"]
+        ordersRejected = row["orders_rejected"]
+        errors = row["errors"]
+    }
+}

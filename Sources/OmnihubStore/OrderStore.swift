@@ -1,0 +1,55 @@
+public import Foundation
+import GRDB
+
+/// omnihub's SQLite store: one database file in WAL mode holding the file ledger, orders, import
+/// errors and lineage.
+///
+/// Safe to share between threads and between processes: SQLite serialises writers, and a writer
+/// waits up to ``busyTimeout`` for another one to finish.
+public final class OrderStore: Sendable {
+    /// How long a writer waits for another process's transaction before giving up.
+    public static let busyTimeout: TimeInterval = 30
+
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (or creates) the store at `path`, creating its folder and applying pending migrations.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(OrderStore.busyTimeout)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try StoreMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError(
+                .cannotOpen, path: path,
+                message: "the store cannot be opened: \(error). Check that the folder is writable, or point "
+                    + "store.path in omnihub.yaml elsewhere", cause: error)
+        }
+    }
+
+    /// Runs `work` in one write transaction, turning SQLite failures into ``StoreError``.
+    func write<Result>(_ work: (Database) throws -> Result) throws -> Result {
+        do {
+            return try pool.write(work)
+        } catch let error as DatabaseError {
+            throw StoreError(.database, path: path, message: "a write to the store failed: \(error)", cause: error)
+        }
+    }
+
+    /// Runs `work` on a read-only snapshot.
+    func read<Result>(_ work: (Database) throws -> Result) throws -> Result {
+        do {
+            return try pool.read(work)
+        } catch let error as DatabaseError {
+            throw StoreError(.database, path: path, message: "a read from the store failed: \(error)", cause: error)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import OmnihubCore
+
+extension OrderStore {
+    /// Orders, newest first, optionally of one channel.
+    public func orders(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.*, COUNT(l.position) AS line_count, COALESCE(SUM(l.quantity), 0) AS units
+                    FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
+                    WHERE ?1 IS NULL OR o.channel = ?1
+                    GROUP BY o.id ORDER BY o.id DESC LIMIT ?2 OFFSET ?3
+                    """,
+                arguments: [channel, limit, offset]
+            ).map { row in
+                OrderSummary(
+                    id: row["id"], channel: row["channel"], externalID: row["external_id"], placedAt: row["placed_at"],
+                    currency: row["currency"], customerName: row["customer_name"], shipToCountry: row["ship_to_country"],
+                    deliveryMethod: row["delivery_method"], status: row["status"], lines: row["line_count"],
+                    units: row["units"], importedAt: row["imported_at"])
+            }
+        }
+    }
+
+    /// How many orders the store holds.
+    public func orderCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
+    }
+
+    /// The orders a reference names: omnihub's numeric id, or a channel's external id (which two
+    /// channels may share; `channel` narrows it).
+    public func orders(matching reference: String, channel: String? = nil) throws -> [StoredOrder] {
+        try read { db in
+            var rows: [Row] = []
+            if channel == nil, let id = Int64(reference) {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id])
+            }
+            if rows.isEmpty {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2) ORDER BY id",
+                    arguments: [reference, channel])
+            }
+            return try rows.map { row in try storedOrder(row, db: db) }
+        }
+    }
+
+    /// Every file and record that carried the order, oldest first.
+    public func lineage(orderID: Int64) throws -> [LineageEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.*, f.partner, f.name, f.stored_path, f.received_at
+                    FROM order_lineage g JOIN files f ON f.id = g.file_id
+                    WHERE g.order_id = ? ORDER BY g.id
+                    """,
+                arguments: [orderID]
+            ).map { row in
+                LineageEntry(
+                    fileID: row["file_id"], partner: row["partner"], file: row["name"], storedPath: row["stored_path"],
+                    receivedAt: row["received_at"], record: row["record"], line: row["line"], outcome: row["outcome"])
+            }
+        }
+    }
+
+    private func storedOrder(_ row: Row, db: Database) throws -> StoredOrder {
+        let document: String = row["document"]
+        var order: Order
+        do {
+            order = try JSONDecoder().decode(Order.self, from: Data(document.utf8))
+        } catch {
+            throw StoreError(
+                .corruptDocument, path: path,
+                message: "order \(row["id"] as Int64) has a stored document that does not decode (\(error)); "
+                    + "the database was changed outside omnihub or is damaged", cause: error)
+        }
+        let fileName = try String.fetchOne(db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?", arguments: [row["file_id"]])
+        order.source = SourceLocation(file: fileName ?? "?", record: row["record"], line: row["line"])
+        return StoredOrder(id: row["id"], status: row["status"], importedAt: row["imported_at"], order: order)
+    }
+}

@@ -1,0 +1,94 @@
+import GRDB
+
+/// The store's schema, one migration per version; a migration once shipped is never edited.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: file ledger, orders, lines, import errors, lineage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE files (
+                        id INTEGER PRIMARY KEY,
+                        partner TEXT NOT NULL,
+                        feed TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        inbox_path TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        modified_at TEXT NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('importing', 'imported', 'quarantined', 'duplicate')),
+                        received_at TEXT NOT NULL,
+                        stored_path TEXT NOT NULL,
+                        duplicate_of INTEGER REFERENCES files(id),
+                        records INTEGER NOT NULL DEFAULT 0,
+                        orders_imported INTEGER NOT NULL DEFAULT 0,
+                        orders_already_known INTEGER NOT NULL DEFAULT 0,
+                        orders_rejected INTEGER NOT NULL DEFAULT 0,
+                        errors INTEGER NOT NULL DEFAULT 0
+                    );
+                    -- The same bytes are imported once; a duplicate is recorded beside the original.
+                    CREATE UNIQUE INDEX files_by_content ON files(sha256) WHERE status != 'duplicate';
+                    CREATE INDEX files_by_partner ON files(partner, received_at);
+
+                    CREATE TABLE orders (
+                        id INTEGER PRIMARY KEY,
+                        channel TEXT NOT NULL,
+                        external_id TEXT NOT NULL,
+                        placed_at TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        customer_name TEXT,
+                        ship_to_country TEXT,
+                        delivery_method TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'open',
+                        content_sha256 TEXT NOT NULL,
+                        document TEXT NOT NULL,
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        record INTEGER NOT NULL,
+                        line INTEGER,
+                        imported_at TEXT NOT NULL,
+                        UNIQUE (channel, external_id)
+                    );
+
+                    CREATE TABLE order_lines (
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        line_id TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        gtin TEXT,
+                        title TEXT,
+                        quantity INTEGER NOT NULL CHECK (quantity >= 1),
+                        unit_price TEXT NOT NULL,
+                        tax_rate TEXT,
+                        PRIMARY KEY (order_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX order_lines_by_sku ON order_lines(sku);
+
+                    CREATE TABLE import_errors (
+                        id INTEGER PRIMARY KEY,
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        code TEXT NOT NULL,
+                        record INTEGER,
+                        line INTEGER,
+                        "column" INTEGER,
+                        field TEXT,
+                        source TEXT,
+                        value TEXT,
+                        message TEXT NOT NULL
+                    );
+                    CREATE INDEX import_errors_by_file ON import_errors(file_id);
+
+                    -- Every file and record that carried an order, including re-sends that were not imported.
+                    CREATE TABLE order_lineage (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        record INTEGER NOT NULL,
+                        line INTEGER,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('imported', 'identical_resend', 'changed_resend'))
+                    );
+                    CREATE INDEX order_lineage_by_order ON order_lineage(order_id);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,30 @@
+/// A failure of the SQLite store, with the database file and what to do.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, for programs.
+    public enum Code: String, Sendable {
+        /// The database file cannot be opened or migrated.
+        case cannotOpen = "cannot_open"
+        /// A statement failed.
+        case database
+        /// A stored document does not decode: the database was changed by hand or is damaged.
+        case corruptDocument = "corrupt_document"
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// The database file.
+    public let path: String
+    /// What happened and what to do.
+    public let message: String
+    /// The underlying error.
+    public let cause: (any Error & Sendable)?
+
+    init(_ code: Code, path: String, message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.path = path
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

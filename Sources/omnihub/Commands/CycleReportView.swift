@@ -1,0 +1,63 @@
+import Foundation
+import OmnihubRuntime
+import OmnihubStore
+
+/// Shows what a cycle or an import did: a table for people, JSON for programs.
+struct CycleReportView {
+    let report: CycleReport
+
+    private struct JSONReport: Encodable {
+        let files: [FileRecord]
+        let failures: [CycleReport.Failure]
+        let waiting: Int
+        let ordersImported: Int
+
+        enum CodingKeys: String, CodingKey {
+            case files, failures, waiting
+            case ordersImported = "orders_imported"
+        }
+    }
+
+    var exitStatus: ExitStatus {
+        if !report.failures.isEmpty { return .leftInInbox }
+        if report.outcomes.contains(where: { $0.file.status != .imported }) { return .rejected }
+        return .success
+    }
+
+    func show(json: Bool) throws {
+        if json {
+            try JSONOutput.print(
+                JSONReport(
+                    files: report.outcomes.map(\.file), failures: report.failures, waiting: report.waiting,
+                    ordersImported: report.ordersImported))
+            return
+        }
+        if report.outcomes.isEmpty && report.failures.isEmpty {
+            say(report.waiting > 0 ? "No stable files yet (\(report.waiting) still changing)." : "No new files.")
+            return
+        }
+        var table = TextTable("FILE", "PARTNER", "STATUS", "RECORDS", "IMPORTED", "KNOWN", "REJECTED", "NOW AT")
+        for outcome in report.outcomes {
+            let file = outcome.file
+            table.add(
+                file.name, file.partner, outcome.resumed ? "\(file.status.rawValue) (finished)" : file.status.rawValue,
+                String(file.records), String(file.ordersImported), String(file.ordersAlreadyKnown),
+                String(file.ordersRejected), relative(file.storedPath))
+        }
+        say(table.rendered)
+        for outcome in report.outcomes where !outcome.issues.isEmpty {
+            say("\n\(outcome.file.name): \(outcome.issues.count) issue(s), report in \(relative(outcome.file.storedPath)).errors.json")
+            for issue in outcome.issues.prefix(10) { say("  \(issue)") }
+            if outcome.issues.count > 10 { say("  … and \(outcome.issues.count - 10) more in the report") }
+        }
+        for failure in report.failures {
+            say("\nleft in the inbox: \(relative(failure.path)): \(failure.message)")
+        }
+        say("\n\(report.ordersImported) order(s) imported from \(report.outcomes.count) file(s).")
+    }
+
+    private func relative(_ path: String) -> String {
+        let current = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
+    }
+}
