@@ -75,7 +75,6 @@ let package = Package(
         .testTarget(
             name: "OmnihubCoreTests",
             dependencies: ["OmnihubCore"],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -86,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "OmnihubRuntimeTests",
             dependencies: ["OmnihubRuntime", "OmnihubStore", "OmnihubCore"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]

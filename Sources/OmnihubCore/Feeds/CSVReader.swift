@@ -124,7 +124,7 @@ public struct CSVReader<Source: ByteSource> {
                     endField(&row)
                     return row
                 } else if byte == 13 {
-                    if state == .fieldStart { state = .unquoted }
+                    continue  // a carriage return before a line feed, or a stray one: never data
                 } else if byte == quote && state == .fieldStart {
                     state = .quoted
                     quoteLine = line

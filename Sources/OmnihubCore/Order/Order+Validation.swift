@@ -101,7 +101,7 @@ extension Order {
             checkMoney(discount.amount, field: "\(field).discounts[\(index + 1)].amount", into: &found)
             discounted = discounted + discount.amount
         }
-        if discounted > line.grossTotal {
+        if !line.discounts.isEmpty, discounted > line.grossTotal {
             found.append(
                 .init(
                     .discountExceedsTotal, field: "\(field).discounts", value: discounted.description,
