@@ -84,7 +84,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OmnihubRuntimeTests",
-            dependencies: ["OmnihubRuntime", "OmnihubStore", "OmnihubCore"],
+            dependencies: [
+                "OmnihubRuntime", "OmnihubStore", "OmnihubCore", .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

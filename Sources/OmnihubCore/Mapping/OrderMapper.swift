@@ -109,8 +109,10 @@ public struct OrderMapper: Sendable {
         let unitPrice: Amount
         if let price = values[.unitPrice]?.amount {
             unitPrice = price
+        } else if let total = values[.lineTotal]?.amount, quantity < 1 {
+            unitPrice = total  // the quantity rule reports this line; there is nothing to divide by
         } else if let total = values[.lineTotal]?.amount {
-            guard quantity != 0, total.isDivisible(by: quantity) else {
+            guard total.isDivisible(by: quantity) else {
                 reader.issues.append(
                     reader.issue(
                         .lineTotalNotDivisible, spec: mapping.lineFields[.lineTotal], field: "\(prefix).line_total",

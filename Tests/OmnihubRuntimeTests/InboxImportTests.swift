@@ -1,0 +1,190 @@
+import Foundation
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+@Suite("Inbox import: stable files, exactly once, quarantine")
+struct InboxImportTests {
+    @Test("the sample world imports every order once; running again imports nothing new")
+    func sampleWorld() throws {
+        let world = try TestWorld()
+        let samples = repositoryRoot.appendingPathComponent("sample-world/inbox/amazon-de")
+        let names = try FileManager.default.contentsOfDirectory(atPath: samples.path).sorted()
+        for name in names {
+            try world.drop(name, try String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8))
+        }
+        let first = try world.cycle()
+        #expect(first.outcomes.map(\.file.status) == [.imported, .imported])
+        #expect(first.ordersImported == 5)
+        #expect(first.outcomes.map(\.file.ordersAlreadyKnown) == [0, 1])
+        #expect(try world.inboxFiles().isEmpty)
+
+        let second = try world.cycle()
+        #expect(second.outcomes.isEmpty)
+        for name in names {
+            try world.drop(name, try String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8))
+        }
+        let third = try world.cycle()
+        #expect(third.ordersImported == 0)
+        #expect(third.outcomes.map(\.file.status) == [.duplicate, .duplicate])
+        #expect(try world.store().orderCount() == 5)
+    }
+
+    @Test("a file still growing is not imported; once it settles it is, whole")
+    func growingFile() throws {
+        let world = try TestWorld()
+        let url = try world.drop("growing.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")), age: 0)
+        let report = try world.cycle {
+            let handle = try! FileHandle(forWritingTo: url)
+            handle.seekToEndOfFile()
+            handle.write(Data((AmazonReport.row(order: "A1", item: "2", sku: "SOCKS") + "\n").utf8))
+            try! handle.close()
+            try! world.setModified(url, secondsBeforeNow: 0)
+        }
+        #expect(report.outcomes.isEmpty)
+        #expect(report.waiting == 1)
+        #expect(try world.inboxFiles() == ["growing.tsv"])
+        #expect(try world.store().orderCount() == 0)
+
+        let later = try world.cycle()
+        #expect(later.outcomes.count == 1)
+        let order = try #require(try world.store().orders(matching: "A1").first)
+        #expect(order.order.lines.map(\.sku) == ["TSHIRT-WHT-M", "SOCKS"])
+    }
+
+    @Test("a young file that does not change during the wait is taken in the same cycle")
+    func youngButStable() throws {
+        let world = try TestWorld()
+        try world.drop("new.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")), age: 0)
+        #expect(try world.cycle().outcomes.count == 1)
+    }
+
+    @Test("files being written by convention are left alone", arguments: ["orders.tsv.part", "orders.tsv.tmp", ".orders.tsv", "orders.csv"])
+    func ignored(name: String) throws {
+        let world = try TestWorld()
+        try world.drop(name, AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        #expect(try world.cycle().outcomes.isEmpty)
+        #expect(try world.inboxFiles() == [name])
+    }
+
+    @Test("the same file dropped twice is a duplicate, reported and not imported")
+    func sameFileTwice() throws {
+        let world = try TestWorld()
+        let content = AmazonReport.file(AmazonReport.row(order: "A1", item: "1"))
+        try world.drop("orders.tsv", content)
+        #expect(try world.cycle().ordersImported == 1)
+        try world.drop("orders.tsv", content)
+        let again = try world.cycle()
+        #expect(again.outcomes.map(\.file.status) == [.duplicate])
+        #expect(again.outcomes.first?.issues.map(\.code) == [.duplicateFile])
+        let report = try world.report(for: "orders.tsv")
+        let errors = try #require(report["errors"] as? [[String: Any]])
+        #expect(errors.first?["code"] as? String == "duplicate_file")
+        #expect(try world.store().orderCount() == 1)
+        #expect(try world.store().files().count == 2)
+    }
+
+    @Test("the same bytes under a new name are a duplicate")
+    func sameBytesRenamed() throws {
+        let world = try TestWorld()
+        let content = AmazonReport.file(AmazonReport.row(order: "A1", item: "1"))
+        try world.drop("monday.tsv", content)
+        _ = try world.cycle()
+        try world.drop("monday-copy.tsv", content)
+        let again = try world.cycle()
+        #expect(again.outcomes.map(\.file.status) == [.duplicate])
+        #expect(again.outcomes.first?.file.duplicateOf == 1)
+        #expect(again.outcomes.first?.issues.first?.message.contains("monday.tsv") == true)
+        #expect(try world.store().orderCount() == 1)
+    }
+
+    @Test("the same order in two files is imported once and traced to both")
+    func sameOrderTwoFiles() throws {
+        let world = try TestWorld()
+        try world.drop("a.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        try world.drop("b.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
+        let report = try world.cycle()
+        #expect(report.outcomes.map(\.file.status) == [.imported, .imported])
+        #expect(report.outcomes.map(\.file.ordersImported) == [1, 1])
+        #expect(report.outcomes.map(\.file.ordersAlreadyKnown) == [0, 1])
+        let store = try world.store()
+        #expect(try store.orderCount() == 2)
+        let lineage = try store.lineage(orderID: 1)
+        #expect(lineage.map(\.file) == ["a.tsv", "b.tsv"])
+        #expect(lineage.map(\.outcome) == ["imported", "identical_resend"])
+    }
+
+    @Test("an order re-sent with changes is skipped and reported; the stored order stays")
+    func changedResend() throws {
+        let world = try TestWorld()
+        try world.drop("a.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "1")))
+        _ = try world.cycle()
+        try world.drop("b.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "2", price: "39.98")))
+        let report = try world.cycle()
+        #expect(report.outcomes.first?.file.status == .quarantined)
+        #expect(report.outcomes.first?.issues.map(\.code) == [.changedResend])
+        let stored = try #require(try world.store().orders(matching: "A1").first)
+        #expect(stored.order.lines[0].quantity == 1)
+    }
+
+    @Test("bad records go to quarantine with a report of every error; good orders import")
+    func quarantineReport() throws {
+        let world = try TestWorld()
+        try world.drop(
+            "mixed.tsv",
+            AmazonReport.file(
+                AmazonReport.row(order: "GOOD", item: "1"),
+                AmazonReport.row(order: "BAD", item: "2", quantity: "0", price: "0.00"),
+                AmazonReport.row(order: "ALSO-BAD", item: "3", ["ship-country": "Germany"]),
+                AmazonReport.row(order: "WORSE", item: "4", ["purchase-date": "yesterday"])))
+        let outcome = try #require(try world.cycle().outcomes.first)
+        #expect(outcome.file.status == .quarantined)
+        #expect(outcome.file.ordersImported == 1)
+        #expect(outcome.file.ordersRejected == 3)
+        #expect(try world.inboxFiles().isEmpty)
+        #expect(FileManager.default.fileExists(atPath: world.quarantine.appendingPathComponent("mixed.tsv").path))
+        #expect(outcome.file.storedPath == world.quarantine.appendingPathComponent("mixed.tsv").path)
+
+        let report = try world.report(for: "mixed.tsv")
+        let errors = try #require(report["errors"] as? [[String: Any]])
+        let codes = errors.compactMap { $0["code"] as? String }
+        #expect(codes == ["quantity_below_one", "unknown_country", "invalid_date_time"])
+        let quantity = errors[0]
+        #expect(quantity["line"] as? Int == 3)
+        #expect(quantity["record"] as? Int == 2)
+        #expect(quantity["field"] as? String == "lines[1].quantity")
+        #expect(quantity["source"] as? String == "quantity-purchased")
+        #expect(quantity["value"] as? String == "0")
+        #expect((quantity["message"] as? String)?.isEmpty == false)
+        #expect(errors[1]["value"] as? String == "GERMANY", "the value as the rule saw it, after the mapping's transforms")
+        #expect(errors[2]["line"] as? Int == 5)
+        #expect(errors[2]["value"] as? String == "yesterday")
+        let file = try #require(report["file"] as? [String: Any])
+        #expect(file["orders_imported"] as? Int == 1)
+        #expect(try world.store().orders(matching: "GOOD").count == 1)
+    }
+
+    @Test("with reject_file, one bad record keeps the whole file out")
+    func allOrNothing() throws {
+        let world = try TestWorld { $0.replacingOccurrences(of: "on_error: import_valid", with: "on_error: reject_file") }
+        try world.drop(
+            "mixed.tsv",
+            AmazonReport.file(AmazonReport.row(order: "GOOD", item: "1"), AmazonReport.row(order: "BAD", item: "2", quantity: "0")))
+        let outcome = try #require(try world.cycle().outcomes.first)
+        #expect(outcome.file.status == .quarantined)
+        #expect(outcome.file.ordersImported == 0)
+        #expect(outcome.issues.map(\.code) == [.quantityBelowOne, .fileRejected])
+        #expect(try world.store().orderCount() == 0)
+    }
+
+    @Test("a file whose header lacks a mapped column is quarantined whole")
+    func missingColumn() throws {
+        let world = try TestWorld()
+        try world.drop("short.tsv", "order-id\tsku\nA1\tX\n")
+        let outcome = try #require(try world.cycle().outcomes.first)
+        #expect(outcome.file.status == .quarantined)
+        #expect(outcome.issues.map(\.code) == [.missingColumn])
+        #expect(try world.store().orderCount() == 0)
+    }
+}
