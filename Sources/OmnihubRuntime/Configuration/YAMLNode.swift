@@ -7,6 +7,8 @@ struct YAMLNode {
     let node: Node
     let file: String
     let key: String
+    /// The line of the key this node is the value of; errors point there.
+    var keyLine: Int? = nil
 
     /// Parses `text`; a syntax error names the line and column.
     static func parse(_ text: String, file: String) throws(ConfigurationError) -> YAMLNode {
@@ -34,7 +36,7 @@ struct YAMLNode {
         return try parse(text, file: path)
     }
 
-    var line: Int? { node.mark.map { $0.line } }
+    var line: Int? { keyLine ?? node.mark.map { $0.line } }
 
     var isScalar: Bool {
         if case .scalar = node { return true }
@@ -45,8 +47,8 @@ struct YAMLNode {
         ConfigurationError(file: file, line: line, key: key.isEmpty ? nil : key, message: message)
     }
 
-    private func child(_ node: Node, _ name: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, key: key.isEmpty ? name : "\(key).\(name)")
+    private func child(_ node: Node, _ name: String, keyLine: Int?) -> YAMLNode {
+        YAMLNode(node: node, file: file, key: key.isEmpty ? name : "\(key).\(name)", keyLine: keyLine)
     }
 
     /// The entries of a mapping, in file order; anything else is an error.
@@ -57,7 +59,7 @@ struct YAMLNode {
         var result: [(String, YAMLNode)] = []
         for (keyNode, value) in mapping {
             guard let name = keyNode.string else { throw error("every key must be text") }
-            result.append((name, child(value, name)))
+            result.append((name, child(value, name, keyLine: keyNode.mark?.line)))
         }
         return result
     }

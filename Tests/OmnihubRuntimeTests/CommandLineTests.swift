@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite("The omnihub command line, end to end")
+struct CommandLineTests {
+    @Test("every command answers --help", arguments: [[], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"], ["trace", "order"]])
+    func help(command: [String]) throws {
+        let result = try OmnihubProcess.run(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("USAGE"))
+    }
+
+    @Test("map prints orders on stdout, issues on stderr, and exits 1 when a record failed")
+    func mapDryRun() throws {
+        let world = try TestWorld()
+        let file = try world.drop(
+            "mixed.tsv",
+            AmazonReport.file(AmazonReport.row(order: "GOOD", item: "1"), AmazonReport.row(order: "BAD", item: "2", quantity: "x")))
+        let result = try OmnihubProcess.run([
+            "map", "--mapping", world.root.appendingPathComponent("mappings/amazon-de-orders.yaml").path, file.path,
+        ])
+        #expect(result.status == 1)
+        let orders = result.standardOutput.split(separator: "\n")
+        #expect(orders.count == 1)
+        #expect(orders.first?.contains("\"external_id\":\"GOOD\"") == true)
+        #expect(result.standardError.contains("line 3"))
+        #expect(result.standardError.contains("lines[1].quantity"))
+        #expect(result.standardError.contains("'x'"))
+        #expect(try world.inboxFiles() == ["mixed.tsv"], "a dry run moves nothing")
+    }
+
+    @Test("a broken configuration exits 78 naming the file and key")
+    func brokenConfiguration() throws {
+        let world = try TestWorld()
+        try "partners: 12\nextra: 1\n".write(to: world.configFile, atomically: true, encoding: .utf8)
+        let result = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
+        #expect(result.status == 78)
+        #expect(result.standardError.contains("omnihub.yaml"))
+        #expect(result.standardError.contains("extra"))
+    }
+
+    @Test("import, list, show and trace work together, with --json for programs")
+    func importAndInspect() throws {
+        let world = try TestWorld()
+        let file = world.root.appendingPathComponent("manual.tsv")
+        try AmazonReport.file(AmazonReport.row(order: "302-9", item: "1")).write(to: file, atomically: true, encoding: .utf8)
+        let config = ["--config", world.configFile.path]
+        let imported = try OmnihubProcess.run(["import", "--partner", "amazon-de", file.path] + config)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(FileManager.default.fileExists(atPath: file.path), "a manual import copies, the operator's file stays")
+
+        let again = try OmnihubProcess.run(["import", "--partner", "amazon-de", file.path] + config)
+        #expect(again.status == 1, "the same bytes again are a duplicate")
+
+        let list = try OmnihubProcess.run(["orders", "list", "--json"] + config)
+        let orders = try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]]
+        #expect(orders?.map { $0["external_id"] as? String } == ["302-9"])
+
+        let show = try OmnihubProcess.run(["orders", "show", "302-9"] + config)
+        #expect(show.status == 0)
+        #expect(show.standardOutput.contains("\"unit_price\" : \"19.99\""))
+
+        let trace = try OmnihubProcess.run(["trace", "order", "302-9", "--json"] + config)
+        let traces = try JSONSerialization.jsonObject(with: Data(trace.standardOutput.utf8)) as? [[String: Any]]
+        let files = traces?.first?["files"] as? [[String: Any]]
+        #expect(files?.first?["file"] as? String == "manual.tsv")
+        #expect(files?.first?["record"] as? Int == 1)
+        #expect(files?.first?["line"] as? Int == 2)
+
+        let files2 = try OmnihubProcess.run(["files", "list", "--json"] + config)
+        let ledger = try JSONSerialization.jsonObject(with: Data(files2.standardOutput.utf8)) as? [[String: Any]]
+        #expect(ledger?.compactMap { $0["status"] as? String } == ["duplicate", "imported"])
+
+        let missing = try OmnihubProcess.run(["orders", "show", "nope"] + config)
+        #expect(missing.status == 4)
+    }
+}
