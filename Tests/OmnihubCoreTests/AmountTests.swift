@@ -3,14 +3,20 @@ import Testing
 
 @Suite("Amount: exact decimals for money")
 struct AmountTests {
-    @Test("parses and prints back the scale the feed wrote", arguments: ["19.99", "4.00", "0", "-4.50", "0.05", "1234567.891"])
+    @Test(
+        "parses and prints back the scale the feed wrote",
+        arguments: ["19.99", "4.00", "0", "-4.50", "0.05", "1234567.891"])
     func roundTrip(text: String) throws {
         let amount = try #require(Amount(parsing: text))
         #expect(amount.description == text)
     }
 
-    @Test("refuses what is not a plain decimal", arguments: ["", "-", "12abc", "1,234.50", "1e5", " 12", "1.2.3", ".", "NaN",
-        "1234567890123456789"])
+    @Test(
+        "refuses what is not a plain decimal",
+        arguments: [
+            "", "-", "12abc", "1,234.50", "1e5", " 12", "1.2.3", ".", "NaN",
+            "1234567890123456789",
+        ])
     func refuses(text: String) {
         #expect(Amount(parsing: text) == nil)
     }

@@ -3,17 +3,22 @@ import Testing
 
 @Suite("CSV reader: streaming, RFC 4180 and what feeds really send")
 struct CSVReaderTests {
-    func rows(_ text: String, dialect: CSVDialect = CSVDialect(), encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20)
+    func rows(
+        _ text: String, dialect: CSVDialect = CSVDialect(), encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20
+    )
         throws -> [[String?]]
     {
         try rows(Array(text.utf8), dialect: dialect, encoding: encoding, chunkSize: chunkSize)
     }
 
-    func rows(_ bytes: [UInt8], dialect: CSVDialect = CSVDialect(), encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20)
+    func rows(
+        _ bytes: [UInt8], dialect: CSVDialect = CSVDialect(), encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20
+    )
         throws -> [[String?]]
     {
         var reader = CSVReader(
-            source: InMemoryBytes(bytes), dialect: dialect, encoding: encoding, fileName: "test.csv", chunkSize: chunkSize)
+            source: InMemoryBytes(bytes), dialect: dialect, encoding: encoding, fileName: "test.csv",
+            chunkSize: chunkSize)
         var result: [[String?]] = []
         while let row = try reader.next() {
             result.append(try (0..<row.fieldCount).map { try row.field($0) })
@@ -23,7 +28,9 @@ struct CSVReaderTests {
 
     static let tricky = "id,text,amount\r\n1,\"Hello, \"\"world\"\"\",1.00\r\n\r\n2,\"two\nlines\",2.50\n3,,\n"
 
-    @Test("quotes, doubled quotes, quoted line breaks, CRLF, blank lines, at any chunk size", arguments: [1, 2, 3, 7, 64, 1 << 20])
+    @Test(
+        "quotes, doubled quotes, quoted line breaks, CRLF, blank lines, at any chunk size",
+        arguments: [1, 2, 3, 7, 64, 1 << 20])
     func tricky(chunkSize: Int) throws {
         let result = try rows(Self.tricky, chunkSize: chunkSize)
         #expect(
@@ -66,7 +73,8 @@ struct CSVReaderTests {
 
     @Test("without quoting, quotes are ordinary characters")
     func noQuote() throws {
-        #expect(try rows("a\tb\n\"x\t5\" tall\n", dialect: CSVDialect(delimiter: 9, quote: nil)) == [["\"x", "5\" tall"]])
+        #expect(
+            try rows("a\tb\n\"x\t5\" tall\n", dialect: CSVDialect(delimiter: 9, quote: nil)) == [["\"x", "5\" tall"]])
     }
 
     @Test("skips rows before the header")
@@ -113,13 +121,14 @@ struct CSVReaderTests {
     func legacyEncodings() throws {
         let bytes = Array("sku,name\nA,Gr".utf8) + [0xFC, 0x6E, 0x20, 0x80] + [0x0A]
         #expect(try rows(bytes, encoding: .windows1252) == [["A", "Grün €"]])
-        #expect(try rows(bytes, encoding: .iso8859_1) == [["A", "Grün \u{80}"]])
+        #expect(try rows(bytes, encoding: .iso8859Latin1) == [["A", "Grün \u{80}"]])
     }
 
     @Test("a byte Windows-1252 leaves undefined is an error")
     func undefinedWindows1252() throws {
         var reader = CSVReader(
-            source: InMemoryBytes(Array("name\nx".utf8) + [0x81] + [0x0A]), dialect: CSVDialect(), encoding: .windows1252,
+            source: InMemoryBytes(Array("name\nx".utf8) + [0x81] + [0x0A]), dialect: CSVDialect(),
+            encoding: .windows1252,
             fileName: nil)
         let row = try #require(try reader.next())
         #expect(throws: MappingIssue.self) { try row.value(at: "name") }

@@ -22,8 +22,10 @@ struct DateTimeFormatTests {
     @Test("a local time takes the mapping's zone, with daylight saving")
     func localTimeWithZone() throws {
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
-        #expect(try DateTimeFormat.iso8601.parse("2026-11-20T10:15:00", zone: berlin).description == "2026-11-20T09:15:00Z")
-        #expect(try DateTimeFormat.iso8601.parse("2026-07-20T10:15:00", zone: berlin).description == "2026-07-20T08:15:00Z")
+        #expect(
+            try DateTimeFormat.iso8601.parse("2026-11-20T10:15:00", zone: berlin).description == "2026-11-20T09:15:00Z")
+        #expect(
+            try DateTimeFormat.iso8601.parse("2026-07-20T10:15:00", zone: berlin).description == "2026-07-20T08:15:00Z")
     }
 
     @Test("a local time without any zone is an error that says what to add")
@@ -44,8 +46,12 @@ struct DateTimeFormatTests {
         #expect(try compact.parse("20261120T091500+01:00", zone: nil).description == "2026-11-20T08:15:00Z")
     }
 
-    @Test("impossible dates and stray text are refused", arguments: ["2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z",
-        "2026-11-20T24:00:00Z", "2026-11-20T10:00:00Z junk", "20.11.2026", "2026-11-20"])
+    @Test(
+        "impossible dates and stray text are refused",
+        arguments: [
+            "2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z",
+            "2026-11-20T24:00:00Z", "2026-11-20T10:00:00Z junk", "20.11.2026", "2026-11-20",
+        ])
     func refused(text: String) {
         #expect(throws: ConversionFailure.self) { try DateTimeFormat.iso8601.parse(text, zone: nil) }
     }

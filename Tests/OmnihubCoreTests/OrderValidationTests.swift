@@ -11,7 +11,8 @@ struct OrderValidationTests {
             billTo: nil, delivery: Delivery(method: .ship),
             lines: [
                 OrderLine(
-                    lineID: "1", sku: "TSHIRT", gtin: "4006381333931", quantity: 2, unitPrice: Amount(parsing: "19.99")!,
+                    lineID: "1", sku: "TSHIRT", gtin: "4006381333931", quantity: 2,
+                    unitPrice: Amount(parsing: "19.99")!,
                     taxRate: Amount(19), discounts: [Discount(code: "X", amount: Amount(parsing: "4.00")!)])
             ],
             shipping: ShippingCharge(amount: Amount(parsing: "4.95")!), discounts: [], payment: nil, source: nil)
@@ -31,33 +32,50 @@ struct OrderValidationTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "quantity 0", change: { $0.lines[0].quantity = 0; $0.lines[0].discounts = [] }, code: .quantityBelowOne, field: "lines[1].quantity"),
-        Case(name: "negative price", change: {
-            $0.lines[0].unitPrice = Amount(parsing: "-1.00")!
-            $0.lines[0].discounts = []
-        }, code: .negativePrice,
+        Case(
+            name: "quantity 0",
+            change: {
+                $0.lines[0].quantity = 0; $0.lines[0].discounts = []
+            }, code: .quantityBelowOne, field: "lines[1].quantity"),
+        Case(
+            name: "negative price",
+            change: {
+                $0.lines[0].unitPrice = Amount(parsing: "-1.00")!
+                $0.lines[0].discounts = []
+            }, code: .negativePrice,
             field: "lines[1].unit_price"),
         Case(name: "empty SKU", change: { $0.lines[0].sku = "  " }, code: .emptySKU, field: "lines[1].sku"),
-        Case(name: "unknown country", change: { $0.shipTo?.country = "XX" }, code: .unknownCountry, field: "ship_to.country"),
-        Case(name: "lower-case country", change: { $0.shipTo?.country = "de" }, code: .unknownCountry,
+        Case(
+            name: "unknown country", change: { $0.shipTo?.country = "XX" }, code: .unknownCountry,
             field: "ship_to.country"),
-        Case(name: "three decimals in EUR", change: { $0.lines[0].unitPrice = Amount(parsing: "19.999")! },
+        Case(
+            name: "lower-case country", change: { $0.shipTo?.country = "de" }, code: .unknownCountry,
+            field: "ship_to.country"),
+        Case(
+            name: "three decimals in EUR", change: { $0.lines[0].unitPrice = Amount(parsing: "19.999")! },
             code: .tooManyDecimals, field: "lines[1].unit_price"),
-        Case(name: "VAT over 100", change: { $0.lines[0].taxRate = Amount(101) }, code: .taxRateOutOfRange,
+        Case(
+            name: "VAT over 100", change: { $0.lines[0].taxRate = Amount(101) }, code: .taxRateOutOfRange,
             field: "lines[1].tax_rate"),
-        Case(name: "bad GTIN check digit", change: { $0.lines[0].gtin = "4006381333932" }, code: .invalidGTIN,
+        Case(
+            name: "bad GTIN check digit", change: { $0.lines[0].gtin = "4006381333932" }, code: .invalidGTIN,
             field: "lines[1].gtin"),
-        Case(name: "discount above line total",
+        Case(
+            name: "discount above line total",
             change: { $0.lines[0].discounts = [Discount(amount: Amount(parsing: "40.00")!)] },
             code: .discountExceedsTotal, field: "lines[1].discounts"),
         Case(name: "no lines", change: { $0.lines = [] }, code: .noLines, field: "lines"),
-        Case(name: "line id twice", change: { $0.lines.append($0.lines[0]) }, code: .duplicateLineID,
+        Case(
+            name: "line id twice", change: { $0.lines.append($0.lines[0]) }, code: .duplicateLineID,
             field: "lines[2].line_id"),
         Case(name: "shipped without address", change: { $0.shipTo = nil }, code: .missingShipTo, field: "ship_to"),
-        Case(name: "collect without store", change: { $0.delivery = Delivery(method: .collect) }, code: .missingPickupNode,
+        Case(
+            name: "collect without store", change: { $0.delivery = Delivery(method: .collect) },
+            code: .missingPickupNode,
             field: "delivery.pickup_node"),
         Case(name: "no order number", change: { $0.externalID = "" }, code: .missingField, field: "external_id"),
-        Case(name: "negative shipping", change: { $0.shipping = ShippingCharge(amount: Amount(parsing: "-4.95")!) },
+        Case(
+            name: "negative shipping", change: { $0.shipping = ShippingCharge(amount: Amount(parsing: "-4.95")!) },
             code: .negativeAmount, field: "shipping.amount"),
     ]
 

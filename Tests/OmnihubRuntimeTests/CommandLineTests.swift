@@ -3,7 +3,12 @@ import Testing
 
 @Suite("The omnihub command line, end to end")
 struct CommandLineTests {
-    @Test("every command answers --help", arguments: [[], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"], ["trace", "order"]])
+    @Test(
+        "every command answers --help",
+        arguments: [
+            [], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"],
+            ["trace", "order"],
+        ])
     func help(command: [String]) throws {
         let result = try OmnihubProcess.run(command + ["--help"])
         #expect(result.status == 0)
@@ -15,7 +20,8 @@ struct CommandLineTests {
         let world = try TestWorld()
         let file = try world.drop(
             "mixed.tsv",
-            AmazonReport.file(AmazonReport.row(order: "GOOD", item: "1"), AmazonReport.row(order: "BAD", item: "2", quantity: "x")))
+            AmazonReport.file(
+                AmazonReport.row(order: "GOOD", item: "1"), AmazonReport.row(order: "BAD", item: "2", quantity: "x")))
         let result = try OmnihubProcess.run([
             "map", "--mapping", world.root.appendingPathComponent("mappings/amazon-de-orders.yaml").path, file.path,
         ])
@@ -43,7 +49,8 @@ struct CommandLineTests {
     func importAndInspect() throws {
         let world = try TestWorld()
         let file = world.root.appendingPathComponent("manual.tsv")
-        try AmazonReport.file(AmazonReport.row(order: "302-9", item: "1")).write(to: file, atomically: true, encoding: .utf8)
+        try AmazonReport.file(AmazonReport.row(order: "302-9", item: "1")).write(
+            to: file, atomically: true, encoding: .utf8)
         let config = ["--config", world.configFile.path]
         let imported = try OmnihubProcess.run(["import", "--partner", "amazon-de", file.path] + config)
         #expect(imported.status == 0, "\(imported.standardError)")

@@ -5,7 +5,8 @@ import Testing
 @Suite("Configuration and mapping files: mistakes are named before any feed is read")
 struct ConfigurationTests {
     func configurationError(_ yaml: String, mapping: String? = nil) throws -> ConfigurationError? {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("omnihub-config-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "omnihub-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let shipped = try String(
             contentsOf: repositoryRoot.appendingPathComponent("mappings/amazon-de-orders.yaml"), encoding: .utf8)
@@ -30,7 +31,9 @@ struct ConfigurationTests {
     @Test("the shipped configuration loads, with paths relative to its file")
     func shipped() throws {
         let configuration = try Configuration.load(repositoryRoot.appendingPathComponent("omnihub.yaml").path)
-        #expect(configuration.storePath == repositoryRoot.appendingPathComponent("var/omnihub.sqlite").standardizedFileURL.path)
+        #expect(
+            configuration.storePath
+                == repositoryRoot.appendingPathComponent("var/omnihub.sqlite").standardizedFileURL.path)
         #expect(configuration.partners.map(\.id) == ["amazon-de"])
         #expect(configuration.partners[0].feeds[0].folder.hasSuffix("/inbox/amazon-de"))
     }
@@ -50,7 +53,8 @@ struct ConfigurationTests {
 
     @Test("a missing key says what belongs there")
     func missingKey() throws {
-        let error = try #require(try configurationError("partners:\n  - id: amazon-de\n    feeds:\n      - folder: x\n"))
+        let error = try #require(
+            try configurationError("partners:\n  - id: amazon-de\n    feeds:\n      - folder: x\n"))
         #expect(error.key == "partners[1].feeds[1].mapping")
         #expect(error.message.contains("mapping file"))
     }
@@ -91,7 +95,10 @@ struct ConfigurationTests {
             ("lines:\n  sku: s\n  quantity: qty\n", "lines"),
             ("lines:\n  sku: s\n  quantity: {path: q, aggregate: sum}\n  unit_price: p\n", "lines.quantity.aggregate"),
             ("lines:\n  sku: s\n  quantity: {path: q, const: 1}\n  unit_price: p\n", "lines.quantity"),
-            ("lines:\n  sku: {path: s, transforms: [shout]}\n  quantity: q\n  unit_price: p\n", "lines.sku.transforms[1]"),
+            (
+                "lines:\n  sku: {path: s, transforms: [shout]}\n  quantity: q\n  unit_price: p\n",
+                "lines.sku.transforms[1]"
+            ),
             ("lines:\n  sku: s\n  quantity: q\n  unit_price: p\n  colour: c\n", "lines.colour"),
         ])
     func mappingMistakes(lines: String, key: String) throws {

@@ -12,7 +12,8 @@ struct CrashRecoveryTests {
             AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
 
         let killed = try OmnihubProcess.run(
-            ["run", "--once", "--config", world.configFile.path], environment: ["OMNIHUB_FAILPOINT": "after-import-commit"])
+            ["run", "--once", "--config", world.configFile.path],
+            environment: ["OMNIHUB_FAILPOINT": "after-import-commit"])
         #expect(killed.terminationReason == .uncaughtSignal)
         #expect(killed.status == SIGKILL)
         #expect(try world.inboxFiles() == ["orders.tsv"], "the original is still in the inbox")
@@ -36,9 +37,12 @@ struct CrashRecoveryTests {
         let world = try TestWorld(stableAfterSeconds: 0)
         try world.drop("bad.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "0")))
         let killed = try OmnihubProcess.run(
-            ["run", "--once", "--config", world.configFile.path], environment: ["OMNIHUB_FAILPOINT": "after-import-commit"])
+            ["run", "--once", "--config", world.configFile.path],
+            environment: ["OMNIHUB_FAILPOINT": "after-import-commit"])
         #expect(killed.status == SIGKILL)
-        #expect(!FileManager.default.fileExists(atPath: world.quarantine.appendingPathComponent("bad.tsv.errors.json").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: world.quarantine.appendingPathComponent("bad.tsv.errors.json").path)
+        )
 
         let rerun = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
         #expect(rerun.status == 1, "a quarantined file makes the cycle exit 1")
@@ -65,7 +69,8 @@ enum OmnihubProcess {
         return repositoryRoot.appendingPathComponent(".build/debug/omnihub")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -60,7 +60,9 @@ struct InboxImportTests {
         #expect(try world.cycle().outcomes.count == 1)
     }
 
-    @Test("files being written by convention are left alone", arguments: ["orders.tsv.part", "orders.tsv.tmp", ".orders.tsv", "orders.csv"])
+    @Test(
+        "files being written by convention are left alone",
+        arguments: ["orders.tsv.part", "orders.tsv.tmp", ".orders.tsv", "orders.csv"])
     func ignored(name: String) throws {
         let world = try TestWorld()
         try world.drop(name, AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
@@ -103,7 +105,9 @@ struct InboxImportTests {
     func sameOrderTwoFiles() throws {
         let world = try TestWorld()
         try world.drop("a.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
-        try world.drop("b.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
+        try world.drop(
+            "b.tsv",
+            AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
         let report = try world.cycle()
         #expect(report.outcomes.map(\.file.status) == [.imported, .imported])
         #expect(report.outcomes.map(\.file.ordersImported) == [1, 1])
@@ -120,7 +124,8 @@ struct InboxImportTests {
         let world = try TestWorld()
         try world.drop("a.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "1")))
         _ = try world.cycle()
-        try world.drop("b.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "2", price: "39.98")))
+        try world.drop(
+            "b.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "2", price: "39.98")))
         let report = try world.cycle()
         #expect(report.outcomes.first?.file.status == .quarantined)
         #expect(report.outcomes.first?.issues.map(\.code) == [.changedResend])
@@ -157,7 +162,8 @@ struct InboxImportTests {
         #expect(quantity["source"] as? String == "quantity-purchased")
         #expect(quantity["value"] as? String == "0")
         #expect((quantity["message"] as? String)?.isEmpty == false)
-        #expect(errors[1]["value"] as? String == "GERMANY", "the value as the rule saw it, after the mapping's transforms")
+        #expect(
+            errors[1]["value"] as? String == "GERMANY", "the value as the rule saw it, after the mapping's transforms")
         #expect(errors[2]["line"] as? Int == 5)
         #expect(errors[2]["value"] as? String == "yesterday")
         let file = try #require(report["file"] as? [String: Any])
@@ -167,10 +173,13 @@ struct InboxImportTests {
 
     @Test("with reject_file, one bad record keeps the whole file out")
     func allOrNothing() throws {
-        let world = try TestWorld { $0.replacingOccurrences(of: "on_error: import_valid", with: "on_error: reject_file") }
+        let world = try TestWorld {
+            $0.replacingOccurrences(of: "on_error: import_valid", with: "on_error: reject_file")
+        }
         try world.drop(
             "mixed.tsv",
-            AmazonReport.file(AmazonReport.row(order: "GOOD", item: "1"), AmazonReport.row(order: "BAD", item: "2", quantity: "0")))
+            AmazonReport.file(
+                AmazonReport.row(order: "GOOD", item: "1"), AmazonReport.row(order: "BAD", item: "2", quantity: "0")))
         let outcome = try #require(try world.cycle().outcomes.first)
         #expect(outcome.file.status == .quarantined)
         #expect(outcome.file.ordersImported == 0)

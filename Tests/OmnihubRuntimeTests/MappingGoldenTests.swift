@@ -7,7 +7,9 @@ import Testing
 struct MappingGoldenTests {
     /// Regenerate after an intended change with:
     /// `.build/debug/omnihub map --mapping mappings/amazon-de-orders.yaml sample-world/inbox/amazon-de/2026-11-20-orders.tsv`
-    @Test("the Amazon report sample maps to the expected canonical orders", arguments: ["2026-11-20-orders", "2026-11-21-orders"])
+    @Test(
+        "the Amazon report sample maps to the expected canonical orders",
+        arguments: ["2026-11-20-orders", "2026-11-21-orders"])
     func amazonReport(name: String) throws {
         let mapping = try MappingFile.load(repositoryRoot.appendingPathComponent("mappings/amazon-de-orders.yaml").path)
         let input = repositoryRoot.appendingPathComponent("sample-world/inbox/amazon-de/\(name).tsv")
@@ -22,7 +24,8 @@ struct MappingGoldenTests {
             lines.append(String(decoding: try encoder.encode(order), as: UTF8.self))
         }
         let golden = try String(
-            contentsOf: repositoryRoot.appendingPathComponent("Tests/OmnihubRuntimeTests/Golden/amazon-de-\(name).jsonl"),
+            contentsOf: repositoryRoot.appendingPathComponent(
+                "Tests/OmnihubRuntimeTests/Golden/amazon-de-\(name).jsonl"),
             encoding: .utf8)
         #expect(lines.joined(separator: "\n") + "\n" == golden)
     }

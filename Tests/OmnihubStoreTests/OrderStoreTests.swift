@@ -23,7 +23,8 @@ struct OrderStoreTests {
             currency: Currency(code: "EUR")!, customer: Customer(name: "Erika"),
             shipTo: Address(country: "DE"), billTo: nil, delivery: Delivery(method: .ship),
             lines: [OrderLine(lineID: "1", sku: "SKU", quantity: quantity, unitPrice: Amount(parsing: "9.99")!)],
-            shipping: nil, discounts: [], payment: nil, source: SourceLocation(file: "amazon-de/a.tsv", record: 1, line: 2))
+            shipping: nil, discounts: [], payment: nil,
+            source: SourceLocation(file: "amazon-de/a.tsv", record: 1, line: 2))
     }
 
     @Test("creates its file and folder, in WAL mode")
@@ -39,11 +40,17 @@ struct OrderStoreTests {
     func exactlyOncePerOrder() throws {
         let store = try openStore()
         var outcomes: [FileImport.OrderOutcome] = []
-        _ = try store.recordImport(of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5), storedPath: { _ in "/archive/a.tsv" }) { fileImport in
+        _ = try store.recordImport(
+            of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
+            storedPath: { _ in "/archive/a.tsv" }
+        ) { fileImport in
             outcomes.append(try fileImport.add(order("A1")))
             return (.imported, FileImportCounts())
         }
-        _ = try store.recordImport(of: receipt("b.tsv", sha: "bb"), receivedAt: Timestamp(millisecondsSince1970: 6), storedPath: { _ in "/archive/b.tsv" }) { fileImport in
+        _ = try store.recordImport(
+            of: receipt("b.tsv", sha: "bb"), receivedAt: Timestamp(millisecondsSince1970: 6),
+            storedPath: { _ in "/archive/b.tsv" }
+        ) { fileImport in
             outcomes.append(try fileImport.add(order("A1")))
             outcomes.append(try fileImport.add(order("A1", quantity: 2)))
             return (.imported, FileImportCounts())
@@ -61,7 +68,10 @@ struct OrderStoreTests {
         struct Crash: Error {}
         let store = try openStore()
         #expect(throws: Crash.self) {
-            _ = try store.recordImport(of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5), storedPath: { _ in "x" }) { fileImport in
+            _ = try store.recordImport(
+                of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
+                storedPath: { _ in "x" }
+            ) { fileImport in
                 _ = try fileImport.add(order("A1"))
                 throw Crash()
             }
@@ -74,7 +84,10 @@ struct OrderStoreTests {
     @Test("undoable work is rolled back when it says so, the file row stays")
     func undoable() throws {
         let store = try openStore()
-        let record = try store.recordImport(of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5), storedPath: { status in "/\(status.rawValue)/a.tsv" }) { fileImport in
+        let record = try store.recordImport(
+            of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
+            storedPath: { status in "/\(status.rawValue)/a.tsv" }
+        ) { fileImport in
             let kept = try fileImport.undoable {
                 _ = try fileImport.add(order("A1"))
                 return false
@@ -92,15 +105,22 @@ struct OrderStoreTests {
     @Test("the same bytes cannot be recorded twice, except as a duplicate")
     func contentIsUnique() throws {
         let store = try openStore()
-        let first = try store.recordImport(of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5), storedPath: { _ in "x" }) { _ in
+        let first = try store.recordImport(
+            of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5), storedPath: { _ in "x" }
+        ) { _ in
             (.imported, FileImportCounts())
         }
         #expect(throws: (any Error).self) {
-            _ = try store.recordImport(of: receipt("b.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 6), storedPath: { _ in "y" }) { _ in
+            _ = try store.recordImport(
+                of: receipt("b.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 6),
+                storedPath: { _ in "y" }
+            ) { _ in
                 (.imported, FileImportCounts())
             }
         }
-        let duplicate = try store.recordDuplicate(of: receipt("b.tsv", sha: "aa"), original: first, receivedAt: Timestamp(millisecondsSince1970: 7), storedPath: "z")
+        let duplicate = try store.recordDuplicate(
+            of: receipt("b.tsv", sha: "aa"), original: first, receivedAt: Timestamp(millisecondsSince1970: 7),
+            storedPath: "z")
         #expect(duplicate.duplicateOf == first.id)
         #expect(try store.file(withContent: "aa")?.id == first.id)
     }

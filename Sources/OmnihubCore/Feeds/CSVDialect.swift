@@ -10,9 +10,10 @@ public struct CSVDialect: Sendable, Hashable {
     public var skipRows: Int
 
     /// A dialect; the default is RFC 4180 (comma, double quote, header).
-    public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8? = UInt8(ascii: "\""), hasHeader: Bool = true,
-        skipRows: Int = 0)
-    {
+    public init(
+        delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8? = UInt8(ascii: "\""), hasHeader: Bool = true,
+        skipRows: Int = 0
+    ) {
         self.delimiter = delimiter
         self.quote = quote
         self.hasHeader = hasHeader

@@ -23,7 +23,9 @@ public struct CSVReader<Source: ByteSource> {
     public private(set) var columns = CSVColumns(names: [])
 
     /// A reader; `fileName` appears in every error it reports.
-    public init(source: Source, dialect: CSVDialect, encoding: TextEncoding, fileName: String?, chunkSize: Int = 1 << 20) {
+    public init(
+        source: Source, dialect: CSVDialect, encoding: TextEncoding, fileName: String?, chunkSize: Int = 1 << 20
+    ) {
         self.source = source
         self.dialect = dialect
         self.encoding = encoding

@@ -5,7 +5,7 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
     /// Windows code page 1252 (Western European), as DATEV and many ERPs write.
     case windows1252 = "windows-1252"
     /// ISO 8859-1 (Latin-1).
-    case iso8859_1 = "iso-8859-1"
+    case iso8859Latin1 = "iso-8859-1"
 
     /// Decodes `bytes`; invalid bytes are an error naming the offset of the first one, never replaced.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidBytes) -> String {
@@ -13,7 +13,7 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
         case .utf8:
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             throw InvalidBytes(offset: TextEncoding.firstInvalidUTF8Offset(bytes), byte: nil)
-        case .iso8859_1:
+        case .iso8859Latin1:
             return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
         case .windows1252:
             var scalars = String.UnicodeScalarView()

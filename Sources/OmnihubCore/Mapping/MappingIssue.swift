@@ -46,8 +46,11 @@ public struct MappingIssue: Error, Sendable, Hashable, Codable, CustomStringConv
         if let file { place.append(file) }
         if let line { place.append(column.map { "line \(line) column \($0)" } ?? "line \(line)") }
         if let record { place.append("record \(record)") }
-        if let field { place.append(source.map { "field \(field) (from '\($0)')" } ?? "field \(field)") }
-        else if let source { place.append("'\(source)'") }
+        if let field {
+            place.append(source.map { "field \(field) (from '\($0)')" } ?? "field \(field)")
+        } else if let source {
+            place.append("'\(source)'")
+        }
         if let value { place.append("value '\(value)'") }
         let prefix = place.isEmpty ? "" : place.joined(separator: ", ") + ": "
         return "\(prefix)\(message) [\(code.rawValue)]"

@@ -60,11 +60,17 @@ public struct OrderMapper: Sendable {
                 name: values[.customerName]?.text, email: values[.customerEmail]?.text,
                 phone: values[.customerPhone]?.text),
             shipTo: address(
-                values, [.shipToName, .shipToCompany, .shipToLine1, .shipToLine2, .shipToPostalCode, .shipToCity,
-                    .shipToRegion, .shipToCountry]),
+                values,
+                [
+                    .shipToName, .shipToCompany, .shipToLine1, .shipToLine2, .shipToPostalCode, .shipToCity,
+                    .shipToRegion, .shipToCountry,
+                ]),
             billTo: address(
-                values, [.billToName, .billToCompany, .billToLine1, .billToLine2, .billToPostalCode, .billToCity,
-                    .billToRegion, .billToCountry]),
+                values,
+                [
+                    .billToName, .billToCompany, .billToLine1, .billToLine2, .billToPostalCode, .billToCity,
+                    .billToRegion, .billToCountry,
+                ]),
             delivery: Delivery(
                 method: values[.deliveryMethod]?.deliveryMethod ?? .ship, service: values[.deliveryService]?.text,
                 pickupNode: values[.deliveryPickupNode]?.text),
@@ -136,7 +142,9 @@ public struct OrderMapper: Sendable {
             discounts: lineDiscounts)
     }
 
-    private func discounts(_ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader)
+    private func discounts(
+        _ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader
+    )
         -> [Discount]
     {
         var found: [Discount] = []

@@ -52,7 +52,9 @@ public struct SHA256: Sendable {
         var padding: [UInt8] = [0x80]
         let used = (pending.count + 1) % 64
         padding.append(contentsOf: repeatElement(0, count: (used <= 56 ? 56 - used : 120 - used)))
-        for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         let savedLength = length
         update(padding)
         length = savedLength

@@ -23,7 +23,8 @@ enum FileMover {
             throw FileError(operation: "create folder", path: folder, reason: "\(error)")
         }
         if FileManager.default.fileExists(atPath: destination) {
-            throw FileError(operation: "move a file to", path: destination, reason: "a file with that name is already there")
+            throw FileError(
+                operation: "move a file to", path: destination, reason: "a file with that name is already there")
         }
         if !keepingOriginal {
             if rename(source, destination) == 0 { return }

@@ -15,7 +15,8 @@ struct StabilityCheck {
 
     /// The stable files among `paths`, with their facts as observed; the rest wait for a later cycle.
     func stableFiles(_ paths: [String]) -> [(path: String, facts: FileFacts)] {
-        let intervalMilliseconds = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
+        let intervalMilliseconds =
+            interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
         let observed = paths.compactMap { path in FileFacts.of(path).map { (path, $0) } }
         let current = now().millisecondsSince1970
         var stable: [(path: String, facts: FileFacts)] = []

@@ -15,8 +15,10 @@ public enum MappingFile {
     }
 
     static func parse(_ root: YAMLNode) throws(ConfigurationError) -> OrderMapping {
-        try root.allowOnly(["mapping", "document", "format", "encoding", "group_by", "on_error", "on_changed_resend",
-            "order", "lines"])
+        try root.allowOnly([
+            "mapping", "document", "format", "encoding", "group_by", "on_error", "on_changed_resend",
+            "order", "lines",
+        ])
         let name = try root.required("mapping", "the mapping's name, e.g. amazon-de-orders").text()
         let document = try root.required("document", "the kind of document the feed carries: order").text()
         guard document == "order" else {
@@ -39,8 +41,10 @@ public enum MappingFile {
             guard let field = LineField(rawValue: key) else { continue }
             lineFields[field] = try parseSpec(value, kind: field.kind, allowAggregate: false)
         }
-        for (field, what) in [(OrderField.channel, "the channel"), (.externalID, "the order number"),
-            (.placedAt, "when the order was placed"), (.currency, "the currency")]
+        for (field, what) in [
+            (OrderField.channel, "the channel"), (.externalID, "the order number"),
+            (.placedAt, "when the order was placed"), (.currency, "the currency"),
+        ]
         where orderFields[field] == nil {
             throw orderNode.error("order.\(field.rawValue) is missing; every order needs \(what)")
         }
@@ -48,7 +52,8 @@ public enum MappingFile {
             throw linesNode.error("lines.\(field.rawValue) is missing; every line needs \(what)")
         }
         if lineFields[.unitPrice] == nil && lineFields[.lineTotal] == nil {
-            throw linesNode.error("lines needs unit_price, or line_total when the feed gives the price of the whole line")
+            throw linesNode.error(
+                "lines needs unit_price, or line_total when the feed gives the price of the whole line")
         }
         if lineFields[.unitPrice] != nil && lineFields[.lineTotal] != nil {
             throw linesNode.error("give lines.unit_price or lines.line_total, not both")
@@ -99,8 +104,10 @@ public enum MappingFile {
         -> FieldSpec
     {
         if node.isScalar { return FieldSpec(origin: .path(try node.text())) }
-        var known = ["path", "const", "transforms", "default", "required", "type", "formats", "zone",
-            "decimal_separator", "scale", "rounding"]
+        var known = [
+            "path", "const", "transforms", "default", "required", "type", "formats", "zone",
+            "decimal_separator", "scale", "rounding",
+        ]
         if allowAggregate { known.append("aggregate") }
         try node.allowOnly(known)
         let path = try node.optional("path")?.text()
@@ -109,7 +116,8 @@ public enum MappingFile {
         switch (path, constant) {
         case (let path?, nil): spec = FieldSpec(origin: .path(path))
         case (nil, let constant?): spec = FieldSpec(origin: .constant(constant))
-        default: throw node.error("give exactly one of path (where the value is in the record) or const (a fixed value)")
+        default:
+            throw node.error("give exactly one of path (where the value is in the record) or const (a fixed value)")
         }
         if let type = try node.optional("type") {
             let declared = try type.text()
@@ -170,7 +178,8 @@ public enum MappingFile {
         var discounts: [DiscountSpec] = []
         for item in try node.items() {
             try item.allowOnly(["code", "amount"])
-            let amount = try parseSpec(item.required("amount", "where the discount's amount is"), kind: .money,
+            let amount = try parseSpec(
+                item.required("amount", "where the discount's amount is"), kind: .money,
                 allowAggregate: false)
             let code = try item.optional("code").map { (node) throws(ConfigurationError) in
                 try parseSpec(node, kind: .text, allowAggregate: false)

@@ -6,8 +6,10 @@ extension OrderStore {
     /// The file that first brought these bytes (imported or quarantined), if any.
     public func file(withContent sha256: String) throws -> FileRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM files WHERE sha256 = ? AND status != 'duplicate'", arguments: [sha256])
-                .map(FileRecord.init(row:))
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM files WHERE sha256 = ? AND status != 'duplicate'", arguments: [sha256]
+            )
+            .map(FileRecord.init(row:))
         }
     }
 
@@ -51,7 +53,9 @@ extension OrderStore {
     }
 
     /// Records that a file repeats the bytes of `original` and was not imported.
-    public func recordDuplicate(of receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp, storedPath: String)
+    public func recordDuplicate(
+        of receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp, storedPath: String
+    )
         throws -> FileRecord
     {
         try write { db in

@@ -18,7 +18,8 @@ extension OrderStore {
             ).map { row in
                 OrderSummary(
                     id: row["id"], channel: row["channel"], externalID: row["external_id"], placedAt: row["placed_at"],
-                    currency: row["currency"], customerName: row["customer_name"], shipToCountry: row["ship_to_country"],
+                    currency: row["currency"], customerName: row["customer_name"],
+                    shipToCountry: row["ship_to_country"],
                     deliveryMethod: row["delivery_method"], status: row["status"], lines: row["line_count"],
                     units: row["units"], importedAt: row["imported_at"])
             }
@@ -77,7 +78,8 @@ extension OrderStore {
                 message: "order \(row["id"] as Int64) has a stored document that does not decode (\(error)); "
                     + "the database was changed outside omnihub or is damaged", cause: error)
         }
-        let fileName = try String.fetchOne(db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?", arguments: [row["file_id"]])
+        let fileName = try String.fetchOne(
+            db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?", arguments: [row["file_id"]])
         order.source = SourceLocation(file: fileName ?? "?", record: row["record"], line: row["line"])
         return StoredOrder(id: row["id"], status: row["status"], importedAt: row["imported_at"], order: order)
     }

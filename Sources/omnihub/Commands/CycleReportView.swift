@@ -46,7 +46,9 @@ struct CycleReportView {
         }
         say(table.rendered)
         for outcome in report.outcomes where !outcome.issues.isEmpty {
-            say("\n\(outcome.file.name): \(outcome.issues.count) issue(s), report in \(relative(outcome.file.storedPath)).errors.json")
+            say(
+                "\n\(outcome.file.name): \(outcome.issues.count) issue(s), report in \(relative(outcome.file.storedPath)).errors.json"
+            )
             for issue in outcome.issues.prefix(10) { say("  \(issue)") }
             if outcome.issues.count > 10 { say("  … and \(outcome.issues.count - 10) more in the report") }
         }

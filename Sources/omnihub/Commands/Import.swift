@@ -45,7 +45,8 @@ struct Import: ParsableCommand {
             let candidates = partner.feeds.filter { feed in
                 self.feed.map { $0 == feed.name } ?? (fnmatch(feed.pattern, name, 0) == 0)
             }
-            guard let chosen = candidates.first ?? (self.feed == nil && partner.feeds.count == 1 ? partner.feeds[0] : nil)
+            guard
+                let chosen = candidates.first ?? (self.feed == nil && partner.feeds.count == 1 ? partner.feeds[0] : nil)
             else {
                 fail(
                     "no feed of partner \(partner.id) takes \(name); feeds: "

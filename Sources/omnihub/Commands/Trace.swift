@@ -10,7 +10,8 @@ struct Trace: ParsableCommand {
     struct Order: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Which files and records carried an order.",
-            discussion: "Lists the file it was imported from and every re-send since. Exit code 4 when no order matches.")
+            discussion:
+                "Lists the file it was imported from and every re-send since. Exit code 4 when no order matches.")
 
         @OptionGroup var global: GlobalOptions
 

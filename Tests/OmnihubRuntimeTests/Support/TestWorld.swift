@@ -17,23 +17,26 @@ struct TestWorld {
     init(stableAfterSeconds: Int = 2, mappingEdit: (String) -> String = { $0 }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("omnihub-world-\(UUID().uuidString)")
         clock = TestClock(start: Timestamp(millisecondsSince1970: 1_795_000_000_000))
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("mappings"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("mappings"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        let mapping = try String(contentsOf: repositoryRoot.appendingPathComponent("mappings/amazon-de-orders.yaml"), encoding: .utf8)
-        try mappingEdit(mapping).write(to: root.appendingPathComponent("mappings/amazon-de-orders.yaml"), atomically: true, encoding: .utf8)
+        let mapping = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("mappings/amazon-de-orders.yaml"), encoding: .utf8)
+        try mappingEdit(mapping).write(
+            to: root.appendingPathComponent("mappings/amazon-de-orders.yaml"), atomically: true, encoding: .utf8)
         try """
-            store:
-              path: var/omnihub.sqlite
-            inbox:
-              stable_after_seconds: \(stableAfterSeconds)
-            partners:
-              - id: amazon-de
-                feeds:
-                  - name: orders
-                    folder: inbox/amazon-de
-                    pattern: "*.tsv"
-                    mapping: mappings/amazon-de-orders.yaml
-            """.write(to: configFile, atomically: true, encoding: .utf8)
+        store:
+          path: var/omnihub.sqlite
+        inbox:
+          stable_after_seconds: \(stableAfterSeconds)
+        partners:
+          - id: amazon-de
+            feeds:
+              - name: orders
+                folder: inbox/amazon-de
+                pattern: "*.tsv"
+                mapping: mappings/amazon-de-orders.yaml
+        """.write(to: configFile, atomically: true, encoding: .utf8)
     }
 
     var configFile: URL { root.appendingPathComponent("omnihub.yaml") }
@@ -104,7 +107,8 @@ final class TestClock: @unchecked Sendable {
 /// Amazon order report rows in the shipped sample's layout.
 enum AmazonReport {
     static let columns = [
-        "order-id", "order-item-id", "purchase-date", "payments-date", "buyer-email", "buyer-name", "buyer-phone-number",
+        "order-id", "order-item-id", "purchase-date", "payments-date", "buyer-email", "buyer-name",
+        "buyer-phone-number",
         "sku", "product-name", "quantity-purchased", "currency", "item-price", "item-tax", "shipping-price",
         "shipping-tax", "item-promotion-discount", "item-promotion-id", "ship-service-level", "recipient-name",
         "ship-address-1", "ship-address-2", "ship-city", "ship-state", "ship-postal-code", "ship-country",
@@ -112,9 +116,10 @@ enum AmazonReport {
     ]
 
     /// One item row; override any column by name.
-    static func row(order: String, item: String, sku: String = "TSHIRT-WHT-M", quantity: String = "1",
-        price: String = "19.99", _ overrides: [String: String] = [:]) -> String
-    {
+    static func row(
+        order: String, item: String, sku: String = "TSHIRT-WHT-M", quantity: String = "1",
+        price: String = "19.99", _ overrides: [String: String] = [:]
+    ) -> String {
         var values: [String: String] = [
             "order-id": order, "order-item-id": item, "purchase-date": "2026-11-20T08:15:02+00:00",
             "buyer-name": "Erika Mustermann", "sku": sku, "product-name": "T-Shirt", "quantity-purchased": quantity,

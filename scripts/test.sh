@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs every test, then checks the formatting.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup-debian.sh
+swift build --build-tests
+swift test --skip-build
+swift format lint --strict -r Sources Tests Package.swift
+echo "test: all tests passed and the code is formatted"
