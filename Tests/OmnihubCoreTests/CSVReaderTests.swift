@@ -57,10 +57,10 @@ struct CSVReaderTests {
             source: InMemoryBytes("sku\tqty\nA-1\t\n"), dialect: CSVDialect(delimiter: 9, quote: nil), encoding: .utf8,
             fileName: nil)
         let row = try #require(try reader.next())
-        #expect(try row.value(at: "sku") == "A-1")
-        #expect(try row.value(at: "#1") == "A-1")
-        #expect(try row.value(at: "qty") == nil)
-        #expect(try row.value(at: "nope") == nil)
+        #expect(try row.value(at: try FieldPath("sku")) == "A-1")
+        #expect(try row.value(at: try FieldPath("#1")) == "A-1")
+        #expect(try row.value(at: try FieldPath("qty")) == nil)
+        #expect(try row.value(at: try FieldPath("nope")) == nil)
     }
 
     @Test("a UTF-8 byte order mark is not part of the first column name")
@@ -68,7 +68,7 @@ struct CSVReaderTests {
         var reader = CSVReader(
             source: InMemoryBytes([0xEF, 0xBB, 0xBF] + Array("sku\nA\n".utf8)), dialect: CSVDialect(), encoding: .utf8,
             fileName: nil)
-        #expect(try reader.next()?.value(at: "sku") == "A")
+        #expect(try reader.next()?.value(at: try FieldPath("sku")) == "A")
     }
 
     @Test("without quoting, quotes are ordinary characters")
@@ -109,7 +109,7 @@ struct CSVReaderTests {
             encoding: .utf8, fileName: "bad.csv")
         let row = try #require(try reader.next())
         #expect {
-            try row.value(at: "name")
+            try row.value(at: try FieldPath("name"))
         } throws: { error in
             guard let issue = error as? MappingIssue else { return false }
             return issue.code == .invalidEncoding && issue.line == 2 && issue.column == 5 && issue.source == "name"
@@ -131,6 +131,6 @@ struct CSVReaderTests {
             encoding: .windows1252,
             fileName: nil)
         let row = try #require(try reader.next())
-        #expect(throws: MappingIssue.self) { try row.value(at: "name") }
+        #expect(throws: MappingIssue.self) { try row.value(at: try FieldPath("name")) }
     }
 }

@@ -4,36 +4,40 @@ import Testing
 
 @Suite("Mapping engine over CSV feeds")
 struct FeedMapperTests {
-    static func mapping(errorPolicy: OrderMapping.ErrorPolicy = .importValid) -> OrderMapping {
-        OrderMapping(
-            name: "test-orders", format: .csv(CSVDialect(delimiter: UInt8(ascii: ";"))), groupBy: "order",
+    static func path(_ text: String) -> FieldSpec.Origin { .path(try! FieldPath(text)) }
+
+    static func mapping(errorPolicy: DocumentMapping.ErrorPolicy = .importValid) -> DocumentMapping {
+        DocumentMapping(
+            name: "test-orders", format: .csv(CSVDialect(delimiter: UInt8(ascii: ";"))),
+            groupBy: try! FieldPath("order"),
             errorPolicy: errorPolicy,
-            orderFields: [
-                .channel: FieldSpec(origin: .constant("shop")),
-                .externalID: FieldSpec(origin: .path("order"), required: true),
-                .placedAt: FieldSpec(
-                    origin: .path("date"), formats: [try! DateTimeFormat(pattern: "dd.MM.yyyy HH:mm")],
+            fields: [
+                "channel": FieldSpec(origin: .constant("shop")),
+                "external_id": FieldSpec(origin: path("order"), required: true),
+                "placed_at": FieldSpec(
+                    origin: path("date"), formats: [try! DateTimeFormat(pattern: "dd.MM.yyyy HH:mm")],
                     zone: TimeZone(identifier: "Europe/Berlin")),
-                .currency: FieldSpec(origin: .path("currency"), transforms: [.trim, .upper], defaultValue: "EUR"),
-                .shipToCountry: FieldSpec(origin: .path("country")),
-                .shipToCity: FieldSpec(origin: .path("city")),
-                .shippingAmount: FieldSpec(origin: .path("shipping"), decimalSeparator: ",", aggregate: .sum),
+                "currency": FieldSpec(origin: path("currency"), transforms: [.trim, .upper], defaultValue: "EUR"),
+                "ship_to.country": FieldSpec(origin: path("country")),
+                "ship_to.city": FieldSpec(origin: path("city")),
+                "shipping.amount": FieldSpec(origin: path("shipping"), decimalSeparator: ",", aggregate: .sum),
             ],
-            lineFields: [
-                .sku: FieldSpec(origin: .path("sku"), transforms: [.trim]),
-                .quantity: FieldSpec(origin: .path("qty")),
-                .lineTotal: FieldSpec(origin: .path("total"), decimalSeparator: ","),
-            ])
+            lines: LineMapping(fields: [
+                "sku": FieldSpec(origin: path("sku"), transforms: [.trim]),
+                "quantity": FieldSpec(origin: path("qty")),
+                "line_total": FieldSpec(origin: path("total"), decimalSeparator: ","),
+            ]))
     }
 
     static let header = "order;date;currency;country;city;shipping;sku;qty;total\n"
 
-    func map(_ body: String, mapping: OrderMapping = mapping()) throws -> ([Order], [OrderRejection]) {
+    func map(_ body: String, mapping: DocumentMapping = mapping()) throws -> ([Order], [DocumentRejection]) {
         var orders: [Order] = []
-        var rejections: [OrderRejection] = []
+        var rejections: [DocumentRejection] = []
         try FeedMapper(mapping: mapping, fileName: "shop/test.csv").map(InMemoryBytes(Self.header + body)) { outcome in
             switch outcome {
-            case .order(let order): orders.append(order)
+            case .document(.order(let order)): orders.append(order)
+            case .document(let other): Issue.record("unexpected \(other.kind)")
             case .rejected(let rejection): rejections.append(rejection)
             }
         }
@@ -123,7 +127,7 @@ struct FeedMapperTests {
     @Test("a column the mapping needs but the header lacks stops the file before any record")
     func missingColumn() {
         var mapping = Self.mapping()
-        mapping.lineFields[.gtin] = FieldSpec(origin: .path("ean"))
+        mapping.lines.fields["gtin"] = FieldSpec(origin: Self.path("ean"))
         #expect {
             _ = try map("A1;20.11.2026 10:15;EUR;DE;Berlin;0;SKU-1;1;10,00\n", mapping: mapping)
         } throws: { error in

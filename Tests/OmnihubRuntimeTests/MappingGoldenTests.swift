@@ -17,11 +17,11 @@ struct MappingGoldenTests {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var lines: [String] = []
         try FeedMapper(mapping: mapping, fileName: "\(name).tsv").map(try FileByteSource(path: input.path)) { outcome in
-            guard case .order(let order) = outcome else {
+            guard case .document(let document) = outcome else {
                 Issue.record("a sample record was rejected: \(outcome)")
                 return
             }
-            lines.append(String(decoding: try encoder.encode(order), as: UTF8.self))
+            lines.append(String(decoding: try encoder.encode(document), as: UTF8.self))
         }
         let golden = try String(
             contentsOf: repositoryRoot.appendingPathComponent(

@@ -33,11 +33,19 @@ public struct CSVRow: SourceRecord {
     }
 
     /// The value of a column named in the header, or `#N` for the N-th column; empty is `nil`.
-    public func value(at path: String) throws(MappingIssue) -> String? {
-        guard let index = columns.index(of: path) else { return nil }
+    public func value(at path: FieldPath) throws(MappingIssue) -> String? {
+        guard let index = columns.index(of: path.text) else { return nil }
         guard let text = try field(index), !text.isEmpty else { return nil }
         return text
     }
+
+    /// The value at `path`, as a list of one or none.
+    public func values(at path: FieldPath) throws(MappingIssue) -> [String] {
+        try value(at: path).map { [$0] } ?? []
+    }
+
+    /// A row has no nested records; the rows of an order are its lines.
+    public func records(at path: FieldPath) -> [any SourceRecord] { [] }
 }
 
 /// The column names of a feed, looked up by name or by `#N`.

@@ -1,9 +1,14 @@
 /// One record of a feed as the mapping engine sees it: values found by path.
 ///
-/// A CSV row finds a value by column name or number; later readers find them by XML or JSON path.
+/// A CSV row finds a value by column name or number; XML and JSON records by a path through the
+/// record's tree.
 public protocol SourceRecord {
     /// The value at `path`, or `nil` when the record has none or it is empty.
-    func value(at path: String) throws(MappingIssue) -> String?
+    func value(at path: FieldPath) throws(MappingIssue) -> String?
+    /// Every value at `path`, for sums over repeating elements; one at most for a CSV row.
+    func values(at path: FieldPath) throws(MappingIssue) -> [String]
+    /// The nested records at `path`, such as the line items of an order; none for a CSV row.
+    func records(at path: FieldPath) -> [any SourceRecord]
     /// Where the record is, for error reports.
     var position: RecordPosition { get }
 }

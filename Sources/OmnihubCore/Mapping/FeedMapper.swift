@@ -1,116 +1,194 @@
-/// Maps a whole feed file, streaming: reads records, groups the rows of each order, and hands every
-/// mapped order or rejected record to a sink as soon as it is complete.
+/// Maps a whole feed file, streaming: reads records, groups the records of each document, and
+/// hands every mapped document or rejected record to a sink as soon as it is complete.
 public struct FeedMapper: Sendable {
     /// One result of mapping a feed.
     public enum Outcome: Sendable {
-        /// An order that passed every rule.
-        case order(Order)
-        /// An order (or its rows) with issues; it is not imported.
-        case rejected(OrderRejection)
+        /// A document that passed every rule.
+        case document(CanonicalDocument)
+        /// A document (or its records) with issues; it is not imported.
+        case rejected(DocumentRejection)
     }
 
     /// Counts for a mapped file.
     public struct Summary: Sendable, Hashable, Codable {
-        /// Records read (for CSV, data rows).
+        /// Records read (CSV rows, XML elements or JSON values at the record path).
         public var records = 0
-        /// Orders that mapped.
-        public var orders = 0
-        /// Orders or row groups rejected.
+        /// Documents that mapped.
+        public var documents = 0
+        /// Documents or record groups rejected.
         public var rejected = 0
     }
 
     /// The mapping applied.
-    public let mapping: OrderMapping
+    public let mapping: DocumentMapping
     /// The file's name in reports.
     public let fileName: String
 
     /// A mapper for one file.
-    public init(mapping: OrderMapping, fileName: String) {
+    public init(mapping: DocumentMapping, fileName: String) {
         self.mapping = mapping
         self.fileName = fileName
     }
 
     /// Maps every record of `source` and calls `sink` with each outcome, in file order.
     ///
-    /// - Throws: a ``MappingIssue`` when the file as a whole cannot be read (broken quoting, a column
-    ///   the mapping needs is missing, invalid bytes in the header), or whatever `sink` throws.
+    /// - Throws: a ``MappingIssue`` when the file as a whole cannot be read (broken quoting or
+    ///   syntax, a column the mapping needs is missing, bytes invalid in the encoding outside a
+    ///   field), or whatever `sink` throws.
     @discardableResult
     public func map<Source: ByteSource>(_ source: Source, sink: (Outcome) throws -> Void) throws -> Summary {
+        try withoutActuallyEscaping(sink) { sink in try map(source, escapingSink: sink) }
+    }
+
+    private func map<Source: ByteSource>(_ source: Source, escapingSink sink: @escaping (Outcome) throws -> Void) throws
+        -> Summary
+    {
+        var grouper = RecordGrouper(mapping: mapping, fileName: fileName, sink: sink)
         switch mapping.format {
         case .csv(let dialect):
-            var reader = CSVReader(source: source, dialect: dialect, encoding: mapping.encoding, fileName: fileName)
+            var reader = CSVReader(
+                source: source, dialect: dialect, encoding: mapping.encoding ?? .utf8, fileName: fileName)
             try reader.readHeader()
             try checkColumns(reader.columns, dialect: dialect)
-            return try mapGroups(sink: sink) { () throws(MappingIssue) -> (any SourceRecord)? in try reader.next() }
+            while let row = try reader.next() { try grouper.add(row) }
+        case .json(let layout):
+            var reader = JSONFeedReader(source: source, layout: layout, fileName: fileName)
+            try reader.read { record in try grouper.add(record) }
+        case .xml(let recordPath, let namespaces):
+            let reader = XMLFeedReader(
+                source: source, recordPath: recordPath, namespaces: namespaces, encoding: mapping.encoding,
+                fileName: fileName)
+            try reader.read { record in try grouper.add(record) }
         }
+        try grouper.finish()
+        return grouper.summary
     }
 
     private func checkColumns(_ columns: CSVColumns, dialect: CSVDialect) throws(MappingIssue) {
         guard dialect.hasHeader else { return }
-        let missing = mapping.sourcePaths.filter { !columns.contains($0) }
+        let missing = mapping.sourcePaths.map(\.text).filter { !columns.contains($0) }
         guard missing.isEmpty else {
             let list = missing.map { "'\($0)'" }.joined(separator: ", ")
             throw MappingIssue(
-                .missingColumn, file: fileName, line: 1 + dialect.skipRows,
-                source: missing.first,
+                .missingColumn, file: fileName, line: 1 + dialect.skipRows, source: missing.first,
                 message: "the header has no column \(list) that mapping '\(mapping.name)' reads; the header has "
                     + columns.names.map { "'\($0)'" }.joined(separator: ", ")
                     + ". Fix the mapping's paths or ask the partner for the agreed layout")
         }
     }
+}
 
-    private func mapGroups(
-        sink: (Outcome) throws -> Void, next: () throws(MappingIssue) -> (any SourceRecord)?
-    ) throws -> Summary {
-        var summary = Summary()
-        let mapper = OrderMapper(mapping: mapping, fileName: fileName)
-        func emit(_ records: [any SourceRecord]) throws {
-            switch mapper.order(from: records) {
-            case .success(let order):
-                summary.orders += 1
-                try sink(.order(order))
-            case .failure(let rejection):
-                summary.rejected += 1
-                try sink(.rejected(rejection))
-            }
-        }
+/// Collects consecutive records with the same group key into one document, filling blank
+/// continuation values from the record above, and maps each group when the next one starts.
+private struct RecordGrouper {
+    let mapping: DocumentMapping
+    let fileName: String
+    let sink: (FeedMapper.Outcome) throws -> Void
+    let mapper: DocumentMapper
+    let fillDown: FillDownMemory?
+    var summary = FeedMapper.Summary()
+    var group: [any SourceRecord] = []
+    var groupKey: String?
+    var finishedKeys: [String: Int] = [:]
+
+    init(mapping: DocumentMapping, fileName: String, sink: @escaping (FeedMapper.Outcome) throws -> Void) {
+        self.mapping = mapping
+        self.fileName = fileName
+        self.sink = sink
+        self.mapper = DocumentMapper(mapping: mapping, fileName: fileName)
+        self.fillDown = mapping.fillDown.isEmpty ? nil : FillDownMemory(paths: mapping.fillDown)
+    }
+
+    mutating func add(_ incoming: any SourceRecord) throws {
+        summary.records += 1
+        let record = fillDown.map { FilledRecord(record: incoming, memory: $0) } ?? incoming
         guard let groupBy = mapping.groupBy else {
-            while let record = try next() {
-                summary.records += 1
-                try emit([record])
-            }
-            return summary
+            try emit([record])
+            return
         }
-        var group: [any SourceRecord] = []
-        var groupKey: String?
-        var finishedKeys: [String: Int] = [:]
-        while let record = try next() {
-            summary.records += 1
-            let key = try record.value(at: groupBy) ?? ""
-            if key == groupKey {
-                group.append(record)
-                continue
-            }
-            if let groupKey, !group.isEmpty {
-                finishedKeys[groupKey] = group[0].position.line
-                try emit(group)
-            }
-            group = [record]
-            groupKey = key
-            if let firstLine = finishedKeys[key] {
-                let issue = MappingIssue(
-                    .scatteredGroup, file: fileName, record: record.position.record, line: record.position.line,
-                    source: groupBy, value: key,
-                    message: "a row of order '\(key)' appears again after other orders (its rows began on line "
-                        + "\(firstLine)); the rows of one order must follow each other. The order as first read "
-                        + "stands; send the missing lines in a new file")
-                summary.rejected += 1
-                try sink(.rejected(OrderRejection(externalID: key, issues: [issue])))
-                group = []
-                groupKey = nil
-            }
+        let key = try record.value(at: groupBy) ?? ""
+        if key == groupKey {
+            group.append(record)
+            return
         }
+        if let groupKey, !group.isEmpty {
+            finishedKeys[groupKey] = group[0].position.line
+            try emit(group)
+        }
+        group = [record]
+        groupKey = key
+        if let firstLine = finishedKeys[key] {
+            let issue = MappingIssue(
+                .scatteredGroup, file: fileName, record: record.position.record, line: record.position.line,
+                source: groupBy.text, value: key,
+                message: "a record of '\(key)' appears again after other documents (its records began on line "
+                    + "\(firstLine)); the records of one document must follow each other. The document as first "
+                    + "read stands; send the missing lines in a new file")
+            summary.rejected += 1
+            try sink(.rejected(DocumentRejection(key: key, issues: [issue])))
+            group = []
+            groupKey = nil
+        }
+    }
+
+    mutating func finish() throws {
         if !group.isEmpty { try emit(group) }
-        return summary
+        group = []
+    }
+
+    private mutating func emit(_ records: [any SourceRecord]) throws {
+        switch mapper.document(from: records) {
+        case .success(let document):
+            summary.documents += 1
+            try sink(.document(document))
+        case .failure(let rejection):
+            summary.rejected += 1
+            try sink(.rejected(rejection))
+        }
+    }
+}
+
+/// The last non-blank value of each fill-down path, carried from record to record.
+private final class FillDownMemory {
+    let paths: Set<String>
+    var last: [String: String] = [:]
+
+    init(paths: [FieldPath]) {
+        self.paths = Set(paths.map(\.text))
+    }
+}
+
+/// A record whose blank fill-down values are taken from the records above it.
+private struct FilledRecord: SourceRecord {
+    let record: any SourceRecord
+    let filled: [String: String]
+
+    init(record: any SourceRecord, memory: FillDownMemory) {
+        self.record = record
+        var filled: [String: String] = [:]
+        for path in memory.paths {
+            if let value = try? record.value(at: FieldPath(path)) {
+                memory.last[path] = value
+            } else if let previous = memory.last[path] {
+                filled[path] = previous
+            }
+        }
+        self.filled = filled
+    }
+
+    var position: RecordPosition { record.position }
+
+    func value(at path: FieldPath) throws(MappingIssue) -> String? {
+        if let value = filled[path.text] { return value }
+        return try record.value(at: path)
+    }
+
+    func values(at path: FieldPath) throws(MappingIssue) -> [String] {
+        if let value = filled[path.text] { return [value] }
+        return try record.values(at: path)
+    }
+
+    func records(at path: FieldPath) -> [any SourceRecord] {
+        record.records(at: path)
     }
 }

@@ -1,3 +1,9 @@
+/// The rules a mapped document breaks, all of them.
+public struct Violations: Error, Sendable {
+    /// Each broken rule.
+    public let all: [OrderViolation]
+}
+
 /// A rule of the canonical order that a mapped order breaks.
 public struct OrderViolation: Sendable, Hashable {
     /// What kind of rule.

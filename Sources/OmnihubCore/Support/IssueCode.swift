@@ -24,8 +24,12 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidDateTime = "invalid_date_time"
     case unknownEnumValue = "unknown_enum_value"
     case lineTotalNotDivisible = "line_total_not_divisible"
+    case checkFailed = "check_failed"
+    case lookupMissing = "lookup_missing"
     // The shape of the file.
     case malformedCSV = "malformed_csv"
+    case malformedJSON = "malformed_json"
+    case malformedXML = "malformed_xml"
     case invalidEncoding = "invalid_encoding"
     case missingColumn = "missing_column"
     case scatteredGroup = "scattered_group"

@@ -43,7 +43,7 @@ public struct Configuration: Sendable {
         /// The mapping file.
         public var mappingPath: String
         /// The mapping, loaded and checked.
-        public var mapping: OrderMapping
+        public var mapping: DocumentMapping
     }
 
     /// The partner with `id`.
@@ -116,7 +116,7 @@ extension Configuration {
             let name = try feedNode.optional("name")?.text() ?? "orders"
             let mappingNode = try feedNode.required("mapping", "the mapping file, e.g. mappings/\(id)-orders.yaml")
             let mappingPath = resolve(try mappingNode.text())
-            let mapping: OrderMapping
+            let mapping: DocumentMapping
             do {
                 mapping = try MappingFile.load(mappingPath)
             } catch {

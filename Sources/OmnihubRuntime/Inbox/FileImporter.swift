@@ -68,13 +68,18 @@ public struct FileImporter: Sendable {
                 do {
                     let summary = try mapper.map(try FileByteSource(path: path)) { outcome in
                         switch outcome {
-                        case .order(let order):
-                            switch try fileImport.add(order) {
+                        case .document(let document):
+                            let stored =
+                                switch document {
+                                case .order(let order): try fileImport.add(order)
+                                case .notice(let notice): try fileImport.add(notice)
+                                }
+                            switch stored {
                             case .imported: counts.ordersImported += 1
                             case .identicalResend: counts.ordersAlreadyKnown += 1
                             case .changedResend(let id):
                                 counts.ordersAlreadyKnown += 1
-                                issues.append(changedResend(order, storedAs: id))
+                                issues.append(changedResend(document, storedAs: id))
                             }
                         case .rejected(let rejection):
                             counts.ordersRejected += 1
@@ -112,13 +117,23 @@ public struct FileImporter: Sendable {
         return FileOutcome(file: record, issues: issues, resumed: false)
     }
 
-    private func changedResend(_ order: Order, storedAs id: Int64) -> MappingIssue {
-        MappingIssue(
-            .changedResend, file: order.source?.file, record: order.source?.record, line: order.source?.line,
-            field: "external_id", value: order.externalID,
-            message: "order \(order.externalID) of \(order.channel) was imported before (as order \(id)) with other "
-                + "content; the stored order stays as it is. Changes to an imported order need a cancellation or "
-                + "an amendment, not a re-send")
+    private func changedResend(_ document: CanonicalDocument, storedAs id: Int64) -> MappingIssue {
+        let source = document.source
+        switch document {
+        case .order(let order):
+            return MappingIssue(
+                .changedResend, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
+                value: order.externalID,
+                message: "order \(order.externalID) of \(order.channel) was imported before (as order \(id)) with "
+                    + "other content; the stored order stays as it is. Changes to an imported order need a "
+                    + "cancellation or an amendment, not a re-send")
+        case .notice(let notice):
+            return MappingIssue(
+                .changedResend, file: source?.file, record: source?.record, line: source?.line, field: "reference",
+                value: notice.reference,
+                message: "\(notice.kind.rawValue) \(notice.reference ?? "") was received before (as notice \(id)) with "
+                    + "other content; the first one stands. A correction needs its own reference")
+        }
     }
 
     private func recordDuplicate(_ receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp) throws

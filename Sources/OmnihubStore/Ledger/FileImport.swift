@@ -29,6 +29,38 @@ public struct FileImport {
         case changedResend(Int64)
     }
 
+    /// Stores a notice (stock report, shipment, rejection, pickup, return, cancellation) for the
+    /// steps that give it meaning; one with a partner reference already stored is not stored again.
+    public func add(_ notice: InboundNotice) throws -> OrderOutcome {
+        var content = notice
+        content.source = nil
+        let document = String(decoding: try encoder.encode(content), as: UTF8.self)
+        if let reference = notice.reference,
+            let existing = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT id, document FROM notices WHERE kind = ? AND COALESCE(channel, '') = ?
+                        AND COALESCE(node, '') = ? AND reference = ?
+                    """,
+                arguments: [notice.kind.rawValue, notice.channel ?? "", notice.node ?? "", reference])
+        {
+            let id: Int64 = existing["id"]
+            return (existing["document"] as String) == document ? .identicalResend(id) : .changedResend(id)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO notices (kind, channel, external_id, node, reference, occurred_at, document, file_id,
+                    record, line, imported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                notice.kind.rawValue, notice.channel, notice.externalID, notice.node, notice.reference,
+                notice.occurredAt?.description, document, fileID, notice.source?.record ?? 0, notice.source?.line,
+                importedAt,
+            ])
+        return .imported(db.lastInsertedRowID)
+    }
+
     /// Stores `order` unless an order with its channel and external id exists; records lineage either way.
     public func add(_ order: Order) throws -> OrderOutcome {
         var content = order

@@ -89,6 +89,33 @@ enum StoreMigrations {
                     CREATE INDEX order_lineage_by_order ON order_lineage(order_id);
                     """)
         }
+        migrator.registerMigration("v2: inbound notices (stock reports, shipments, rejections, returns, cancellations)")
+        { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE notices (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        channel TEXT,
+                        external_id TEXT,
+                        node TEXT,
+                        reference TEXT,
+                        occurred_at TEXT,
+                        status TEXT NOT NULL DEFAULT 'received',
+                        document TEXT NOT NULL,
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        record INTEGER NOT NULL,
+                        line INTEGER,
+                        imported_at TEXT NOT NULL
+                    );
+                    -- A partner's document number (shipment, return, stock report) is taken once.
+                    CREATE UNIQUE INDEX notices_by_reference
+                        ON notices(kind, COALESCE(channel, ''), COALESCE(node, ''), reference)
+                        WHERE reference IS NOT NULL;
+                    CREATE INDEX notices_by_order ON notices(channel, external_id);
+                    CREATE INDEX notices_by_kind ON notices(kind, status);
+                    """)
+        }
         return migrator
     }
 }

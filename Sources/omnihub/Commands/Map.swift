@@ -6,9 +6,9 @@ import OmnihubRuntime
 /// `omnihub map`: a dry run of a mapping over a file.
 struct Map: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Map a file without importing it: canonical orders as JSON lines.",
+        abstract: "Map a file without importing it: canonical documents as JSON lines.",
         discussion: """
-            Orders go to standard output, one JSON object a line; every issue goes to standard error, one \
+            Documents go to standard output, one JSON object a line; every issue goes to standard error, one \
             a line. Exit code 0 when every record mapped, 1 when any failed, 78 when the mapping itself has \
             a mistake. Nothing is stored or moved.
             """)
@@ -23,7 +23,7 @@ struct Map: ParsableCommand {
     var file: String
 
     func run() throws {
-        let orderMapping: OrderMapping
+        let orderMapping: DocumentMapping
         do {
             orderMapping = try MappingFile.load(mapping)
         } catch {
@@ -37,20 +37,23 @@ struct Map: ParsableCommand {
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }
         let name = (file as NSString).lastPathComponent
+        let source: FileByteSource
         do {
-            let source = try FileByteSource(path: file)
+            source = try FileByteSource(path: file)
+        } catch {
+            fail("\(error)", code: .notFound)
+        }
+        do {
             try FeedMapper(mapping: orderMapping, fileName: name).map(source) { outcome in
                 switch outcome {
-                case .order(let order):
-                    say(String(decoding: try encoder.encode(order), as: UTF8.self))
+                case .document(let document):
+                    say(String(decoding: try encoder.encode(document), as: UTF8.self))
                 case .rejected(let rejection):
                     for issue in rejection.issues { try report(issue) }
                 }
             }
         } catch let issue as MappingIssue {
             try report(issue)
-        } catch let error as FileError {
-            fail("\(error)", code: .notFound)
         }
         if failed { throw ExitCode(ExitStatus.rejected.rawValue) }
     }

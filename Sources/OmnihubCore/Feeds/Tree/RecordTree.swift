@@ -1,0 +1,108 @@
+/// One XML element or JSON value of a record and everything below it, in one flat array.
+///
+/// Readers build a tree per record and drop it when the record is mapped, so memory holds one
+/// record whatever the size of the feed.
+public final class RecordTree: @unchecked Sendable {
+    struct Node {
+        /// Resolved name: `prefix:local` with the mapping's prefix, a plain name, or a JSON key.
+        var name: String
+        /// The name without its prefix, for `*:local` steps.
+        var localName: String
+        /// Scalar value or XML text; `nil` for JSON null and elements with only children.
+        var text: String?
+        var attributes: [(name: String, value: String)] = []
+        var children: [Int] = []
+        /// A JSON array: path steps look through it to its items.
+        var isArray = false
+        var line: Int
+    }
+
+    var nodes: [Node] = []
+
+    init() {}
+
+    @discardableResult
+    func add(name: String, localName: String, line: Int, parent: Int?) -> Int {
+        nodes.append(Node(name: name, localName: localName, text: nil, line: line))
+        let index = nodes.count - 1
+        if let parent { nodes[parent].children.append(index) }
+        return index
+    }
+
+    /// The nodes `path` leads to from `start`, in document order.
+    func nodes(_ path: FieldPath, from start: Int) -> [Int] {
+        var frontier = [start]
+        for step in path.steps {
+            var matches: [Int] = []
+            for node in frontier {
+                for child in nodes[node].children where nameMatches(step.name, nodes[child]) {
+                    if nodes[child].isArray {
+                        matches.append(contentsOf: nodes[child].children)
+                    } else {
+                        matches.append(child)
+                    }
+                }
+            }
+            switch step.predicate {
+            case nil:
+                frontier = matches
+            case .position(let position):
+                frontier = position <= matches.count ? [matches[position - 1]] : []
+            case .childEquals(let test, let expected):
+                frontier = matches.filter { value(test, from: $0) == expected }
+            }
+            if frontier.isEmpty { return [] }
+        }
+        return frontier
+    }
+
+    /// The text at `path` from `start` (the first match), or the attribute the path ends in.
+    func value(_ path: FieldPath, from start: Int) -> String? {
+        guard let node = nodes(path, from: start).first else { return nil }
+        if let attribute = path.attribute {
+            return nodes[node].attributes.first { $0.name == attribute }?.value
+        }
+        return nodes[node].text
+    }
+
+    private func nameMatches(_ name: String, _ node: Node) -> Bool {
+        if name == node.name || name == "*" { return true }
+        if name.hasPrefix("*:") { return name.dropFirst(2) == node.localName }
+        return false
+    }
+}
+
+/// A record read from an XML or JSON feed, or a nested group inside one (an order line).
+public struct TreeRecord: SourceRecord {
+    let tree: RecordTree
+    let node: Int
+    public let position: RecordPosition
+
+    init(tree: RecordTree, node: Int, position: RecordPosition) {
+        self.tree = tree
+        self.node = node
+        self.position = position
+    }
+
+    public func value(at path: FieldPath) throws(MappingIssue) -> String? {
+        guard let text = tree.value(path, from: node), !text.isEmpty else { return nil }
+        return text
+    }
+
+    public func values(at path: FieldPath) throws(MappingIssue) -> [String] {
+        tree.nodes(path, from: node).compactMap { index in
+            let text =
+                path.attribute.map { name in tree.nodes[index].attributes.first { $0.name == name }?.value }
+                ?? tree.nodes[index].text
+            return text?.isEmpty == false ? text : nil
+        }
+    }
+
+    public func records(at path: FieldPath) -> [any SourceRecord] {
+        tree.nodes(path, from: node).map { child in
+            TreeRecord(
+                tree: tree, node: child, position: RecordPosition(record: position.record, line: tree.nodes[child].line)
+            )
+        }
+    }
+}
