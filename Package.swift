@@ -87,7 +87,7 @@ let package = Package(
             dependencies: [
                 "OmnihubRuntime", "OmnihubStore", "OmnihubCore", .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Golden"],
+            exclude: ["Golden", "Mappings"],
             swiftSettings: swiftSettings
         ),
     ]

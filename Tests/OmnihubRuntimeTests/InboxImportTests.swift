@@ -6,6 +6,20 @@ import Testing
 
 @Suite("Inbox import: stable files, exactly once, quarantine")
 struct InboxImportTests {
+    @Test("the whole shipped sample world imports: a TSV report, a UBL order and a JSON shop export")
+    func shippedSampleWorld() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let report = try world.cycle()
+        #expect(report.failures.isEmpty)
+        #expect(report.outcomes.map(\.file.partner) == ["amazon-de", "amazon-de", "ubl-marketplace", "webshop"])
+        #expect(report.outcomes.allSatisfy { $0.file.status == .imported })
+        #expect(report.ordersImported == 8)
+        let store = try world.store()
+        #expect(try store.orders(matching: "#1043").first?.order.delivery.pickupNode == "store-berlin-mitte")
+        #expect(try store.orders(matching: "PO-2026-11-0042").first?.order.lines.count == 3)
+        #expect(try world.cycle().outcomes.isEmpty)
+    }
+
     @Test("the sample world imports every order once; running again imports nothing new")
     func sampleWorld() throws {
         let world = try TestWorld()

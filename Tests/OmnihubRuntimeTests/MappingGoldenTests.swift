@@ -5,18 +5,23 @@ import Testing
 
 @Suite("Shipped mappings against golden files")
 struct MappingGoldenTests {
-    /// Regenerate after an intended change with:
-    /// `.build/debug/omnihub map --mapping mappings/amazon-de-orders.yaml sample-world/inbox/amazon-de/2026-11-20-orders.tsv`
+    /// Regenerate after an intended change, and read the difference before committing it:
+    /// `.build/debug/omnihub map --mapping mappings/M.yaml sample-world/inbox/P/F > Tests/OmnihubRuntimeTests/Golden/P-STEM.jsonl`
     @Test(
-        "the Amazon report sample maps to the expected canonical orders",
-        arguments: ["2026-11-20-orders", "2026-11-21-orders"])
-    func amazonReport(name: String) throws {
-        let mapping = try MappingFile.load(repositoryRoot.appendingPathComponent("mappings/amazon-de-orders.yaml").path)
-        let input = repositoryRoot.appendingPathComponent("sample-world/inbox/amazon-de/\(name).tsv")
+        "each sample feed maps to the expected canonical orders",
+        arguments: [
+            ("amazon-de", "amazon-de-orders", "2026-11-20-orders.tsv"),
+            ("amazon-de", "amazon-de-orders", "2026-11-21-orders.tsv"),
+            ("ubl-marketplace", "ubl-marketplace-orders", "PO-2026-11-0042.xml"),
+            ("webshop", "webshop-orders", "orders-export-2026-11-22.json"),
+        ])
+    func sampleFeed(partner: String, mappingName: String, file: String) throws {
+        let mapping = try MappingFile.load(repositoryRoot.appendingPathComponent("mappings/\(mappingName).yaml").path)
+        let input = repositoryRoot.appendingPathComponent("sample-world/inbox/\(partner)/\(file)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var lines: [String] = []
-        try FeedMapper(mapping: mapping, fileName: "\(name).tsv").map(try FileByteSource(path: input.path)) { outcome in
+        try FeedMapper(mapping: mapping, fileName: file).map(try FileByteSource(path: input.path)) { outcome in
             guard case .document(let document) = outcome else {
                 Issue.record("a sample record was rejected: \(outcome)")
                 return
@@ -25,7 +30,7 @@ struct MappingGoldenTests {
         }
         let golden = try String(
             contentsOf: repositoryRoot.appendingPathComponent(
-                "Tests/OmnihubRuntimeTests/Golden/amazon-de-\(name).jsonl"),
+                "Tests/OmnihubRuntimeTests/Golden/\(partner)-\((file as NSString).deletingPathExtension).jsonl"),
             encoding: .utf8)
         #expect(lines.joined(separator: "\n") + "\n" == golden)
     }

@@ -39,6 +39,28 @@ struct TestWorld {
         """.write(to: configFile, atomically: true, encoding: .utf8)
     }
 
+    /// A copy of the shipped sample world: `omnihub.yaml`, every mapping, and the sample feeds in the inbox.
+    static func shippedSampleWorld() throws -> TestWorld {
+        let world = try TestWorld()
+        let files = FileManager.default
+        try files.removeItem(at: world.root.appendingPathComponent("mappings"))
+        try files.removeItem(at: world.configFile)
+        try files.copyItem(
+            at: repositoryRoot.appendingPathComponent("mappings"), to: world.root.appendingPathComponent("mappings"))
+        try files.copyItem(at: repositoryRoot.appendingPathComponent("omnihub.yaml"), to: world.configFile)
+        let samples = repositoryRoot.appendingPathComponent("sample-world/inbox")
+        for partner in try files.contentsOfDirectory(atPath: samples.path) {
+            let folder = world.root.appendingPathComponent("inbox/\(partner)")
+            try files.createDirectory(at: folder, withIntermediateDirectories: true)
+            for name in try files.contentsOfDirectory(atPath: samples.appendingPathComponent(partner).path) {
+                let target = folder.appendingPathComponent(name)
+                try files.copyItem(at: samples.appendingPathComponent("\(partner)/\(name)"), to: target)
+                try world.setModified(target, secondsBeforeNow: 60)
+            }
+        }
+        return world
+    }
+
     var configFile: URL { root.appendingPathComponent("omnihub.yaml") }
     var inbox: URL { root.appendingPathComponent("inbox/amazon-de") }
     var quarantine: URL { root.appendingPathComponent("quarantine/amazon-de") }

@@ -90,7 +90,7 @@ public struct XMLFeedReader<Source: ByteSource> {
                 let (name, localName) = names.resolve(
                     local: xmlTextReaderConstLocalName(reader), namespace: xmlTextReaderConstNamespaceUri(reader))
                 stack.append(name)
-                let line = Int(xmlTextReaderGetParserLineNumber(reader))
+                let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
                 if let building = tree {
                     open.append(building.add(name: name, localName: localName, line: line, parent: open.last))
                 } else if recordPath.matches(stack) {
