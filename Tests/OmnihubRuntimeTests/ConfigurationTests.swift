@@ -34,7 +34,7 @@ struct ConfigurationTests {
         #expect(
             configuration.storePath
                 == repositoryRoot.appendingPathComponent("var/omnihub.sqlite").standardizedFileURL.path)
-        #expect(configuration.partners.map(\.id) == ["amazon-de"])
+        #expect(configuration.partners.map(\.id) == ["amazon-de", "ubl-marketplace", "webshop"])
         #expect(configuration.partners[0].feeds[0].folder.hasSuffix("/inbox/amazon-de"))
     }
 
