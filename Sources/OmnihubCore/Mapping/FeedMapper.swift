@@ -89,7 +89,10 @@ private struct RecordGrouper {
     var summary = FeedMapper.Summary()
     var group: [any SourceRecord] = []
     var groupKey: String?
-    var finishedKeys: [String: Int] = [:]
+    /// Hashes of the keys of finished groups, to catch a key that comes back later. Hashes, not
+    /// keys, keep memory small for files with millions of documents; two different keys sharing a
+    /// 64-bit hash within one file is too unlikely to plan for.
+    var finishedKeys: Set<Int> = []
 
     init(mapping: DocumentMapping, fileName: String, sink: @escaping (FeedMapper.Outcome) throws -> Void) {
         self.mapping = mapping
@@ -112,18 +115,17 @@ private struct RecordGrouper {
             return
         }
         if let groupKey, !group.isEmpty {
-            finishedKeys[groupKey] = group[0].position.line
+            finishedKeys.insert(groupKey.hashValue)
             try emit(group)
         }
         group = [record]
         groupKey = key
-        if let firstLine = finishedKeys[key] {
+        if finishedKeys.contains(key.hashValue) {
             let issue = MappingIssue(
                 .scatteredGroup, file: fileName, record: record.position.record, line: record.position.line,
                 source: groupBy.text, value: key,
-                message: "a record of '\(key)' appears again after other documents (its records began on line "
-                    + "\(firstLine)); the records of one document must follow each other. The document as first "
-                    + "read stands; send the missing lines in a new file")
+                message: "a record of '\(key)' appears again after other documents; the records of one document "
+                    + "must follow each other. The document as first read stands; send the missing lines in a new file")
             summary.rejected += 1
             try sink(.rejected(DocumentRejection(key: key, issues: [issue])))
             group = []

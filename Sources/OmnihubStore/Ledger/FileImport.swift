@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 public import OmnihubCore
 
 /// One file's import, inside the single transaction that records the file, its orders, its errors
@@ -10,6 +11,8 @@ public struct FileImport {
     public let fileID: Int64
     let importedAt: String
     private let encoder: JSONEncoder
+
+    private let cache = StatementCache()
 
     init(db: Database, fileID: Int64, importedAt: String) {
         self.db = db
@@ -61,52 +64,89 @@ public struct FileImport {
         return .imported(db.lastInsertedRowID)
     }
 
-    /// Stores `order` unless an order with its channel and external id exists; records lineage either way.
+    /// Stores `order` unless an order with its channel and external id exists; a re-send is
+    /// recorded in the order's lineage, as identical or changed.
     public func add(_ order: Order) throws -> OrderOutcome {
-        var content = order
-        content.source = nil
-        let document = try encoder.encode(content)
-        let hash = SHA256.hex(of: document)
-        let record = order.source?.record ?? 0
-        let line = order.source?.line
-        if let existing = try Row.fetchOne(
-            db, sql: "SELECT id, content_sha256 FROM orders WHERE channel = ? AND external_id = ?",
-            arguments: [order.channel, order.externalID])
-        {
-            let id: Int64 = existing["id"]
-            let identical = (existing["content_sha256"] as String) == hash
-            try db.execute(
-                sql: "INSERT INTO order_lineage (order_id, file_id, record, line, outcome) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, fileID, record, line, identical ? "identical_resend" : "changed_resend"])
-            return identical ? .identicalResend(id) : .changedResend(id)
+        let document = order.canonicalJSON(includingSource: false)
+        let statements = try self.statements()
+        let insert = statements.insertOrder
+        insert.bind(1, order.channel)
+        insert.bind(2, order.externalID)
+        insert.bind(3, order.placedAt.description)
+        insert.bind(4, order.currency.code)
+        insert.bind(5, order.customer.name)
+        insert.bind(6, order.shipTo?.country)
+        insert.bind(7, order.delivery.method.rawValue)
+        insert.bind(8, bytes: document)
+        insert.bind(9, fileID)
+        insert.bind(10, Int64(order.source?.record ?? 0))
+        insert.bind(11, order.source?.line.map(Int64.init))
+        insert.bind(12, importedAt)
+        try insert.execute()
+        guard insert.changes == 1 else { return try resent(order, document: document, statements: statements) }
+        let orderID = insert.lastInsertedRowID
+        let insertLine = statements.insertLine
+        for (index, line) in order.lines.enumerated() {
+            insertLine.bind(1, orderID)
+            insertLine.bind(2, Int64(index + 1))
+            insertLine.bind(3, line.lineID)
+            insertLine.bind(4, line.sku)
+            insertLine.bind(5, line.gtin)
+            insertLine.bind(6, line.title)
+            insertLine.bind(7, Int64(line.quantity))
+            insertLine.bind(8, line.unitPrice.description)
+            insertLine.bind(9, line.taxRate?.description)
+            try insertLine.execute()
         }
-        try db.execute(
-            sql: """
+        return .imported(orderID)
+    }
+
+    private func resent(_ order: Order, document: [UInt8], statements: BulkStatements) throws -> OrderOutcome {
+        var existing: (id: Int64, document: String)?
+        statements.findOrder.bind(1, order.channel)
+        statements.findOrder.bind(2, order.externalID)
+        try statements.findOrder.query { row in
+            existing = (sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1) ?? "")
+            return false
+        }
+        guard let existing else {
+            throw StoreError(.database, path: "", message: "order \(order.externalID) conflicted but cannot be found")
+        }
+        let identical = existing.document.utf8.elementsEqual(document)
+        let lineage = statements.insertLineage
+        lineage.bind(1, existing.id)
+        lineage.bind(2, fileID)
+        lineage.bind(3, Int64(order.source?.record ?? 0))
+        lineage.bind(4, order.source?.line.map(Int64.init))
+        lineage.bind(5, identical ? "identical_resend" : "changed_resend")
+        try lineage.execute()
+        return identical ? .identicalResend(existing.id) : .changedResend(existing.id)
+    }
+
+    private func statements() throws -> BulkStatements {
+        if let prepared = cache.statements { return prepared }
+        let prepared = BulkStatements(
+            insertOrder: try SQLiteStatement(
+                db,
+                """
                 INSERT INTO orders (channel, external_id, placed_at, currency, customer_name, ship_to_country,
-                    delivery_method, content_sha256, document, file_id, record, line, imported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                order.channel, order.externalID, order.placedAt.description, order.currency.code,
-                order.customer.name, order.shipTo?.country, order.delivery.method.rawValue, hash,
-                String(decoding: document, as: UTF8.self), fileID, record, line, importedAt,
-            ])
-        let orderID = db.lastInsertedRowID
-        let insertLine = try db.cachedStatement(
-            sql: """
+                    delivery_method, document, file_id, record, line, imported_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (channel, external_id) DO NOTHING
+                """, path: ""),
+            insertLine: try SQLiteStatement(
+                db,
+                """
                 INSERT INTO order_lines (order_id, position, line_id, sku, gtin, title, quantity, unit_price, tax_rate)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        for (index, orderLine) in order.lines.enumerated() {
-            try insertLine.execute(arguments: [
-                orderID, index + 1, orderLine.lineID, orderLine.sku, orderLine.gtin, orderLine.title,
-                orderLine.quantity, orderLine.unitPrice.description, orderLine.taxRate?.description,
-            ])
-        }
-        try db.execute(
-            sql: "INSERT INTO order_lineage (order_id, file_id, record, line, outcome) VALUES (?, ?, ?, ?, 'imported')",
-            arguments: [orderID, fileID, record, line])
-        return .imported(orderID)
+                """, path: ""),
+            findOrder: try SQLiteStatement(
+                db, "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?", path: ""),
+            insertLineage: try SQLiteStatement(
+                db, "INSERT INTO order_lineage (order_id, file_id, record, line, outcome) VALUES (?, ?, ?, ?, ?)",
+                path: ""))
+        cache.statements = prepared
+        return prepared
     }
 
     /// Records issues against the file.
@@ -147,4 +187,17 @@ public struct FileImportCounts: Sendable, Hashable, Codable {
 
     /// Zero counts.
     public init() {}
+}
+
+/// The prepared statements of one file's import.
+struct BulkStatements {
+    let insertOrder: SQLiteStatement
+    let insertLine: SQLiteStatement
+    let findOrder: SQLiteStatement
+    let insertLineage: SQLiteStatement
+}
+
+/// Holds the statements once prepared, for the value-typed ``FileImport``.
+final class StatementCache {
+    var statements: BulkStatements?
 }

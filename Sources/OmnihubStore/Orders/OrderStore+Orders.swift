@@ -54,9 +54,14 @@ extension OrderStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT g.*, f.partner, f.name, f.stored_path, f.received_at
-                    FROM order_lineage g JOIN files f ON f.id = g.file_id
-                    WHERE g.order_id = ? ORDER BY g.id
+                    SELECT o.file_id, o.record, o.line, 'imported' AS outcome, 0 AS sequence,
+                        f.partner, f.name, f.stored_path, f.received_at
+                    FROM orders o JOIN files f ON f.id = o.file_id WHERE o.id = ?1
+                    UNION ALL
+                    SELECT g.file_id, g.record, g.line, g.outcome, g.id AS sequence,
+                        f.partner, f.name, f.stored_path, f.received_at
+                    FROM order_lineage g JOIN files f ON f.id = g.file_id WHERE g.order_id = ?1
+                    ORDER BY sequence
                     """,
                 arguments: [orderID]
             ).map { row in

@@ -40,7 +40,7 @@ enum StoreMigrations {
                         ship_to_country TEXT,
                         delivery_method TEXT NOT NULL,
                         status TEXT NOT NULL DEFAULT 'open',
-                        content_sha256 TEXT NOT NULL,
+                        -- The canonical order without its source; a re-send is compared with it.
                         document TEXT NOT NULL,
                         file_id INTEGER NOT NULL REFERENCES files(id),
                         record INTEGER NOT NULL,
@@ -77,7 +77,8 @@ enum StoreMigrations {
                     );
                     CREATE INDEX import_errors_by_file ON import_errors(file_id);
 
-                    -- Every file and record that carried an order, including re-sends that were not imported.
+                    -- Every later file and record that carried an order already imported (its first file
+                    -- and record are on the order itself).
                     CREATE TABLE order_lineage (
                         id INTEGER PRIMARY KEY,
                         order_id INTEGER NOT NULL REFERENCES orders(id),

@@ -1,0 +1,83 @@
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement bound and stepped through SQLite's C API, for the bulk paths where GRDB's
+/// argument boxing costs more than the insert itself. It lives inside a GRDB transaction and is
+/// finalized with the connection's statement cache.
+struct SQLiteStatement {
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+    private let path: String
+
+    /// A cached statement of `db` for `sql`.
+    init(_ db: Database, _ sql: String, path: String) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        self.handle = statement.sqliteStatement
+        self.connection = db.sqliteConnection!
+        self.path = path
+    }
+
+    func bind(_ index: Int32, _ text: String?) {
+        guard let text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        sqlite3_bind_text(handle, index, text, -1, transient)
+    }
+
+    func bind(_ index: Int32, bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = sqlite3_bind_text(
+                handle, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
+                Int32(buffer.count), transient)
+        }
+    }
+
+    func bind(_ index: Int32, _ number: Int64?) {
+        guard let number else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        sqlite3_bind_int64(handle, index, number)
+    }
+
+    /// Runs the statement to completion.
+    func execute() throws {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
+    /// Runs a query and hands each row to `row` until it returns false.
+    func query(_ row: (OpaquePointer) throws -> Bool) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw failure(code) }
+            if try !row(handle) { return }
+        }
+    }
+
+    /// Rows the last statement changed on this connection.
+    var changes: Int32 { sqlite3_changes(connection) }
+
+    /// The rowid of the last insert on this connection.
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
+
+    static func text(_ row: OpaquePointer, _ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(row, column) else { return nil }
+        return String(cString: pointer)
+    }
+
+    private func failure(_ code: Int32) -> StoreError {
+        StoreError(
+            .database, path: path,
+            message: "a write to the store failed: SQLite error \(code): \(String(cString: sqlite3_errmsg(connection)))"
+        )
+    }
+
+    private var transient: sqlite3_destructor_type {
+        unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    }
+}
