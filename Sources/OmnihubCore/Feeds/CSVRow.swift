@@ -34,7 +34,7 @@ public struct CSVRow: SourceRecord {
 
     /// The value of a column named in the header, or `#N` for the N-th column; empty is `nil`.
     public func value(at path: FieldPath) throws(MappingIssue) -> String? {
-        guard let index = columns.index(of: path.text) else { return nil }
+        guard let index = columns.index(of: path) else { return nil }
         guard let text = try field(index), !text.isEmpty else { return nil }
         return text
     }
@@ -49,10 +49,30 @@ public struct CSVRow: SourceRecord {
 }
 
 /// The column names of a feed, looked up by name or by `#N`.
-public final class CSVColumns: Sendable {
+///
+/// One reader and the mapping of its rows use it, on one thread; it remembers each path's column so
+/// that a million rows do not hash the same column names a million times.
+public final class CSVColumns: @unchecked Sendable {
     /// Names from the header, in order; empty for a feed without one.
     public let names: [String]
     private let indexByName: [String: Int]
+    /// Column index by ``FieldPath`` id: -2 not resolved yet, -1 no such column.
+    private var indexByPathID: [Int] = []
+
+    /// The zero-based column of `path`, resolved once per path.
+    @inline(__always)
+    func index(of path: FieldPath) -> Int? {
+        if path.id < indexByPathID.count {
+            let cached = indexByPathID[path.id]
+            if cached >= 0 { return cached }
+            if cached == -1 { return nil }
+        } else {
+            indexByPathID.append(contentsOf: repeatElement(-2, count: path.id + 1 - indexByPathID.count))
+        }
+        let found = index(of: path.text)
+        indexByPathID[path.id] = found ?? -1
+        return found
+    }
 
     init(names: [String]) {
         self.names = names

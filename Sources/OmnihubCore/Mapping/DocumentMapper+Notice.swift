@@ -1,19 +1,16 @@
 extension DocumentMapper {
     /// Builds and validates a stock report or order event from mapped values.
-    static func notice(
-        _ kind: DocumentKind, _ values: [String: FieldValue], lines: [LineValues], source: SourceLocation
-    )
+    static func notice(_ kind: DocumentKind, _ values: FieldValues, lines: [LineValues], source: SourceLocation)
         -> Result<InboundNotice, Violations>
     {
-        let timeField = DocumentSchema.of(kind).header.first { $0.kind == .datetime }?.name
         var violations: [OrderViolation] = []
         var noticeLines: [DocumentLine] = []
         for (index, line) in lines.enumerated() {
             let field = "lines[\(index + 1)]"
             let documentLine = DocumentLine(
-                lineID: line.values["line_id"]?.text, sku: line.values["sku"]?.text, gtin: line.values["gtin"]?.text,
-                quantity: line.values["quantity"]?.int, reason: line.values["reason"]?.text,
-                condition: line.values["condition"]?.text)
+                lineID: line.values[NoticeLineSlot.lineID]?.text, sku: line.values[NoticeLineSlot.sku]?.text,
+                gtin: line.values[NoticeLineSlot.gtin]?.text, quantity: line.values[NoticeLineSlot.quantity]?.int,
+                reason: line.values[NoticeLineSlot.reason]?.text, condition: line.values[NoticeLineSlot.condition]?.text)
             if documentLine.lineID == nil && documentLine.sku == nil && documentLine.gtin == nil {
                 if documentLine.quantity == nil { continue }  // an empty row of a header-only notice
                 violations.append(
@@ -47,11 +44,11 @@ extension DocumentMapper {
         guard violations.isEmpty else { return .failure(Violations(all: violations)) }
         return .success(
             InboundNotice(
-                kind: kind, channel: values["channel"]?.text, externalID: values["external_id"]?.text,
-                reference: values["reference"]?.text, node: values["node"]?.text,
-                occurredAt: timeField.flatMap { values[$0]?.timestamp }, carrier: values["carrier"]?.text,
-                service: values["service"]?.text, trackingNumber: values["tracking_number"]?.text,
-                trackingURL: values["tracking_url"]?.text, reason: values["reason"]?.text, lines: noticeLines,
-                source: source))
+                kind: kind, channel: values[NoticeSlot.channel]?.text, externalID: values[NoticeSlot.externalID]?.text,
+                reference: values[NoticeSlot.reference]?.text, node: values[NoticeSlot.node]?.text,
+                occurredAt: values[NoticeSlot.time]?.timestamp, carrier: values[NoticeSlot.carrier]?.text,
+                service: values[NoticeSlot.service]?.text, trackingNumber: values[NoticeSlot.trackingNumber]?.text,
+                trackingURL: values[NoticeSlot.trackingURL]?.text, reason: values[NoticeSlot.reason]?.text,
+                lines: noticeLines, source: source))
     }
 }

@@ -6,17 +6,42 @@ public struct DocumentMapper: Sendable {
     /// The file name written into every issue and into the document's source location.
     public let fileName: String
 
+    private let plan: Plan
+
     /// A mapper for records of `fileName`.
     public init(mapping: DocumentMapping, fileName: String) {
         self.mapping = mapping
         self.fileName = fileName
+        self.plan = Plan(mapping)
     }
 
     /// The values read for one line, with the record they came from.
     struct LineValues {
-        var values: [String: FieldValue]
+        var values: FieldValues
         var discounts: [Discount]
         let record: any SourceRecord
+    }
+
+    /// The mapping's fields resolved to schema slots once, not looked up by name for every record.
+    final class Plan: @unchecked Sendable {
+        let schema: DocumentSchema
+        let header: [CompiledField]
+        let headerConditions: [(MappingExpression, [CompiledField])]
+        let lines: [CompiledField]
+        let lineConditions: [(MappingExpression, [CompiledField])]
+
+        init(_ mapping: DocumentMapping) {
+            let schema = mapping.schema
+            self.schema = schema
+            header = CompiledField.compile(mapping.fields, schema: schema.header)
+            headerConditions = mapping.conditions.map {
+                ($0.condition, CompiledField.compile($0.fields, schema: schema.header))
+            }
+            lines = CompiledField.compile(mapping.lines.fields, schema: schema.lines)
+            lineConditions = mapping.lines.conditions.map {
+                ($0.condition, CompiledField.compile($0.fields, schema: schema.lines))
+            }
+        }
     }
 
     /// The document the records describe, or every issue found in them.
@@ -25,34 +50,43 @@ public struct DocumentMapper: Sendable {
     ///   over all, as the mapping says); lines are the records themselves or their nested groups.
     public func document(from records: [any SourceRecord]) -> Result<CanonicalDocument, DocumentRejection> {
         precondition(!records.isEmpty, "a document needs at least one record")
-        let schema = mapping.schema
+        let schema = plan.schema
         var reader = FieldReader(fileName: fileName)
         let first = records[0]
-        var values: [String: FieldValue] = [:]
-        for (name, spec) in effective(mapping.fields, mapping.conditions, on: first, reader: &reader) {
-            guard let field = schema.headerField(name) else { continue }
-            let value =
-                spec.aggregate == .sum
-                ? reader.sum(spec, kind: field.kind, field: name, over: records)
-                : reader.value(spec, kind: field.kind, field: name, in: first)
-            if let value { values[name] = value }
+        var values = FieldValues(count: schema.header.count)
+        for field in effective(plan.header, plan.headerConditions, on: first, reader: &reader) {
+            let name = FieldName(field.name)
+            values[field.slot] =
+                field.spec.aggregate == .sum
+                ? reader.sum(field.spec, kind: field.kind, field: name, over: records)
+                : reader.value(field.spec, kind: field.kind, field: name, in: first)
         }
-        for field in schema.header where field.required && values[field.name] == nil {
-            guard !reader.hasIssue(field: field.name) else { continue }
+        for (slot, field) in schema.header.enumerated() where field.required && values[slot] == nil {
+            let name = FieldName(field.name)
+            guard !reader.hasIssue(field: name) else { continue }
             reader.issues.append(
                 reader.issue(
-                    .missingField, spec: mapping.fields[field.name], field: field.name, value: nil, record: first,
+                    .missingField, spec: mapping.fields[field.name], field: name, value: nil, record: first,
                     message: "every \(mapping.document.rawValue) needs \(field.name); the value is empty or missing"))
         }
-        let lineRecords = mapping.lines.from.map { path in records.flatMap { $0.records(at: path) } } ?? records
         var lines: [LineValues] = []
-        if !mapping.lines.fields.isEmpty {
-            for (index, record) in lineRecords.enumerated() {
-                lines.append(lineValues(record, number: index + 1, schema: schema, reader: &reader))
+        if !plan.lines.isEmpty {
+            var number = 0
+            func addLines(_ lineRecords: [any SourceRecord]) {
+                for record in lineRecords {
+                    number += 1
+                    lines.append(lineValues(record, number: number, plan: plan, reader: &reader))
+                }
+            }
+            if let from = mapping.lines.from {
+                for record in records { addLines(record.records(at: from)) }
+            } else {
+                addLines(records)
             }
         }
         let discounts = self.discounts(mapping.discounts, field: "discounts", in: first, reader: &reader)
-        let key = values["external_id"]?.text ?? values["node"]?.text
+        let keySlot = mapping.document == .order ? OrderSlot.externalID : NoticeSlot.externalID
+        let key = values[keySlot]?.text ?? (mapping.document == .order ? nil : values[NoticeSlot.node]?.text)
         guard reader.issues.isEmpty else {
             return .failure(DocumentRejection(key: key, issues: reader.issues))
         }
@@ -78,63 +112,64 @@ public struct DocumentMapper: Sendable {
         }
     }
 
-    /// The specs that apply to `record`: the plain ones, overridden by each condition that holds.
+    /// The fields that apply to `record`: the plain ones, replaced by those of each condition that holds.
     private func effective(
-        _ fields: [String: FieldSpec], _ conditions: [ConditionalFields], on record: any SourceRecord,
+        _ fields: [CompiledField], _ conditions: [(MappingExpression, [CompiledField])], on record: any SourceRecord,
         reader: inout FieldReader
-    ) -> [String: FieldSpec] {
-        var specs = fields
-        for conditional in conditions {
+    ) -> [CompiledField] {
+        guard !conditions.isEmpty else { return fields }
+        var chosen: [Int: CompiledField] = [:]
+        for field in fields { chosen[field.slot] = field }
+        for (condition, conditional) in conditions {
             do {
-                if try conditional.condition.evaluate(record).isTrue {
-                    specs.merge(conditional.fields) { $1 }
+                if try condition.evaluate(record).isTrue {
+                    for field in conditional { chosen[field.slot] = field }
                 }
             } catch {
                 reader.issues.append(
                     reader.issue(
-                        .invalidValue, spec: nil, field: "when", value: nil, record: record, message: error.message))
+                        .invalidValue, spec: nil, field: FieldName("when"), value: nil, record: record,
+                        message: error.message))
             }
         }
-        return specs
+        return chosen.values.sorted { $0.slot < $1.slot }
     }
 
-    private func lineValues(_ record: any SourceRecord, number: Int, schema: DocumentSchema, reader: inout FieldReader)
+    private func lineValues(_ record: any SourceRecord, number: Int, plan: Plan, reader: inout FieldReader)
         -> LineValues
     {
-        let prefix = "lines[\(number)]"
-        var values: [String: FieldValue] = [:]
-        for (name, spec) in effective(mapping.lines.fields, mapping.lines.conditions, on: record, reader: &reader) {
-            guard let field = schema.lineField(name) else { continue }
-            if let value = reader.value(spec, kind: field.kind, field: "\(prefix).\(name)", in: record) {
-                values[name] = value
-            }
+        var values = FieldValues(count: plan.schema.lines.count)
+        for field in effective(plan.lines, plan.lineConditions, on: record, reader: &reader) {
+            values[field.slot] = reader.value(
+                field.spec, kind: field.kind, field: FieldName(field.name, line: number), in: record)
         }
-        for field in schema.lines where field.required && values[field.name] == nil {
-            let name = "\(prefix).\(field.name)"
+        for (slot, field) in plan.schema.lines.enumerated() where field.required && values[slot] == nil {
+            let name = FieldName(field.name, line: number)
             guard !reader.hasIssue(field: name) else { continue }
             reader.issues.append(
                 reader.issue(
                     .missingField, spec: mapping.lines.fields[field.name], field: name, value: nil, record: record,
                     message: "every line needs \(field.name); the value is empty or missing"))
         }
-        let discounts = self.discounts(
-            mapping.lines.discounts, field: "\(prefix).discounts", in: record, reader: &reader)
+        let discounts =
+            mapping.lines.discounts.isEmpty
+            ? [] : self.discounts(mapping.lines.discounts, field: "lines[\(number)].discounts", in: record, reader: &reader)
         return LineValues(values: values, discounts: discounts, record: record)
     }
 
-    private func discounts(
-        _ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader
-    )
+    private func discounts(_ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader)
         -> [Discount]
     {
         var found: [Discount] = []
         for spec in specs {
             for source in spec.from.map({ record.records(at: $0) }) ?? [record] {
                 let name = "\(field)[\(found.count + 1)]"
-                guard let amount = reader.value(spec.amount, kind: .money, field: "\(name).amount", in: source)?.amount,
+                guard
+                    let amount = reader.value(spec.amount, kind: .money, field: FieldName("\(name).amount"), in: source)?
+                        .amount,
                     !amount.isZero
                 else { continue }
-                let code = spec.code.flatMap { reader.text($0, field: "\(name).code", in: source) }
+                let code = spec.code.flatMap { reader.text($0, field: FieldName("\(name).code"), in: source) }
                 found.append(Discount(code: code, amount: amount.isNegative ? .zero - amount : amount))
             }
         }

@@ -1,15 +1,31 @@
+/// The canonical field an issue is about, formatted only when an issue is reported.
+struct FieldName: CustomStringConvertible {
+    /// The line number, from 1, for line fields.
+    let line: Int?
+    /// The field's name, e.g. `quantity` or `ship_to.city`.
+    let name: String
+
+    init(_ name: String, line: Int? = nil) {
+        self.name = name
+        self.line = line
+    }
+
+    var description: String { line.map { "lines[\($0)].\(name)" } ?? name }
+}
+
 /// Reads field specs from records, collecting every issue of one document instead of stopping at
 /// the first.
 struct FieldReader {
     let fileName: String?
     var issues: [MappingIssue] = []
 
-    func hasIssue(field: String) -> Bool {
-        issues.contains { $0.field == field }
+    func hasIssue(field: FieldName) -> Bool {
+        let text = field.description
+        return issues.contains { $0.field == text }
     }
 
     /// The spec's raw value before transforms: from the path, the constant or the expression.
-    private mutating func raw(_ spec: FieldSpec, field: String, in record: any SourceRecord) -> String?? {
+    private mutating func raw(_ spec: FieldSpec, field: FieldName, in record: any SourceRecord) -> String?? {
         switch spec.origin {
         case .constant(let constant):
             return .some(constant)
@@ -18,7 +34,7 @@ struct FieldReader {
                 return .some(try record.value(at: path))
             } catch {
                 var issue = error
-                issue.field = field
+                issue.field = field.description
                 issues.append(issue)
                 return nil
             }
@@ -35,12 +51,12 @@ struct FieldReader {
 
     /// The spec's value as text after transforms, lookup, default and checks; `nil` when empty
     /// (or when it broke a rule, which is then in ``issues``).
-    mutating func text(_ spec: FieldSpec, field: String, in record: any SourceRecord) -> String? {
+    mutating func text(_ spec: FieldSpec, field: FieldName, in record: any SourceRecord) -> String? {
         guard let raw = raw(spec, field: field, in: record) else { return nil }
         return finish(raw, spec: spec, field: field, record: record)
     }
 
-    private mutating func finish(_ raw: String?, spec: FieldSpec, field: String, record: any SourceRecord) -> String? {
+    private mutating func finish(_ raw: String?, spec: FieldSpec, field: FieldName, record: any SourceRecord) -> String? {
         var value = raw
         if var text = value {
             for transform in spec.transforms {
@@ -112,13 +128,13 @@ struct FieldReader {
     }
 
     /// The spec's value converted to `kind`; `nil` (with an issue) when it cannot be converted.
-    mutating func value(_ spec: FieldSpec, kind: FieldKind, field: String, in record: any SourceRecord) -> FieldValue? {
+    mutating func value(_ spec: FieldSpec, kind: FieldKind, field: FieldName, in record: any SourceRecord) -> FieldValue? {
         guard let text = text(spec, field: field, in: record) else { return nil }
         return convert(text, spec: spec, kind: kind, field: field, record: record)
     }
 
     /// The sum of the spec's values over `records` and every match of its path in each.
-    mutating func sum(_ spec: FieldSpec, kind: FieldKind, field: String, over records: [any SourceRecord])
+    mutating func sum(_ spec: FieldSpec, kind: FieldKind, field: FieldName, over records: [any SourceRecord])
         -> FieldValue?
     {
         var total: Amount?
@@ -129,7 +145,7 @@ struct FieldReader {
                     texts = try record.values(at: path)
                 } catch {
                     var issue = error
-                    issue.field = field
+                    issue.field = field.description
                     issues.append(issue)
                 }
             } else if let raw = raw(spec, field: field, in: record) {
@@ -146,7 +162,7 @@ struct FieldReader {
     }
 
     private mutating func convert(
-        _ text: String, spec: FieldSpec, kind: FieldKind, field: String, record: any SourceRecord
+        _ text: String, spec: FieldSpec, kind: FieldKind, field: FieldName, record: any SourceRecord
     )
         -> FieldValue?
     {
@@ -212,10 +228,10 @@ struct FieldReader {
     }
 
     func issue(
-        _ code: IssueCode, spec: FieldSpec?, field: String, value: String?, record: any SourceRecord, message: String
+        _ code: IssueCode, spec: FieldSpec?, field: FieldName, value: String?, record: any SourceRecord, message: String
     ) -> MappingIssue {
         MappingIssue(
-            code, file: fileName, record: record.position.record, line: record.position.line, field: field,
-            source: spec?.pathText, value: value, message: message)
+            code, file: fileName, record: record.position.record, line: record.position.line,
+            field: field.description, source: spec?.pathText, value: value, message: message)
     }
 }

@@ -35,31 +35,29 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `"12abc"` is an error and never silently `12`. Returns `nil` when the text is not a decimal
     /// or has more than ``Amount/maximumDigits`` digits.
     public init?<Text: StringProtocol>(parsing text: Text, decimalSeparator: Character = ".") {
+        guard let separator = decimalSeparator.asciiValue else { return nil }
         var units: Int64 = 0
         var scale = 0
         var digits = 0
         var negative = false
         var seenSeparator = false
-        var index = text.startIndex
-        if index < text.endIndex, text[index] == "-" || text[index] == "+" {
-            negative = text[index] == "-"
-            index = text.index(after: index)
-        }
         var seenDigit = false
-        while index < text.endIndex {
-            let character = text[index]
-            if let digit = character.wholeNumberValue, character.isASCII {
-                digits += 1
+        var first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            if byte >= 48 && byte <= 57 {
+                digits &+= 1
                 if digits > Amount.maximumDigits { return nil }
-                units = units * 10 + Int64(digit)
-                if seenSeparator { scale += 1 }
+                units = units &* 10 &+ Int64(byte &- 48)
+                if seenSeparator { scale &+= 1 }
                 seenDigit = true
-            } else if character == decimalSeparator, !seenSeparator {
+            } else if byte == separator && !seenSeparator {
                 seenSeparator = true
+            } else if first && (byte == 45 || byte == 43) {
+                negative = byte == 45
             } else {
                 return nil
             }
-            index = text.index(after: index)
         }
         guard seenDigit, scale <= Amount.maximumScale else { return nil }
         self.init(units: negative ? -units : units, scale: scale)
@@ -67,15 +65,41 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The amount as a plain decimal with exactly `scale` digits after the point, e.g. `"-4.50"`.
     public var description: String {
-        let magnitude = units.magnitude
-        var digits = String(magnitude)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+        var magnitude = units.magnitude
+        let digitCount = Swift.max(Amount.decimalDigits(magnitude), scale + 1)
+        let length = digitCount + (scale > 0 ? 1 : 0) + (units < 0 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var position = length
+            var written = 0
+            while position > 0 {
+                if scale > 0 && written == scale {
+                    position -= 1
+                    buffer[position] = UInt8(ascii: ".")
+                    written += 1
+                    continue
+                }
+                if units < 0 && position == 1 {
+                    position -= 1
+                    buffer[position] = UInt8(ascii: "-")
+                    continue
+                }
+                position -= 1
+                buffer[position] = UInt8(truncatingIfNeeded: 48 &+ magnitude % 10)
+                magnitude /= 10
+                written += 1
             }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+            return length
         }
-        return units < 0 ? "-" + digits : digits
+    }
+
+    private static func decimalDigits(_ value: UInt64) -> Int {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        return count
     }
 
     /// Whether the amount is below zero.

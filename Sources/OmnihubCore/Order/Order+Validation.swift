@@ -20,14 +20,13 @@ extension Order {
         }
         var lineIDs: Set<String> = []
         for (index, line) in lines.enumerated() {
-            let field = "lines[\(index + 1)]"
-            if !lineIDs.insert(line.lineID).inserted {
+            if lines.count > 1 && !lineIDs.insert(line.lineID).inserted {
                 found.append(
                     .init(
-                        .duplicateLineID, field: "\(field).line_id", value: line.lineID,
+                        .duplicateLineID, field: "lines[\(index + 1)].line_id", value: line.lineID,
                         "line id '\(line.lineID)' appears twice in order \(externalID)"))
             }
-            check(line, field: field, into: &found)
+            check(line, number: index + 1, into: &found)
         }
         if let shipping {
             checkMoney(shipping.amount, field: "shipping.amount", into: &found)
@@ -71,64 +70,66 @@ extension Order {
         }
     }
 
-    private func check(_ line: OrderLine, field: String, into found: inout [OrderViolation]) {
+    private func check(_ line: OrderLine, number: Int, into found: inout [OrderViolation]) {
+        let field = LazyFieldPrefix(number: number)
         if line.sku.trimmingSpaces.isEmpty {
-            found.append(.init(.emptySKU, field: "\(field).sku", value: line.sku, "the line has no SKU"))
+            found.append(.init(.emptySKU, field: field["sku"], value: line.sku, "the line has no SKU"))
         }
         if line.quantity < 1 {
             found.append(
                 .init(
-                    .quantityBelowOne, field: "\(field).quantity", value: String(line.quantity),
+                    .quantityBelowOne, field: field["quantity"], value: String(line.quantity),
                     "quantity must be at least 1"))
         }
         if line.unitPrice.isNegative {
             found.append(
                 .init(
-                    .negativePrice, field: "\(field).unit_price", value: line.unitPrice.description,
+                    .negativePrice, field: field["unit_price"], value: line.unitPrice.description,
                     "a unit price cannot be negative; returns and refunds are separate documents"))
         } else {
-            checkMoney(line.unitPrice, field: "\(field).unit_price", into: &found)
+            checkMoney(line.unitPrice, field: field["unit_price"], into: &found)
         }
-        checkTaxRate(line.taxRate, field: "\(field).tax_rate", into: &found)
+        checkTaxRate(line.taxRate, field: field["tax_rate"], into: &found)
         if let gtin = line.gtin, !GTIN.isValid(gtin) {
             found.append(
                 .init(
-                    .invalidGTIN, field: "\(field).gtin", value: gtin,
+                    .invalidGTIN, field: field["gtin"], value: gtin,
                     "'\(gtin)' is not a GTIN: 8, 12, 13 or 14 digits with a correct check digit"))
         }
+        guard !line.discounts.isEmpty else { return }
         var discounted = Amount.zero
         for (index, discount) in line.discounts.enumerated() {
-            checkMoney(discount.amount, field: "\(field).discounts[\(index + 1)].amount", into: &found)
+            checkMoney(discount.amount, field: field["discounts[\(index + 1)].amount"], into: &found)
             discounted = discounted + discount.amount
         }
-        if !line.discounts.isEmpty, discounted > line.grossTotal {
+        if discounted > line.grossTotal {
             found.append(
                 .init(
-                    .discountExceedsTotal, field: "\(field).discounts", value: discounted.description,
+                    .discountExceedsTotal, field: field["discounts"], value: discounted.description,
                     "the line's discounts (\(discounted)) exceed its total (\(line.grossTotal))"))
         }
     }
 
-    private func checkMoney(_ amount: Amount, field: String, into found: inout [OrderViolation]) {
+    private func checkMoney(_ amount: Amount, field: @autoclosure () -> String, into found: inout [OrderViolation]) {
         if amount.isNegative {
             found.append(
-                .init(.negativeAmount, field: field, value: amount.description, "the amount cannot be negative"))
+                .init(.negativeAmount, field: field(), value: amount.description, "the amount cannot be negative"))
         }
-        if amount.rounded(toScale: currency.minorUnits) != amount {
+        if amount.scale > currency.minorUnits && amount.rounded(toScale: currency.minorUnits) != amount {
             found.append(
                 .init(
-                    .tooManyDecimals, field: field, value: amount.description,
+                    .tooManyDecimals, field: field(), value: amount.description,
                     "\(currency.code) has \(currency.minorUnits) decimals; round the amount in the mapping "
                         + "(scale: \(currency.minorUnits))"))
         }
     }
 
-    private func checkTaxRate(_ rate: Amount?, field: String, into found: inout [OrderViolation]) {
+    private func checkTaxRate(_ rate: Amount?, field: @autoclosure () -> String, into found: inout [OrderViolation]) {
         guard let rate else { return }
         if rate.isNegative || rate > Amount(100) {
             found.append(
                 .init(
-                    .taxRateOutOfRange, field: field, value: rate.description,
+                    .taxRateOutOfRange, field: field(), value: rate.description,
                     "a VAT rate is a percentage from 0 to 100, e.g. 19"))
         }
     }
@@ -140,4 +141,11 @@ extension String {
         let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
         return self[start..<max(start, end)]
     }
+}
+
+/// Builds `lines[N].field` names only when a rule is broken.
+private struct LazyFieldPrefix {
+    let number: Int
+
+    subscript(_ name: String) -> String { "lines[\(number)].\(name)" }
 }

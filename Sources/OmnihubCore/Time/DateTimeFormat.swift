@@ -74,7 +74,17 @@ public struct DateTimeFormat: Sendable, Hashable, CustomStringConvertible {
     /// Reads `text`; the zone comes from the text or else from `zone`, and a time without either
     /// is an error, never guessed.
     public func parse(_ text: String, zone: TimeZone?) throws(ConversionFailure) -> Timestamp {
-        var scanner = DigitScanner(text: Array(text.utf8))
+        var copy = text
+        let result = copy.withUTF8 { bytes in
+            Result { () throws(ConversionFailure) in try parse(bytes, text: text, zone: zone) }
+        }
+        return try result.get()
+    }
+
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, text: String, zone: TimeZone?) throws(ConversionFailure)
+        -> Timestamp
+    {
+        var scanner = DigitScanner(text: bytes)
         var fields = Fields()
         if let tokens {
             for token in tokens {
@@ -182,7 +192,7 @@ public struct DateTimeFormat: Sendable, Hashable, CustomStringConvertible {
 
 /// Walks the bytes of a date-time text.
 private struct DigitScanner {
-    let text: [UInt8]
+    let text: UnsafeBufferPointer<UInt8>
     var position = 0
 
     var isAtEnd: Bool { position == text.count }

@@ -28,12 +28,37 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let days = Int(seconds.floorDivided(by: 86_400))
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = Timestamp.civilFromDays(days)
-        var text =
-            "\(Timestamp.pad(year, 4))-\(Timestamp.pad(month, 2))-\(Timestamp.pad(day, 2))T"
-            + "\(Timestamp.pad(secondOfDay / 3600, 2)):\(Timestamp.pad(secondOfDay / 60 % 60, 2)):"
-            + Timestamp.pad(secondOfDay % 60, 2)
-        if milliseconds != 0 { text += "." + Timestamp.pad(milliseconds, 3) }
-        return text + "Z"
+        guard (0...9999).contains(year) else {
+            return "\(year)-\(Timestamp.pad(month, 2))-\(Timestamp.pad(day, 2))T\(Timestamp.pad(secondOfDay / 3600, 2)):"
+                + "\(Timestamp.pad(secondOfDay / 60 % 60, 2)):\(Timestamp.pad(secondOfDay % 60, 2))Z"
+        }
+        let length = milliseconds == 0 ? 20 : 24
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, 2, at: 17)
+            if milliseconds != 0 {
+                buffer[19] = UInt8(ascii: ".")
+                put(milliseconds, 3, at: 20)
+            }
+            buffer[length - 1] = UInt8(ascii: "Z")
+            return length
+        }
     }
 
     public static func < (left: Timestamp, right: Timestamp) -> Bool {

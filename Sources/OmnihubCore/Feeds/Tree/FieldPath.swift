@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a value sits in a record: a CSV column, or a path through an XML or JSON record.
 ///
 /// Tree paths are steps separated by `/`: element or key names (`cac:Item/cbc:Name`,
@@ -8,6 +10,8 @@
 public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The path as written in the mapping.
     public let text: String
+    /// A small number that stands for `text` in this process, so readers can cache per path.
+    let id: Int
     let steps: [Step]
     let attribute: String?
 
@@ -25,6 +29,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// Compiles `text`; throws when a bracket or quote is not closed or a step is empty.
     public init(_ text: String) throws(ConversionFailure) {
         self.text = text
+        self.id = FieldPathRegistry.shared.id(for: text)
         var parts = try FieldPath.split(text)
         if parts.first == "" { parts.removeFirst() }  // a leading '/' means the record itself
         var attribute: String?
@@ -106,5 +111,21 @@ extension String {
 extension Substring {
     fileprivate func trimmingCharacters(in set: Character) -> String {
         String(self).trimmingCharacters(in: set)
+    }
+}
+
+/// Gives every distinct path text one small number for the life of the process.
+final class FieldPathRegistry: @unchecked Sendable {
+    static let shared = FieldPathRegistry()
+    private let lock = NSLock()
+    private var ids: [String: Int] = [:]
+
+    func id(for text: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if let id = ids[text] { return id }
+        let id = ids.count
+        ids[text] = id
+        return id
     }
 }
