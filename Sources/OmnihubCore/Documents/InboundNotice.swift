@@ -1,3 +1,5 @@
+import Foundation
+
 /// A stock report or an event about an order, from a WMS, a store, a dropshipper or a channel.
 ///
 /// One shape for the six kinds that are not orders, so that one mapping language and one store
@@ -107,6 +109,20 @@ extension CanonicalDocument: Encodable {
         switch self {
         case .order(let order): try order.encode(to: encoder)
         case .notice(let notice): try notice.encode(to: encoder)
+        }
+    }
+}
+
+extension CanonicalDocument {
+    /// The document's canonical JSON on one line, keys sorted, as `omnihub map` prints it.
+    public func canonicalJSON() throws -> [UInt8] {
+        switch self {
+        case .order(let order):
+            return order.canonicalJSON()
+        case .notice(let notice):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Array(try encoder.encode(notice))
         }
     }
 }

@@ -3,8 +3,10 @@ extension Order {
     ///
     /// - Parameter includingSource: `false` leaves out `source`, for the stored content that two
     ///   re-sends of the same order share.
-    public func canonicalJSON(includingSource: Bool = true) -> [UInt8] {
-        var json = JSONWriter(capacity: 640 + lines.count * 200)
+    /// - Parameter compact: leaves out null fields and empty discount lists, for the store; the
+    ///   decoder reads them back as null and empty.
+    public func canonicalJSON(includingSource: Bool = true, compact: Bool = false) -> [UInt8] {
+        var json = JSONWriter(capacity: compact ? 512 : 640 + lines.count * 200, omitsNulls: compact)
         json.beginObject()
         json.key("bill_to")
         write(billTo, to: &json)
@@ -30,16 +32,20 @@ extension Order {
         json.key("service")
         json.string(delivery.service)
         json.endObject()
-        json.key("discounts")
-        write(discounts, to: &json)
+        if !compact || !discounts.isEmpty {
+            json.key("discounts")
+            write(discounts, to: &json)
+        }
         json.key("external_id")
         json.string(externalID)
         json.key("lines")
         json.beginArray()
         for line in lines {
             json.beginObject()
-            json.key("discounts")
-            write(line.discounts, to: &json)
+            if !compact || !line.discounts.isEmpty {
+                json.key("discounts")
+                write(line.discounts, to: &json)
+            }
             json.key("gtin")
             json.string(line.gtin)
             json.key("line_id")

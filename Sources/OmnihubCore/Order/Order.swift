@@ -60,6 +60,23 @@ public struct Order: Sendable, Hashable, Codable {
         case billTo = "bill_to"
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        channel = try container.decode(String.self, forKey: .channel)
+        externalID = try container.decode(String.self, forKey: .externalID)
+        placedAt = try container.decode(Timestamp.self, forKey: .placedAt)
+        currency = try container.decode(Currency.self, forKey: .currency)
+        customer = try container.decodeIfPresent(Customer.self, forKey: .customer) ?? Customer()
+        shipTo = try container.decodeIfPresent(Address.self, forKey: .shipTo)
+        billTo = try container.decodeIfPresent(Address.self, forKey: .billTo)
+        delivery = try container.decode(Delivery.self, forKey: .delivery)
+        lines = try container.decode([OrderLine].self, forKey: .lines)
+        shipping = try container.decodeIfPresent(ShippingCharge.self, forKey: .shipping)
+        discounts = try container.decodeIfPresent([Discount].self, forKey: .discounts) ?? []
+        payment = try container.decodeIfPresent(Payment.self, forKey: .payment)
+        source = try container.decodeIfPresent(SourceLocation.self, forKey: .source)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(channel, forKey: .channel)

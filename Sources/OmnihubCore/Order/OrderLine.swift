@@ -42,6 +42,18 @@ public struct OrderLine: Sendable, Hashable, Codable {
         case taxRate = "tax_rate"
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lineID = try container.decode(String.self, forKey: .lineID)
+        sku = try container.decode(String.self, forKey: .sku)
+        gtin = try container.decodeIfPresent(String.self, forKey: .gtin)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        quantity = try container.decode(Int.self, forKey: .quantity)
+        unitPrice = try container.decode(Amount.self, forKey: .unitPrice)
+        taxRate = try container.decodeIfPresent(Amount.self, forKey: .taxRate)
+        discounts = try container.decodeIfPresent([Discount].self, forKey: .discounts) ?? []
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(lineID, forKey: .lineID)

@@ -6,9 +6,14 @@
 struct JSONWriter {
     var bytes: [UInt8] = []
     private var needsComma = false
+    /// Leaves out members whose value is null, for the compact form the store keeps.
+    let omitsNulls: Bool
+    /// Where the current member's key starts, so a null value can take its key back out.
+    private var keyStart: Int?
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, omitsNulls: Bool = false) {
         bytes.reserveCapacity(capacity)
+        self.omitsNulls = omitsNulls
     }
 
     mutating func beginObject() {
@@ -35,6 +40,7 @@ struct JSONWriter {
 
     /// Writes `"key":`; the value follows with one of the value writers.
     mutating func key(_ name: StaticString) {
+        keyStart = bytes.count
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -44,11 +50,13 @@ struct JSONWriter {
     }
 
     mutating func string(_ value: String?) {
-        separate()
         guard var value else {
+            separate()
             appendNull()
             return
         }
+        keyStart = nil
+        separate()
         bytes.append(UInt8(ascii: "\""))
         value.withUTF8 { utf8 in
             var start = 0
@@ -66,11 +74,13 @@ struct JSONWriter {
     }
 
     mutating func integer(_ value: Int?) {
-        separate()
         guard let value else {
+            separate()
             appendNull()
             return
         }
+        keyStart = nil
+        separate()
         bytes.append(contentsOf: String(value).utf8)
         needsComma = true
     }
@@ -80,7 +90,19 @@ struct JSONWriter {
         appendNull()
     }
 
+    /// Call before a nested object or array value so the key stays.
+    mutating func keepKey() {
+        keyStart = nil
+    }
+
     private mutating func appendNull() {
+        if omitsNulls, let start = keyStart {
+            let hadComma = bytes[start] == UInt8(ascii: ",")
+            bytes.removeSubrange(start...)
+            needsComma = hadComma
+            keyStart = nil
+            return
+        }
         bytes.append(contentsOf: [110, 117, 108, 108])
         needsComma = true
     }

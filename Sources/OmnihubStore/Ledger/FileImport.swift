@@ -67,7 +67,7 @@ public struct FileImport {
     /// Stores `order` unless an order with its channel and external id exists; a re-send is
     /// recorded in the order's lineage, as identical or changed.
     public func add(_ order: Order) throws -> OrderOutcome {
-        let document = order.canonicalJSON(includingSource: false)
+        let document = order.canonicalJSON(includingSource: false, compact: true)
         let statements = try self.statements()
         let insert = statements.insertOrder
         insert.bind(1, order.channel)

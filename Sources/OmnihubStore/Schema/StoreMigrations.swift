@@ -40,7 +40,8 @@ enum StoreMigrations {
                         ship_to_country TEXT,
                         delivery_method TEXT NOT NULL,
                         status TEXT NOT NULL DEFAULT 'open',
-                        -- The canonical order without its source; a re-send is compared with it.
+                        -- The canonical order without its source and without null fields; a re-send is
+                        -- compared with it.
                         document TEXT NOT NULL,
                         file_id INTEGER NOT NULL REFERENCES files(id),
                         record INTEGER NOT NULL,
@@ -61,7 +62,6 @@ enum StoreMigrations {
                         tax_rate TEXT,
                         PRIMARY KEY (order_id, position)
                     ) WITHOUT ROWID;
-                    CREATE INDEX order_lines_by_sku ON order_lines(sku);
 
                     CREATE TABLE import_errors (
                         id INTEGER PRIMARY KEY,

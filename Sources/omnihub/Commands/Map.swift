@@ -37,6 +37,8 @@ struct Map: ParsableCommand {
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }
         let name = (file as NSString).lastPathComponent
+        var output = LineOutput()
+        defer { output.flush() }
         let source: FileByteSource
         do {
             source = try FileByteSource(path: file)
@@ -47,7 +49,7 @@ struct Map: ParsableCommand {
             try FeedMapper(mapping: orderMapping, fileName: name).map(source) { outcome in
                 switch outcome {
                 case .document(let document):
-                    say(String(decoding: try encoder.encode(document), as: UTF8.self))
+                    try output.write(document.canonicalJSON())
                 case .rejected(let rejection):
                     for issue in rejection.issues { try report(issue) }
                 }
