@@ -134,12 +134,14 @@ public struct CSVReader<Source: ByteSource> {
                 } else {
                     row.storage.append(byte)
                     state = .unquoted
+                    appendRun(to: &row.storage, quoted: false)
                 }
             case .quoted:
                 if byte == quote {
                     state = .afterQuote
                 } else {
                     row.storage.append(byte)
+                    if byte != 10 { appendRun(to: &row.storage, quoted: true) }
                 }
             case .afterQuote:
                 if byte == quote {
@@ -158,6 +160,35 @@ public struct CSVReader<Source: ByteSource> {
                 }
             }
         }
+    }
+
+    /// Copies the run of ordinary bytes that follows in the chunk in one go, instead of byte by
+    /// byte: up to a delimiter or line end outside quotes, up to a quote or line end inside them.
+    @inline(__always)
+    private mutating func appendRun(to storage: inout [UInt8], quoted: Bool) {
+        let start = position
+        var index = position
+        let end = chunkEnd
+        let delimiter = dialect.delimiter
+        let quote = dialect.quote
+        chunk.withUnsafeBufferPointer { buffer in
+            if quoted, let quote {
+                while index < end {
+                    let byte = buffer[index]
+                    if byte == quote || byte == 10 { break }
+                    index &+= 1
+                }
+            } else {
+                while index < end {
+                    let byte = buffer[index]
+                    if byte == delimiter || byte == 10 || byte == 13 { break }
+                    index &+= 1
+                }
+            }
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index]))
+        }
+        column &+= index &- start
+        position = index
     }
 
     private func endField(_ row: inout RawRow) {

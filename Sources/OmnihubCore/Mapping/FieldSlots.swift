@@ -46,12 +46,20 @@ struct FieldValues {
     var isEmpty: Bool { values.allSatisfy { $0 == nil } }
 }
 
-/// One field of a mapping, resolved once: its slot, name, kind and spec.
-struct CompiledField {
+/// One field of a mapping, resolved once: its slot, name, kind and spec. A class, so the hot loop
+/// passes one reference instead of copying every part of the spec.
+final class CompiledField: @unchecked Sendable {
     let slot: Int
     let name: String
     let kind: FieldKind
     let spec: FieldSpec
+
+    init(slot: Int, name: String, kind: FieldKind, spec: FieldSpec) {
+        self.slot = slot
+        self.name = name
+        self.kind = kind
+        self.spec = spec
+    }
 
     /// The fields of `specs` that the schema knows, in schema order.
     static func compile(_ specs: [String: FieldSpec], schema: [DocumentSchema.Field]) -> [CompiledField] {
