@@ -25,7 +25,7 @@ public final class OrderStore: Sendable {
             configuration.prepareDatabase { db in
                 // A large file inserts order keys in the feed's order, which is random for the UNIQUE
                 // index; with SQLite's default 2 MB page cache that costs several times the insert.
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreMigrations.migrator.migrate(pool)

@@ -1,7 +1,7 @@
 /// A byte at a time from a ``ByteSource``, with the line and column it is at, for hand-written
 /// feed readers.
-struct ByteInput<Source: ByteSource> {
-    private var source: Source
+struct ByteInput {
+    private var source: any ByteSource
     private let fileName: String?
     private var buffer: [UInt8]
     private var end = 0
@@ -13,7 +13,7 @@ struct ByteInput<Source: ByteSource> {
     /// The column of the next byte, from 1, counted in bytes.
     private(set) var column = 1
 
-    init(source: Source, fileName: String?, chunkSize: Int = 1 << 20) {
+    init(source: any ByteSource, fileName: String?, chunkSize: Int = 1 << 20) {
         self.source = source
         self.fileName = fileName
         self.buffer = [UInt8](repeating: 0, count: chunkSize)

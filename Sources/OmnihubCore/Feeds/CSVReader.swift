@@ -4,8 +4,8 @@
 /// LF line ends, a UTF-8 byte order mark, blank lines and rows to skip. Memory holds one chunk and
 /// one row, whatever the size of the file. A structural error (a quote never closed, text after a
 /// closing quote) stops the file with the line and column where it happened.
-public struct CSVReader<Source: ByteSource> {
-    private var source: Source
+public struct CSVReader {
+    private var source: any ByteSource
     private let dialect: CSVDialect
     private let encoding: TextEncoding
     private let fileName: String?
@@ -24,7 +24,7 @@ public struct CSVReader<Source: ByteSource> {
 
     /// A reader; `fileName` appears in every error it reports.
     public init(
-        source: Source, dialect: CSVDialect, encoding: TextEncoding, fileName: String?, chunkSize: Int = 1 << 20
+        source: any ByteSource, dialect: CSVDialect, encoding: TextEncoding, fileName: String?, chunkSize: Int = 1 << 20
     ) {
         self.source = source
         self.dialect = dialect

@@ -11,6 +11,7 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidBytes) -> String {
         switch self {
         case .utf8:
+            if TextEncoding.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             throw InvalidBytes(offset: TextEncoding.firstInvalidUTF8Offset(bytes), byte: nil)
         case .iso8859Latin1:
@@ -30,6 +31,14 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
             }
             return String(scalars)
         }
+    }
+
+    /// Whether every byte is ASCII, which any of the encodings decodes without looking further.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var combined: UInt8 = 0
+        for byte in bytes { combined |= byte }
+        return combined < 0x80
     }
 
     /// Where decoding failed, counted in bytes from the start of the decoded text.

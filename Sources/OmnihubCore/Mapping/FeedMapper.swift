@@ -36,11 +36,11 @@ public struct FeedMapper: Sendable {
     ///   syntax, a column the mapping needs is missing, bytes invalid in the encoding outside a
     ///   field), or whatever `sink` throws.
     @discardableResult
-    public func map<Source: ByteSource>(_ source: Source, sink: (Outcome) throws -> Void) throws -> Summary {
+    public func map(_ source: any ByteSource, sink: (Outcome) throws -> Void) throws -> Summary {
         try withoutActuallyEscaping(sink) { sink in try map(source, escapingSink: sink) }
     }
 
-    private func map<Source: ByteSource>(_ source: Source, escapingSink sink: @escaping (Outcome) throws -> Void) throws
+    private func map(_ source: any ByteSource, escapingSink sink: @escaping (Outcome) throws -> Void) throws
         -> Summary
     {
         var grouper = RecordGrouper(mapping: mapping, fileName: fileName, sink: sink)

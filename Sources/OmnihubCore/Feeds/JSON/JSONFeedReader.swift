@@ -4,15 +4,15 @@
 /// under `orders`, or the object there), or one record a line (JSON Lines). Numbers keep the exact
 /// text of the feed, so `19.99` never becomes a binary float. Everything outside the records is
 /// skipped without being kept.
-public struct JSONFeedReader<Source: ByteSource> {
-    private var input: ByteInput<Source>
+public struct JSONFeedReader {
+    private var input: ByteInput
     private let layout: JSONLayout
     private let fileName: String?
     private var recordNumber = 0
     private var scratch: [UInt8] = []
 
     /// A reader; `fileName` appears in every error.
-    public init(source: Source, layout: JSONLayout, fileName: String?) {
+    public init(source: any ByteSource, layout: JSONLayout, fileName: String?) {
         self.input = ByteInput(source: source, fileName: fileName)
         self.layout = layout
         self.fileName = fileName
@@ -227,6 +227,8 @@ public struct JSONFeedReader<Source: ByteSource> {
             }
         }
         guard keep else { return "" }
+        let ascii = scratch.withUnsafeBufferPointer { TextEncoding.isASCII($0) }
+        if ascii { return String(decoding: scratch, as: UTF8.self) }
         guard let text = String(validating: scratch, as: UTF8.self) else {
             throw MappingIssue(
                 .invalidEncoding, file: fileName, line: line, column: column,

@@ -19,6 +19,26 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         /// `prefix:local`, `*:local` (any namespace), `*` (any name) or a JSON key.
         let name: String
         let predicate: Predicate?
+        /// How `name` matches, worked out once.
+        let match: NameMatch
+
+        init(name: String, predicate: Predicate?) {
+            self.name = name
+            self.predicate = predicate
+            if name == "*" {
+                match = .any
+            } else if name.hasPrefix("*:") {
+                match = .localName(String(name.dropFirst(2)))
+            } else {
+                match = .exact(name)
+            }
+        }
+    }
+
+    enum NameMatch: Sendable, Hashable {
+        case exact(String)
+        case localName(String)
+        case any
     }
 
     enum Predicate: Sendable, Hashable {

@@ -10,11 +10,16 @@ public final class RecordTree: @unchecked Sendable {
         var localName: String
         /// Scalar value or XML text; `nil` for JSON null and elements with only children.
         var text: String?
-        var attributes: [(name: String, value: String)] = []
+        var attributes: [Attribute] = []
         var children: [Int] = []
         /// A JSON array: path steps look through it to its items.
         var isArray = false
         var line: Int
+    }
+
+    struct Attribute {
+        let name: String
+        let value: String
     }
 
     var nodes: [Node] = []
@@ -35,7 +40,7 @@ public final class RecordTree: @unchecked Sendable {
         for step in path.steps {
             var matches: [Int] = []
             for node in frontier {
-                for child in nodes[node].children where nameMatches(step.name, nodes[child]) {
+                for child in nodes[node].children where nameMatches(step.match, child) {
                     if nodes[child].isArray {
                         matches.append(contentsOf: nodes[child].children)
                     } else {
@@ -65,10 +70,13 @@ public final class RecordTree: @unchecked Sendable {
         return nodes[node].text
     }
 
-    private func nameMatches(_ name: String, _ node: Node) -> Bool {
-        if name == node.name || name == "*" { return true }
-        if name.hasPrefix("*:") { return name.dropFirst(2) == node.localName }
-        return false
+    @inline(__always)
+    private func nameMatches(_ match: FieldPath.NameMatch, _ node: Int) -> Bool {
+        switch match {
+        case .exact(let name): return nodes[node].name == name
+        case .localName(let local): return nodes[node].localName == local
+        case .any: return true
+        }
     }
 }
 

@@ -6,8 +6,8 @@ import CLibXML2
 /// prefixes (or a default namespace) for the same namespaces. The parser never touches the
 /// network and never expands external entities. Well-formedness errors and bytes that are not
 /// valid in the document's encoding stop the file with the line and column libxml2 reports.
-public struct XMLFeedReader<Source: ByteSource> {
-    private let source: Source
+public struct XMLFeedReader {
+    private let source: any ByteSource
     private let recordPath: XMLRecordPath
     private let namespaces: [String: String]
     private let encoding: TextEncoding?
@@ -21,7 +21,7 @@ public struct XMLFeedReader<Source: ByteSource> {
     ///   - namespaces: the mapping's prefixes, prefix → namespace URI.
     ///   - encoding: overrides the document's own declaration; `nil` honours it.
     public init(
-        source: Source, recordPath: XMLRecordPath, namespaces: [String: String], encoding: TextEncoding?,
+        source: any ByteSource, recordPath: XMLRecordPath, namespaces: [String: String], encoding: TextEncoding?,
         fileName: String?
     ) {
         self.source = source
@@ -108,7 +108,7 @@ public struct XMLFeedReader<Source: ByteSource> {
                         let (attribute, _) = names.resolve(
                             local: xmlTextReaderConstLocalName(reader), namespace: namespace)
                         let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
-                        building.nodes[node].attributes.append((attribute, value))
+                        building.nodes[node].attributes.append(RecordTree.Attribute(name: attribute, value: value))
                     }
                     xmlTextReaderMoveToElement(reader)
                 }

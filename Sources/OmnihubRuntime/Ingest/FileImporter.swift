@@ -66,7 +66,7 @@ public struct FileImporter: Sendable {
             var fileIssue: MappingIssue?
             let kept = try fileImport.undoable {
                 do {
-                    let summary = try mapper.map(try FileByteSource(path: path)) { outcome in
+                    let summary = try MappingPipeline(mapper: mapper, path: path).drain { outcome in
                         switch outcome {
                         case .document(let document):
                             let stored =

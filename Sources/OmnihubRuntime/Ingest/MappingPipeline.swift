@@ -1,0 +1,121 @@
+import Foundation
+import OmnihubCore
+
+/// Maps a file on a thread of its own while the caller stores what comes out, so that parsing
+/// and mapping on one core overlap with SQLite on the other.
+///
+/// The mapping thread hands over documents in batches through a bounded queue: memory holds a few
+/// batches, whatever the size of the file, and a slow store holds the mapper back.
+final class MappingPipeline: @unchecked Sendable {
+    private enum Message {
+        case outcomes([FeedMapper.Outcome])
+        case finished(FeedMapper.Summary)
+        case failed(any Error)
+    }
+
+    private static let batchSize = 256
+    private let queue = BoundedQueue<Message>(capacity: 4)
+    private let cancelled = AtomicFlag()
+
+    /// Starts mapping the file at `path` with `mapper`.
+    init(mapper: FeedMapper, path: String) {
+        let thread = Thread { [queue, cancelled] in
+            var batch: [FeedMapper.Outcome] = []
+            batch.reserveCapacity(MappingPipeline.batchSize)
+            do {
+                let summary = try mapper.map(try FileByteSource(path: path)) { outcome in
+                    if cancelled.isSet { throw CancellationError() }
+                    batch.append(outcome)
+                    if batch.count == MappingPipeline.batchSize {
+                        queue.push(.outcomes(batch))
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { queue.push(.outcomes(batch)) }
+                queue.push(.finished(summary))
+            } catch {
+                queue.push(.failed(error))
+            }
+        }
+        thread.name = "omnihub mapping"
+        thread.start()
+    }
+
+    /// Hands every outcome to `body` in file order and returns the mapper's summary.
+    ///
+    /// - Throws: what the mapper threw (a ``MappingIssue`` for a file that cannot be read), or what
+    ///   `body` threw; in the second case the mapping thread is stopped before this returns.
+    func drain(_ body: (FeedMapper.Outcome) throws -> Void) throws -> FeedMapper.Summary {
+        while true {
+            switch queue.pop() {
+            case .outcomes(let outcomes):
+                do {
+                    for outcome in outcomes { try body(outcome) }
+                } catch {
+                    stop()
+                    throw error
+                }
+            case .finished(let summary):
+                return summary
+            case .failed(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Asks the mapping thread to stop and waits until it has.
+    private func stop() {
+        cancelled.set()
+        while true {
+            switch queue.pop() {
+            case .outcomes: continue
+            case .finished, .failed: return
+            }
+        }
+    }
+}
+
+/// A first-in first-out queue between two threads that blocks the producer when full and the
+/// consumer when empty.
+final class BoundedQueue<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var head = 0
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func push(_ item: Element) {
+        condition.lock()
+        while items.count - head >= capacity { condition.wait() }
+        items.append(item)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func pop() -> Element {
+        condition.lock()
+        while items.count == head { condition.wait() }
+        let item = items[head]
+        head += 1
+        if head > 64 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        condition.unlock()
+        return item
+    }
+}
+
+/// A flag one thread sets and another reads.
+final class AtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() { lock.withLock { value = true } }
+}
