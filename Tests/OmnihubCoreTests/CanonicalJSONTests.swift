@@ -22,7 +22,9 @@ struct CanonicalJSONTests {
         let order = Self.order(tricky: tricky)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        #expect(String(decoding: order.canonicalJSON(), as: UTF8.self) == String(decoding: try encoder.encode(order), as: UTF8.self))
+        #expect(
+            String(decoding: order.canonicalJSON(), as: UTF8.self)
+                == String(decoding: try encoder.encode(order), as: UTF8.self))
     }
 
     @Test("the compact stored form leaves out nulls and decodes back to the same order", arguments: [false, true])

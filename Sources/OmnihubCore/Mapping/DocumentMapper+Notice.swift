@@ -10,7 +10,8 @@ extension DocumentMapper {
             let documentLine = DocumentLine(
                 lineID: line.values[NoticeLineSlot.lineID]?.text, sku: line.values[NoticeLineSlot.sku]?.text,
                 gtin: line.values[NoticeLineSlot.gtin]?.text, quantity: line.values[NoticeLineSlot.quantity]?.int,
-                reason: line.values[NoticeLineSlot.reason]?.text, condition: line.values[NoticeLineSlot.condition]?.text)
+                reason: line.values[NoticeLineSlot.reason]?.text, condition: line.values[NoticeLineSlot.condition]?.text
+            )
             if documentLine.lineID == nil && documentLine.sku == nil && documentLine.gtin == nil {
                 if documentLine.quantity == nil { continue }  // an empty row of a header-only notice
                 violations.append(

@@ -153,11 +153,14 @@ public struct DocumentMapper: Sendable {
         }
         let discounts =
             mapping.lines.discounts.isEmpty
-            ? [] : self.discounts(mapping.lines.discounts, field: "lines[\(number)].discounts", in: record, reader: &reader)
+            ? []
+            : self.discounts(mapping.lines.discounts, field: "lines[\(number)].discounts", in: record, reader: &reader)
         return LineValues(values: values, discounts: discounts, record: record)
     }
 
-    private func discounts(_ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader)
+    private func discounts(
+        _ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader
+    )
         -> [Discount]
     {
         var found: [Discount] = []
@@ -165,7 +168,8 @@ public struct DocumentMapper: Sendable {
             for source in spec.from.map({ record.records(at: $0) }) ?? [record] {
                 let name = "\(field)[\(found.count + 1)]"
                 guard
-                    let amount = reader.value(spec.amount, kind: .money, field: FieldName("\(name).amount"), in: source)?
+                    let amount = reader.value(
+                        spec.amount, kind: .money, field: FieldName("\(name).amount"), in: source)?
                         .amount,
                     !amount.isZero
                 else { continue }

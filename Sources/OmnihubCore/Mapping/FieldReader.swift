@@ -56,7 +56,8 @@ struct FieldReader {
         return finish(raw, spec: spec, field: field, record: record)
     }
 
-    private mutating func finish(_ raw: String?, spec: FieldSpec, field: FieldName, record: any SourceRecord) -> String? {
+    private mutating func finish(_ raw: String?, spec: FieldSpec, field: FieldName, record: any SourceRecord) -> String?
+    {
         var value = raw
         if var text = value {
             for transform in spec.transforms {
@@ -128,7 +129,9 @@ struct FieldReader {
     }
 
     /// The spec's value converted to `kind`; `nil` (with an issue) when it cannot be converted.
-    mutating func value(_ spec: FieldSpec, kind: FieldKind, field: FieldName, in record: any SourceRecord) -> FieldValue? {
+    mutating func value(_ spec: FieldSpec, kind: FieldKind, field: FieldName, in record: any SourceRecord)
+        -> FieldValue?
+    {
         guard let text = text(spec, field: field, in: record) else { return nil }
         return convert(text, spec: spec, kind: kind, field: field, record: record)
     }

@@ -29,7 +29,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = Timestamp.civilFromDays(days)
         guard (0...9999).contains(year) else {
-            return "\(year)-\(Timestamp.pad(month, 2))-\(Timestamp.pad(day, 2))T\(Timestamp.pad(secondOfDay / 3600, 2)):"
+            return
+                "\(year)-\(Timestamp.pad(month, 2))-\(Timestamp.pad(day, 2))T\(Timestamp.pad(secondOfDay / 3600, 2)):"
                 + "\(Timestamp.pad(secondOfDay / 60 % 60, 2)):\(Timestamp.pad(secondOfDay % 60, 2))Z"
         }
         let length = milliseconds == 0 ? 20 : 24

@@ -67,23 +67,26 @@ public struct FileImporter: Sendable {
             let kept = try fileImport.undoable {
                 do {
                     let summary = try MappingPipeline(mapper: mapper, path: path).drain { outcome in
+                        let stored: FileImport.OrderOutcome
+                        let document: CanonicalDocument
                         switch outcome {
-                        case .document(let document):
-                            let stored =
-                                switch document {
-                                case .order(let order): try fileImport.add(order)
-                                case .notice(let notice): try fileImport.add(notice)
-                                }
-                            switch stored {
-                            case .imported: counts.ordersImported += 1
-                            case .identicalResend: counts.ordersAlreadyKnown += 1
-                            case .changedResend(let id):
-                                counts.ordersAlreadyKnown += 1
-                                issues.append(changedResend(document, storedAs: id))
-                            }
+                        case .order(let storable):
+                            stored = try fileImport.add(storable)
+                            document = .order(storable.order)
+                        case .notice(let notice):
+                            stored = try fileImport.add(notice)
+                            document = .notice(notice)
                         case .rejected(let rejection):
                             counts.ordersRejected += 1
                             issues.append(contentsOf: rejection.issues)
+                            return
+                        }
+                        switch stored {
+                        case .imported: counts.ordersImported += 1
+                        case .identicalResend: counts.ordersAlreadyKnown += 1
+                        case .changedResend(let id):
+                            counts.ordersAlreadyKnown += 1
+                            issues.append(changedResend(document, storedAs: id))
                         }
                     }
                     counts.records = summary.records

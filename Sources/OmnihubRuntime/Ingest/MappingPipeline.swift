@@ -1,5 +1,6 @@
 import Foundation
 import OmnihubCore
+import OmnihubStore
 
 /// Maps a file on a thread of its own while the caller stores what comes out, so that parsing
 /// and mapping on one core overlap with SQLite on the other.
@@ -7,8 +8,26 @@ import OmnihubCore
 /// The mapping thread hands over documents in batches through a bounded queue: memory holds a few
 /// batches, whatever the size of the file, and a slow store holds the mapper back.
 final class MappingPipeline: @unchecked Sendable {
+    /// A mapped document made ready for the store on the mapping thread.
+    enum Outcome: Sendable {
+        /// An order with its stored form rendered.
+        case order(StorableOrder)
+        /// A stock report or order event.
+        case notice(InboundNotice)
+        /// A document with issues.
+        case rejected(DocumentRejection)
+
+        init(_ outcome: FeedMapper.Outcome) {
+            switch outcome {
+            case .document(.order(let order)): self = .order(StorableOrder(order))
+            case .document(.notice(let notice)): self = .notice(notice)
+            case .rejected(let rejection): self = .rejected(rejection)
+            }
+        }
+    }
+
     private enum Message {
-        case outcomes([FeedMapper.Outcome])
+        case outcomes([Outcome])
         case finished(FeedMapper.Summary)
         case failed(any Error)
     }
@@ -20,12 +39,12 @@ final class MappingPipeline: @unchecked Sendable {
     /// Starts mapping the file at `path` with `mapper`.
     init(mapper: FeedMapper, path: String) {
         let thread = Thread { [queue, cancelled] in
-            var batch: [FeedMapper.Outcome] = []
+            var batch: [Outcome] = []
             batch.reserveCapacity(MappingPipeline.batchSize)
             do {
                 let summary = try mapper.map(try FileByteSource(path: path)) { outcome in
                     if cancelled.isSet { throw CancellationError() }
-                    batch.append(outcome)
+                    batch.append(Outcome(outcome))
                     if batch.count == MappingPipeline.batchSize {
                         queue.push(.outcomes(batch))
                         batch.removeAll(keepingCapacity: true)
@@ -45,7 +64,7 @@ final class MappingPipeline: @unchecked Sendable {
     ///
     /// - Throws: what the mapper threw (a ``MappingIssue`` for a file that cannot be read), or what
     ///   `body` threw; in the second case the mapping thread is stopped before this returns.
-    func drain(_ body: (FeedMapper.Outcome) throws -> Void) throws -> FeedMapper.Summary {
+    func drain(_ body: (Outcome) throws -> Void) throws -> FeedMapper.Summary {
         while true {
             switch queue.pop() {
             case .outcomes(let outcomes):

@@ -67,7 +67,13 @@ public struct FileImport {
     /// Stores `order` unless an order with its channel and external id exists; a re-send is
     /// recorded in the order's lineage, as identical or changed.
     public func add(_ order: Order) throws -> OrderOutcome {
-        let document = order.canonicalJSON(includingSource: false, compact: true)
+        try add(StorableOrder(order))
+    }
+
+    /// Stores an order whose stored form was rendered beforehand, on another thread.
+    public func add(_ storable: StorableOrder) throws -> OrderOutcome {
+        let order = storable.order
+        let document = storable.document
         let statements = try self.statements()
         let insert = statements.insertOrder
         insert.bind(1, order.channel)
@@ -200,4 +206,18 @@ struct BulkStatements {
 /// Holds the statements once prepared, for the value-typed ``FileImport``.
 final class StatementCache {
     var statements: BulkStatements?
+}
+
+/// An order with the compact document the store keeps, rendered where there is a core to spare.
+public struct StorableOrder: Sendable {
+    /// The order.
+    public let order: Order
+    /// Its canonical JSON without source and nulls.
+    public let document: [UInt8]
+
+    /// Renders the stored form of `order`.
+    public init(_ order: Order) {
+        self.order = order
+        self.document = order.canonicalJSON(includingSource: false, compact: true)
+    }
 }
