@@ -98,31 +98,31 @@ final class MappingPipeline: @unchecked Sendable {
 /// consumer when empty.
 final class BoundedQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// A ring of slots; a taken slot is emptied at once so that nothing consumed stays alive.
+    private var slots: [Element?]
     private var head = 0
-    private let capacity: Int
+    private var count = 0
 
     init(capacity: Int) {
-        self.capacity = capacity
+        slots = Array(repeating: nil, count: capacity)
     }
 
     func push(_ item: Element) {
         condition.lock()
-        while items.count - head >= capacity { condition.wait() }
-        items.append(item)
+        while count == slots.count { condition.wait() }
+        slots[(head + count) % slots.count] = item
+        count += 1
         condition.broadcast()
         condition.unlock()
     }
 
     func pop() -> Element {
         condition.lock()
-        while items.count == head { condition.wait() }
-        let item = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while count == 0 { condition.wait() }
+        let item = slots[head]!
+        slots[head] = nil
+        head = (head + 1) % slots.count
+        count -= 1
         condition.broadcast()
         condition.unlock()
         return item
