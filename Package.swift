@@ -56,6 +56,8 @@ let package = Package(
                 "OmnihubCore",
                 "OmnihubStore",
                 "CCurl",
+                "CLibXML2",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -16,4 +16,9 @@ static inline void omnihub_xml_free(void *pointer) {
     xmlFree(pointer);
 }
 
+/// The version of the libxml2 loaded at run time, e.g. "20914".
+static inline const char *omnihub_xml_parser_version(void) {
+    return xmlParserVersion;
+}
+
 #endif

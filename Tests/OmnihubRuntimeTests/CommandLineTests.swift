@@ -7,12 +7,21 @@ struct CommandLineTests {
         "every command answers --help",
         arguments: [
             [], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"],
-            ["trace", "order"],
+            ["trace", "order"], ["about"],
         ])
     func help(command: [String]) throws {
         let result = try OmnihubProcess.run(command + ["--help"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("USAGE"))
+    }
+
+    @Test("about names the linked C libraries")
+    func about() throws {
+        let result = try OmnihubProcess.run(["about", "--json"])
+        #expect(result.status == 0)
+        let about = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let names = (about?["libraries"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["SQLite", "libxml2", "libcurl"])
     }
 
     @Test("map prints orders on stdout, issues on stderr, and exits 1 when a record failed")
