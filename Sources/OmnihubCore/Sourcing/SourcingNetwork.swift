@@ -1,0 +1,162 @@
+import Foundation
+
+/// A problem turned into arrays for fast sourcing: indices instead of ids, costs as exact whole
+/// numbers of ten-thousandths, distances computed once per order and node.
+public struct SourcingNetwork: Sendable {
+    /// Costs in ten-thousandths of the currency unit: exact for every cost written with up to
+    /// four decimals, and summed without rounding.
+    public typealias Cost = Int64
+
+    struct Node: Sendable {
+        let id: String
+        let type: SourcingProblem.NodeType
+        let latitude: Double
+        let longitude: Double
+        let priorityKey: (Int, Int)
+        let unitCost: Cost
+        let parcelCost: Cost
+        let capacity: Int
+    }
+
+    struct Line: Sendable {
+        let id: String
+        let sku: Int
+        let quantity: Int
+    }
+
+    struct Order: Sendable {
+        let id: String
+        let latitude: Double
+        let longitude: Double
+        let express: Bool
+        let pickupNode: Int?
+        let lines: [Line]
+    }
+
+    let nodes: [Node]
+    let orders: [Order]
+    /// For each SKU, the nodes holding it (stock > 0) in priority order, with their stock slot.
+    let holders: [[(node: Int, slot: Int)]]
+    /// Initial stock by slot.
+    let initialStock: [Int]
+    let rateCard: [(maxKm: Double?, cost: Cost)]
+    let splitPenalty: Cost
+    let unfilledPenalty: Cost
+    let maxParcels: Int
+    let expressRadiusKm: Double
+    let collectTrunkCost: Cost
+    private let slotByNodeAndSKU: [Int64: Int]
+
+    /// The network of `problem`.
+    public init(_ problem: SourcingProblem) {
+        func cost(_ value: Decimal) -> Cost {
+            var scaled = value * 10_000
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &scaled, 0, .plain)
+            return NSDecimalNumber(decimal: rounded).int64Value
+        }
+        var skuIndex: [String: Int] = [:]
+        func sku(_ name: String) -> Int {
+            if let index = skuIndex[name] { return index }
+            skuIndex[name] = skuIndex.count
+            return skuIndex.count - 1
+        }
+        var nodes: [Node] = []
+        var slots: [Int64: Int] = [:]
+        var stock: [Int] = []
+        var holders: [[(node: Int, slot: Int)]] = []
+        for (index, node) in problem.nodes.enumerated() {
+            nodes.append(
+                Node(
+                    id: node.id, type: node.type, latitude: node.lat, longitude: node.lon,
+                    priorityKey: (node.priority, index), unitCost: cost(node.unitCost),
+                    parcelCost: cost(node.parcelCost), capacity: node.capacityParcels ?? Int.max))
+            for (name, quantity) in node.stock.sorted(by: { $0.key < $1.key }) where quantity > 0 {
+                let skuID = sku(name)
+                while holders.count <= skuID { holders.append([]) }
+                slots[Int64(index) << 32 | Int64(skuID)] = stock.count
+                holders[skuID].append((index, stock.count))
+                stock.append(quantity)
+            }
+        }
+        for skuID in holders.indices {
+            holders[skuID].sort { nodes[$0.node].priorityKey < nodes[$1.node].priorityKey }
+        }
+        let nodeIndex = Dictionary(uniqueKeysWithValues: problem.nodes.enumerated().map { ($1.id, $0) })
+        orders = problem.orders.map { order in
+            Order(
+                id: order.id, latitude: order.lat, longitude: order.lon, express: order.service == "express",
+                pickupNode: order.pickupNode.flatMap { nodeIndex[$0] },
+                lines: order.lines.map { Line(id: $0.line, sku: sku($0.sku), quantity: $0.qty) })
+        }
+        while holders.count < skuIndex.count { holders.append([]) }
+        self.nodes = nodes
+        self.holders = holders
+        self.initialStock = stock
+        self.slotByNodeAndSKU = slots
+        rateCard = problem.params.rateCard.map { ($0.maxKm, cost($0.cost)) }
+        splitPenalty = cost(problem.params.splitPenalty)
+        unfilledPenalty = cost(problem.params.unfilledPenalty)
+        maxParcels = problem.params.maxParcelsPerOrder
+        expressRadiusKm = problem.params.expressRadiusKm
+        collectTrunkCost = cost(problem.params.collectTrunkCost)
+    }
+
+    /// The stock slot of a node and SKU, when the node holds it.
+    func slot(node: Int, sku: Int) -> Int? {
+        slotByNodeAndSKU[Int64(node) << 32 | Int64(sku)]
+    }
+
+    /// Great-circle distance in km (haversine, Earth radius 6371.0 km), as the referee computes it.
+    static func distanceKm(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let p1 = lat1 * .pi / 180
+        let p2 = lat2 * .pi / 180
+        let dp = p2 - p1
+        let dl = (lon2 - lon1) * .pi / 180
+        let a = pow(sin(dp / 2), 2) + cos(p1) * cos(p2) * pow(sin(dl / 2), 2)
+        return 2 * 6371.0 * asin(min(1, a).squareRoot())
+    }
+
+    func distanceKm(order: Int, node: Int) -> Double {
+        let o = orders[order]
+        let n = nodes[node]
+        return Self.distanceKm(n.latitude, n.longitude, o.latitude, o.longitude)
+    }
+
+    func rate(_ km: Double) -> Cost {
+        for band in rateCard where band.maxKm == nil || km <= band.maxKm! { return band.cost }
+        return rateCard.last?.cost ?? 0
+    }
+
+    /// What one parcel from `node` to `order` costs: handling plus shipping.
+    func parcelPrice(order: Int, node: Int) -> Cost {
+        let o = orders[order]
+        let n = nodes[node]
+        let ship: Cost
+        if let pickup = o.pickupNode {
+            if pickup == node {
+                ship = 0
+            } else if n.type == .dc {
+                ship = collectTrunkCost
+            } else {
+                let store = nodes[pickup]
+                ship = rate(Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude))
+            }
+        } else {
+            ship = rate(distanceKm(order: order, node: node))
+        }
+        return n.parcelCost + ship
+    }
+
+    /// Whether `node` may ship to `order`: express orders only from non-dropship nodes in range.
+    func eligible(order: Int, node: Int) -> Bool {
+        guard orders[order].express else { return true }
+        return nodes[node].type != .dropship && distanceKm(order: order, node: node) <= expressRadiusKm
+    }
+
+    /// Formats a cost in the currency, e.g. 3650.8000 as `3650.80`.
+    public static func format(_ cost: Cost) -> String {
+        let amount = Amount(units: cost, scale: 4)
+        return amount.rounded(toScale: 2).description
+    }
+}

@@ -1,0 +1,118 @@
+public import Foundation
+
+/// A batch of orders and a network of nodes to source them from, in the shared problem format
+/// (`omnihub.sourcing-problem/1`, see `docs/sourcing.md`), for what-if studies and benchmarks.
+public struct SourcingProblem: Sendable, Decodable {
+    /// The format tag this version reads.
+    public static let format = "omnihub.sourcing-problem/1"
+
+    /// Costs and rules of the batch.
+    public struct Parameters: Sendable, Decodable {
+        public var currency: String
+        public var rateCard: [RateBand]
+        public var splitPenalty: Decimal
+        public var unfilledPenalty: Decimal
+        public var maxParcelsPerOrder: Int
+        public var expressRadiusKm: Double
+        public var collectTrunkCost: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case currency
+            case rateCard = "rate_card"
+            case splitPenalty = "split_penalty"
+            case unfilledPenalty = "unfilled_penalty"
+            case maxParcelsPerOrder = "max_parcels_per_order"
+            case expressRadiusKm = "express_radius_km"
+            case collectTrunkCost = "collect_trunk_cost"
+        }
+    }
+
+    /// One band of a carrier's rate card: parcels up to `maxKm` cost `cost`.
+    public struct RateBand: Sendable, Decodable {
+        /// The band's upper distance, inclusive; `nil` for the last, unbounded band.
+        public var maxKm: Double?
+        public var cost: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case maxKm = "max_km"
+            case cost
+        }
+    }
+
+    /// A DC, store or dropshipper.
+    public struct Node: Sendable, Decodable {
+        public var id: String
+        public var type: NodeType
+        public var lat: Double
+        public var lon: Double
+        public var priority: Int
+        public var unitCost: Decimal
+        public var parcelCost: Decimal
+        /// Parcels the node can ship in this batch; `nil` is unlimited.
+        public var capacityParcels: Int?
+        /// Units on hand by SKU.
+        public var stock: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case id, type, lat, lon, priority, stock
+            case unitCost = "unit_cost"
+            case parcelCost = "parcel_cost"
+            case capacityParcels = "capacity_parcels"
+        }
+    }
+
+    /// What kind of node.
+    public enum NodeType: String, Sendable, Decodable {
+        case dc, store, dropship
+    }
+
+    /// An order to source.
+    public struct Order: Sendable, Decodable {
+        public var id: String
+        public var lat: Double
+        public var lon: Double
+        /// `standard` or `express`.
+        public var service: String
+        /// The store for click & collect.
+        public var pickupNode: String?
+        public var lines: [Line]
+
+        enum CodingKeys: String, CodingKey {
+            case id, lat, lon, service, lines
+            case pickupNode = "pickup_node"
+        }
+    }
+
+    /// A line of an order.
+    public struct Line: Sendable, Decodable {
+        public var line: String
+        public var sku: String
+        public var qty: Int
+    }
+
+    public var params: Parameters
+    public var nodes: [Node]
+    public var orders: [Order]
+
+    enum CodingKeys: String, CodingKey {
+        case format, params, nodes, orders
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try container.decode(String.self, forKey: .format)
+        guard format == SourcingProblem.format else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .format, in: container,
+                debugDescription: "'\(format)' is not a format this version reads; expected \(SourcingProblem.format)")
+        }
+        params = try container.decode(Parameters.self, forKey: .params)
+        nodes = try container.decode([Node].self, forKey: .nodes)
+        orders = try container.decode([Order].self, forKey: .orders)
+    }
+
+    /// Reads a problem file's bytes.
+    public static func decode(_ data: Data) throws -> SourcingProblem {
+        try JSONDecoder().decode(SourcingProblem.self, from: data)
+    }
+}
