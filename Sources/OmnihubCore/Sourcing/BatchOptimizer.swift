@@ -21,13 +21,87 @@ public struct BatchOptimizer: Sendable {
         allocation(network).plan(network)
     }
 
+    /// Rounds of pricing contested stock before the second construction.
+    public var pricingRounds = 10
+
     struct State {
         var stock: [Int]
         var capacity: [Int]
+        /// What a unit from each stock slot costs on top of its real price while deciding: stock
+        /// that more orders want than there is becomes dearer, so orders with good alternatives
+        /// leave it to those without. Empty: no surcharges.
+        var unitSurcharge: [SourcingNetwork.Cost] = []
+        /// Parcel prices of every holder of every line, worked out once.
+        var holderPrices: HolderPrices?
+    }
+
+    /// For each order line, the parcel price from each node holding its SKU (in the order of
+    /// ``SourcingNetwork/holders``), or `nil` where the node may not ship to the order.
+    final class HolderPrices: @unchecked Sendable {
+        let prices: [[[SourcingNetwork.Cost?]]]
+
+        init(_ network: SourcingNetwork) {
+            prices = network.orders.indices.map { order in
+                var known: [Int: SourcingNetwork.Cost?] = [:]
+                return network.orders[order].lines.map { line in
+                    guard line.sku < network.holders.count else { return [] }
+                    return network.holders[line.sku].map { holder in
+                        if let price = known[holder.node] { return price }
+                        let price: SourcingNetwork.Cost? =
+                            network.eligible(order: order, node: holder.node)
+                            ? network.parcelPrice(order: order, node: holder.node) : nil
+                        known[holder.node] = price
+                        return price
+                    }
+                }
+            }
+        }
     }
 
     func allocation(_ network: SourcingNetwork) -> SourcingAllocation {
-        let full = State(stock: network.initialStock, capacity: network.nodes.map(\.capacity))
+        var full = State(stock: network.initialStock, capacity: network.nodes.map(\.capacity))
+        full.holderPrices = HolderPrices(network)
+        let plain = allocation(network, deciding: full)
+        guard pricingRounds > 0 else { return plain }
+        let priced = allocation(network, deciding: surcharged(network, full))
+        return priced.cost(network) < plain.cost(network) ? priced : plain
+    }
+
+    /// Surcharges for stock the orders' ideal choices oversubscribe, raised round by round where
+    /// demand exceeds stock and lowered where it does not.
+    private func surcharged(_ network: SourcingNetwork, _ full: State) -> State {
+        var state = full
+        state.unitSurcharge = Array(repeating: 0, count: network.initialStock.count)
+        var step: SourcingNetwork.Cost = 5_000  // 0.50 a unit over stock, decreasing
+        for _ in 0..<pricingRounds {
+            var demand: [Int: Int] = [:]
+            for order in network.orders.indices {
+                for entry in solve(order, network, state).entries {
+                    let sku = network.orders[order].lines[entry.line].sku
+                    if let slot = network.slot(node: entry.node, sku: sku) {
+                        demand[slot, default: 0] += entry.quantity
+                    }
+                }
+            }
+            var changed = false
+            for slot in state.unitSurcharge.indices where state.unitSurcharge[slot] > 0 || demand[slot] != nil {
+                let excess = (demand[slot] ?? 0) - network.initialStock[slot]
+                let next = max(0, state.unitSurcharge[slot] + step * SourcingNetwork.Cost(excess))
+                if next != state.unitSurcharge[slot] {
+                    state.unitSurcharge[slot] = next
+                    changed = true
+                }
+            }
+            if !changed { break }
+            step = step * 4 / 5
+        }
+        return state
+    }
+
+    /// Builds a plan deciding with `deciding`'s surcharges, then improves it at real prices.
+    private func allocation(_ network: SourcingNetwork, deciding: State) -> SourcingAllocation {
+        var full = State(stock: network.initialStock, capacity: network.nodes.map(\.capacity))
+        full.holderPrices = deciding.holderPrices
         // Each order alone, with all stock: its ideal, and what it loses if its ideal nodes are
         // taken. Orders that lose most go first, so scarce stock goes where it is worth most.
         let ideals = network.orders.indices.map { solve($0, network, full) }
@@ -35,15 +109,16 @@ public struct BatchOptimizer: Sendable {
             solve(order, network, full, excluding: Set(ideals[order].entries.map(\.node))).cost - ideals[order].cost
         }
         let sequence = network.orders.indices.sorted { regret[$0] != regret[$1] ? regret[$0] > regret[$1] : $0 < $1 }
-        var state = full
+        var state = deciding
         var result = SourcingAllocation(orderCount: network.orders.count)
         var costs = Array(repeating: SourcingNetwork.Cost(0), count: network.orders.count)
         for order in sequence {
             let solved = solve(order, network, state)
             apply(solved.entries, order: order, network, &state, sign: -1)
             result.orders[order] = solved.entries
-            costs[order] = solved.cost
         }
+        state.unitSurcharge = []
+        for order in sequence { costs[order] = result.cost(order: order, network) }
         for _ in 0..<rounds {
             var improved = false
             for order in sequence {
@@ -57,7 +132,7 @@ public struct BatchOptimizer: Sendable {
                 let wanted = Set(ideals[order].entries.map(\.node))
                 let rivals = wanted.sorted().flatMap { users[$0] ?? [] }.filter { $0 != order }
                 improved =
-                    exchange(order, rivals: Array(rivals.prefix(12)), network, &state, &result, &costs) || improved
+                    exchange(order, rivals: Array(rivals.prefix(6)), network, &state, &result, &costs) || improved
             }
             if !improved { break }
         }
@@ -131,14 +206,20 @@ public struct BatchOptimizer: Sendable {
         // Candidates: nodes with stock of a line, capacity and eligibility; the cheapest per line.
         var candidates: [Int] = []
         var prices: [Int: SourcingNetwork.Cost] = [:]
-        for line in lines where line.sku < network.holders.count {
+        for (lineIndex, line) in lines.enumerated() where line.sku < network.holders.count {
             var scored: [(node: Int, cost: SourcingNetwork.Cost)] = []
-            for holder in network.holders[line.sku] where state.stock[holder.slot] > 0 {
+            let known = state.holderPrices?.prices[orderIndex][lineIndex]
+            for (position, holder) in network.holders[line.sku].enumerated() where state.stock[holder.slot] > 0 {
                 let node = holder.node
-                guard state.capacity[node] > 0, !excluding.contains(node),
-                    network.eligible(order: orderIndex, node: node)
-                else { continue }
-                let price = prices[node] ?? network.parcelPrice(order: orderIndex, node: node)
+                guard state.capacity[node] > 0, !excluding.contains(node) else { continue }
+                let price: SourcingNetwork.Cost
+                if let known {
+                    guard let cached = known[position] else { continue }
+                    price = cached
+                } else {
+                    guard network.eligible(order: orderIndex, node: node) else { continue }
+                    price = prices[node] ?? network.parcelPrice(order: orderIndex, node: node)
+                }
                 prices[node] = price
                 let take = min(state.stock[holder.slot], line.quantity)
                 let standalone =
@@ -162,6 +243,15 @@ public struct BatchOptimizer: Sendable {
         }
         let candidatePrices = candidates.map { prices[$0]! }
         let unitCosts = candidates.map { network.nodes[$0].unitCost }
+        // Unit cost of each line at each candidate, with the stock surcharge while deciding.
+        let lineUnitCosts: [[SourcingNetwork.Cost]] = candidates.map { node in
+            lines.map { line in
+                let surcharge =
+                    state.unitSurcharge.isEmpty
+                    ? 0 : network.slot(node: node, sku: line.sku).map { state.unitSurcharge[$0] } ?? 0
+                return network.nodes[node].unitCost + surcharge
+            }
+        }
         // Units are taken from the cheapest node of a set first (ties: priority); rank once.
         let fillRank: [Int] = {
             let byCost = candidates.indices.sorted { a, b in
@@ -180,33 +270,52 @@ public struct BatchOptimizer: Sendable {
         var best = (cost: unfilledPenalty * SourcingNetwork.Cost(totalUnits), set: [Int]())
         let sortedPrices = candidatePrices.sorted()
 
-        func evaluate(_ set: [Int]) -> SourcingNetwork.Cost? {
-            var cost = set.reduce(SourcingNetwork.Cost(0)) { $0 + candidatePrices[$1] }
-            cost += splitPenalty * SourcingNetwork.Cost(set.count - 1)
-            if cost >= best.cost { return nil }
-            var used = Array(repeating: false, count: set.count)
-            var order = Array(set.indices)
+        /// Whether a line takes units from candidate `a` before `b`: cheaper first, then priority.
+        func less(_ a: Int, _ b: Int, line: Int) -> Bool {
+            let (ca, cb) = (lineUnitCosts[a][line], lineUnitCosts[b][line])
+            return ca < cb || (ca == cb && fillRank[a] < fillRank[b])
+        }
+
+        /// The candidates of a set in the order a line takes units from them: cheapest first.
+        func fillOrder(_ members: [Int], line: Int) -> [Int] {
+            var order = members
             for i in 1..<max(1, order.count) {  // insertion sort of at most the parcel limit
                 var j = i
-                while j > 0 && fillRank[set[order[j]]] < fillRank[set[order[j - 1]]] {
+                while j > 0 && less(order[j], order[j - 1], line: line) {
                     order.swapAt(j, j - 1)
                     j -= 1
                 }
             }
+            return order
+        }
+
+        func evaluate(_ set: [Int]) -> SourcingNetwork.Cost? {
+            var cost = set.reduce(SourcingNetwork.Cost(0)) { $0 + candidatePrices[$1] }
+            cost += splitPenalty * SourcingNetwork.Cost(set.count - 1)
+            if cost >= best.cost { return nil }
+            var used = 0  // a bit per position of the set
             for (lineIndex, line) in lines.enumerated() {
                 var remaining = line.quantity
-                for position in order where remaining > 0 {
-                    let take = min(available[set[position]][lineIndex], remaining)
-                    if take > 0 {
-                        cost += unitCosts[set[position]] * SourcingNetwork.Cost(take)
-                        remaining -= take
-                        used[position] = true
+                var taken = 0  // positions already drawn from for this line
+                while remaining > 0 {
+                    // The cheapest position not drawn from yet that has units of this line.
+                    var pick = -1
+                    for position in 0..<set.count where taken & (1 << position) == 0 {
+                        let candidate = set[position]
+                        guard available[candidate][lineIndex] > 0 else { continue }
+                        if pick < 0 || less(candidate, set[pick], line: lineIndex) { pick = position }
                     }
+                    if pick < 0 { break }
+                    taken |= 1 << pick
+                    let take = min(available[set[pick]][lineIndex], remaining)
+                    cost += lineUnitCosts[set[pick]][lineIndex] * SourcingNetwork.Cost(take)
+                    remaining -= take
+                    used |= 1 << pick
                 }
                 cost += unfilledPenalty * SourcingNetwork.Cost(remaining)
                 if cost >= best.cost { return nil }
             }
-            return used.allSatisfy { $0 } ? cost : nil
+            return used == (1 << set.count) - 1 ? cost : nil
         }
 
         let limit = min(network.maxParcels, candidates.count)
@@ -232,10 +341,9 @@ public struct BatchOptimizer: Sendable {
         // The entries of the best set, filled the way evaluate() priced them.
         var entries: [(line: Int, node: Int, quantity: Int)] = []
         let set = best.set
-        let fillOrder = set.sorted { fillRank[$0] < fillRank[$1] }
         for (lineIndex, line) in lines.enumerated() {
             var remaining = line.quantity
-            for candidate in fillOrder where remaining > 0 {
+            for candidate in fillOrder(set, line: lineIndex) where remaining > 0 {
                 let take = min(available[candidate][lineIndex], remaining)
                 if take > 0 {
                     entries.append((lineIndex, candidates[candidate], take))
