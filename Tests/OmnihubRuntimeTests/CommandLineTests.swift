@@ -7,12 +7,32 @@ struct CommandLineTests {
         "every command answers --help",
         arguments: [
             [], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"],
-            ["trace", "order"], ["about"],
+            ["trace", "order"], ["source"], ["about"],
         ])
     func help(command: [String]) throws {
         let result = try OmnihubProcess.run(command + ["--help"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("USAGE"))
+    }
+
+    @Test("source writes a plan for a problem file and reports its cost")
+    func source() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "omnihub-source-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let problem = repositoryRoot.appendingPathComponent("Tests/Fixtures/small.problem.json")
+        let plan = folder.appendingPathComponent("batch.plan.json")
+        let result = try OmnihubProcess.run([
+            "source", "--problem", problem.path, "--strategy", "priority", "-o", plan.path, "--json",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect((report?["summary"] as? [String: Any])?["cost"] as? String == "40.10")
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: plan)) as? [String: Any]
+        #expect(written?["format"] as? String == "omnihub.sourcing-plan/1")
+        #expect((written?["allocations"] as? [Any])?.count == 4)
+        let missing = try OmnihubProcess.run(["source", "--problem", folder.appendingPathComponent("nope.json").path])
+        #expect(missing.status == 4)
     }
 
     @Test("about names the linked C libraries")

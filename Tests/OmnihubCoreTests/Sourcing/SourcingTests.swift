@@ -4,31 +4,13 @@ import Testing
 
 @Suite("Sourcing: problem files, the rule-based strategies and the batch optimizer")
 struct SourcingTests {
-    /// Two DCs far apart, a store in Berlin with little stock and capacity for one parcel, and
-    /// three orders in Berlin: one standard, one express, one click & collect at the store.
-    static let problem = """
-        {"format": "omnihub.sourcing-problem/1",
-         "params": {"currency": "EUR",
-                    "rate_card": [{"max_km": 100, "cost": 4.5}, {"max_km": 400, "cost": 6.5}, {"max_km": null, "cost": 9.0}],
-                    "split_penalty": 2.0, "unfilled_penalty": 60.0, "max_parcels_per_order": 2,
-                    "express_radius_km": 250, "collect_trunk_cost": 1.5},
-         "nodes": [
-           {"id": "DC-WEST", "type": "dc", "lat": 51.45, "lon": 7.01, "priority": 0, "unit_cost": 0.8,
-            "parcel_cost": 1.0, "capacity_parcels": null, "stock": {"SHIRT": 10, "SOCKS": 1}},
-           {"id": "STORE-BERLIN", "type": "store", "lat": 52.52, "lon": 13.40, "priority": 1, "unit_cost": 2.5,
-            "parcel_cost": 3.0, "capacity_parcels": 1, "stock": {"SHIRT": 1, "SOCKS": 2}},
-           {"id": "DROP-1", "type": "dropship", "lat": 48.14, "lon": 11.58, "priority": 2, "unit_cost": 0.5,
-            "parcel_cost": 2.0, "capacity_parcels": null, "stock": {"MUG": 100}}
-         ],
-         "orders": [
-           {"id": "O-1", "lat": 52.50, "lon": 13.45, "service": "standard", "pickup_node": null,
-            "lines": [{"line": "1", "sku": "SHIRT", "qty": 1}, {"line": "2", "sku": "MUG", "qty": 1}]},
-           {"id": "O-2", "lat": 52.53, "lon": 13.38, "service": "express", "pickup_node": null,
-            "lines": [{"line": "1", "sku": "SOCKS", "qty": 2}]},
-           {"id": "O-3", "lat": 52.52, "lon": 13.40, "service": "standard", "pickup_node": "STORE-BERLIN",
-            "lines": [{"line": "1", "sku": "SHIRT", "qty": 1}]}
-         ]}
-        """
+    /// A DC far in the west, a store in Berlin with little stock and capacity for one parcel, a
+    /// dropshipper for mugs, and three orders in Berlin: one standard, one express, one click &
+    /// collect at the store. The file is shared with the command-line tests.
+    static let problem = try! String(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/small.problem.json"),
+        encoding: .utf8)
 
     static func network() throws -> SourcingNetwork {
         SourcingNetwork(try SourcingProblem.decode(Data(problem.utf8)))
