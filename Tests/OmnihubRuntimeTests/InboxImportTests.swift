@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OmnihubCore
 import OmnihubRuntime
 import OmnihubStore
@@ -209,5 +210,57 @@ struct InboxImportTests {
         #expect(outcome.file.status == .quarantined)
         #expect(outcome.issues.map(\.code) == [.missingColumn])
         #expect(try world.store().orderCount() == 0)
+    }
+}
+
+@Suite("Mapping a quarantined file again after a fix")
+struct ReprocessTests {
+    @Test("a fixed mapping imports the rest of the file, once, and archives it")
+    func fixAndReprocess() throws {
+        let world = try TestWorld()
+        try world.drop(
+            "mixed.tsv",
+            AmazonReport.file(
+                AmazonReport.row(order: "GOOD", item: "1"),
+                AmazonReport.row(order: "SPELLED-OUT", item: "2", ["ship-country": "Germany"])))
+        let first = try #require(try world.cycle().outcomes.first)
+        #expect(first.file.status == .quarantined)
+        #expect(first.file.ordersImported == 1)
+
+        // The integrator teaches the mapping the country name and maps the file again.
+        let mappingURL = world.root.appendingPathComponent("mappings/amazon-de-orders.yaml")
+        let mapping = try String(contentsOf: mappingURL, encoding: .utf8).replacingOccurrences(
+            of: "ship_to.country: {path: ship-country, transforms: [trim, upper]}",
+            with:
+                "ship_to.country: {path: ship-country, transforms: [trim, upper], lookup: {GERMANY: DE}, missing: pass}"
+        )
+        try mapping.write(to: mappingURL, atomically: true, encoding: .utf8)
+        let store = try world.store()
+        let outcome = try FileImporter(
+            store: store, configuration: try world.configuration(), now: { world.clock.now() },
+            logger: Logger(label: "test")
+        ).reprocess(first.file)
+
+        #expect(outcome.file.status == .imported)
+        #expect(outcome.file.id == first.file.id, "the same ledger row: the bytes are still one file")
+        #expect(outcome.file.ordersImported == 2)
+        #expect(outcome.file.reprocessedAt != nil)
+        #expect(try store.orderCount() == 2)
+        #expect(try store.orders(matching: "SPELLED-OUT").first?.order.shipTo?.country == "DE")
+        #expect(try store.lineage(orderID: 1).map(\.outcome) == ["imported"], "no re-send recorded for the same file")
+        #expect(FileManager.default.fileExists(atPath: outcome.file.storedPath))
+        #expect(outcome.file.storedPath.contains("/archive/"))
+        #expect(!FileManager.default.fileExists(atPath: world.quarantine.appendingPathComponent("mixed.tsv").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: world.quarantine.appendingPathComponent("mixed.tsv.errors.json").path))
+        #expect(try store.importErrors(fileID: first.file.id).isEmpty)
+
+        #expect(throws: ReprocessError.self) {
+            _ = try FileImporter(
+                store: store, configuration: try world.configuration(), now: { world.clock.now() },
+                logger: Logger(label: "test")
+            ).reprocess(outcome.file)
+        }
     }
 }

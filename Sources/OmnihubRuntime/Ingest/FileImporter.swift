@@ -62,60 +62,119 @@ public struct FileImporter: Sendable {
             of: receipt, receivedAt: receivedAt,
             storedPath: { status in destination(for: name, partner: partner.id, status: status, at: receivedAt) }
         ) { fileImport in
-            var counts = FileImportCounts()
-            var fileIssue: MappingIssue?
-            let kept = try fileImport.undoable {
-                do {
-                    let summary = try MappingPipeline(mapper: mapper, path: path).drain { outcome in
-                        let stored: FileImport.OrderOutcome
-                        let document: CanonicalDocument
-                        switch outcome {
-                        case .order(let storable):
-                            stored = try fileImport.add(storable)
-                            document = .order(storable.order)
-                        case .notice(let notice):
-                            stored = try fileImport.add(notice)
-                            document = .notice(notice)
-                        case .rejected(let rejection):
-                            counts.ordersRejected += 1
-                            issues.append(contentsOf: rejection.issues)
-                            return
-                        }
-                        switch stored {
-                        case .imported: counts.ordersImported += 1
-                        case .identicalResend: counts.ordersAlreadyKnown += 1
-                        case .changedResend(let id):
-                            counts.ordersAlreadyKnown += 1
-                            issues.append(changedResend(document, storedAs: id))
-                        }
-                    }
-                    counts.records = summary.records
-                } catch let issue as MappingIssue {
-                    fileIssue = issue
-                    return false
-                }
-                return counts.ordersRejected == 0 || feed.mapping.errorPolicy == .importValid
-            }
-            if let fileIssue {
-                issues = [fileIssue]
-                counts = FileImportCounts()
-            } else if !kept {
-                issues.append(
-                    MappingIssue(
-                        .fileRejected, file: mapper.fileName,
-                        message: "\(counts.ordersRejected) order(s) had errors and mapping '\(feed.mapping.name)' "
-                            + "says reject_file: nothing from this file was imported. Fix the records and send the "
-                            + "whole file again"))
-                counts.ordersRejected += counts.ordersImported + counts.ordersAlreadyKnown
-                counts.ordersImported = 0
-                counts.ordersAlreadyKnown = 0
-            }
-            counts.errors = issues.count
-            try fileImport.report(issues)
-            return (issues.isEmpty ? .imported : .quarantined, counts)
+            let result = try importContents(of: path, mapper: mapper, feed: feed, into: fileImport)
+            issues = result.issues
+            return (result.status, result.counts)
         }
         Failpoint.afterImportCommit.reach()
         try putAway(path, record: record)
+        log(record)
+        return FileOutcome(file: record, issues: issues, resumed: false)
+    }
+
+    /// Maps the file at `path` and stores what comes out through `fileImport`: every document,
+    /// every issue, and, for a file that is all-or-nothing and has bad records, nothing at all.
+    private func importContents(
+        of path: String, mapper: FeedMapper, feed: Configuration.Feed, into fileImport: FileImport
+    ) throws -> (status: FileStatus, counts: FileImportCounts, issues: [MappingIssue]) {
+        var counts = FileImportCounts()
+        var issues: [MappingIssue] = []
+        var fileIssue: MappingIssue?
+        let kept = try fileImport.undoable {
+            do {
+                let summary = try MappingPipeline(mapper: mapper, path: path).drain { outcome in
+                    let stored: FileImport.OrderOutcome
+                    let document: CanonicalDocument
+                    switch outcome {
+                    case .order(let storable):
+                        stored = try fileImport.add(storable)
+                        document = .order(storable.order)
+                    case .notice(let notice):
+                        stored = try fileImport.add(notice)
+                        document = .notice(notice)
+                    case .rejected(let rejection):
+                        counts.ordersRejected += 1
+                        issues.append(contentsOf: rejection.issues)
+                        return
+                    }
+                    switch stored {
+                    case .imported: counts.ordersImported += 1
+                    case .identicalResend: counts.ordersAlreadyKnown += 1
+                    case .changedResend(let id):
+                        counts.ordersAlreadyKnown += 1
+                        issues.append(changedResend(document, storedAs: id))
+                    }
+                }
+                counts.records = summary.records
+            } catch let issue as MappingIssue {
+                fileIssue = issue
+                return false
+            }
+            return counts.ordersRejected == 0 || feed.mapping.errorPolicy == .importValid
+        }
+        if let fileIssue {
+            issues = [fileIssue]
+            counts = FileImportCounts()
+        } else if !kept {
+            issues.append(
+                MappingIssue(
+                    .fileRejected, file: mapper.fileName,
+                    message: "\(counts.ordersRejected) order(s) had errors and mapping '\(feed.mapping.name)' "
+                        + "says reject_file: nothing from this file was imported. Fix the records and send the "
+                        + "whole file again"))
+            counts.ordersRejected += counts.ordersImported + counts.ordersAlreadyKnown
+            counts.ordersImported = 0
+            counts.ordersAlreadyKnown = 0
+        }
+        counts.errors = issues.count
+        try fileImport.report(issues)
+        return (issues.isEmpty ? .imported : .quarantined, counts, issues)
+    }
+
+    /// Maps a quarantined file again with the partner's current mapping, after the mapping or the
+    /// data behind it was fixed. Orders the file imported the first time are recognised; the file
+    /// moves to the archive when it now imports cleanly, or stays in quarantine with a new report.
+    ///
+    /// - Throws: ``ReprocessError`` when the file is not in quarantine or its partner or feed is gone.
+    public func reprocess(_ file: FileRecord) throws -> FileOutcome {
+        guard file.status == .quarantined, file.duplicateOf == nil else {
+            throw ReprocessError(
+                fileID: file.id,
+                message:
+                    "file \(file.id) (\(file.name)) is \(file.status.rawValue), not quarantined; only a quarantined "
+                    + "file can be mapped again")
+        }
+        guard let partner = configuration.partner(file.partner),
+            let feed = partner.feeds.first(where: { $0.name == file.feed })
+        else {
+            throw ReprocessError(
+                fileID: file.id,
+                message: "partner \(file.partner) or its feed \(file.feed) is no longer in \(configuration.file)")
+        }
+        guard FileManager.default.fileExists(atPath: file.storedPath) else {
+            throw ReprocessError(fileID: file.id, message: "the quarantined original \(file.storedPath) is gone")
+        }
+        let now = self.now()
+        let mapper = FeedMapper(mapping: feed.mapping, fileName: "\(partner.id)/\(file.name)")
+        var issues: [MappingIssue] = []
+        let record = try store.recordReprocess(
+            of: file, at: now,
+            storedPath: { status in
+                status == .quarantined
+                    ? file.storedPath : destination(for: file.name, partner: partner.id, status: status, at: now)
+            }
+        ) { fileImport in
+            let result = try importContents(of: file.storedPath, mapper: mapper, feed: feed, into: fileImport)
+            issues = result.issues
+            return (result.status, result.counts)
+        }
+        let report = file.storedPath + ".errors.json"
+        if record.status == .quarantined {
+            try writeReport(for: record, issues: try store.importErrors(fileID: record.id), next: record.storedPath)
+        } else {
+            try FileMover.move(file.storedPath, to: record.storedPath)
+            try? FileManager.default.removeItem(atPath: report)
+        }
         log(record)
         return FileOutcome(file: record, issues: issues, resumed: false)
     }
@@ -205,4 +264,14 @@ public struct FileOutcome: Sendable {
     public let issues: [MappingIssue]
     /// Whether this run only finished putting away a file imported before an interruption.
     public let resumed: Bool
+}
+
+/// A file that cannot be mapped again, and why.
+public struct ReprocessError: Error, Sendable, CustomStringConvertible {
+    /// The file's ledger id.
+    public let fileID: Int64
+    /// Why, and what to do.
+    public let message: String
+
+    public var description: String { message }
 }

@@ -108,17 +108,19 @@ public struct FileImport {
     }
 
     private func resent(_ order: Order, document: [UInt8], statements: BulkStatements) throws -> OrderOutcome {
-        var existing: (id: Int64, document: String)?
+        var existing: (id: Int64, document: String, fileID: Int64)?
         statements.findOrder.bind(1, order.channel)
         statements.findOrder.bind(2, order.externalID)
         try statements.findOrder.query { row in
-            existing = (sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1) ?? "")
+            existing = (sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1) ?? "", sqlite3_column_int64(row, 2))
             return false
         }
         guard let existing else {
             throw StoreError(.database, path: "", message: "order \(order.externalID) conflicted but cannot be found")
         }
         let identical = existing.document.utf8.elementsEqual(document)
+        // The same file mapped again (after a fix) meets the orders it imported the first time.
+        if existing.fileID == fileID && identical { return .identicalResend(existing.id) }
         let lineage = statements.insertLineage
         lineage.bind(1, existing.id)
         lineage.bind(2, fileID)
@@ -147,7 +149,7 @@ public struct FileImport {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, path: ""),
             findOrder: try SQLiteStatement(
-                db, "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?", path: ""),
+                db, "SELECT id, document, file_id FROM orders WHERE channel = ? AND external_id = ?", path: ""),
             insertLineage: try SQLiteStatement(
                 db, "INSERT INTO order_lineage (order_id, file_id, record, line, outcome) VALUES (?, ?, ?, ?, ?)",
                 path: ""))

@@ -66,6 +66,8 @@ public struct FileRecord: Sendable, Hashable, Codable {
     public var ordersAlreadyKnown: Int
     public var ordersRejected: Int
     public var errors: Int
+    /// When the file was last mapped again after a fix (`omnihub files reprocess`).
+    public var reprocessedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, partner, feed, name, size, sha256, status, records, errors
@@ -77,5 +79,6 @@ public struct FileRecord: Sendable, Hashable, Codable {
         case ordersImported = "orders_imported"
         case ordersAlreadyKnown = "orders_already_known"
         case ordersRejected = "orders_rejected"
+        case reprocessedAt = "reprocessed_at"
     }
 }

@@ -52,6 +52,32 @@ extension OrderStore {
         }
     }
 
+    /// Maps a quarantined file again, in one transaction: its old errors go, its orders are offered
+    /// to the store again (those imported the first time are recognised), and the ledger row
+    /// takes the new status, counts and place.
+    ///
+    /// - Parameter storedPath: where the original will be once the transaction commits.
+    public func recordReprocess(
+        of file: FileRecord, at time: Timestamp, storedPath: (FileStatus) -> String,
+        _ work: (FileImport) throws -> (FileStatus, FileImportCounts)
+    ) throws -> FileRecord {
+        try write { db in
+            try db.execute(sql: "DELETE FROM import_errors WHERE file_id = ?", arguments: [file.id])
+            let (status, counts) = try work(FileImport(db: db, fileID: file.id, importedAt: time.description))
+            try db.execute(
+                sql: """
+                    UPDATE files SET status = ?, stored_path = ?, records = ?, orders_imported = orders_imported + ?,
+                        orders_already_known = ?, orders_rejected = ?, errors = ?, reprocessed_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    status.rawValue, storedPath(status), counts.records, counts.ordersImported,
+                    counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, time.description, file.id,
+                ])
+            return try FileRecord(row: Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [file.id])!)
+        }
+    }
+
     /// Records that a file repeats the bytes of `original` and was not imported.
     public func recordDuplicate(
         of receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp, storedPath: String
@@ -127,5 +153,6 @@ extension FileRecord {
         ordersAlreadyKnown = row["orders_already_known"]
         ordersRejected = row["orders_rejected"]
         errors = row["errors"]
+        reprocessedAt = row["reprocessed_at"]
     }
 }

@@ -117,6 +117,9 @@ enum StoreMigrations {
                     CREATE INDEX notices_by_kind ON notices(kind, status);
                     """)
         }
+        migrator.registerMigration("v3: when a quarantined file was mapped again") { db in
+            try db.execute(sql: "ALTER TABLE files ADD COLUMN reprocessed_at TEXT")
+        }
         return migrator
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
+import OmnihubRuntime
 import OmnihubStore
 
 /// `omnihub files`: the file ledger.
 struct Files: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The file ledger: every file received, and what became of it.", subcommands: [List.self])
+        abstract: "The file ledger: every file received, and what became of it.",
+        subcommands: [List.self, Reprocess.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List received files, newest first.")
@@ -41,6 +43,47 @@ struct Files: ParsableCommand {
                     String(file.sha256.prefix(12)))
             }
             say(table.rendered)
+        }
+    }
+
+    struct Reprocess: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Map a quarantined file again, after its mapping or its data was fixed.",
+            discussion: """
+                The file is mapped with the partner's current mapping. Orders it imported the first time are \
+                recognised, not doubled. It moves to the archive when it now imports cleanly (exit 0), or \
+                stays in quarantine with a new report (exit 1). Exit 4 when the file is not in the ledger or \
+                not quarantined.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Print the result as JSON instead of a table.")
+        var json = false
+
+        @Argument(help: "The file's ledger id (omnihub files list).")
+        var id: Int64
+
+        func run() throws {
+            let logger = global.logger()
+            let configuration = try global.loadConfiguration()
+            let store = try global.openStore(configuration)
+            guard let file = try store.file(id: id) else {
+                fail("there is no file \(id) in the ledger", code: .notFound)
+            }
+            let importer = FileImporter(
+                store: store, configuration: configuration, now: SystemClock.now, logger: logger)
+            let outcome: FileOutcome
+            do {
+                outcome = try importer.reprocess(file)
+            } catch let error as ReprocessError {
+                fail(error.message, code: .notFound)
+            }
+            var report = CycleReport()
+            report.outcomes = [outcome]
+            let view = CycleReportView(report: report)
+            try view.show(json: json)
+            throw ExitCode(view.exitStatus.rawValue)
         }
     }
 }
