@@ -27,6 +27,9 @@ echo
 echo "== omnihub orders list"
 "$omnihub" orders list
 echo
+echo "== omnihub stock show TSHIRT-WHT-M"
+"$omnihub" stock show TSHIRT-WHT-M
+echo
 echo "== omnihub files list"
 "$omnihub" files list
 echo

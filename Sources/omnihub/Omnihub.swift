@@ -17,6 +17,8 @@ struct Omnihub: ParsableCommand {
               78  omnihub.yaml or a mapping file has a mistake
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Import.self, Map.self, Orders.self, Files.self, Trace.self, Source.self, About.self]
+        subcommands: [
+            Run.self, Import.self, Map.self, Orders.self, Files.self, Trace.self, Stock.self, Source.self, About.self,
+        ]
     )
 }

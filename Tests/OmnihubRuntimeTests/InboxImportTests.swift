@@ -7,14 +7,19 @@ import Testing
 
 @Suite("Inbox import: stable files, exactly once, quarantine")
 struct InboxImportTests {
-    @Test("the whole shipped sample world imports: a TSV report, a UBL order and a JSON shop export")
+    @Test("the whole shipped sample world imports: orders as TSV, UBL and JSON, and the nodes' stock")
     func shippedSampleWorld() throws {
         let world = try TestWorld.shippedSampleWorld()
         let report = try world.cycle()
         #expect(report.failures.isEmpty)
-        #expect(report.outcomes.map(\.file.partner) == ["amazon-de", "amazon-de", "ubl-marketplace", "webshop"])
+        #expect(
+            report.outcomes.map(\.file.partner) == [
+                "amazon-de", "amazon-de", "ubl-marketplace", "webshop", "wms-central", "store-system",
+                "dropship-nordic",
+            ])
         #expect(report.outcomes.allSatisfy { $0.file.status == .imported })
-        #expect(report.ordersImported == 8)
+        #expect(report.documentsImported == 14, "8 orders, 3 stock snapshots, 3 stock changes")
+        #expect(try world.store().orderCount() == 8)
         let store = try world.store()
         #expect(try store.orders(matching: "#1043").first?.order.delivery.pickupNode == "store-berlin-mitte")
         #expect(try store.orders(matching: "PO-2026-11-0042").first?.order.lines.count == 3)
@@ -31,7 +36,7 @@ struct InboxImportTests {
         }
         let first = try world.cycle()
         #expect(first.outcomes.map(\.file.status) == [.imported, .imported])
-        #expect(first.ordersImported == 5)
+        #expect(first.documentsImported == 5)
         #expect(first.outcomes.map(\.file.ordersAlreadyKnown) == [0, 1])
         #expect(try world.inboxFiles().isEmpty)
 
@@ -41,7 +46,7 @@ struct InboxImportTests {
             try world.drop(name, try String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8))
         }
         let third = try world.cycle()
-        #expect(third.ordersImported == 0)
+        #expect(third.documentsImported == 0)
         #expect(third.outcomes.map(\.file.status) == [.duplicate, .duplicate])
         #expect(try world.store().orderCount() == 5)
     }
@@ -90,7 +95,7 @@ struct InboxImportTests {
         let world = try TestWorld()
         let content = AmazonReport.file(AmazonReport.row(order: "A1", item: "1"))
         try world.drop("orders.tsv", content)
-        #expect(try world.cycle().ordersImported == 1)
+        #expect(try world.cycle().documentsImported == 1)
         try world.drop("orders.tsv", content)
         let again = try world.cycle()
         #expect(again.outcomes.map(\.file.status) == [.duplicate])

@@ -37,5 +37,9 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     // Exactly-once.
     case duplicateFile = "duplicate_file"
     case changedResend = "changed_resend"
+    // Stock.
+    case unknownNode = "unknown_node"
+    case staleSnapshot = "stale_snapshot"
+    case deltaBeforeSnapshot = "delta_before_snapshot"
     case fileRejected = "file_rejected"
 }

@@ -19,6 +19,43 @@ public struct Configuration: Sendable {
     public var pollInterval: Duration
     /// The partners, in file order.
     public var partners: [Partner]
+    /// The nodes that hold and ship stock.
+    public var network: Network = Network()
+
+    /// The fulfilment network: DCs, stores and dropshippers, and the stock each keeps back.
+    public struct Network: Sendable {
+        /// The nodes, in file order.
+        public var nodes: [Node] = []
+        /// Units kept back at every node of a type, never promised to an order.
+        public var safetyStockByType: [NodeType: Int] = [:]
+        /// Units kept back of a SKU at every node, on top of the node type's.
+        public var safetyStockBySKU: [String: Int] = [:]
+
+        /// The node with `id`.
+        public func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
+
+        /// Units of `sku` kept back at `node`.
+        public func safetyStock(node: Node, sku: String) -> Int {
+            (safetyStockByType[node.type] ?? 0) + (safetyStockBySKU[sku] ?? 0)
+        }
+    }
+
+    /// A DC, store or dropshipper.
+    public struct Node: Sendable {
+        /// Short id, as stock files and plans name it.
+        public var id: String
+        /// Name for people.
+        public var name: String
+        /// What kind of node.
+        public var type: NodeType
+        /// Switched off nodes promise nothing.
+        public var enabled: Bool
+    }
+
+    /// The kinds of node.
+    public enum NodeType: String, Sendable, Hashable, CaseIterable {
+        case dc, store, dropship
+    }
 
     /// A partner: a marketplace, web shop, warehouse, store system or dropshipper.
     public struct Partner: Sendable {
@@ -63,7 +100,7 @@ extension Configuration {
         func resolve(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
         }
-        try root.allowOnly(["store", "folders", "inbox", "partners"])
+        try root.allowOnly(["store", "folders", "inbox", "network", "partners"])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
             try store.allowOnly(["path"])
@@ -94,10 +131,41 @@ extension Configuration {
             }
             partners.append(partner)
         }
-        return Configuration(
+        var configuration = Configuration(
             file: file, storePath: resolve(storePath), archiveFolder: resolve(archive),
             quarantineFolder: resolve(quarantine), stableAfter: .milliseconds(Int(stableAfter * 1000)),
             pollInterval: .milliseconds(Int(pollInterval * 1000)), partners: partners)
+        if let network = try root.optional("network") { configuration.network = try parseNetwork(network) }
+        return configuration
+    }
+
+    private static func parseNetwork(_ node: YAMLNode) throws(ConfigurationError) -> Network {
+        try node.allowOnly(["safety_stock", "safety_stock_by_sku", "nodes"])
+        var network = Network()
+        if let byType = try node.optional("safety_stock") {
+            for (key, value) in try byType.entries() {
+                guard let type = NodeType(rawValue: key) else {
+                    throw value.error("'\(key)' is not a node type; expected one of dc, store, dropship")
+                }
+                network.safetyStockByType[type] = try value.integer("a number of units")
+            }
+        }
+        if let bySKU = try node.optional("safety_stock_by_sku") {
+            for (sku, value) in try bySKU.entries() {
+                network.safetyStockBySKU[sku] = try value.integer("a number of units")
+            }
+        }
+        for item in try node.optional("nodes")?.items() ?? [] {
+            try item.allowOnly(["id", "name", "type", "enabled"])
+            let id = try item.required("id", "the node's id, as stock files name it").text()
+            if network.node(id) != nil { throw item.error("node id '\(id)' appears twice; ids must be unique") }
+            network.nodes.append(
+                Node(
+                    id: id, name: try item.optional("name")?.text() ?? id,
+                    type: try item.required("type", "dc, store or dropship").choice(NodeType.self),
+                    enabled: try item.optional("enabled")?.boolean() ?? true))
+        }
+        return network
     }
 
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)

@@ -85,6 +85,6 @@ public struct CycleReport: Sendable {
     /// An empty report.
     public init() {}
 
-    /// Orders imported by the cycle.
-    public var ordersImported: Int { outcomes.reduce(0) { $0 + ($1.resumed ? 0 : $1.file.ordersImported) } }
+    /// Documents (orders, stock reports, events) imported by the cycle.
+    public var documentsImported: Int { outcomes.reduce(0) { $0 + ($1.resumed ? 0 : $1.file.ordersImported) } }
 }

@@ -90,8 +90,18 @@ public struct FileImporter: Sendable {
                         stored = try fileImport.add(storable)
                         document = .order(storable.order)
                     case .notice(let notice):
+                        if let problem = stockProblem(notice) {
+                            counts.ordersRejected += 1
+                            issues.append(problem)
+                            return
+                        }
                         stored = try fileImport.add(notice)
                         document = .notice(notice)
+                        if case .imported = stored,
+                            let skipped = stockSkipped(try fileImport.applyStock(notice), notice)
+                        {
+                            issues.append(skipped)
+                        }
                     case .rejected(let rejection):
                         counts.ordersRejected += 1
                         issues.append(contentsOf: rejection.issues)
@@ -177,6 +187,42 @@ public struct FileImporter: Sendable {
         }
         log(record)
         return FileOutcome(file: record, issues: issues, resumed: false)
+    }
+
+    /// A stock report for a node the network does not know is refused.
+    private func stockProblem(_ notice: InboundNotice) -> MappingIssue? {
+        guard notice.kind == .stockSnapshot || notice.kind == .stockDelta, let node = notice.node,
+            configuration.network.node(node) == nil
+        else { return nil }
+        let known = configuration.network.nodes.map(\.id).joined(separator: ", ")
+        return MappingIssue(
+            .unknownNode, file: notice.source?.file, record: notice.source?.record, line: notice.source?.line,
+            field: "node", value: node,
+            message:
+                "node '\(node)' is not in the network of \(configuration.file) (known: \(known.isEmpty ? "none" : known)); "
+                + "add it under network.nodes or fix the feed")
+    }
+
+    /// Stock that arrived out of order is reported, so a person can see why it did not count.
+    private func stockSkipped(_ outcome: FileImport.StockOutcome, _ notice: InboundNotice) -> MappingIssue? {
+        let source = notice.source
+        switch outcome {
+        case .applied:
+            return nil
+        case .staleSnapshot(let latest):
+            return MappingIssue(
+                .staleSnapshot, file: source?.file, record: source?.record, line: source?.line, field: "as_of",
+                value: notice.occurredAt?.description,
+                message:
+                    "node \(notice.node ?? "") already has a snapshot as of \(latest); this older one was not applied")
+        case .deltaBeforeSnapshot(let latest):
+            return MappingIssue(
+                .deltaBeforeSnapshot, file: source?.file, record: source?.record, line: source?.line, field: "as_of",
+                value: notice.occurredAt?.description,
+                message:
+                    "node \(notice.node ?? "")'s snapshot as of \(latest) already contains this change; not applied again"
+            )
+        }
     }
 
     private func changedResend(_ document: CanonicalDocument, storedAs id: Int64) -> MappingIssue {

@@ -120,6 +120,42 @@ enum StoreMigrations {
         migrator.registerMigration("v3: when a quarantined file was mapped again") { db in
             try db.execute(sql: "ALTER TABLE files ADD COLUMN reprocessed_at TEXT")
         }
+        migrator.registerMigration("v4: on-hand stock per node and SKU, with its movements") { db in
+            try db.execute(
+                sql: """
+                    -- What each node has on hand, as its last snapshot and the deltas since say.
+                    CREATE TABLE stock_levels (
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        on_hand INTEGER NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        PRIMARY KEY (node, sku)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX stock_levels_by_sku ON stock_levels(sku);
+
+                    -- The as-of time of each node's latest snapshot: older snapshots and deltas are
+                    -- already in it.
+                    CREATE TABLE stock_snapshots (
+                        node TEXT PRIMARY KEY,
+                        as_of TEXT NOT NULL,
+                        file_id INTEGER NOT NULL REFERENCES files(id)
+                    );
+
+                    -- Every change to on-hand, append-only.
+                    CREATE TABLE stock_movements (
+                        id INTEGER PRIMARY KEY,
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'delta')),
+                        quantity INTEGER NOT NULL,
+                        on_hand_after INTEGER NOT NULL,
+                        as_of TEXT,
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        record INTEGER NOT NULL
+                    );
+                    CREATE INDEX stock_movements_by_sku ON stock_movements(sku, node);
+                    """)
+        }
         return migrator
     }
 }

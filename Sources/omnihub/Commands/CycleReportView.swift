@@ -10,11 +10,11 @@ struct CycleReportView {
         let files: [FileRecord]
         let failures: [CycleReport.Failure]
         let waiting: Int
-        let ordersImported: Int
+        let documentsImported: Int
 
         enum CodingKeys: String, CodingKey {
             case files, failures, waiting
-            case ordersImported = "orders_imported"
+            case documentsImported = "documents_imported"
         }
     }
 
@@ -29,7 +29,7 @@ struct CycleReportView {
             try JSONOutput.print(
                 JSONReport(
                     files: report.outcomes.map(\.file), failures: report.failures, waiting: report.waiting,
-                    ordersImported: report.ordersImported))
+                    documentsImported: report.documentsImported))
             return
         }
         if report.outcomes.isEmpty && report.failures.isEmpty {
@@ -55,7 +55,7 @@ struct CycleReportView {
         for failure in report.failures {
             say("\nleft in the inbox: \(relative(failure.path)): \(failure.message)")
         }
-        say("\n\(report.ordersImported) order(s) imported from \(report.outcomes.count) file(s).")
+        say("\n\(report.documentsImported) document(s) imported from \(report.outcomes.count) file(s).")
     }
 
     private func relative(_ path: String) -> String {

@@ -1,0 +1,95 @@
+import GRDB
+public import OmnihubCore
+
+extension FileImport {
+    /// What became of a stock report.
+    public enum StockOutcome: Sendable, Hashable {
+        /// On-hand was replaced (snapshot) or changed (delta); the count of SKUs touched.
+        case applied(Int)
+        /// A snapshot older than the node's latest one: the newer one already says more.
+        case staleSnapshot(latest: String)
+        /// A delta from before the node's latest snapshot, which already contains it.
+        case deltaBeforeSnapshot(latest: String)
+    }
+
+    /// Applies a stock snapshot or delta to on-hand, in the file's transaction.
+    ///
+    /// A snapshot replaces everything the node had on hand (SKUs it does not list are 0) unless
+    /// the node has a newer snapshot. A delta adds to on-hand unless it is dated before the node's
+    /// latest snapshot, which then already reflects it. Every change is a movement in the ledger.
+    public func applyStock(_ notice: InboundNotice) throws -> StockOutcome {
+        guard let node = notice.node else { return .applied(0) }
+        let asOf = notice.occurredAt?.description
+        let latest = try String.fetchOne(db, sql: "SELECT as_of FROM stock_snapshots WHERE node = ?", arguments: [node])
+        let record = notice.source?.record ?? 0
+        switch notice.kind {
+        case .stockSnapshot:
+            guard let asOf else { return .applied(0) }
+            if let latest, latest >= asOf { return .staleSnapshot(latest: latest) }
+            var quantities: [String: Int] = [:]
+            for line in notice.lines {
+                guard let sku = line.sku else { continue }
+                quantities[sku, default: 0] += line.quantity ?? 0
+            }
+            let previous = try Row.fetchAll(
+                db, sql: "SELECT sku, on_hand FROM stock_levels WHERE node = ?", arguments: [node])
+            for row in previous where quantities[row["sku"]] == nil {
+                quantities[row["sku"]] = 0
+            }
+            try db.execute(sql: "DELETE FROM stock_levels WHERE node = ?", arguments: [node])
+            for (sku, quantity) in quantities.sorted(by: { $0.key < $1.key }) {
+                if quantity != 0 {
+                    try db.execute(
+                        sql: "INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)",
+                        arguments: [node, sku, quantity, asOf])
+                }
+                try movement(
+                    node: node, sku: sku, kind: "snapshot", quantity: quantity, after: quantity, asOf: asOf,
+                    record: record)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO stock_snapshots (node, as_of, file_id) VALUES (?, ?, ?)
+                    ON CONFLICT (node) DO UPDATE SET as_of = excluded.as_of, file_id = excluded.file_id
+                    """,
+                arguments: [node, asOf, fileID])
+            return .applied(quantities.count)
+        case .stockDelta:
+            if let latest, let asOf, asOf <= latest { return .deltaBeforeSnapshot(latest: latest) }
+            var touched = 0
+            for line in notice.lines {
+                guard let sku = line.sku, let change = line.quantity, change != 0 else { continue }
+                let current =
+                    try Int.fetchOne(
+                        db, sql: "SELECT on_hand FROM stock_levels WHERE node = ? AND sku = ?", arguments: [node, sku])
+                    ?? 0
+                let after = current + change
+                try db.execute(
+                    sql: """
+                        INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (node, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at
+                        """,
+                    arguments: [node, sku, after, asOf ?? importedAt])
+                try movement(
+                    node: node, sku: sku, kind: "delta", quantity: change, after: after, asOf: asOf, record: record)
+                touched += 1
+            }
+            return .applied(touched)
+        default:
+            return .applied(0)
+        }
+    }
+
+    private func movement(
+        node: String, sku: String, kind: String, quantity: Int, after: Int, asOf: String?, record: Int
+    )
+        throws
+    {
+        try db.execute(
+            sql: """
+                INSERT INTO stock_movements (node, sku, kind, quantity, on_hand_after, as_of, file_id, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [node, sku, kind, quantity, after, asOf, fileID, record])
+    }
+}

@@ -1,0 +1,29 @@
+import GRDB
+
+/// On-hand stock of one SKU at one node.
+public struct StockLevel: Sendable, Hashable, Codable {
+    /// The node.
+    public var node: String
+    /// Units on hand.
+    public var onHand: Int
+    /// When the last snapshot or delta that changed it was taken.
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case node
+        case onHand = "on_hand"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension OrderStore {
+    /// On-hand of `sku` at every node that has a level for it, by node.
+    public func stock(sku: String) throws -> [StockLevel] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT node, on_hand, updated_at FROM stock_levels WHERE sku = ? ORDER BY node",
+                arguments: [sku]
+            ).map { StockLevel(node: $0["node"], onHand: $0["on_hand"], updatedAt: $0["updated_at"]) }
+        }
+    }
+}

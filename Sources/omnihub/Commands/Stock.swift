@@ -1,0 +1,77 @@
+import ArgumentParser
+import OmnihubRuntime
+import OmnihubStore
+
+/// `omnihub stock`: what the network has on hand.
+struct Stock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "On-hand stock from the nodes' snapshots and deltas.", subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "On-hand, safety stock and available units of a SKU at every node.",
+            discussion: """
+                Available is on-hand less the safety stock of the node's type and of the SKU, and 0 at a node \\
+                that is switched off. Reservations count against it once sourcing reserves stock.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        @Argument(help: "The SKU.")
+        var sku: String
+
+        struct Row: Encodable {
+            let node: String
+            let type: String?
+            let enabled: Bool
+            let onHand: Int
+            let safetyStock: Int
+            let available: Int
+            let updatedAt: String?
+
+            enum CodingKeys: String, CodingKey {
+                case node, type, enabled, available
+                case onHand = "on_hand"
+                case safetyStock = "safety_stock"
+                case updatedAt = "updated_at"
+            }
+        }
+
+        func run() throws {
+            let configuration = try global.loadConfiguration()
+            let store = try global.openStore(configuration)
+            let levels = try store.stock(sku: sku)
+            let network = configuration.network
+            var rows: [Row] = network.nodes.map { node in
+                let level = levels.first { $0.node == node.id }
+                let onHand = level?.onHand ?? 0
+                let safety = network.safetyStock(node: node, sku: sku)
+                return Row(
+                    node: node.id, type: node.type.rawValue, enabled: node.enabled, onHand: onHand, safetyStock: safety,
+                    available: node.enabled ? max(0, onHand - safety) : 0, updatedAt: level?.updatedAt)
+            }
+            for level in levels where network.node(level.node) == nil {
+                rows.append(
+                    Row(
+                        node: level.node, type: nil, enabled: false, onHand: level.onHand, safetyStock: 0, available: 0,
+                        updatedAt: level.updatedAt))
+            }
+            if json {
+                try JSONOutput.print(rows)
+                return
+            }
+            var table = TextTable("NODE", "TYPE", "ON HAND", "SAFETY", "AVAILABLE", "UPDATED")
+            for row in rows {
+                table.add(
+                    row.node + (row.enabled ? "" : " (off)"), row.type ?? "?", String(row.onHand),
+                    String(row.safetyStock),
+                    String(row.available), row.updatedAt ?? "-")
+            }
+            say(table.rendered)
+            say("\n\(rows.reduce(0) { $0 + $1.available }) unit(s) of \(sku) available in the network.")
+        }
+    }
+}
