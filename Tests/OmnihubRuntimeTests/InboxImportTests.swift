@@ -20,6 +20,14 @@ struct InboxImportTests {
         #expect(report.outcomes.allSatisfy { $0.file.status == .imported })
         #expect(report.documentsImported == 14, "8 orders, 3 stock snapshots, 3 stock changes")
         #expect(try world.store().orderCount() == 8)
+        // Sourcing after the imports: from the DC, the dropshipper and, for click & collect, the store
+        // itself; the express order to Düsseldorf waits, as its jacket is only in Berlin, beyond the
+        // express radius.
+        #expect(Set(report.reservations.map(\.node)) == ["DC-CENTRAL", "dropship-nordic", "store-berlin-mitte"])
+        #expect(
+            try world.store().orders(limit: 10).filter { $0.status == "open" }.map(\.externalID) == [
+                "302-1111111-2000002"
+            ])
         let store = try world.store()
         #expect(try store.orders(matching: "#1043").first?.order.delivery.pickupNode == "store-berlin-mitte")
         #expect(try store.orders(matching: "PO-2026-11-0042").first?.order.lines.count == 3)

@@ -16,6 +16,20 @@ public struct SourcingProblem: Sendable, Decodable {
         public var expressRadiusKm: Double
         public var collectTrunkCost: Decimal
 
+        /// Parameters; see each property.
+        public init(
+            currency: String, rateCard: [RateBand], splitPenalty: Decimal, unfilledPenalty: Decimal,
+            maxParcelsPerOrder: Int, expressRadiusKm: Double, collectTrunkCost: Decimal
+        ) {
+            self.currency = currency
+            self.rateCard = rateCard
+            self.splitPenalty = splitPenalty
+            self.unfilledPenalty = unfilledPenalty
+            self.maxParcelsPerOrder = maxParcelsPerOrder
+            self.expressRadiusKm = expressRadiusKm
+            self.collectTrunkCost = collectTrunkCost
+        }
+
         enum CodingKeys: String, CodingKey {
             case currency
             case rateCard = "rate_card"
@@ -32,6 +46,12 @@ public struct SourcingProblem: Sendable, Decodable {
         /// The band's upper distance, inclusive; `nil` for the last, unbounded band.
         public var maxKm: Double?
         public var cost: Decimal
+
+        /// A band.
+        public init(maxKm: Double?, cost: Decimal) {
+            self.maxKm = maxKm
+            self.cost = cost
+        }
 
         enum CodingKeys: String, CodingKey {
             case maxKm = "max_km"
@@ -53,6 +73,22 @@ public struct SourcingProblem: Sendable, Decodable {
         /// Units on hand by SKU.
         public var stock: [String: Int]
 
+        /// A node; see each property.
+        public init(
+            id: String, type: NodeType, lat: Double, lon: Double, priority: Int, unitCost: Decimal, parcelCost: Decimal,
+            capacityParcels: Int?, stock: [String: Int]
+        ) {
+            self.id = id
+            self.type = type
+            self.lat = lat
+            self.lon = lon
+            self.priority = priority
+            self.unitCost = unitCost
+            self.parcelCost = parcelCost
+            self.capacityParcels = capacityParcels
+            self.stock = stock
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, type, lat, lon, priority, stock
             case unitCost = "unit_cost"
@@ -62,7 +98,7 @@ public struct SourcingProblem: Sendable, Decodable {
     }
 
     /// What kind of node.
-    public enum NodeType: String, Sendable, Decodable {
+    public enum NodeType: String, Sendable, Decodable, CaseIterable {
         case dc, store, dropship
     }
 
@@ -77,6 +113,16 @@ public struct SourcingProblem: Sendable, Decodable {
         public var pickupNode: String?
         public var lines: [Line]
 
+        /// An order; see each property.
+        public init(id: String, lat: Double, lon: Double, service: String, pickupNode: String?, lines: [Line]) {
+            self.id = id
+            self.lat = lat
+            self.lon = lon
+            self.service = service
+            self.pickupNode = pickupNode
+            self.lines = lines
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, lat, lon, service, lines
             case pickupNode = "pickup_node"
@@ -88,11 +134,25 @@ public struct SourcingProblem: Sendable, Decodable {
         public var line: String
         public var sku: String
         public var qty: Int
+
+        /// A line.
+        public init(line: String, sku: String, qty: Int) {
+            self.line = line
+            self.sku = sku
+            self.qty = qty
+        }
     }
 
     public var params: Parameters
     public var nodes: [Node]
     public var orders: [Order]
+
+    /// A problem built in memory, from the store's state.
+    public init(params: Parameters, nodes: [Node], orders: [Order]) {
+        self.params = params
+        self.nodes = nodes
+        self.orders = orders
+    }
 
     enum CodingKeys: String, CodingKey {
         case format, params, nodes, orders

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import OmnihubCore
 
 /// What `omnihub.yaml` says: where the store and folders are, and which partners send which feeds.
@@ -50,6 +50,37 @@ public struct Configuration: Sendable {
         public var type: NodeType
         /// Switched off nodes promise nothing.
         public var enabled: Bool
+        /// Where the node is, for shipping distances.
+        public var latitude: Double?
+        public var longitude: Double?
+        /// Handling cost per unit and per parcel.
+        public var unitCost: Decimal = 0
+        public var parcelCost: Decimal = 0
+        /// Parcels the node can ship per sourcing run; `nil` is unlimited.
+        public var capacityParcels: Int?
+        /// Order of preference for the `priority` strategy, lowest first.
+        public var priority: Int = 0
+    }
+
+    /// How orders are sourced: the strategy and the costs it weighs.
+    public var sourcing: Sourcing?
+
+    /// The `sourcing:` section.
+    public struct Sourcing: Sendable {
+        /// `optimize`, `priority` or `distance`.
+        public var strategy: String
+        /// The parameters of the cost function.
+        public var parameters: SourcingProblem.Parameters
+        /// Coordinates of postal areas by country and postal code prefix, for order locations.
+        public var postalAreas: [PostalArea]
+    }
+
+    /// The centre of the area whose postal codes start with `prefix`, in `country`.
+    public struct PostalArea: Sendable {
+        public var country: String
+        public var prefix: String
+        public var latitude: Double
+        public var longitude: Double
     }
 
     /// The kinds of node.
@@ -100,7 +131,7 @@ extension Configuration {
         func resolve(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
         }
-        try root.allowOnly(["store", "folders", "inbox", "network", "partners"])
+        try root.allowOnly(["store", "folders", "inbox", "network", "sourcing", "partners"])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
             try store.allowOnly(["path"])
@@ -136,6 +167,13 @@ extension Configuration {
             quarantineFolder: resolve(quarantine), stableAfter: .milliseconds(Int(stableAfter * 1000)),
             pollInterval: .milliseconds(Int(pollInterval * 1000)), partners: partners)
         if let network = try root.optional("network") { configuration.network = try parseNetwork(network) }
+        if let sourcing = try root.optional("sourcing") {
+            configuration.sourcing = try parseSourcing(sourcing, resolve: resolve)
+            for node in configuration.network.nodes where node.latitude == nil {
+                throw try root.required("network", "").error(
+                    "node \(node.id) has no location; sourcing needs location: {lat: …, lon: …} for every node")
+            }
+        }
         return configuration
     }
 
@@ -155,17 +193,77 @@ extension Configuration {
                 network.safetyStockBySKU[sku] = try value.integer("a number of units")
             }
         }
-        for item in try node.optional("nodes")?.items() ?? [] {
-            try item.allowOnly(["id", "name", "type", "enabled"])
+        for (position, item) in (try node.optional("nodes")?.items() ?? []).enumerated() {
+            try item.allowOnly([
+                "id", "name", "type", "enabled", "location", "unit_cost", "parcel_cost", "capacity_parcels", "priority",
+            ])
             let id = try item.required("id", "the node's id, as stock files name it").text()
             if network.node(id) != nil { throw item.error("node id '\(id)' appears twice; ids must be unique") }
-            network.nodes.append(
-                Node(
-                    id: id, name: try item.optional("name")?.text() ?? id,
-                    type: try item.required("type", "dc, store or dropship").choice(NodeType.self),
-                    enabled: try item.optional("enabled")?.boolean() ?? true))
+            var parsed = Node(
+                id: id, name: try item.optional("name")?.text() ?? id,
+                type: try item.required("type", "dc, store or dropship").choice(NodeType.self),
+                enabled: try item.optional("enabled")?.boolean() ?? true)
+            if let location = try item.optional("location") {
+                try location.allowOnly(["lat", "lon"])
+                parsed.latitude = try location.required("lat", "the latitude in degrees").number("degrees")
+                parsed.longitude = try location.required("lon", "the longitude in degrees").number("degrees")
+            }
+            parsed.unitCost = try item.optional("unit_cost").map(decimal) ?? 0
+            parsed.parcelCost = try item.optional("parcel_cost").map(decimal) ?? 0
+            parsed.capacityParcels = try item.optional("capacity_parcels")?.integer("a number of parcels")
+            parsed.priority = try item.optional("priority")?.integer() ?? position
+            network.nodes.append(parsed)
         }
         return network
+    }
+
+    private static func decimal(_ node: YAMLNode) throws(ConfigurationError) -> Decimal {
+        let text = try node.text("an amount such as 4.50")
+        guard Amount(parsing: text) != nil, let value = Decimal(string: text) else {
+            throw node.error("'\(text)' is not an amount such as 4.50")
+        }
+        return value
+    }
+
+    private static func parseSourcing(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
+        -> Sourcing
+    {
+        try node.allowOnly([
+            "strategy", "currency", "rate_card", "split_penalty", "unfilled_penalty", "max_parcels_per_order",
+            "express_radius_km", "collect_trunk_cost", "postal_areas",
+        ])
+        let strategy = try node.optional("strategy")?.text() ?? "optimize"
+        guard ["optimize", "priority", "distance"].contains(strategy) else {
+            throw try node.required("strategy", "").error(
+                "'\(strategy)' is not a strategy; expected optimize, priority or distance")
+        }
+        var bands: [SourcingProblem.RateBand] = []
+        for band in try node.required(
+            "rate_card", "distance bands: [{max_km: 100, cost: 4.50}, {max_km: null, cost: 9.00}]"
+        ).items() {
+            try band.allowOnly(["max_km", "cost"])
+            bands.append(
+                SourcingProblem.RateBand(
+                    maxKm: try band.optional("max_km")?.number("kilometres"),
+                    cost: try decimal(band.required("cost", "the parcel price"))))
+        }
+        guard bands.last?.maxKm == nil else {
+            throw try node.required("rate_card", "").error("the last band must be unbounded (max_km: null)")
+        }
+        var areas: [PostalArea] = []
+        if let file = try node.optional("postal_areas") {
+            areas = try PostalAreaFile.load(resolve(try file.text()), node: file)
+        }
+        return Sourcing(
+            strategy: strategy,
+            parameters: SourcingProblem.Parameters(
+                currency: try node.optional("currency")?.text() ?? "EUR", rateCard: bands,
+                splitPenalty: try node.optional("split_penalty").map(decimal) ?? 0,
+                unfilledPenalty: try node.optional("unfilled_penalty").map(decimal) ?? 60,
+                maxParcelsPerOrder: try node.optional("max_parcels_per_order")?.integer() ?? 3,
+                expressRadiusKm: try node.optional("express_radius_km")?.number("kilometres") ?? 250,
+                collectTrunkCost: try node.optional("collect_trunk_cost").map(decimal) ?? 0),
+            postalAreas: areas)
     }
 
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)

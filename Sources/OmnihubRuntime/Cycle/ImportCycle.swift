@@ -10,6 +10,8 @@ public struct ImportCycle: Sendable {
     let configuration: Configuration
     let importer: FileImporter
     let stability: StabilityCheck
+    let sourcing: OrderSourcing?
+    let now: @Sendable () -> Timestamp
     let logger: Logger
 
     /// A cycle over `configuration`'s partners, storing into `store`.
@@ -25,6 +27,8 @@ public struct ImportCycle: Sendable {
         self.configuration = configuration
         self.importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
         self.stability = StabilityCheck(interval: configuration.stableAfter, now: now, sleep: sleep)
+        self.sourcing = OrderSourcing(configuration: configuration, store: store)
+        self.now = now
         self.logger = logger
     }
 
@@ -55,6 +59,15 @@ public struct ImportCycle: Sendable {
                 }
             }
         }
+        if let sourcing {
+            do {
+                report.reservations = try sourcing.run(at: now())
+            } catch {
+                logger.error("sourcing failed, nothing was reserved: \(error)")
+                report.failures.append(
+                    CycleReport.Failure(path: configuration.storePath, message: "sourcing: \(error)"))
+            }
+        }
         return report
     }
 }
@@ -81,6 +94,8 @@ public struct CycleReport: Sendable {
     public var failures: [Failure] = []
     /// Files not taken because they were still changing.
     public var waiting = 0
+    /// Stock reserved for open orders after the imports.
+    public var reservations: [Reservation] = []
 
     /// An empty report.
     public init() {}

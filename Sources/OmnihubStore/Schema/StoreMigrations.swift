@@ -156,6 +156,24 @@ enum StoreMigrations {
                     CREATE INDEX stock_movements_by_sku ON stock_movements(sku, node);
                     """)
         }
+        migrator.registerMigration("v5: reservations of stock for order lines") { db in
+            try db.execute(
+                sql: """
+                    -- Append-only: a reservation is undone by a release of the same quantity.
+                    CREATE TABLE reservations (
+                        id INTEGER PRIMARY KEY,
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        quantity INTEGER NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('reserve', 'release')),
+                        run_at TEXT NOT NULL
+                    );
+                    CREATE INDEX reservations_by_stock ON reservations(sku, node);
+                    CREATE INDEX reservations_by_line ON reservations(order_id, position);
+                    """)
+        }
         return migrator
     }
 }

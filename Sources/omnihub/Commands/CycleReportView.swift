@@ -11,10 +11,12 @@ struct CycleReportView {
         let failures: [CycleReport.Failure]
         let waiting: Int
         let documentsImported: Int
+        let unitsReserved: Int
 
         enum CodingKeys: String, CodingKey {
             case files, failures, waiting
             case documentsImported = "documents_imported"
+            case unitsReserved = "units_reserved"
         }
     }
 
@@ -29,11 +31,16 @@ struct CycleReportView {
             try JSONOutput.print(
                 JSONReport(
                     files: report.outcomes.map(\.file), failures: report.failures, waiting: report.waiting,
-                    documentsImported: report.documentsImported))
+                    documentsImported: report.documentsImported,
+                    unitsReserved: report.reservations.reduce(0) { $0 + $1.quantity }))
             return
         }
+        let reservedUnits = report.reservations.reduce(0) { $0 + $1.quantity }
+        let reservedLine =
+            "\(reservedUnits) unit(s) reserved for \(Set(report.reservations.map(\.orderID)).count) order(s)."
         if report.outcomes.isEmpty && report.failures.isEmpty {
             say(report.waiting > 0 ? "No stable files yet (\(report.waiting) still changing)." : "No new files.")
+            if !report.reservations.isEmpty { say(reservedLine) }
             return
         }
         var table = TextTable("FILE", "PARTNER", "STATUS", "RECORDS", "IMPORTED", "KNOWN", "REJECTED", "NOW AT")
@@ -56,6 +63,7 @@ struct CycleReportView {
             say("\nleft in the inbox: \(relative(failure.path)): \(failure.message)")
         }
         say("\n\(report.documentsImported) document(s) imported from \(report.outcomes.count) file(s).")
+        if !report.reservations.isEmpty { say(reservedLine) }
     }
 
     private func relative(_ path: String) -> String {

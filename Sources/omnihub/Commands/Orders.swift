@@ -33,11 +33,13 @@ struct Orders: ParsableCommand {
                 say("No orders yet. Drop files into the inbox and run: omnihub run --once")
                 return
             }
-            var table = TextTable("ID", "CHANNEL", "ORDER", "PLACED", "CUSTOMER", "TO", "DELIVERY", "LINES", "UNITS")
+            var table = TextTable(
+                "ID", "CHANNEL", "ORDER", "PLACED", "CUSTOMER", "TO", "DELIVERY", "LINES", "UNITS", "STATUS")
             for order in orders {
                 table.add(
                     String(order.id), order.channel, order.externalID, order.placedAt, order.customerName ?? "-",
-                    order.shipToCountry ?? "-", order.deliveryMethod, String(order.lines), String(order.units))
+                    order.shipToCountry ?? "-", order.deliveryMethod, String(order.lines), String(order.units),
+                    order.status)
             }
             say(table.rendered)
         }

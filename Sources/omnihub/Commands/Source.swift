@@ -1,27 +1,34 @@
 import ArgumentParser
 import Foundation
 import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
 
 /// `omnihub source`: a what-if sourcing run on a problem file.
 struct Source: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Source a batch from a problem file and write the plan (what-if studies).",
+        abstract: "Source the open orders and reserve their stock, or a batch from a problem file (what-if).",
         discussion: """
-            Reads a problem in the shared format (omnihub.sourcing-problem/1), decides which node ships \
-            which units with the chosen strategy, writes the plan (omnihub.sourcing-plan/1) and prints \
-            its cost, parcels, split-order share and fill rate. Strategies: optimize (omnihub's batch \
-            optimizer, the default), priority and distance (Magento MSI's rules). Exit code 0, or 4 when \
-            the problem file cannot be read.
+            Without --problem: sources every open order in the store against the network's available \
+            stock with the strategy of omnihub.yaml's sourcing section, and reserves the chosen units in \
+            the same transaction; lines without stock stay open as backorders. With --problem: reads a \
+            problem in the shared format (omnihub.sourcing-problem/1), decides which node ships which \
+            units, writes the plan (omnihub.sourcing-plan/1) and prints its cost, parcels, split-order \
+            share and fill rate. Strategies: optimize (omnihub's batch optimizer), priority and distance \
+            (Magento MSI's rules). Exit code 0; 4 when the problem file cannot be read; 78 when sourcing \
+            is not configured.
             """)
 
     enum Strategy: String, ExpressibleByArgument, CaseIterable {
         case optimize, priority, distance
     }
 
-    @Option(help: "The problem file.")
-    var problem: String
+    @OptionGroup var global: GlobalOptions
 
-    @Option(help: "optimize, priority or distance.")
+    @Option(help: "A problem file for a what-if run; without it, the store's open orders are sourced.")
+    var problem: String?
+
+    @Option(help: "optimize, priority or distance (what-if runs; the store uses omnihub.yaml's).")
     var strategy: Strategy = .optimize
 
     @Option(name: .shortAndLong, help: "Where to write the plan.")
@@ -37,6 +44,10 @@ struct Source: ParsableCommand {
     }
 
     func run() throws {
+        guard let problem else {
+            try sourceStore()
+            return
+        }
         let network: SourcingNetwork
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: problem))
@@ -70,5 +81,55 @@ struct Source: ParsableCommand {
                         format: "split %.1f%%, fill %.2f%%, %.2f s", summary.splitShare * 100, summary.fillRate * 100,
                         seconds))
         }
+    }
+
+    private func sourceStore() throws {
+        _ = global.logger()
+        let configuration = try global.loadConfiguration()
+        let store = try global.openStore(configuration)
+        guard let sourcing = OrderSourcing(configuration: configuration, store: store) else {
+            fail("\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)", code: .configuration)
+        }
+        let reservations = try sourcing.run(at: SystemClock.now())
+        if json {
+            try JSONOutput.print(reservations.map(ReservationView.init))
+            return
+        }
+        guard !reservations.isEmpty else {
+            say("Nothing to reserve: no open order has stock available for it.")
+            return
+        }
+        var table = TextTable("ORDER", "LINE", "SKU", "NODE", "UNITS")
+        for reservation in reservations {
+            table.add(
+                String(reservation.orderID), String(reservation.position), reservation.sku, reservation.node,
+                String(reservation.quantity))
+        }
+        say(table.rendered)
+        say(
+            "\n\(reservations.reduce(0) { $0 + $1.quantity }) unit(s) reserved for \(Set(reservations.map(\.orderID)).count) order(s)."
+        )
+    }
+}
+
+/// A reservation as `omnihub source --json` prints it.
+struct ReservationView: Encodable {
+    let orderID: Int64
+    let line: Int
+    let sku: String
+    let node: String
+    let units: Int
+
+    init(_ reservation: Reservation) {
+        orderID = reservation.orderID
+        line = reservation.position
+        sku = reservation.sku
+        node = reservation.node
+        units = reservation.quantity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case line, sku, node, units
+        case orderID = "order_id"
     }
 }

@@ -11,8 +11,8 @@ struct Stock: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "On-hand, safety stock and available units of a SKU at every node.",
             discussion: """
-                Available is on-hand less the safety stock of the node's type and of the SKU, and 0 at a node \\
-                that is switched off. Reservations count against it once sourcing reserves stock.
+                Available is on-hand less reserved units and the safety stock of the node's type and of the \
+                SKU, and 0 at a node that is switched off.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -28,12 +28,14 @@ struct Stock: ParsableCommand {
             let type: String?
             let enabled: Bool
             let onHand: Int
+            let reserved: Int
             let safetyStock: Int
             let available: Int
             let updatedAt: String?
 
             enum CodingKeys: String, CodingKey {
                 case node, type, enabled, available
+                case reserved
                 case onHand = "on_hand"
                 case safetyStock = "safety_stock"
                 case updatedAt = "updated_at"
@@ -44,29 +46,32 @@ struct Stock: ParsableCommand {
             let configuration = try global.loadConfiguration()
             let store = try global.openStore(configuration)
             let levels = try store.stock(sku: sku)
+            let reserved = try store.reserved(sku: sku)
             let network = configuration.network
             var rows: [Row] = network.nodes.map { node in
                 let level = levels.first { $0.node == node.id }
                 let onHand = level?.onHand ?? 0
                 let safety = network.safetyStock(node: node, sku: sku)
+                let held = reserved[node.id] ?? 0
                 return Row(
-                    node: node.id, type: node.type.rawValue, enabled: node.enabled, onHand: onHand, safetyStock: safety,
-                    available: node.enabled ? max(0, onHand - safety) : 0, updatedAt: level?.updatedAt)
+                    node: node.id, type: node.type.rawValue, enabled: node.enabled, onHand: onHand, reserved: held,
+                    safetyStock: safety, available: node.enabled ? max(0, onHand - held - safety) : 0,
+                    updatedAt: level?.updatedAt)
             }
             for level in levels where network.node(level.node) == nil {
                 rows.append(
                     Row(
-                        node: level.node, type: nil, enabled: false, onHand: level.onHand, safetyStock: 0, available: 0,
-                        updatedAt: level.updatedAt))
+                        node: level.node, type: nil, enabled: false, onHand: level.onHand,
+                        reserved: reserved[level.node] ?? 0, safetyStock: 0, available: 0, updatedAt: level.updatedAt))
             }
             if json {
                 try JSONOutput.print(rows)
                 return
             }
-            var table = TextTable("NODE", "TYPE", "ON HAND", "SAFETY", "AVAILABLE", "UPDATED")
+            var table = TextTable("NODE", "TYPE", "ON HAND", "RESERVED", "SAFETY", "AVAILABLE", "UPDATED")
             for row in rows {
                 table.add(
-                    row.node + (row.enabled ? "" : " (off)"), row.type ?? "?", String(row.onHand),
+                    row.node + (row.enabled ? "" : " (off)"), row.type ?? "?", String(row.onHand), String(row.reserved),
                     String(row.safetyStock),
                     String(row.available), row.updatedAt ?? "-")
             }

@@ -48,6 +48,8 @@ struct TestWorld {
         try files.copyItem(
             at: repositoryRoot.appendingPathComponent("mappings"), to: world.root.appendingPathComponent("mappings"))
         try files.copyItem(at: repositoryRoot.appendingPathComponent("omnihub.yaml"), to: world.configFile)
+        try files.copyItem(
+            at: repositoryRoot.appendingPathComponent("network"), to: world.root.appendingPathComponent("network"))
         let samples = repositoryRoot.appendingPathComponent("sample-world/inbox")
         for partner in try files.contentsOfDirectory(atPath: samples.path) {
             let folder = world.root.appendingPathComponent("inbox/\(partner)")

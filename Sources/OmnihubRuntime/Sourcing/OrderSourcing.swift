@@ -1,0 +1,90 @@
+import Foundation
+public import OmnihubCore
+public import OmnihubStore
+
+/// Sources the stored open orders against the network's available stock and reserves what the
+/// strategy chooses, in one transaction.
+///
+/// Available is on-hand less open reservations and safety stock, at enabled nodes. An order ships
+/// to its postal area's centre (by country and the longest matching postal code prefix in the
+/// `postal_areas` file); click & collect and reserve in store are located at their store. Lines
+/// without stock anywhere stay open as backorders and are sourced by a later run.
+public struct OrderSourcing: Sendable {
+    let configuration: Configuration
+    let sourcing: Configuration.Sourcing
+    let store: OrderStore
+
+    /// A sourcing run for `configuration`'s network; `nil` when it has no `sourcing:` section.
+    public init?(configuration: Configuration, store: OrderStore) {
+        guard let sourcing = configuration.sourcing else { return nil }
+        self.configuration = configuration
+        self.sourcing = sourcing
+        self.store = store
+    }
+
+    /// Sources every open order now and returns the reservations written.
+    public func run(at time: Timestamp) throws -> [Reservation] {
+        try store.sourceOpenOrders(at: time) { state in
+            guard !state.orders.isEmpty else { return [] }
+            let problem = problem(state)
+            let network = SourcingNetwork(problem)
+            let plan: SourcingPlan
+            switch sourcing.strategy {
+            case "priority": plan = RuleBasedSourcing.plan(network, rule: .priority)
+            case "distance": plan = RuleBasedSourcing.plan(network, rule: .distance)
+            default: plan = BatchOptimizer().plan(network)
+            }
+            var skus: [String: String] = [:]
+            for order in state.orders {
+                for line in order.lines { skus["\(order.id)/\(line.position)"] = line.sku }
+            }
+            return plan.allocations.compactMap { allocation in
+                guard let orderID = Int64(allocation.order), let position = Int(allocation.line),
+                    let sku = skus["\(allocation.order)/\(allocation.line)"]
+                else { return nil }
+                return Reservation(
+                    orderID: orderID, position: position, node: allocation.node, sku: sku, quantity: allocation.qty)
+            }
+        }
+    }
+
+    /// The batch as a sourcing problem: the network's available stock and the open lines.
+    func problem(_ state: SourcingState) -> SourcingProblem {
+        let network = configuration.network
+        let nodes = network.nodes.filter { $0.enabled && $0.latitude != nil }.map { node in
+            var stock: [String: Int] = [:]
+            for (sku, units) in state.onHand[node.id] ?? [:] {
+                let available = units - (state.reserved[node.id]?[sku] ?? 0) - network.safetyStock(node: node, sku: sku)
+                if available > 0 { stock[sku] = available }
+            }
+            return SourcingProblem.Node(
+                id: node.id, type: SourcingProblem.NodeType(rawValue: node.type.rawValue) ?? .dc, lat: node.latitude!,
+                lon: node.longitude!, priority: node.priority, unitCost: node.unitCost, parcelCost: node.parcelCost,
+                capacityParcels: node.capacityParcels, stock: stock)
+        }
+        let orders = state.orders.map { open in
+            let delivery = open.order.delivery
+            let pickup = delivery.method == .ship ? nil : delivery.pickupNode.flatMap { network.node($0) }
+            let (lat, lon) =
+                pickup.map { ($0.latitude ?? .nan, $0.longitude ?? .nan) } ?? location(of: open.order.shipTo)
+            let service =
+                delivery.service.map { ["express", "expedited", "next_day"].contains($0.lowercased()) } ?? false
+            return SourcingProblem.Order(
+                id: String(open.id), lat: lat, lon: lon, service: service ? "express" : "standard",
+                pickupNode: pickup?.id,
+                lines: open.lines.map { SourcingProblem.Line(line: String($0.position), sku: $0.sku, qty: $0.quantity) }
+            )
+        }
+        return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
+    }
+
+    /// The centre of the address's postal area; unknown places cost the farthest rate band and
+    /// cannot be served express.
+    func location(of address: Address?) -> (Double, Double) {
+        guard let country = address?.country, let postalCode = address?.postalCode else { return (.nan, .nan) }
+        let best = sourcing.postalAreas
+            .filter { $0.country == country && postalCode.hasPrefix($0.prefix) }
+            .max { $0.prefix.count < $1.prefix.count }
+        return best.map { ($0.latitude, $0.longitude) } ?? (.nan, .nan)
+    }
+}

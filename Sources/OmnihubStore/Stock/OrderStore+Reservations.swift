@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// What sourcing sees of the store, read inside the transaction that writes its decision.
+public struct SourcingState: Sendable {
+    /// A line still waiting for stock.
+    public struct OpenLine: Sendable {
+        public let orderID: Int64
+        public let position: Int
+        public let sku: String
+        /// Units not reserved yet.
+        public let quantity: Int
+    }
+
+    /// An order with lines still waiting for stock.
+    public struct OpenOrder: Sendable {
+        public let id: Int64
+        public let order: Order
+        public let lines: [OpenLine]
+    }
+
+    /// The open orders, oldest first.
+    public let orders: [OpenOrder]
+    /// On-hand by node and SKU.
+    public let onHand: [String: [String: Int]]
+    /// Reserved and not released, by node and SKU.
+    public let reserved: [String: [String: Int]]
+}
+
+/// Units of one order line reserved at one node.
+public struct Reservation: Sendable, Hashable {
+    public let orderID: Int64
+    public let position: Int
+    public let node: String
+    public let sku: String
+    public let quantity: Int
+
+    /// A reservation.
+    public init(orderID: Int64, position: Int, node: String, sku: String, quantity: Int) {
+        self.orderID = orderID
+        self.position = position
+        self.node = node
+        self.sku = sku
+        self.quantity = quantity
+    }
+}
+
+extension OrderStore {
+    /// Sources the open orders in one write transaction: reads the open lines, on-hand and
+    /// reservations, lets `decide` choose, and writes its reservations. Another process sourcing at
+    /// the same time waits for this transaction and then sees its reservations, so stock is never
+    /// promised twice. Orders whose lines are all reserved become `sourced`; the others stay open
+    /// as backorders for the next run.
+    ///
+    /// - Returns: the reservations written.
+    public func sourceOpenOrders(at time: Timestamp, decide: (SourcingState) throws -> [Reservation]) throws
+        -> [Reservation]
+    {
+        try write { db in
+            let state = try sourcingState(db)
+            let reservations = try decide(state)
+            var remaining: [Int64: Int] = [:]
+            for order in state.orders { remaining[order.id] = order.lines.reduce(0) { $0 + $1.quantity } }
+            for reservation in reservations where reservation.quantity > 0 {
+                try db.execute(
+                    sql: """
+                        INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
+                        VALUES (?, ?, ?, ?, ?, 'reserve', ?)
+                        """,
+                    arguments: [
+                        reservation.node, reservation.sku, reservation.orderID, reservation.position,
+                        reservation.quantity, time.description,
+                    ])
+                remaining[reservation.orderID, default: 0] -= reservation.quantity
+            }
+            for (order, units) in remaining where units <= 0 {
+                try db.execute(sql: "UPDATE orders SET status = 'sourced' WHERE id = ?", arguments: [order])
+            }
+            return reservations
+        }
+    }
+
+    /// Reserved units of `sku` by node.
+    public func reserved(sku: String) throws -> [String: Int] {
+        try read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                    FROM reservations WHERE sku = ? GROUP BY node
+                    """, arguments: [sku])
+            {
+                result[row["node"]] = row["units"]
+            }
+            return result
+        }
+    }
+
+    /// Reservations of an order, by line position and node.
+    public func reservations(orderID: Int64) throws -> [Reservation] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT order_id, position, node, sku,
+                        SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                    FROM reservations WHERE order_id = ? GROUP BY position, node, sku HAVING units > 0
+                    ORDER BY position, node
+                    """, arguments: [orderID]
+            ).map {
+                Reservation(
+                    orderID: $0["order_id"], position: $0["position"], node: $0["node"], sku: $0["sku"],
+                    quantity: $0["units"])
+            }
+        }
+    }
+
+    private func sourcingState(_ db: Database) throws -> SourcingState {
+        var reservedByLine: [String: Int] = [:]
+        var reserved: [String: [String: Int]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT order_id, position, node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                FROM reservations GROUP BY order_id, position, node, sku
+                """)
+        {
+            let units: Int = row["units"]
+            reservedByLine["\(row["order_id"] as Int64)/\(row["position"] as Int)", default: 0] += units
+            reserved[row["node"], default: [:]][row["sku"], default: 0] += units
+        }
+        var onHand: [String: [String: Int]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT node, sku, on_hand FROM stock_levels") {
+            onHand[row["node"], default: [:]][row["sku"]] = row["on_hand"]
+        }
+        var orders: [SourcingState.OpenOrder] = []
+        let decoder = JSONDecoder()
+        for row in try Row.fetchAll(db, sql: "SELECT id, document FROM orders WHERE status = 'open' ORDER BY id") {
+            let id: Int64 = row["id"]
+            let order = try decoder.decode(Order.self, from: Data((row["document"] as String).utf8))
+            let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
+                let open = line.quantity - (reservedByLine["\(id)/\(index + 1)"] ?? 0)
+                return open > 0
+                    ? SourcingState.OpenLine(orderID: id, position: index + 1, sku: line.sku, quantity: open) : nil
+            }
+            if !lines.isEmpty { orders.append(SourcingState.OpenOrder(id: id, order: order, lines: lines)) }
+        }
+        return SourcingState(orders: orders, onHand: onHand, reserved: reserved)
+    }
+}

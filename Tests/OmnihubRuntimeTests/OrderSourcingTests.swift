@@ -1,0 +1,119 @@
+import Foundation
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+@Suite("Sourcing stored orders reserves stock, never more than is available")
+struct OrderSourcingTests {
+    /// The Amazon feed, a stock snapshot feed, one DC and one store, and a sourcing section.
+    func world() throws -> TestWorld {
+        let world = try TestWorld(stableAfterSeconds: 0)
+        try """
+        mapping: snapshot
+        document: stock_snapshot
+        format: {type: csv}
+        group_by: node
+        fields: {node: node, as_of: as_of}
+        lines: {sku: sku, quantity: qty}
+        """.write(
+            to: world.root.appendingPathComponent("mappings/snapshot.yaml"), atomically: true, encoding: .utf8)
+        try "country,prefix,lat,lon\nDE,10,52.52,13.40\n".write(
+            to: world.root.appendingPathComponent("areas.csv"), atomically: true, encoding: .utf8)
+        try """
+        store: {path: var/omnihub.sqlite}
+        inbox: {stable_after_seconds: 0}
+        network:
+          safety_stock: {store: 1}
+          nodes:
+            - {id: DC-1, type: dc, location: {lat: 51.31, lon: 9.48}, unit_cost: 0.8, parcel_cost: 1.0}
+            - {id: STORE-1, type: store, location: {lat: 52.52, lon: 13.41}, unit_cost: 2.5, parcel_cost: 3.0,
+               capacity_parcels: 5}
+        sourcing:
+          rate_card: [{max_km: 100, cost: 4.5}, {max_km: null, cost: 9.0}]
+          split_penalty: 2.0
+          unfilled_penalty: 60.0
+          postal_areas: areas.csv
+        partners:
+          - id: amazon-de
+            feeds: [{name: orders, folder: inbox/amazon-de, pattern: "*.tsv", mapping: mappings/amazon-de-orders.yaml}]
+          - id: wms
+            feeds: [{name: stock, folder: inbox/wms, pattern: "*.csv", mapping: mappings/snapshot.yaml}]
+        """.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: world.root.appendingPathComponent("inbox/wms"), withIntermediateDirectories: true)
+        return world
+    }
+
+    func stock(_ world: TestWorld, _ name: String, _ rows: String) throws {
+        let url = world.root.appendingPathComponent("inbox/wms/\(name)")
+        try ("node,as_of,sku,qty\n" + rows).write(to: url, atomically: false, encoding: .utf8)
+        try world.setModified(url, secondsBeforeNow: 60)
+    }
+
+    @Test("scarce stock goes to one order, the other waits as a backorder and is sourced when stock arrives")
+    func backorder() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,1\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
+        let first = try world.cycle()
+        #expect(first.reservations.map(\.quantity) == [1])
+        let store = try world.store()
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
+        #expect(try store.orders(limit: 10).map(\.status).sorted() == ["open", "sourced"])
+        #expect(try world.cycle().reservations.isEmpty, "no stock arrived: the backorder waits")
+
+        try stock(world, "s3.csv", "DC-1,2026-11-26T07:00:00Z,TSHIRT-WHT-M,5\n")
+        let third = try world.cycle()
+        #expect(third.reservations.map(\.quantity) == [1], "only the backorder is sourced, nothing twice")
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 2])
+        #expect(try store.orders(limit: 10).allSatisfy { $0.status == "sourced" })
+        #expect(try world.cycle().reservations.isEmpty)
+    }
+
+    @Test("store safety stock is kept back; the DC ships what the store may not")
+    func safetyStock() throws {
+        let world = try world()
+        try stock(
+            world, "s1.csv", "STORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,1\nDC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,1\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        let report = try world.cycle()
+        #expect(report.reservations.map(\.node) == ["DC-1"], "the store's only unit is its safety stock")
+    }
+
+    @Test("two processes sourcing the same store at once never reserve more than is there")
+    func concurrentRuns() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,3\n")
+        let rows = (1...8).map { AmazonReport.row(order: "A\($0)", item: "\($0)") }
+        try world.drop(
+            "orders.tsv", ([AmazonReport.columns.joined(separator: "\t")] + rows).joined(separator: "\n") + "\n")
+        // Import without sourcing: a configuration without the sourcing section, same store.
+        let plain = world.root.appendingPathComponent("plain.yaml")
+        let text = try String(contentsOf: world.configFile, encoding: .utf8)
+        let withoutSourcing =
+            text.components(separatedBy: "\nsourcing:")[0] + "\npartners:"
+            + text.components(separatedBy: "\npartners:")[1]
+        try withoutSourcing.write(to: plain, atomically: true, encoding: .utf8)
+        let imported = try OmnihubProcess.run(["run", "--once", "--config", plain.path])
+        #expect(imported.status == 0, "\(imported.standardError)")
+
+        let runs = try [0, 1].map { _ in
+            let process = Process()
+            process.executableURL = OmnihubProcess.executable
+            process.arguments = ["source", "--config", world.configFile.path, "--json"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for run in runs { run.waitUntilExit() }
+        #expect(runs.allSatisfy { $0.terminationStatus == 0 })
+        let store = try world.store()
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 3])
+        let sourced = try store.orders(limit: 20).filter { $0.status == "sourced" }
+        #expect(sourced.count == 3)
+    }
+}
