@@ -7,7 +7,7 @@ struct CommandLineTests {
         "every command answers --help",
         arguments: [
             [], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"],
-            ["trace", "order"], ["files", "reprocess"], ["stock", "show"], ["source"], ["about"],
+            ["trace", "order"], ["files", "reprocess"], ["stock", "show"], ["source"], ["explain", "order"], ["about"],
         ])
     func help(command: [String]) throws {
         let result = try OmnihubProcess.run(command + ["--help"])

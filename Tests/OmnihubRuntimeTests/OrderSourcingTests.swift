@@ -116,4 +116,26 @@ struct OrderSourcingTests {
         let sourced = try store.orders(limit: 20).filter { $0.status == "sourced" }
         #expect(sourced.count == 3)
     }
+
+    @Test("explain shows the chosen parcel's cost and why each other node was not chosen")
+    func explain() throws {
+        let world = try world()
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,3\n")
+        try world.drop(
+            "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "2", price: "39.98")))
+        _ = try world.cycle()
+        let result = try OmnihubProcess.run(["explain", "order", "A1", "--json", "--config", world.configFile.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let explanation = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let parcels = try #require(explanation?["parcels"] as? [[String: Any]])
+        let alternatives = try #require(explanation?["alternatives"] as? [[String: Any]])
+        // Berlin's store is next door: 2 × 2.50 + 3.00 handling + 4.50 shipping = 12.50; the DC in
+        // Kassel ships for 2 × 0.80 + 1.00 + 9.00 (beyond 100 km) = 11.60, which is cheaper.
+        #expect(parcels.map { $0["node"] as? String } == ["DC-1"])
+        #expect(explanation?["total"] as? String == "11.60")
+        #expect(alternatives.map { $0["node"] as? String } == ["STORE-1"])
+        #expect(alternatives.first?["cost"] as? String == "12.50")
+        #expect((alternatives.first?["reason"] as? String)?.contains("0.90 more") == true)
+    }
 }

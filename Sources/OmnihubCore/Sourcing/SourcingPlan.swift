@@ -6,6 +6,14 @@ public struct SourcingPlan: Sendable, Hashable, Codable {
         public var line: String
         public var node: String
         public var qty: Int
+
+        /// An allocation.
+        public init(order: String, line: String, node: String, qty: Int) {
+            self.order = order
+            self.line = line
+            self.node = node
+            self.qty = qty
+        }
     }
 
     /// Units of a line that no node ships.

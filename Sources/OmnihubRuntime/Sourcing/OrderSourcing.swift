@@ -48,13 +48,42 @@ public struct OrderSourcing: Sendable {
         }
     }
 
+    /// Why a stored order is sourced as it is: its parcels' costs and each other node's.
+    ///
+    /// The other nodes are judged on the stock and capacity they have now, with this order's own
+    /// reservations counted as free again.
+    public func explain(_ stored: StoredOrder) throws -> SourcingExplanation {
+        let state = try store.sourcingState()
+        let reservations = try store.reservations(orderID: stored.id)
+        var own: [String: [String: Int]] = [:]
+        for reservation in reservations {
+            own[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
+        }
+        let lines = stored.order.lines.enumerated().map { index, line in
+            SourcingState.OpenLine(orderID: stored.id, position: index + 1, sku: line.sku, quantity: line.quantity)
+        }
+        let single = SourcingState(
+            orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
+            reserved: state.reserved)
+        let network = SourcingNetwork(problem(single, freed: own))
+        let plan = SourcingPlan(
+            allocations: reservations.map {
+                SourcingPlan.Allocation(
+                    order: String(stored.id), line: String($0.position), node: $0.node, qty: $0.quantity)
+            }, unfilled: [])
+        return SourcingExplanation(network, plan: plan)
+    }
+
     /// The batch as a sourcing problem: the network's available stock and the open lines.
-    func problem(_ state: SourcingState) -> SourcingProblem {
+    ///
+    /// - Parameter freed: reserved units to count as available again, by node and SKU.
+    func problem(_ state: SourcingState, freed: [String: [String: Int]] = [:]) -> SourcingProblem {
         let network = configuration.network
         let nodes = network.nodes.filter { $0.enabled && $0.latitude != nil }.map { node in
             var stock: [String: Int] = [:]
             for (sku, units) in state.onHand[node.id] ?? [:] {
-                let available = units - (state.reserved[node.id]?[sku] ?? 0) - network.safetyStock(node: node, sku: sku)
+                let held = (state.reserved[node.id]?[sku] ?? 0) - (freed[node.id]?[sku] ?? 0)
+                let available = units - held - network.safetyStock(node: node, sku: sku)
                 if available > 0 { stock[sku] = available }
             }
             return SourcingProblem.Node(

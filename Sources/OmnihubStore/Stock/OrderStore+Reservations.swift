@@ -11,6 +11,14 @@ public struct SourcingState: Sendable {
         public let sku: String
         /// Units not reserved yet.
         public let quantity: Int
+
+        /// A line.
+        public init(orderID: Int64, position: Int, sku: String, quantity: Int) {
+            self.orderID = orderID
+            self.position = position
+            self.sku = sku
+            self.quantity = quantity
+        }
     }
 
     /// An order with lines still waiting for stock.
@@ -18,6 +26,13 @@ public struct SourcingState: Sendable {
         public let id: Int64
         public let order: Order
         public let lines: [OpenLine]
+
+        /// An open order.
+        public init(id: Int64, order: Order, lines: [OpenLine]) {
+            self.id = id
+            self.order = order
+            self.lines = lines
+        }
     }
 
     /// The open orders, oldest first.
@@ -26,6 +41,13 @@ public struct SourcingState: Sendable {
     public let onHand: [String: [String: Int]]
     /// Reserved and not released, by node and SKU.
     public let reserved: [String: [String: Int]]
+
+    /// A state.
+    public init(orders: [OpenOrder], onHand: [String: [String: Int]], reserved: [String: [String: Int]]) {
+        self.orders = orders
+        self.onHand = onHand
+        self.reserved = reserved
+    }
 }
 
 /// Units of one order line reserved at one node.
@@ -115,6 +137,11 @@ extension OrderStore {
                     quantity: $0["units"])
             }
         }
+    }
+
+    /// On-hand and reservations as they are now, with the open orders (read-only).
+    public func sourcingState() throws -> SourcingState {
+        try read { db in try sourcingState(db) }
     }
 
     private func sourcingState(_ db: Database) throws -> SourcingState {
