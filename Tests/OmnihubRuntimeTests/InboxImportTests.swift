@@ -18,11 +18,11 @@ struct InboxImportTests {
                 "dropship-nordic",
             ])
         #expect(report.outcomes.allSatisfy { $0.file.status == .imported })
-        #expect(report.documentsImported == 14, "8 orders, 3 stock snapshots, 3 stock changes")
-        #expect(try world.store().orderCount() == 8)
-        // Sourcing after the imports: from the DC, the dropshipper and, for click & collect, the store
-        // itself; the express order to Düsseldorf waits, as its jacket is only in Berlin, beyond the
-        // express radius.
+        #expect(report.documentsImported == 15, "9 orders, 3 stock snapshots, 3 stock changes")
+        #expect(try world.store().orderCount() == 9)
+        // Sourcing after the imports: from the DC, the dropshipper, the Berlin store (a jacket the DC
+        // does not have, shipped from the store, and one for click & collect there); the express
+        // order to Düsseldorf waits, as the jacket is only in Berlin, beyond the express radius.
         #expect(Set(report.reservations.map(\.node)) == ["DC-CENTRAL", "dropship-nordic", "store-berlin-mitte"])
         #expect(
             try world.store().orders(limit: 10).filter { $0.status == "open" }.map(\.externalID) == [
