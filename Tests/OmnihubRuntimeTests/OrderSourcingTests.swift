@@ -39,9 +39,21 @@ struct OrderSourcingTests {
             feeds: [{name: orders, folder: inbox/amazon-de, pattern: "*.tsv", mapping: mappings/amazon-de-orders.yaml}]
           - id: wms
             feeds: [{name: stock, folder: inbox/wms, pattern: "*.csv", mapping: mappings/snapshot.yaml}]
+          - id: store-app
+            feeds: [{name: rejections, folder: inbox/store-app, pattern: "*.csv", mapping: mappings/rejections.yaml}]
         """.write(to: world.configFile, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(
             at: world.root.appendingPathComponent("inbox/wms"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: world.root.appendingPathComponent("inbox/store-app"), withIntermediateDirectories: true)
+        try """
+        mapping: rejections
+        document: fulfilment_rejection
+        format: {type: csv}
+        fields: {channel: {const: amazon-de}, external_id: order, node: node, rejected_at: at, reason: reason}
+        lines: {sku: sku, quantity: qty}
+        """.write(
+            to: world.root.appendingPathComponent("mappings/rejections.yaml"), atomically: true, encoding: .utf8)
         return world
     }
 
@@ -137,5 +149,29 @@ struct OrderSourcingTests {
         #expect(alternatives.map { $0["node"] as? String } == ["STORE-1"])
         #expect(alternatives.first?["cost"] as? String == "12.50")
         #expect((alternatives.first?["reason"] as? String)?.contains("0.90 more") == true)
+    }
+
+    @Test("a store that rejects a line gets it released, and the line is sourced again elsewhere")
+    func rejection() throws {
+        let world = try world()
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,3\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        // One unit to Berlin: the store next door (2.50 + 3.00 + 4.50) beats the DC (0.80 + 1.00 + 9.00).
+        #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"])
+
+        let url = world.root.appendingPathComponent("inbox/store-app/rejections.csv")
+        try "order,node,at,reason,sku,qty\nA1,STORE-1,2026-11-26T10:00:00Z,not found on the shelf,TSHIRT-WHT-M,1\n"
+            .write(to: url, atomically: false, encoding: .utf8)
+        try world.setModified(url, secondsBeforeNow: 60)
+        let report = try world.cycle()
+        #expect(report.outcomes.map(\.file.status) == [.imported])
+        #expect(report.reservations.map(\.node) == ["DC-1"], "sourced again, never at the store that rejected it")
+        let store = try world.store()
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1, "STORE-1": 0])
+        #expect(try store.orders(limit: 5).map(\.status) == ["sourced"])
+
+        let explained = try OmnihubProcess.run(["explain", "order", "A1", "--config", world.configFile.path])
+        #expect(explained.standardOutput.contains("it rejected this order"))
     }
 }

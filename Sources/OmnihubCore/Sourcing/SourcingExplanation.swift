@@ -94,6 +94,9 @@ public struct SourcingExplanation: Sendable, Codable {
     {
         let node = network.nodes[index]
         let lines = network.orders[order].lines
+        if network.orders[order].excluded.contains(index) {
+            return Alternative(node: node.id, cost: nil, reason: "not allowed: it rejected this order")
+        }
         if network.orders[order].express && node.type == .dropship {
             return Alternative(node: node.id, cost: nil, reason: "not allowed: dropshippers do not ship express orders")
         }

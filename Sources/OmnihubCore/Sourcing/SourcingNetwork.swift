@@ -31,6 +31,7 @@ public struct SourcingNetwork: Sendable {
         let express: Bool
         let pickupNode: Int?
         let lines: [Line]
+        let excluded: Set<Int>
     }
 
     let nodes: [Node]
@@ -87,7 +88,8 @@ public struct SourcingNetwork: Sendable {
             Order(
                 id: order.id, latitude: order.lat, longitude: order.lon, express: order.service == "express",
                 pickupNode: order.pickupNode.flatMap { nodeIndex[$0] },
-                lines: order.lines.map { Line(id: $0.line, sku: sku($0.sku), quantity: $0.qty) })
+                lines: order.lines.map { Line(id: $0.line, sku: sku($0.sku), quantity: $0.qty) },
+                excluded: Set(order.excludedNodes.compactMap { nodeIndex[$0] }))
         }
         while holders.count < skuIndex.count { holders.append([]) }
         self.nodes = nodes
@@ -148,8 +150,10 @@ public struct SourcingNetwork: Sendable {
         return n.parcelCost + ship
     }
 
-    /// Whether `node` may ship to `order`: express orders only from non-dropship nodes in range.
+    /// Whether `node` may ship to `order`: not a node the order excludes, and express orders only
+    /// from non-dropship nodes in range.
     func eligible(order: Int, node: Int) -> Bool {
+        if orders[order].excluded.contains(node) { return false }
         guard orders[order].express else { return true }
         return nodes[node].type != .dropship && distanceKm(order: order, node: node) <= expressRadiusKm
     }

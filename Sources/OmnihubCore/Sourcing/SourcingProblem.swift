@@ -112,20 +112,39 @@ public struct SourcingProblem: Sendable, Decodable {
         /// The store for click & collect.
         public var pickupNode: String?
         public var lines: [Line]
+        /// Nodes that may not ship this order, e.g. a store that rejected it (an omnihub extension
+        /// of the shared format; other readers ignore it).
+        public var excludedNodes: [String]
 
         /// An order; see each property.
-        public init(id: String, lat: Double, lon: Double, service: String, pickupNode: String?, lines: [Line]) {
+        public init(
+            id: String, lat: Double, lon: Double, service: String, pickupNode: String?, lines: [Line],
+            excludedNodes: [String] = []
+        ) {
             self.id = id
             self.lat = lat
             self.lon = lon
             self.service = service
             self.pickupNode = pickupNode
             self.lines = lines
+            self.excludedNodes = excludedNodes
         }
 
         enum CodingKeys: String, CodingKey {
             case id, lat, lon, service, lines
             case pickupNode = "pickup_node"
+            case excludedNodes = "excluded_nodes"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            lat = try container.decode(Double.self, forKey: .lat)
+            lon = try container.decode(Double.self, forKey: .lon)
+            service = try container.decode(String.self, forKey: .service)
+            pickupNode = try container.decodeIfPresent(String.self, forKey: .pickupNode)
+            lines = try container.decode([Line].self, forKey: .lines)
+            excludedNodes = try container.decodeIfPresent([String].self, forKey: .excludedNodes) ?? []
         }
     }
 

@@ -102,6 +102,12 @@ public struct FileImporter: Sendable {
                         {
                             issues.append(skipped)
                         }
+                        if case .imported = stored, notice.kind == .fulfilmentRejection,
+                            let problem = rejectionProblem(
+                                try fileImport.applyRejection(notice, at: now().description), notice)
+                        {
+                            issues.append(problem)
+                        }
                     case .rejected(let rejection):
                         counts.ordersRejected += 1
                         issues.append(contentsOf: rejection.issues)
@@ -201,6 +207,32 @@ public struct FileImporter: Sendable {
             message:
                 "node '\(node)' is not in the network of \(configuration.file) (known: \(known.isEmpty ? "none" : known)); "
                 + "add it under network.nodes or fix the feed")
+    }
+
+    /// A rejection that changes nothing is reported: the order is unknown or the node held nothing.
+    private func rejectionProblem(_ outcome: FileImport.RejectionOutcome, _ notice: InboundNotice) -> MappingIssue? {
+        let source = notice.source
+        switch outcome {
+        case .released(let units):
+            logger.notice(
+                "\(notice.node ?? "?") rejected order \(notice.externalID ?? "?"): \(units) unit(s) released, to be sourced again"
+            )
+            return nil
+        case .unknownOrder:
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
+                value: notice.externalID,
+                message:
+                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the rejection "
+                    + "changes nothing")
+        case .nothingReserved:
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "node",
+                value: notice.node,
+                message:
+                    "\(notice.node ?? "") holds no reservation for the rejected lines of \(notice.externalID ?? ""); "
+                    + "the rejection changes nothing")
+        }
     }
 
     /// Stock that arrived out of order is reported, so a person can see why it did not count.

@@ -64,7 +64,7 @@ public struct OrderSourcing: Sendable {
         }
         let single = SourcingState(
             orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
-            reserved: state.reserved)
+            reserved: state.reserved, exclusions: state.exclusions)
         let network = SourcingNetwork(problem(single, freed: own))
         let plan = SourcingPlan(
             allocations: reservations.map {
@@ -101,8 +101,10 @@ public struct OrderSourcing: Sendable {
             return SourcingProblem.Order(
                 id: String(open.id), lat: lat, lon: lon, service: service ? "express" : "standard",
                 pickupNode: pickup?.id,
-                lines: open.lines.map { SourcingProblem.Line(line: String($0.position), sku: $0.sku, qty: $0.quantity) }
-            )
+                lines: open.lines.map {
+                    SourcingProblem.Line(line: String($0.position), sku: $0.sku, qty: $0.quantity)
+                },
+                excludedNodes: state.exclusions[open.id] ?? [])
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
     }

@@ -174,6 +174,17 @@ enum StoreMigrations {
                     CREATE INDEX reservations_by_line ON reservations(order_id, position);
                     """)
         }
+        migrator.registerMigration("v6: nodes that rejected an order line") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sourcing_exclusions (
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        node TEXT NOT NULL,
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        PRIMARY KEY (order_id, node)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -41,12 +41,18 @@ public struct SourcingState: Sendable {
     public let onHand: [String: [String: Int]]
     /// Reserved and not released, by node and SKU.
     public let reserved: [String: [String: Int]]
+    /// Nodes that rejected an order, by order id: they may not ship it again.
+    public let exclusions: [Int64: [String]]
 
     /// A state.
-    public init(orders: [OpenOrder], onHand: [String: [String: Int]], reserved: [String: [String: Int]]) {
+    public init(
+        orders: [OpenOrder], onHand: [String: [String: Int]], reserved: [String: [String: Int]],
+        exclusions: [Int64: [String]] = [:]
+    ) {
         self.orders = orders
         self.onHand = onHand
         self.reserved = reserved
+        self.exclusions = exclusions
     }
 }
 
@@ -174,6 +180,10 @@ extension OrderStore {
             }
             if !lines.isEmpty { orders.append(SourcingState.OpenOrder(id: id, order: order, lines: lines)) }
         }
-        return SourcingState(orders: orders, onHand: onHand, reserved: reserved)
+        var exclusions: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT order_id, node FROM sourcing_exclusions ORDER BY order_id, node") {
+            exclusions[row["order_id"], default: []].append(row["node"])
+        }
+        return SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: exclusions)
     }
 }

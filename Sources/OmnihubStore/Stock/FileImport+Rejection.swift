@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+extension FileImport {
+    /// What became of a fulfilment rejection.
+    public enum RejectionOutcome: Sendable, Hashable {
+        /// Reservations at the rejecting node were released; the order is open to be sourced again.
+        case released(units: Int)
+        /// No stored order has that channel and number.
+        case unknownOrder
+        /// The node held no reservation for the lines it rejected.
+        case nothingReserved
+    }
+
+    /// Releases what a node rejected (a store that cannot find an item, a dropshipper out of
+    /// stock) and keeps the node away from the order, so the next sourcing run places those lines
+    /// elsewhere; the order's other lines keep their reservations.
+    public func applyRejection(_ notice: InboundNotice, at time: String) throws -> RejectionOutcome {
+        guard let node = notice.node, let externalID = notice.externalID else { return .unknownOrder }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
+            arguments: [externalID, notice.channel])
+        guard rows.count == 1, let row = rows.first else { return .unknownOrder }
+        let orderID: Int64 = row["id"]
+        let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+        // Which positions the rejection names: by line id, else by SKU; no lines means all of them.
+        var positions: [Int] = []
+        for (index, line) in order.lines.enumerated() {
+            let named =
+                notice.lines.isEmpty
+                || notice.lines.contains { rejected in
+                    rejected.lineID.map { $0 == line.lineID } ?? (rejected.sku == line.sku)
+                }
+            if named { positions.append(index + 1) }
+        }
+        var released = 0
+        for position in positions {
+            let held =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) FROM reservations
+                        WHERE order_id = ? AND position = ? AND node = ?
+                        """, arguments: [orderID, position, node]) ?? 0
+            guard held > 0 else { continue }
+            try db.execute(
+                sql: """
+                    INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
+                    VALUES (?, ?, ?, ?, ?, 'release', ?)
+                    """, arguments: [node, order.lines[position - 1].sku, orderID, position, held, time])
+            released += held
+        }
+        guard released > 0 else { return .nothingReserved }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO sourcing_exclusions (order_id, node, file_id) VALUES (?, ?, ?)",
+            arguments: [orderID, node, fileID])
+        try db.execute(sql: "UPDATE orders SET status = 'open' WHERE id = ?", arguments: [orderID])
+        return .released(units: released)
+    }
+}
