@@ -41,6 +41,8 @@ struct OrderSourcingTests {
             feeds: [{name: stock, folder: inbox/wms, pattern: "*.csv", mapping: mappings/snapshot.yaml}]
           - id: store-app
             feeds: [{name: rejections, folder: inbox/store-app, pattern: "*.csv", mapping: mappings/rejections.yaml}]
+          - id: amazon-cancellations
+            feeds: [{name: cancellations, folder: inbox/cancel, pattern: "*.csv", mapping: mappings/cancellations.yaml}]
         """.write(to: world.configFile, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(
             at: world.root.appendingPathComponent("inbox/wms"), withIntermediateDirectories: true)
@@ -54,6 +56,16 @@ struct OrderSourcingTests {
         lines: {sku: sku, quantity: qty}
         """.write(
             to: world.root.appendingPathComponent("mappings/rejections.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: world.root.appendingPathComponent("inbox/cancel"), withIntermediateDirectories: true)
+        try """
+        mapping: cancellations
+        document: cancellation_request
+        format: {type: csv}
+        fields: {channel: {const: amazon-de}, external_id: order, requested_at: at, reason: reason}
+        lines: {sku: sku, quantity: qty}
+        """.write(
+            to: world.root.appendingPathComponent("mappings/cancellations.yaml"), atomically: true, encoding: .utf8)
         return world
     }
 
@@ -172,6 +184,43 @@ struct OrderSourcingTests {
         #expect(try store.orders(limit: 5).map(\.status) == ["sourced"])
 
         let explained = try OmnihubProcess.run(["explain", "order", "A1", "--config", world.configFile.path])
-        #expect(explained.standardOutput.contains("it rejected this order"))
+        #expect(explained.standardOutput.contains("it rejected it"))
+    }
+
+    @Test("a cancellation releases the order's reservations; a cancelled backorder is not sourced later")
+    func cancellation() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,1\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
+        _ = try world.cycle()
+        let store = try world.store()
+        let sourced = try #require(try store.orders(limit: 5).first { $0.status == "sourced" })
+        let waiting = try #require(try store.orders(limit: 5).first { $0.status == "open" })
+
+        let url = world.root.appendingPathComponent("inbox/cancel/cancel.csv")
+        try
+            "order,at,reason,sku,qty\n\(sourced.externalID),2026-11-26T11:00:00Z,buyer asked,,\n\(waiting.externalID),2026-11-26T11:00:00Z,buyer asked,,\n"
+            .write(to: url, atomically: false, encoding: .utf8)
+        try world.setModified(url, secondsBeforeNow: 60)
+        _ = try world.cycle()
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0], "the sourced order's unit is free again")
+        #expect(try store.orders(limit: 5).map(\.status) == ["cancelled", "cancelled"])
+
+        try stock(world, "s2.csv", "DC-1,2026-11-26T12:00:00Z,TSHIRT-WHT-M,9\n")
+        #expect(try world.cycle().reservations.isEmpty, "nothing is sourced for cancelled orders")
+    }
+
+    @Test("a node that serves only some channels never ships the others' orders")
+    func channels() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "capacity_parcels: 5}", with: "capacity_parcels: 5, channels: [webshop]}")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(world, "s1.csv", "STORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        #expect(try world.cycle().reservations.isEmpty, "the Berlin store serves the web shop only")
+        #expect(try world.store().orders(limit: 5).map(\.status) == ["open"])
     }
 }

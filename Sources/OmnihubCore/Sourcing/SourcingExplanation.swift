@@ -95,7 +95,9 @@ public struct SourcingExplanation: Sendable, Codable {
         let node = network.nodes[index]
         let lines = network.orders[order].lines
         if network.orders[order].excluded.contains(index) {
-            return Alternative(node: node.id, cost: nil, reason: "not allowed: it rejected this order")
+            return Alternative(
+                node: node.id, cost: nil,
+                reason: "not allowed for this order: it rejected it, or does not serve the order's channel")
         }
         if network.orders[order].express && node.type == .dropship {
             return Alternative(node: node.id, cost: nil, reason: "not allowed: dropshippers do not ship express orders")

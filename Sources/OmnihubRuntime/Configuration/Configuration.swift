@@ -60,6 +60,8 @@ public struct Configuration: Sendable {
         public var capacityParcels: Int?
         /// Order of preference for the `priority` strategy, lowest first.
         public var priority: Int = 0
+        /// The sales channels whose orders the node may ship; `nil` is every channel.
+        public var channels: [String]?
     }
 
     /// How orders are sourced: the strategy and the costs it weighs.
@@ -196,6 +198,7 @@ extension Configuration {
         for (position, item) in (try node.optional("nodes")?.items() ?? []).enumerated() {
             try item.allowOnly([
                 "id", "name", "type", "enabled", "location", "unit_cost", "parcel_cost", "capacity_parcels", "priority",
+                "channels",
             ])
             let id = try item.required("id", "the node's id, as stock files name it").text()
             if network.node(id) != nil { throw item.error("node id '\(id)' appears twice; ids must be unique") }
@@ -212,6 +215,11 @@ extension Configuration {
             parsed.parcelCost = try item.optional("parcel_cost").map(decimal) ?? 0
             parsed.capacityParcels = try item.optional("capacity_parcels")?.integer("a number of parcels")
             parsed.priority = try item.optional("priority")?.integer() ?? position
+            if let channels = try item.optional("channels") {
+                var list: [String] = []
+                for channel in try channels.items() { list.append(try channel.text()) }
+                parsed.channels = list
+            }
             network.nodes.append(parsed)
         }
         return network

@@ -102,6 +102,17 @@ public struct FileImporter: Sendable {
                         {
                             issues.append(skipped)
                         }
+                        if case .imported = stored, notice.kind == .cancellationRequest,
+                            case .unknownOrder = try fileImport.applyCancellation(notice, at: now().description)
+                        {
+                            issues.append(
+                                MappingIssue(
+                                    .invalidValue, file: notice.source?.file, record: notice.source?.record,
+                                    line: notice.source?.line, field: "external_id", value: notice.externalID,
+                                    message:
+                                        "no stored order is \(notice.externalID ?? ""); the cancellation changes nothing"
+                                ))
+                        }
                         if case .imported = stored, notice.kind == .fulfilmentRejection,
                             let problem = rejectionProblem(
                                 try fileImport.applyRejection(notice, at: now().description), notice)

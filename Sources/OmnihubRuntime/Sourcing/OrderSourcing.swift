@@ -104,7 +104,9 @@ public struct OrderSourcing: Sendable {
                 lines: open.lines.map {
                     SourcingProblem.Line(line: String($0.position), sku: $0.sku, qty: $0.quantity)
                 },
-                excludedNodes: state.exclusions[open.id] ?? [])
+                excludedNodes: (state.exclusions[open.id] ?? [])
+                    + network.nodes.filter { node in node.channels.map { !$0.contains(open.order.channel) } ?? false }
+                    .map(\.id))
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
     }

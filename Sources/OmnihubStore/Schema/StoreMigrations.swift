@@ -185,6 +185,9 @@ enum StoreMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v7: cancelled units per order line") { db in
+            try db.execute(sql: "ALTER TABLE order_lines ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

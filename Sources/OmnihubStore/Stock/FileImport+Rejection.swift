@@ -58,4 +58,64 @@ extension FileImport {
         try db.execute(sql: "UPDATE orders SET status = 'open' WHERE id = ?", arguments: [orderID])
         return .released(units: released)
     }
+
+    /// What became of a cancellation request.
+    public enum CancellationOutcome: Sendable, Hashable {
+        /// The named lines (or the whole order) are cancelled; `released` units of stock are free again.
+        case cancelled(released: Int, wholeOrder: Bool)
+        /// No stored order has that channel and number.
+        case unknownOrder
+    }
+
+    /// Cancels the lines a cancellation request names (the whole order when it names none): their
+    /// reservations are released, the units are no longer sourced, and an order with nothing left
+    /// becomes `cancelled`. Shipped units are the lifecycle's business and are not undone here.
+    public func applyCancellation(_ notice: InboundNotice, at time: String) throws -> CancellationOutcome {
+        guard let externalID = notice.externalID else { return .unknownOrder }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
+            arguments: [externalID, notice.channel])
+        guard rows.count == 1, let row = rows.first else { return .unknownOrder }
+        let orderID: Int64 = row["id"]
+        let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+        var released = 0
+        var remaining = 0
+        for (index, line) in order.lines.enumerated() {
+            let position = index + 1
+            let request = notice.lines.first { $0.lineID.map { $0 == line.lineID } ?? ($0.sku == line.sku) }
+            let cancelled =
+                try Int.fetchOne(
+                    db, sql: "SELECT cancelled FROM order_lines WHERE order_id = ? AND position = ?",
+                    arguments: [orderID, position]) ?? 0
+            guard notice.lines.isEmpty || request != nil else {
+                remaining += line.quantity - cancelled
+                continue
+            }
+            let units = min(line.quantity - cancelled, request?.quantity ?? line.quantity)
+            remaining += line.quantity - cancelled - units
+            try db.execute(
+                sql: "UPDATE order_lines SET cancelled = cancelled + ? WHERE order_id = ? AND position = ?",
+                arguments: [units, orderID, position])
+            for held in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units FROM reservations
+                    WHERE order_id = ? AND position = ? GROUP BY node HAVING units > 0 ORDER BY node
+                    """, arguments: [orderID, position])
+            {
+                let take = min(held["units"] as Int, units)
+                guard take > 0 else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
+                        VALUES (?, ?, ?, ?, ?, 'release', ?)
+                        """, arguments: [held["node"] as String, line.sku, orderID, position, take, time])
+                released += take
+            }
+        }
+        if remaining == 0 {
+            try db.execute(sql: "UPDATE orders SET status = 'cancelled' WHERE id = ?", arguments: [orderID])
+        }
+        return .cancelled(released: released, wholeOrder: remaining == 0)
+    }
 }

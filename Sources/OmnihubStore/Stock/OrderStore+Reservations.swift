@@ -170,11 +170,22 @@ extension OrderStore {
         }
         var orders: [SourcingState.OpenOrder] = []
         let decoder = JSONDecoder()
+        var cancelledByLine: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.order_id, l.position, l.cancelled FROM order_lines l JOIN orders o ON o.id = l.order_id
+                WHERE o.status = 'open' AND l.cancelled > 0
+                """)
+        {
+            cancelledByLine["\(row["order_id"] as Int64)/\(row["position"] as Int)"] = row["cancelled"]
+        }
         for row in try Row.fetchAll(db, sql: "SELECT id, document FROM orders WHERE status = 'open' ORDER BY id") {
             let id: Int64 = row["id"]
             let order = try decoder.decode(Order.self, from: Data((row["document"] as String).utf8))
             let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
-                let open = line.quantity - (reservedByLine["\(id)/\(index + 1)"] ?? 0)
+                let key = "\(id)/\(index + 1)"
+                let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)
                 return open > 0
                     ? SourcingState.OpenLine(orderID: id, position: index + 1, sku: line.sku, quantity: open) : nil
             }
