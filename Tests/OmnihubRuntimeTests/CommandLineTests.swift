@@ -35,6 +35,21 @@ struct CommandLineTests {
         #expect(missing.status == 4)
     }
 
+    @Test("the same problem gives the same plan, byte for byte, in separate processes")
+    func deterministicPlans() throws {
+        let problem = repositoryRoot.appendingPathComponent("Tests/Fixtures/small.problem.json")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("omnihub-plans-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var plans: [Data] = []
+        for run in 1...3 {
+            let plan = folder.appendingPathComponent("plan-\(run).json")
+            _ = try OmnihubProcess.run(["source", "--problem", problem.path, "-o", plan.path])
+            plans.append(try Data(contentsOf: plan))
+        }
+        #expect(Set(plans).count == 1)
+        #expect(!plans[0].isEmpty)
+    }
+
     @Test("about names the linked C libraries")
     func about() throws {
         let result = try OmnihubProcess.run(["about", "--json"])

@@ -37,8 +37,9 @@ struct ConfigurationTests {
         #expect(
             configuration.partners.map(\.id) == [
                 "amazon-de", "ubl-marketplace", "webshop", "wms-central", "store-system", "dropship-nordic",
+                "dropship-bavaria",
             ])
-        #expect(configuration.network.nodes.map(\.id).count == 4)
+        #expect(configuration.network.nodes.map(\.id).count == 6)
         #expect(configuration.network.safetyStock(node: configuration.network.nodes[1], sku: "JACKET-NVY-M") == 2)
         #expect(configuration.partners[0].feeds[0].folder.hasSuffix("/inbox/amazon-de"))
     }

@@ -15,10 +15,10 @@ struct InboxImportTests {
         #expect(
             report.outcomes.map(\.file.partner) == [
                 "amazon-de", "amazon-de", "ubl-marketplace", "webshop", "wms-central", "store-system",
-                "dropship-nordic",
+                "dropship-nordic", "dropship-bavaria",
             ])
         #expect(report.outcomes.allSatisfy { $0.file.status == .imported })
-        #expect(report.documentsImported == 15, "9 orders, 3 stock snapshots, 3 stock changes")
+        #expect(report.documentsImported == 17, "9 orders, 5 stock snapshots, 3 stock changes")
         #expect(try world.store().orderCount() == 9)
         // Sourcing after the imports: from the DC, the dropshipper, the Berlin store (a jacket the DC
         // does not have, shipped from the store, and one for click & collect there); the express
