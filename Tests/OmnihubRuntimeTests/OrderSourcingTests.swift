@@ -223,4 +223,30 @@ struct OrderSourcingTests {
         #expect(try world.cycle().reservations.isEmpty, "the Berlin store serves the web shop only")
         #expect(try world.store().orders(limit: 5).map(\.status) == ["open"])
     }
+
+    @Test("stock ring-fenced for one channel is never promised to another")
+    func ringFences() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "  safety_stock: {store: 1}\n",
+            with:
+                "  safety_stock: {store: 1}\n  ring_fences: [{channel: webshop, node: DC-1, sku: TSHIRT-WHT-M, units: 2}]\n"
+        )
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,3\n")
+        let rows = (1...3).map { AmazonReport.row(order: "A\($0)", item: "\($0)") }
+        try world.drop(
+            "orders.tsv", ([AmazonReport.columns.joined(separator: "\t")] + rows).joined(separator: "\n") + "\n")
+        #expect(try world.cycle().reservations.map(\.quantity) == [1], "two of the three units are the web shop's")
+
+        for (channel, available) in [("amazon-de", 0), ("webshop", 2)] {
+            let result = try OmnihubProcess.run([
+                "stock", "show", "TSHIRT-WHT-M", "--channel", channel, "--json", "--config", world.configFile.path,
+            ])
+            let rows = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
+            let dc = rows?.first { $0["node"] as? String == "DC-1" }
+            #expect(dc?["available"] as? Int == available, "\(channel)")
+            #expect(dc?["ring_fenced"] as? Int == 2)
+        }
+    }
 }

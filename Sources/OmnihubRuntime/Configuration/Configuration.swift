@@ -30,6 +30,13 @@ public struct Configuration: Sendable {
         public var safetyStockByType: [NodeType: Int] = [:]
         /// Units kept back of a SKU at every node, on top of the node type's.
         public var safetyStockBySKU: [String: Int] = [:]
+        /// Units held at a node for one channel's orders only.
+        public var ringFences: [RingFence] = []
+
+        /// Units of `sku` at `node` fenced for channels other than `channel` (every fence when `nil`).
+        public func fenced(node: String, sku: String, otherThan channel: String?) -> Int {
+            ringFences.filter { $0.node == node && $0.sku == sku && $0.channel != channel }.reduce(0) { $0 + $1.units }
+        }
 
         /// The node with `id`.
         public func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
@@ -38,6 +45,14 @@ public struct Configuration: Sendable {
         public func safetyStock(node: Node, sku: String) -> Int {
             (safetyStockByType[node.type] ?? 0) + (safetyStockBySKU[sku] ?? 0)
         }
+    }
+
+    /// Stock held back at a node for one channel, e.g. for a marketplace's promise.
+    public struct RingFence: Sendable {
+        public var channel: String
+        public var node: String
+        public var sku: String
+        public var units: Int
     }
 
     /// A DC, store or dropshipper.
@@ -180,7 +195,7 @@ extension Configuration {
     }
 
     private static func parseNetwork(_ node: YAMLNode) throws(ConfigurationError) -> Network {
-        try node.allowOnly(["safety_stock", "safety_stock_by_sku", "nodes"])
+        try node.allowOnly(["safety_stock", "safety_stock_by_sku", "ring_fences", "nodes"])
         var network = Network()
         if let byType = try node.optional("safety_stock") {
             for (key, value) in try byType.entries() {
@@ -221,6 +236,18 @@ extension Configuration {
                 parsed.channels = list
             }
             network.nodes.append(parsed)
+        }
+        for item in try node.optional("ring_fences")?.items() ?? [] {
+            try item.allowOnly(["channel", "node", "sku", "units"])
+            let fence = RingFence(
+                channel: try item.required("channel", "the channel the units are held for").text(),
+                node: try item.required("node", "the node that holds them").text(),
+                sku: try item.required("sku", "the article").text(),
+                units: try item.required("units", "how many units").integer("a number of units"))
+            guard network.node(fence.node) != nil else {
+                throw item.error("node '\(fence.node)' is not in network.nodes")
+            }
+            network.ringFences.append(fence)
         }
         return network
     }

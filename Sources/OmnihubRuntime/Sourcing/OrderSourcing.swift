@@ -23,28 +23,61 @@ public struct OrderSourcing: Sendable {
     }
 
     /// Sources every open order now and returns the reservations written.
+    ///
+    /// Without ring-fences the whole batch is sourced at once. With them, each channel's orders are
+    /// sourced in turn (channels in name order), each seeing the stock fenced for it and none of the
+    /// stock fenced for others, after what the channels before it took.
     public func run(at time: Timestamp) throws -> [Reservation] {
         try store.sourceOpenOrders(at: time) { state in
             guard !state.orders.isEmpty else { return [] }
-            let problem = problem(state)
-            let network = SourcingNetwork(problem)
-            let plan: SourcingPlan
-            switch sourcing.strategy {
-            case "priority": plan = RuleBasedSourcing.plan(network, rule: .priority)
-            case "distance": plan = RuleBasedSourcing.plan(network, rule: .distance)
-            default: plan = BatchOptimizer().plan(network)
+            let fences = !configuration.network.ringFences.isEmpty
+            let groups: [(channel: String?, orders: [SourcingState.OpenOrder])] =
+                fences
+                ? Dictionary(grouping: state.orders, by: \.order.channel).sorted { $0.key < $1.key }.map {
+                    ($0.key, $0.value)
+                }
+                : [(nil, state.orders)]
+            var taken: [String: [String: Int]] = [:]
+            var parcels: [String: Int] = [:]
+            var reservations: [Reservation] = []
+            for group in groups {
+                let batch = SourcingState(
+                    orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
+                let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels)
+                for reservation in chosen {
+                    taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
+                }
+                for orderReservations in Dictionary(grouping: chosen, by: \.orderID).values {
+                    for node in Set(orderReservations.map(\.node)) { parcels[node, default: 0] += 1 }
+                }
+                reservations += chosen
             }
-            var skus: [String: String] = [:]
-            for order in state.orders {
-                for line in order.lines { skus["\(order.id)/\(line.position)"] = line.sku }
-            }
-            return plan.allocations.compactMap { allocation in
-                guard let orderID = Int64(allocation.order), let position = Int(allocation.line),
-                    let sku = skus["\(allocation.order)/\(allocation.line)"]
-                else { return nil }
-                return Reservation(
-                    orderID: orderID, position: position, node: allocation.node, sku: sku, quantity: allocation.qty)
-            }
+            return reservations
+        }
+    }
+
+    /// The strategy's reservations for one batch.
+    private func decide(
+        _ state: SourcingState, channel: String?, taken: [String: [String: Int]], usedParcels: [String: Int]
+    ) throws -> [Reservation] {
+        let problem = problem(state, channel: channel, taken: taken, usedParcels: usedParcels)
+        let network = SourcingNetwork(problem)
+        let plan: SourcingPlan
+        switch sourcing.strategy {
+        case "priority": plan = RuleBasedSourcing.plan(network, rule: .priority)
+        case "distance": plan = RuleBasedSourcing.plan(network, rule: .distance)
+        default: plan = BatchOptimizer().plan(network)
+        }
+        var skus: [String: String] = [:]
+        for order in state.orders {
+            for line in order.lines { skus["\(order.id)/\(line.position)"] = line.sku }
+        }
+        return plan.allocations.compactMap { allocation in
+            guard let orderID = Int64(allocation.order), let position = Int(allocation.line),
+                let sku = skus["\(allocation.order)/\(allocation.line)"]
+            else { return nil }
+            return Reservation(
+                orderID: orderID, position: position, node: allocation.node, sku: sku, quantity: allocation.qty)
         }
     }
 
@@ -65,7 +98,7 @@ public struct OrderSourcing: Sendable {
         let single = SourcingState(
             orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
             reserved: state.reserved, exclusions: state.exclusions)
-        let network = SourcingNetwork(problem(single, freed: own))
+        let network = SourcingNetwork(problem(single, channel: stored.order.channel, freed: own))
         let plan = SourcingPlan(
             allocations: reservations.map {
                 SourcingPlan.Allocation(
@@ -76,20 +109,29 @@ public struct OrderSourcing: Sendable {
 
     /// The batch as a sourcing problem: the network's available stock and the open lines.
     ///
-    /// - Parameter freed: reserved units to count as available again, by node and SKU.
-    func problem(_ state: SourcingState, freed: [String: [String: Int]] = [:]) -> SourcingProblem {
+    /// - Parameters:
+    ///   - channel: whose orders these are: stock fenced for other channels is left out.
+    ///   - freed: reserved units to count as available again, by node and SKU.
+    ///   - taken: units already chosen in this run, by node and SKU.
+    ///   - usedParcels: parcels already chosen in this run, by node.
+    func problem(
+        _ state: SourcingState, channel: String? = nil, freed: [String: [String: Int]] = [:],
+        taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:]
+    ) -> SourcingProblem {
         let network = configuration.network
         let nodes = network.nodes.filter { $0.enabled && $0.latitude != nil }.map { node in
             var stock: [String: Int] = [:]
             for (sku, units) in state.onHand[node.id] ?? [:] {
-                let held = (state.reserved[node.id]?[sku] ?? 0) - (freed[node.id]?[sku] ?? 0)
-                let available = units - held - network.safetyStock(node: node, sku: sku)
+                let held =
+                    (state.reserved[node.id]?[sku] ?? 0) - (freed[node.id]?[sku] ?? 0) + (taken[node.id]?[sku] ?? 0)
+                let fenced = network.fenced(node: node.id, sku: sku, otherThan: channel)
+                let available = units - held - network.safetyStock(node: node, sku: sku) - fenced
                 if available > 0 { stock[sku] = available }
             }
             return SourcingProblem.Node(
                 id: node.id, type: SourcingProblem.NodeType(rawValue: node.type.rawValue) ?? .dc, lat: node.latitude!,
                 lon: node.longitude!, priority: node.priority, unitCost: node.unitCost, parcelCost: node.parcelCost,
-                capacityParcels: node.capacityParcels, stock: stock)
+                capacityParcels: node.capacityParcels.map { max(0, $0 - (usedParcels[node.id] ?? 0)) }, stock: stock)
         }
         let orders = state.orders.map { open in
             let delivery = open.order.delivery

@@ -11,11 +11,15 @@ struct Stock: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "On-hand, safety stock and available units of a SKU at every node.",
             discussion: """
-                Available is on-hand less reserved units and the safety stock of the node's type and of the \
-                SKU, and 0 at a node that is switched off.
+                Available is on-hand less reserved units, the safety stock of the node's type and of the SKU, \
+                and units ring-fenced for channels (for --channel C, only those fenced for other channels), and \
+                0 at a node that is switched off.
                 """)
 
         @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Available for this channel's orders: stock fenced for it counts, others' does not.")
+        var channel: String?
 
         @Flag(help: "Print JSON instead of a table.")
         var json = false
@@ -30,6 +34,7 @@ struct Stock: ParsableCommand {
             let onHand: Int
             let reserved: Int
             let safetyStock: Int
+            let ringFenced: Int
             let available: Int
             let updatedAt: String?
 
@@ -38,6 +43,7 @@ struct Stock: ParsableCommand {
                 case reserved
                 case onHand = "on_hand"
                 case safetyStock = "safety_stock"
+                case ringFenced = "ring_fenced"
                 case updatedAt = "updated_at"
             }
         }
@@ -53,30 +59,34 @@ struct Stock: ParsableCommand {
                 let onHand = level?.onHand ?? 0
                 let safety = network.safetyStock(node: node, sku: sku)
                 let held = reserved[node.id] ?? 0
+                let fenced = network.fenced(node: node.id, sku: sku, otherThan: channel)
                 return Row(
                     node: node.id, type: node.type.rawValue, enabled: node.enabled, onHand: onHand, reserved: held,
-                    safetyStock: safety, available: node.enabled ? max(0, onHand - held - safety) : 0,
-                    updatedAt: level?.updatedAt)
+                    safetyStock: safety, ringFenced: network.fenced(node: node.id, sku: sku, otherThan: nil),
+                    available: node.enabled ? max(0, onHand - held - safety - fenced) : 0, updatedAt: level?.updatedAt)
             }
             for level in levels where network.node(level.node) == nil {
                 rows.append(
                     Row(
                         node: level.node, type: nil, enabled: false, onHand: level.onHand,
-                        reserved: reserved[level.node] ?? 0, safetyStock: 0, available: 0, updatedAt: level.updatedAt))
+                        reserved: reserved[level.node] ?? 0, safetyStock: 0, ringFenced: 0, available: 0,
+                        updatedAt: level.updatedAt))
             }
             if json {
                 try JSONOutput.print(rows)
                 return
             }
-            var table = TextTable("NODE", "TYPE", "ON HAND", "RESERVED", "SAFETY", "AVAILABLE", "UPDATED")
+            var table = TextTable("NODE", "TYPE", "ON HAND", "RESERVED", "SAFETY", "FENCED", "AVAILABLE", "UPDATED")
             for row in rows {
                 table.add(
                     row.node + (row.enabled ? "" : " (off)"), row.type ?? "?", String(row.onHand), String(row.reserved),
-                    String(row.safetyStock),
+                    String(row.safetyStock), String(row.ringFenced),
                     String(row.available), row.updatedAt ?? "-")
             }
             say(table.rendered)
-            say("\n\(rows.reduce(0) { $0 + $1.available }) unit(s) of \(sku) available in the network.")
+            say(
+                "\n\(rows.reduce(0) { $0 + $1.available }) unit(s) of \(sku) available in the network"
+                    + (channel.map { " for \($0)'s orders." } ?? " to every channel."))
         }
     }
 }
