@@ -12,6 +12,9 @@ public struct BatchOptimizer: Sendable {
     public var candidatesPerLine = 12
     /// Improvement rounds over the batch.
     public var rounds = 3
+    /// How much more than it would alone an order must pay before it tries exchanges with others,
+    /// in ten-thousandths (1.00): smaller differences rarely pay for the search.
+    public var exchangeThreshold: SourcingNetwork.Cost = 10_000
 
     /// An optimizer with the default settings.
     public init() {}
@@ -128,7 +131,7 @@ public struct BatchOptimizer: Sendable {
             for (order, entries) in result.orders.enumerated() {
                 for node in Set(entries.map(\.node)) { users[node, default: []].append(order) }
             }
-            for order in sequence where costs[order] > ideals[order].cost {
+            for order in sequence where costs[order] - ideals[order].cost >= exchangeThreshold {
                 let wanted = Set(ideals[order].entries.map(\.node))
                 let rivals = wanted.sorted().flatMap { users[$0] ?? [] }.filter { $0 != order }
                 improved =
@@ -207,7 +210,10 @@ public struct BatchOptimizer: Sendable {
         var candidates: [Int] = []
         var prices: [Int: SourcingNetwork.Cost] = [:]
         for (lineIndex, line) in lines.enumerated() where line.sku < network.holders.count {
-            var scored: [(node: Int, cost: SourcingNetwork.Cost)] = []
+            // The cheapest few for this line, and every DC and dropshipper: they can take several
+            // lines in one parcel, which a line-by-line ranking does not see.
+            var cheapest: [(node: Int, cost: SourcingNetwork.Cost)] = []
+            cheapest.reserveCapacity(candidatesPerLine + 1)
             let known = state.holderPrices?.prices[orderIndex][lineIndex]
             for (position, holder) in network.holders[line.sku].enumerated() where state.stock[holder.slot] > 0 {
                 let node = holder.node
@@ -221,20 +227,25 @@ public struct BatchOptimizer: Sendable {
                     price = prices[node] ?? network.parcelPrice(order: orderIndex, node: node)
                 }
                 prices[node] = price
+                if network.nodes[node].type != .store && !candidates.contains(node) { candidates.append(node) }
                 let take = min(state.stock[holder.slot], line.quantity)
                 let standalone =
                     price + network.nodes[node].unitCost * SourcingNetwork.Cost(take)
                     + network.unfilledPenalty * SourcingNetwork.Cost(line.quantity - take)
-                scored.append((node, standalone))
-            }
-            scored.sort { $0.cost != $1.cost ? $0.cost < $1.cost : $0.node < $1.node }
-            for (rank, entry) in scored.enumerated() where !candidates.contains(entry.node) {
-                // The cheapest few for this line, and every DC and dropshipper: they can take
-                // several lines in one parcel, which a line-by-line ranking does not see.
-                if rank < candidatesPerLine || network.nodes[entry.node].type != .store {
-                    candidates.append(entry.node)
+                // Keep the cheapest `candidatesPerLine`, ordered by cost, then node.
+                if cheapest.count == candidatesPerLine,
+                    let last = cheapest.last, (standalone, node) >= (last.cost, last.node)
+                {
+                    continue
                 }
+                var index = cheapest.count
+                while index > 0 && (standalone, node) < (cheapest[index - 1].cost, cheapest[index - 1].node) {
+                    index -= 1
+                }
+                cheapest.insert((node, standalone), at: index)
+                if cheapest.count > candidatesPerLine { cheapest.removeLast() }
             }
+            for entry in cheapest where !candidates.contains(entry.node) { candidates.append(entry.node) }
         }
         candidates.sort()
         // Available units of each line at each candidate.
