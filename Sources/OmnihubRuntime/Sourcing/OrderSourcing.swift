@@ -5,7 +5,8 @@ public import OmnihubStore
 /// Sources the stored open orders against the network's available stock and reserves what the
 /// strategy chooses, in one transaction.
 ///
-/// Available is on-hand less open reservations and safety stock, at enabled nodes. An order ships
+/// Available is on-hand less open reservations, safety stock and other channels' ring-fences, at
+/// enabled nodes serving the order's channel and not excluded for it. An order ships
 /// to its postal area's centre (by country and the longest matching postal code prefix in the
 /// `postal_areas` file); click & collect and reserve in store are located at their store. Lines
 /// without stock anywhere stay open as backorders and are sourced by a later run.
