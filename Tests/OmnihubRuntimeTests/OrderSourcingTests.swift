@@ -249,4 +249,21 @@ struct OrderSourcingTests {
             #expect(dc?["ring_fenced"] as? Int == 2)
         }
     }
+
+    @Test("a node's parcel capacity counts per day across runs")
+    func capacityPerDay() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "capacity_parcels: 5}", with: "capacity_parcels: 1}")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,9\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,9\n")
+        try world.drop("a.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"])
+        try world.drop("b.tsv", AmazonReport.file(AmazonReport.row(order: "A2", item: "2")))
+        #expect(try world.cycle().reservations.map(\.node) == ["DC-1"], "the store packed its one parcel today")
+        world.clock.advance(by: .seconds(86_400))
+        try world.drop("c.tsv", AmazonReport.file(AmazonReport.row(order: "A3", item: "3")))
+        #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"], "a new day, a new parcel")
+    }
 }

@@ -71,7 +71,7 @@ public struct Configuration: Sendable {
         /// Handling cost per unit and per parcel.
         public var unitCost: Decimal = 0
         public var parcelCost: Decimal = 0
-        /// Parcels the node can ship per sourcing run; `nil` is unlimited.
+        /// Parcels the node can ship per day (UTC); `nil` is unlimited.
         public var capacityParcels: Int?
         /// Order of preference for the `priority` strategy, lowest first.
         public var priority: Int = 0

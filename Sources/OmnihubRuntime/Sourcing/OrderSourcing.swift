@@ -42,8 +42,9 @@ public struct OrderSourcing: Sendable {
             var parcels: [String: Int] = [:]
             var reservations: [Reservation] = []
             for group in groups {
-                let batch = SourcingState(
+                var batch = SourcingState(
                     orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
+                batch.parcelsToday = state.parcelsToday
                 let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels)
                 for reservation in chosen {
                     taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
@@ -132,7 +133,9 @@ public struct OrderSourcing: Sendable {
             return SourcingProblem.Node(
                 id: node.id, type: SourcingProblem.NodeType(rawValue: node.type.rawValue) ?? .dc, lat: node.latitude!,
                 lon: node.longitude!, priority: node.priority, unitCost: node.unitCost, parcelCost: node.parcelCost,
-                capacityParcels: node.capacityParcels.map { max(0, $0 - (usedParcels[node.id] ?? 0)) }, stock: stock)
+                capacityParcels: node.capacityParcels.map {
+                    max(0, $0 - (state.parcelsToday[node.id] ?? 0) - (usedParcels[node.id] ?? 0))
+                }, stock: stock)
         }
         let orders = state.orders.map { open in
             let delivery = open.order.delivery

@@ -43,6 +43,8 @@ public struct SourcingState: Sendable {
     public let reserved: [String: [String: Int]]
     /// Nodes that rejected an order, by order id: they may not ship it again.
     public let exclusions: [Int64: [String]]
+    /// Parcels each node was given today (UTC) by earlier runs, against its capacity per day.
+    public var parcelsToday: [String: Int] = [:]
 
     /// A state.
     public init(
@@ -86,7 +88,8 @@ extension OrderStore {
         -> [Reservation]
     {
         try write { db in
-            let state = try sourcingState(db)
+            var state = try sourcingState(db)
+            state.parcelsToday = try parcels(on: time, db)
             let reservations = try decide(state)
             var remaining: [Int64: Int] = [:]
             for order in state.orders { remaining[order.id] = order.lines.reduce(0) { $0 + $1.quantity } }
@@ -143,6 +146,22 @@ extension OrderStore {
                     quantity: $0["units"])
             }
         }
+    }
+
+    /// Parcels (distinct orders) each node was given reservations for on the UTC day of `time`.
+    private func parcels(on time: Timestamp, _ db: Database) throws -> [String: Int] {
+        let day = String(time.description.prefix(10))
+        var parcels: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT node, COUNT(DISTINCT order_id) AS parcels FROM reservations
+                WHERE kind = 'reserve' AND substr(run_at, 1, 10) = ? GROUP BY node
+                """, arguments: [day])
+        {
+            parcels[row["node"]] = row["parcels"]
+        }
+        return parcels
     }
 
     /// On-hand and reservations as they are now, with the open orders (read-only).
