@@ -24,6 +24,7 @@ struct FieldSlotTests {
         #expect(header[OrderSlot.shippingTaxRate] == "shipping.tax_rate")
         #expect(header[OrderSlot.paymentMethod] == "payment.method")
         #expect(header[OrderSlot.paymentAmount] == "payment.amount")
+        #expect(header[OrderSlot.deliveryPromisedBy] == "delivery.promised_by")
         let lines = DocumentSchema.of(.order).lines.map(\.name)
         #expect(lines == ["line_id", "sku", "gtin", "title", "quantity", "unit_price", "line_total", "tax_rate"])
         #expect(lines.count == OrderLineSlot.count)

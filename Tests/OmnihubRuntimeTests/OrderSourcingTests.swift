@@ -266,4 +266,28 @@ struct OrderSourcingTests {
         try world.drop("c.tsv", AmazonReport.file(AmazonReport.row(order: "A3", item: "3")))
         #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"], "a new day, a new parcel")
     }
+
+    @Test("a node whose parcels take longer than the promised delivery does not ship the order")
+    func promisedDelivery() throws {
+        let world = try world()
+        var text = try String(contentsOf: world.configFile, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "rate_card: [{max_km: 100, cost: 4.5}, {max_km: null, cost: 9.0}]",
+            with: "rate_card: [{max_km: 100, cost: 4.5, transit_days: 1}, {max_km: null, cost: 9.0, transit_days: 2}]")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        // The channel promised delivery a day and a bit after the test clock's now (2026-11-18 07:06 UTC).
+        let mapping = world.root.appendingPathComponent("mappings/amazon-de-orders.yaml")
+        try (try String(contentsOf: mapping, encoding: .utf8)).replacingOccurrences(
+            of: "  delivery.method: {const: ship}",
+            with: "  delivery.method: {const: ship}\n  delivery.promised_by: {const: \"2026-11-19T12:00:00Z\"}"
+        ).write(to: mapping, atomically: true, encoding: .utf8)
+        try stock(world, "s1.csv", "DC-1,2026-11-18T05:00:00Z,TSHIRT-WHT-M,9\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        #expect(try world.cycle().reservations.isEmpty, "Kassel to Berlin takes two days; one is left")
+        let stored = try #require(try world.store().orders(matching: "A1").first)
+        #expect(stored.order.delivery.promisedBy?.description == "2026-11-19T12:00:00Z")
+
+        try stock(world, "s2.csv", "STORE-1,2026-11-18T06:00:00Z,TSHIRT-WHT-M,5\n")
+        #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"], "the Berlin store delivers in a day")
+    }
 }

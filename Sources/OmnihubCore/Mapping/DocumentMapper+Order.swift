@@ -55,8 +55,9 @@ extension DocumentMapper {
             shipTo: address(values, from: OrderSlot.shipTo), billTo: address(values, from: OrderSlot.billTo),
             delivery: Delivery(
                 method: values[OrderSlot.deliveryMethod]?.deliveryMethod ?? .ship,
-                service: values[OrderSlot.deliveryService]?.text, pickupNode: values[OrderSlot.deliveryPickupNode]?.text
-            ),
+                service: values[OrderSlot.deliveryService]?.text,
+                pickupNode: values[OrderSlot.deliveryPickupNode]?.text,
+                promisedBy: values[OrderSlot.deliveryPromisedBy]?.timestamp),
             lines: orderLines,
             shipping: values[OrderSlot.shippingAmount]?.amount.map {
                 ShippingCharge(amount: $0, taxRate: values[OrderSlot.shippingTaxRate]?.amount)

@@ -83,6 +83,7 @@ public struct DocumentSchema: Sendable {
                 Field(name: "payment.method", kind: .text, required: false),
                 Field(name: "payment.reference", kind: .text, required: false),
                 Field(name: "payment.amount", kind: .money, required: false),
+                Field(name: "delivery.promised_by", kind: .datetime, required: false),
             ],
         lines: [
             Field(name: "line_id", kind: .text, required: false),

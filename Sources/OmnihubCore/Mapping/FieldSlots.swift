@@ -8,7 +8,8 @@ enum OrderSlot {
     static let deliveryMethod = 23, deliveryService = 24, deliveryPickupNode = 25
     static let shippingAmount = 26, shippingTaxRate = 27
     static let paymentMethod = 28, paymentReference = 29, paymentAmount = 30
-    static let count = 31
+    static let deliveryPromisedBy = 31
+    static let count = 32
 }
 
 /// Positions of an order line's fields.

@@ -29,6 +29,8 @@ extension Order {
         json.string(delivery.method.rawValue)
         json.key("pickup_node")
         json.string(delivery.pickupNode)
+        json.key("promised_by")
+        json.string(delivery.promisedBy?.description)
         json.key("service")
         json.string(delivery.service)
         json.endObject()

@@ -179,17 +179,22 @@ public struct Delivery: Sendable, Hashable, Codable {
     public var service: String?
     /// The store where the customer collects, for ``DeliveryMethod/collect`` and ``DeliveryMethod/reserve``.
     public var pickupNode: String?
+    /// The latest delivery the channel promised the customer, when it promised one.
+    public var promisedBy: Timestamp?
 
     /// A delivery; validation checks that collection names a store.
-    public init(method: DeliveryMethod, service: String? = nil, pickupNode: String? = nil) {
+    public init(method: DeliveryMethod, service: String? = nil, pickupNode: String? = nil, promisedBy: Timestamp? = nil)
+    {
         self.method = method
         self.service = service
         self.pickupNode = pickupNode
+        self.promisedBy = promisedBy
     }
 
     enum CodingKeys: String, CodingKey {
         case method, service
         case pickupNode = "pickup_node"
+        case promisedBy = "promised_by"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -197,6 +202,7 @@ public struct Delivery: Sendable, Hashable, Codable {
         try container.encode(method, forKey: .method)
         try container.encode(service, forKey: .service)
         try container.encode(pickupNode, forKey: .pickupNode)
+        try container.encode(promisedBy, forKey: .promisedBy)
     }
 }
 

@@ -99,6 +99,16 @@ public struct SourcingExplanation: Sendable, Codable {
                 node: node.id, cost: nil,
                 reason: "not allowed for this order: it rejected it, or does not serve the order's channel")
         }
+        if let deadline = network.orders[order].deadlineDays,
+            let transit = network.transitDays(order: order, node: index),
+            transit > deadline
+        {
+            return Alternative(
+                node: node.id, cost: nil,
+                reason:
+                    "not allowed: \(transit) transit day(s), but delivery was promised within \(max(0, deadline)) day(s)"
+            )
+        }
         if network.orders[order].express && node.type == .dropship {
             return Alternative(node: node.id, cost: nil, reason: "not allowed: dropshippers do not ship express orders")
         }

@@ -32,6 +32,7 @@ public struct SourcingNetwork: Sendable {
         let pickupNode: Int?
         let lines: [Line]
         let excluded: Set<Int>
+        let deadlineDays: Int?
     }
 
     let nodes: [Node]
@@ -40,7 +41,7 @@ public struct SourcingNetwork: Sendable {
     let holders: [[(node: Int, slot: Int)]]
     /// Initial stock by slot.
     let initialStock: [Int]
-    let rateCard: [(maxKm: Double?, cost: Cost)]
+    let rateCard: [(maxKm: Double?, cost: Cost, transitDays: Int?)]
     let splitPenalty: Cost
     let unfilledPenalty: Cost
     let maxParcels: Int
@@ -89,14 +90,14 @@ public struct SourcingNetwork: Sendable {
                 id: order.id, latitude: order.lat, longitude: order.lon, express: order.service == "express",
                 pickupNode: order.pickupNode.flatMap { nodeIndex[$0] },
                 lines: order.lines.map { Line(id: $0.line, sku: sku($0.sku), quantity: $0.qty) },
-                excluded: Set(order.excludedNodes.compactMap { nodeIndex[$0] }))
+                excluded: Set(order.excludedNodes.compactMap { nodeIndex[$0] }), deadlineDays: order.deadlineDays)
         }
         while holders.count < skuIndex.count { holders.append([]) }
         self.nodes = nodes
         self.holders = holders
         self.initialStock = stock
         self.slotByNodeAndSKU = slots
-        rateCard = problem.params.rateCard.map { ($0.maxKm, cost($0.cost)) }
+        rateCard = problem.params.rateCard.map { ($0.maxKm, cost($0.cost), $0.transitDays) }
         splitPenalty = cost(problem.params.splitPenalty)
         unfilledPenalty = cost(problem.params.unfilledPenalty)
         maxParcels = problem.params.maxParcelsPerOrder
@@ -130,6 +131,23 @@ public struct SourcingNetwork: Sendable {
         return rateCard.last?.cost ?? 0
     }
 
+    /// Days a parcel from `node` takes to `order` (to its store for click & collect), when the rate
+    /// card says.
+    func transitDays(order: Int, node: Int) -> Int? {
+        let o = orders[order]
+        let n = nodes[node]
+        if let pickup = o.pickupNode {
+            if pickup == node { return 0 }
+            let store = nodes[pickup]
+            return band(Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude))?.transitDays
+        }
+        return band(distanceKm(order: order, node: node))?.transitDays
+    }
+
+    private func band(_ km: Double) -> (maxKm: Double?, cost: Cost, transitDays: Int?)? {
+        rateCard.first { $0.maxKm == nil || km <= $0.maxKm! }
+    }
+
     /// What one parcel from `node` to `order` costs: handling plus shipping.
     func parcelPrice(order: Int, node: Int) -> Cost {
         let o = orders[order]
@@ -154,6 +172,11 @@ public struct SourcingNetwork: Sendable {
     /// from non-dropship nodes in range.
     func eligible(order: Int, node: Int) -> Bool {
         if orders[order].excluded.contains(node) { return false }
+        if let deadline = orders[order].deadlineDays, let transit = transitDays(order: order, node: node),
+            transit > deadline
+        {
+            return false
+        }
         guard orders[order].express else { return true }
         return nodes[node].type != .dropship && distanceKm(order: order, node: node) <= expressRadiusKm
     }

@@ -46,16 +46,20 @@ public struct SourcingProblem: Sendable, Decodable {
         /// The band's upper distance, inclusive; `nil` for the last, unbounded band.
         public var maxKm: Double?
         public var cost: Decimal
+        /// Days a parcel in this band takes (an omnihub extension; unknown when absent).
+        public var transitDays: Int?
 
         /// A band.
-        public init(maxKm: Double?, cost: Decimal) {
+        public init(maxKm: Double?, cost: Decimal, transitDays: Int? = nil) {
             self.maxKm = maxKm
             self.cost = cost
+            self.transitDays = transitDays
         }
 
         enum CodingKeys: String, CodingKey {
             case maxKm = "max_km"
             case cost
+            case transitDays = "transit_days"
         }
     }
 
@@ -115,11 +119,14 @@ public struct SourcingProblem: Sendable, Decodable {
         /// Nodes that may not ship this order, e.g. a store that rejected it (an omnihub extension
         /// of the shared format; other readers ignore it).
         public var excludedNodes: [String]
+        /// Whole days left until the delivery promised to the customer (an omnihub extension):
+        /// nodes whose rate band takes longer may not ship the order.
+        public var deadlineDays: Int?
 
         /// An order; see each property.
         public init(
             id: String, lat: Double, lon: Double, service: String, pickupNode: String?, lines: [Line],
-            excludedNodes: [String] = []
+            excludedNodes: [String] = [], deadlineDays: Int? = nil
         ) {
             self.id = id
             self.lat = lat
@@ -128,12 +135,14 @@ public struct SourcingProblem: Sendable, Decodable {
             self.pickupNode = pickupNode
             self.lines = lines
             self.excludedNodes = excludedNodes
+            self.deadlineDays = deadlineDays
         }
 
         enum CodingKeys: String, CodingKey {
             case id, lat, lon, service, lines
             case pickupNode = "pickup_node"
             case excludedNodes = "excluded_nodes"
+            case deadlineDays = "deadline_days"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -145,6 +154,7 @@ public struct SourcingProblem: Sendable, Decodable {
             pickupNode = try container.decodeIfPresent(String.self, forKey: .pickupNode)
             lines = try container.decode([Line].self, forKey: .lines)
             excludedNodes = try container.decodeIfPresent([String].self, forKey: .excludedNodes) ?? []
+            deadlineDays = try container.decodeIfPresent(Int.self, forKey: .deadlineDays)
         }
     }
 

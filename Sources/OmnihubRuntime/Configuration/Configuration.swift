@@ -276,11 +276,12 @@ extension Configuration {
         for band in try node.required(
             "rate_card", "distance bands: [{max_km: 100, cost: 4.50}, {max_km: null, cost: 9.00}]"
         ).items() {
-            try band.allowOnly(["max_km", "cost"])
+            try band.allowOnly(["max_km", "cost", "transit_days"])
             bands.append(
                 SourcingProblem.RateBand(
                     maxKm: try band.optional("max_km")?.number("kilometres"),
-                    cost: try decimal(band.required("cost", "the parcel price"))))
+                    cost: try decimal(band.required("cost", "the parcel price")),
+                    transitDays: try band.optional("transit_days")?.integer("a number of days")))
         }
         guard bands.last?.maxKm == nil else {
             throw try node.required("rate_card", "").error("the last band must be unbounded (max_km: null)")

@@ -45,7 +45,7 @@ public struct OrderSourcing: Sendable {
                 var batch = SourcingState(
                     orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
                 batch.parcelsToday = state.parcelsToday
-                let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels)
+                let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels, at: time)
                 for reservation in chosen {
                     taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
                 }
@@ -60,9 +60,10 @@ public struct OrderSourcing: Sendable {
 
     /// The strategy's reservations for one batch.
     private func decide(
-        _ state: SourcingState, channel: String?, taken: [String: [String: Int]], usedParcels: [String: Int]
+        _ state: SourcingState, channel: String?, taken: [String: [String: Int]], usedParcels: [String: Int],
+        at time: Timestamp
     ) throws -> [Reservation] {
-        let problem = problem(state, channel: channel, taken: taken, usedParcels: usedParcels)
+        let problem = problem(state, channel: channel, taken: taken, usedParcels: usedParcels, at: time)
         let network = SourcingNetwork(problem)
         let plan: SourcingPlan
         switch sourcing.strategy {
@@ -87,7 +88,7 @@ public struct OrderSourcing: Sendable {
     ///
     /// The other nodes are judged on the stock and capacity they have now, with this order's own
     /// reservations counted as free again.
-    public func explain(_ stored: StoredOrder) throws -> SourcingExplanation {
+    public func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
         let state = try store.sourcingState()
         let reservations = try store.reservations(orderID: stored.id)
         var own: [String: [String: Int]] = [:]
@@ -100,7 +101,7 @@ public struct OrderSourcing: Sendable {
         let single = SourcingState(
             orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
             reserved: state.reserved, exclusions: state.exclusions)
-        let network = SourcingNetwork(problem(single, channel: stored.order.channel, freed: own))
+        let network = SourcingNetwork(problem(single, channel: stored.order.channel, freed: own, at: time))
         let plan = SourcingPlan(
             allocations: reservations.map {
                 SourcingPlan.Allocation(
@@ -118,7 +119,7 @@ public struct OrderSourcing: Sendable {
     ///   - usedParcels: parcels already chosen in this run, by node.
     func problem(
         _ state: SourcingState, channel: String? = nil, freed: [String: [String: Int]] = [:],
-        taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:]
+        taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:], at time: Timestamp
     ) -> SourcingProblem {
         let network = configuration.network
         let nodes = network.nodes.filter { $0.enabled && $0.latitude != nil }.map { node in
@@ -152,7 +153,10 @@ public struct OrderSourcing: Sendable {
                 },
                 excludedNodes: (state.exclusions[open.id] ?? [])
                     + network.nodes.filter { node in node.channels.map { !$0.contains(open.order.channel) } ?? false }
-                    .map(\.id))
+                    .map(\.id),
+                deadlineDays: delivery.promisedBy.map {
+                    Int(($0.millisecondsSince1970 - time.millisecondsSince1970).floorDivided(by: 86_400_000))
+                })
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
     }
@@ -165,5 +169,12 @@ public struct OrderSourcing: Sendable {
             .filter { $0.country == country && postalCode.hasPrefix($0.prefix) }
             .max { $0.prefix.count < $1.prefix.count }
         return best.map { ($0.latitude, $0.longitude) } ?? (.nan, .nan)
+    }
+}
+
+extension Int64 {
+    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

@@ -39,7 +39,7 @@ struct Explain: ParsableCommand {
                         ? "no order matches '\(id)'" : "\(orders.count) orders match '\(id)'; name --channel",
                     code: .notFound)
             }
-            let explanation = try sourcing.explain(stored)
+            let explanation = try sourcing.explain(stored, at: SystemClock.now())
             if json {
                 try JSONOutput.print(explanation)
                 return
