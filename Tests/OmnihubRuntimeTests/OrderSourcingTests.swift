@@ -290,4 +290,24 @@ struct OrderSourcingTests {
         try stock(world, "s2.csv", "STORE-1,2026-11-18T06:00:00Z,TSHIRT-WHT-M,5\n")
         #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"], "the Berlin store delivers in a day")
     }
+
+    @Test("a zone rate replaces the distance bands for orders in the zone")
+    func zoneRates() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "  postal_areas: areas.csv",
+            with:
+                "  postal_areas: areas.csv\n  zone_rates: [{country: DE, postal_prefix: \"10\", cost: 3.0, transit_days: 1}]"
+        )
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        // Without the zone the Berlin store wins (10.00 against 10.80); at the zone's flat 3.00 the
+        // DC's lower handling wins (0.80 + 1.00 + 3.00 against 2.50 + 3.00 + 3.00).
+        #expect(try world.cycle().reservations.map(\.node) == ["DC-1"])
+        let explained = try OmnihubProcess.run(["explain", "order", "A1", "--json", "--config", world.configFile.path])
+        let explanation = try JSONSerialization.jsonObject(with: Data(explained.standardOutput.utf8)) as? [String: Any]
+        #expect(explanation?["total"] as? String == "4.80")
+    }
 }

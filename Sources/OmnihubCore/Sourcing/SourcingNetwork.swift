@@ -33,6 +33,8 @@ public struct SourcingNetwork: Sendable {
         let lines: [Line]
         let excluded: Set<Int>
         let deadlineDays: Int?
+        /// The zone's parcel price and transit days, replacing the distance bands for this order.
+        let zoneRate: (cost: Cost, transitDays: Int?)?
     }
 
     let nodes: [Node]
@@ -90,7 +92,8 @@ public struct SourcingNetwork: Sendable {
                 id: order.id, latitude: order.lat, longitude: order.lon, express: order.service == "express",
                 pickupNode: order.pickupNode.flatMap { nodeIndex[$0] },
                 lines: order.lines.map { Line(id: $0.line, sku: sku($0.sku), quantity: $0.qty) },
-                excluded: Set(order.excludedNodes.compactMap { nodeIndex[$0] }), deadlineDays: order.deadlineDays)
+                excluded: Set(order.excludedNodes.compactMap { nodeIndex[$0] }), deadlineDays: order.deadlineDays,
+                zoneRate: order.zoneRate.map { (cost($0.cost), $0.transitDays) })
         }
         while holders.count < skuIndex.count { holders.append([]) }
         self.nodes = nodes
@@ -141,6 +144,7 @@ public struct SourcingNetwork: Sendable {
             let store = nodes[pickup]
             return band(Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude))?.transitDays
         }
+        if let zone = o.zoneRate { return zone.transitDays }
         return band(distanceKm(order: order, node: node))?.transitDays
     }
 
@@ -162,6 +166,8 @@ public struct SourcingNetwork: Sendable {
                 let store = nodes[pickup]
                 ship = rate(Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude))
             }
+        } else if let zone = o.zoneRate {
+            ship = zone.cost
         } else {
             ship = rate(distanceKm(order: order, node: node))
         }

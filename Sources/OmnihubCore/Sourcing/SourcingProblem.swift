@@ -122,11 +122,14 @@ public struct SourcingProblem: Sendable, Decodable {
         /// Whole days left until the delivery promised to the customer (an omnihub extension):
         /// nodes whose rate band takes longer may not ship the order.
         public var deadlineDays: Int?
+        /// A carrier's price for the order's zone (country and postal code prefix), which replaces
+        /// the distance bands for parcels shipped to it (an omnihub extension).
+        public var zoneRate: RateBand?
 
         /// An order; see each property.
         public init(
             id: String, lat: Double, lon: Double, service: String, pickupNode: String?, lines: [Line],
-            excludedNodes: [String] = [], deadlineDays: Int? = nil
+            excludedNodes: [String] = [], deadlineDays: Int? = nil, zoneRate: RateBand? = nil
         ) {
             self.id = id
             self.lat = lat
@@ -136,6 +139,7 @@ public struct SourcingProblem: Sendable, Decodable {
             self.lines = lines
             self.excludedNodes = excludedNodes
             self.deadlineDays = deadlineDays
+            self.zoneRate = zoneRate
         }
 
         enum CodingKeys: String, CodingKey {
@@ -143,6 +147,7 @@ public struct SourcingProblem: Sendable, Decodable {
             case pickupNode = "pickup_node"
             case excludedNodes = "excluded_nodes"
             case deadlineDays = "deadline_days"
+            case zoneRate = "zone_rate"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -155,6 +160,7 @@ public struct SourcingProblem: Sendable, Decodable {
             lines = try container.decode([Line].self, forKey: .lines)
             excludedNodes = try container.decodeIfPresent([String].self, forKey: .excludedNodes) ?? []
             deadlineDays = try container.decodeIfPresent(Int.self, forKey: .deadlineDays)
+            zoneRate = try container.decodeIfPresent(RateBand.self, forKey: .zoneRate)
         }
     }
 

@@ -90,6 +90,24 @@ public struct Configuration: Sendable {
         public var parameters: SourcingProblem.Parameters
         /// Coordinates of postal areas by country and postal code prefix, for order locations.
         public var postalAreas: [PostalArea]
+        /// Parcel prices by destination zone, which replace the distance bands for orders there.
+        public var zoneRates: [ZoneRate] = []
+
+        /// The zone rate for an address: its country and the longest matching postal code prefix.
+        public func zoneRate(for address: Address?) -> ZoneRate? {
+            guard let country = address?.country else { return nil }
+            let postalCode = address?.postalCode ?? ""
+            return zoneRates.filter { $0.country == country && postalCode.hasPrefix($0.postalPrefix) }
+                .max { $0.postalPrefix.count < $1.postalPrefix.count }
+        }
+    }
+
+    /// A carrier's price to a zone: a country, or the part of it whose postal codes start with a prefix.
+    public struct ZoneRate: Sendable {
+        public var country: String
+        public var postalPrefix: String
+        public var cost: Decimal
+        public var transitDays: Int?
     }
 
     /// The centre of the area whose postal codes start with `prefix`, in `country`.
@@ -265,7 +283,7 @@ extension Configuration {
     {
         try node.allowOnly([
             "strategy", "currency", "rate_card", "split_penalty", "unfilled_penalty", "max_parcels_per_order",
-            "express_radius_km", "collect_trunk_cost", "postal_areas",
+            "express_radius_km", "collect_trunk_cost", "postal_areas", "zone_rates",
         ])
         let strategy = try node.optional("strategy")?.text() ?? "optimize"
         guard ["optimize", "priority", "distance"].contains(strategy) else {
@@ -286,6 +304,16 @@ extension Configuration {
         guard bands.last?.maxKm == nil else {
             throw try node.required("rate_card", "").error("the last band must be unbounded (max_km: null)")
         }
+        var zones: [ZoneRate] = []
+        for zone in try node.optional("zone_rates")?.items() ?? [] {
+            try zone.allowOnly(["country", "postal_prefix", "cost", "transit_days"])
+            zones.append(
+                ZoneRate(
+                    country: try zone.required("country", "an ISO 3166 country code such as AT").text(),
+                    postalPrefix: try zone.optional("postal_prefix")?.text() ?? "",
+                    cost: try decimal(zone.required("cost", "the parcel price to the zone")),
+                    transitDays: try zone.optional("transit_days")?.integer("a number of days")))
+        }
         var areas: [PostalArea] = []
         if let file = try node.optional("postal_areas") {
             areas = try PostalAreaFile.load(resolve(try file.text()), node: file)
@@ -299,7 +327,7 @@ extension Configuration {
                 maxParcelsPerOrder: try node.optional("max_parcels_per_order")?.integer() ?? 3,
                 expressRadiusKm: try node.optional("express_radius_km")?.number("kilometres") ?? 250,
                 collectTrunkCost: try node.optional("collect_trunk_cost").map(decimal) ?? 0),
-            postalAreas: areas)
+            postalAreas: areas, zoneRates: zones)
     }
 
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)

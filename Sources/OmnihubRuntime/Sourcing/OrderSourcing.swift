@@ -156,7 +156,11 @@ public struct OrderSourcing: Sendable {
                     .map(\.id),
                 deadlineDays: delivery.promisedBy.map {
                     Int(($0.millisecondsSince1970 - time.millisecondsSince1970).floorDivided(by: 86_400_000))
-                })
+                },
+                zoneRate: pickup == nil
+                    ? sourcing.zoneRate(for: open.order.shipTo).map {
+                        SourcingProblem.RateBand(maxKm: nil, cost: $0.cost, transitDays: $0.transitDays)
+                    } : nil)
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
     }
