@@ -310,4 +310,17 @@ struct OrderSourcingTests {
         let explanation = try JSONSerialization.jsonObject(with: Data(explained.standardOutput.utf8)) as? [String: Any]
         #expect(explanation?["total"] as? String == "4.80")
     }
+
+    @Test("a store that may only hand over click & collect orders does not ship parcels")
+    func capabilities() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "capacity_parcels: 5}", with: "capacity_parcels: 5, can: [collect, reserve]}")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(world, "s1.csv", "STORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        #expect(try world.cycle().reservations.isEmpty, "the store ships no parcels, and the DC has nothing")
+        let explained = try OmnihubProcess.run(["explain", "order", "A1", "--config", world.configFile.path])
+        #expect(explained.standardOutput.contains("STORE-1"))
+    }
 }

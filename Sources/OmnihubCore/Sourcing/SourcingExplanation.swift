@@ -97,7 +97,9 @@ public struct SourcingExplanation: Sendable, Codable {
         if network.orders[order].excluded.contains(index) {
             return Alternative(
                 node: node.id, cost: nil,
-                reason: "not allowed for this order: it rejected it, or does not serve the order's channel")
+                reason:
+                    "not allowed for this order: it rejected it, does not serve the order's channel, or may not "
+                    + "do this kind of delivery")
         }
         if let deadline = network.orders[order].deadlineDays,
             let transit = network.transitDays(order: order, node: index),

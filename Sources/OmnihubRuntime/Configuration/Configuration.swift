@@ -77,6 +77,14 @@ public struct Configuration: Sendable {
         public var priority: Int = 0
         /// The sales channels whose orders the node may ship; `nil` is every channel.
         public var channels: [String]?
+        /// What the node may do: `ship` parcels (to customers, or to a store for click & collect),
+        /// hand over click & `collect` orders, `reserve` in store. Every capability by default.
+        public var capabilities: Set<Capability> = Set(Capability.allCases)
+    }
+
+    /// What a node may do for an order.
+    public enum Capability: String, Sendable, Hashable, CaseIterable {
+        case ship, collect, reserve
     }
 
     /// How orders are sourced: the strategy and the costs it weighs.
@@ -231,7 +239,7 @@ extension Configuration {
         for (position, item) in (try node.optional("nodes")?.items() ?? []).enumerated() {
             try item.allowOnly([
                 "id", "name", "type", "enabled", "location", "unit_cost", "parcel_cost", "capacity_parcels", "priority",
-                "channels",
+                "channels", "can",
             ])
             let id = try item.required("id", "the node's id, as stock files name it").text()
             if network.node(id) != nil { throw item.error("node id '\(id)' appears twice; ids must be unique") }
@@ -248,6 +256,12 @@ extension Configuration {
             parsed.parcelCost = try item.optional("parcel_cost").map(decimal) ?? 0
             parsed.capacityParcels = try item.optional("capacity_parcels")?.integer("a number of parcels")
             parsed.priority = try item.optional("priority")?.integer() ?? position
+            if let capabilities = try item.optional("can") {
+                parsed.capabilities = []
+                for capability in try capabilities.items() {
+                    parsed.capabilities.insert(try capability.choice(Capability.self))
+                }
+            }
             if let channels = try item.optional("channels") {
                 var list: [String] = []
                 for channel in try channels.items() { list.append(try channel.text()) }

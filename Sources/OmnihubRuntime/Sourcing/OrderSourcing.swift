@@ -152,8 +152,10 @@ public struct OrderSourcing: Sendable {
                     SourcingProblem.Line(line: String($0.position), sku: $0.sku, qty: $0.quantity)
                 },
                 excludedNodes: (state.exclusions[open.id] ?? [])
-                    + network.nodes.filter { node in node.channels.map { !$0.contains(open.order.channel) } ?? false }
-                    .map(\.id),
+                    + network.nodes.filter { node in
+                        node.channels.map { !$0.contains(open.order.channel) } ?? false
+                            || !Self.may(node, serve: delivery.method, pickup: pickup?.id)
+                    }.map(\.id),
                 deadlineDays: delivery.promisedBy.map {
                     Int(($0.millisecondsSince1970 - time.millisecondsSince1970).floorDivided(by: 86_400_000))
                 },
@@ -163,6 +165,20 @@ public struct OrderSourcing: Sendable {
                     } : nil)
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
+    }
+
+    /// Whether `node` may take part in an order delivered by `method` (at `pickup` for collect and
+    /// reserve): ship needs `ship`; the pickup store needs `collect` or `reserve`, and other nodes
+    /// ship to it; reserve in store is the store's own stock only.
+    static func may(_ node: Configuration.Node, serve method: DeliveryMethod, pickup: String?) -> Bool {
+        switch method {
+        case .ship:
+            return node.capabilities.contains(.ship)
+        case .collect:
+            return node.id == pickup ? node.capabilities.contains(.collect) : node.capabilities.contains(.ship)
+        case .reserve:
+            return node.id == pickup && node.capabilities.contains(.reserve)
+        }
     }
 
     /// The centre of the address's postal area; unknown places cost the farthest rate band and
