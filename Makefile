@@ -10,5 +10,5 @@ test:              ## set up, then run every test
 build:
 	swift build
 
-clean-world:       ## forget the sample world's run: store, archive, quarantine, inbox files
-	rm -rf var archive quarantine inbox/*/
+clean-world:       ## forget the sample world's run: store, archive, quarantine, inbox and outbox files
+	rm -rf var archive quarantine inbox/*/ outbox/*/

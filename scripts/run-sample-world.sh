@@ -33,7 +33,10 @@ echo
 echo "== omnihub files list"
 "$omnihub" files list
 echo
+echo "== omnihub outbox list"
+"$omnihub" outbox list
+echo
 echo "== where the files went"
-find archive quarantine -type f 2>/dev/null | sort || true
+find archive quarantine outbox -type f ! -name .gitkeep 2>/dev/null | sort || true
 echo
 echo "The store is var/omnihub.sqlite. Try: $omnihub orders show 302-1111111-2000001, $omnihub trace order 3"

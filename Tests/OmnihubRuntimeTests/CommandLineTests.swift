@@ -7,7 +7,9 @@ struct CommandLineTests {
         "every command answers --help",
         arguments: [
             [], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"],
-            ["trace", "order"], ["files", "reprocess"], ["stock", "show"], ["source"], ["explain", "order"], ["about"],
+            ["trace", "order"], ["files", "reprocess"], ["stock", "show"], ["source"], ["explain", "order"],
+            ["outbox", "list"],
+            ["about"],
         ])
     func help(command: [String]) throws {
         let result = try OmnihubProcess.run(command + ["--help"])
@@ -124,5 +126,41 @@ struct CommandLineTests {
 
         let missing = try OmnihubProcess.run(["orders", "show", "nope"] + config)
         #expect(missing.status == 4)
+    }
+
+    @Test(
+        "run on the shipped sample world writes fulfilment orders; outbox list and trace show them; a rerun adds none")
+    func sampleWorldOutbox() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let config = ["--config", world.configFile.path]
+        let run = try OmnihubProcess.run(["run", "--once"] + config)
+        #expect(run.status == 0, "\(run.standardError)")
+        let list = try OmnihubProcess.run(["outbox", "list", "--json"] + config)
+        let documents = try #require(
+            try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+        #expect(!documents.isEmpty)
+        #expect(documents.allSatisfy { $0["status"] as? String == "written" })
+        for document in documents {
+            let path = try #require(document["path"] as? String)
+            #expect(path.hasPrefix(world.root.appendingPathComponent("outbox").path))
+            #expect(FileManager.default.fileExists(atPath: path))
+        }
+        let rerun = try OmnihubProcess.run(["run", "--once"] + config)
+        #expect(rerun.status == 0)
+        let again = try OmnihubProcess.run(["outbox", "list", "--json"] + config)
+        let after = try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [[String: Any]]
+        #expect(after?.count == documents.count, "a rerun hands nothing over twice")
+
+        let orders = try OmnihubProcess.run(["orders", "list", "--json", "--limit", "500"] + config)
+        let ids = try #require(
+            try JSONSerialization.jsonObject(with: Data(orders.standardOutput.utf8)) as? [[String: Any]])
+        var traced = 0
+        for order in ids where order["status"] as? String == "sourced" {
+            let externalID = try #require(order["external_id"] as? String)
+            let trace = try OmnihubProcess.run(["trace", "order", externalID, "--json"] + config)
+            let traces = try JSONSerialization.jsonObject(with: Data(trace.standardOutput.utf8)) as? [[String: Any]]
+            traced += (traces?.first?["outbound"] as? [Any])?.count ?? 0
+        }
+        #expect(traced > 0, "a sourced order's trace names the fulfilment order that carries it")
     }
 }

@@ -49,6 +49,19 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// Writes `"key":` for a key known only at run time, escaped like any string.
+    mutating func dynamicKey(_ name: String) {
+        keyStart = bytes.count
+        separate()
+        var copy = self
+        copy.needsComma = false
+        copy.bytes = []
+        copy.string(name)
+        bytes.append(contentsOf: copy.bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     mutating func string(_ value: String?) {
         guard var value else {
             separate()

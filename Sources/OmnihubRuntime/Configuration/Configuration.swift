@@ -13,6 +13,8 @@ public struct Configuration: Sendable {
     public var archiveFolder: String
     /// Where files with errors go, with their `.errors.json` reports.
     public var quarantineFolder: String
+    /// Where outbound documents are written, one folder per destination.
+    public var outboxFolder: String = ""
     /// How long a file's size and modification time must stay unchanged before it is taken.
     public var stableAfter: Duration
     /// The pause between cycles of `omnihub run`.
@@ -80,6 +82,8 @@ public struct Configuration: Sendable {
         /// What the node may do: `ship` parcels (to customers, or to a store for click & collect),
         /// hand over click & `collect` orders, `reserve` in store. Every capability by default.
         public var capabilities: Set<Capability> = Set(Capability.allCases)
+        /// The format of the fulfilment orders the node receives; none: the node gets none.
+        public var fulfilmentFormat: OutputFormat?
     }
 
     /// What a node may do for an order.
@@ -182,10 +186,12 @@ extension Configuration {
         }
         var archive = "archive"
         var quarantine = "quarantine"
+        var outbox = "outbox"
         if let folders = try root.optional("folders") {
-            try folders.allowOnly(["archive", "quarantine"])
+            try folders.allowOnly(["archive", "quarantine", "outbox"])
             archive = try folders.optional("archive")?.text() ?? archive
             quarantine = try folders.optional("quarantine")?.text() ?? quarantine
+            outbox = try folders.optional("outbox")?.text() ?? outbox
         }
         var stableAfter = 2.0
         var pollInterval = 60.0
@@ -209,7 +215,10 @@ extension Configuration {
             file: file, storePath: resolve(storePath), archiveFolder: resolve(archive),
             quarantineFolder: resolve(quarantine), stableAfter: .milliseconds(Int(stableAfter * 1000)),
             pollInterval: .milliseconds(Int(pollInterval * 1000)), partners: partners)
-        if let network = try root.optional("network") { configuration.network = try parseNetwork(network) }
+        configuration.outboxFolder = resolve(outbox)
+        if let network = try root.optional("network") {
+            configuration.network = try parseNetwork(network, resolve: resolve)
+        }
         if let sourcing = try root.optional("sourcing") {
             configuration.sourcing = try parseSourcing(sourcing, resolve: resolve)
             for node in configuration.network.nodes where node.latitude == nil {
@@ -220,7 +229,9 @@ extension Configuration {
         return configuration
     }
 
-    private static func parseNetwork(_ node: YAMLNode) throws(ConfigurationError) -> Network {
+    private static func parseNetwork(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
+        -> Network
+    {
         try node.allowOnly(["safety_stock", "safety_stock_by_sku", "ring_fences", "nodes"])
         var network = Network()
         if let byType = try node.optional("safety_stock") {
@@ -239,7 +250,7 @@ extension Configuration {
         for (position, item) in (try node.optional("nodes")?.items() ?? []).enumerated() {
             try item.allowOnly([
                 "id", "name", "type", "enabled", "location", "unit_cost", "parcel_cost", "capacity_parcels", "priority",
-                "channels", "can",
+                "channels", "can", "fulfilment_format",
             ])
             let id = try item.required("id", "the node's id, as stock files name it").text()
             if network.node(id) != nil { throw item.error("node id '\(id)' appears twice; ids must be unique") }
@@ -256,6 +267,9 @@ extension Configuration {
             parsed.parcelCost = try item.optional("parcel_cost").map(decimal) ?? 0
             parsed.capacityParcels = try item.optional("capacity_parcels")?.integer("a number of parcels")
             parsed.priority = try item.optional("priority")?.integer() ?? position
+            if let format = try item.optional("fulfilment_format") {
+                parsed.fulfilmentFormat = try OutputFormatFile.load(resolve(try format.text()))
+            }
             if let capabilities = try item.optional("can") {
                 parsed.capabilities = []
                 for capability in try capabilities.items() {

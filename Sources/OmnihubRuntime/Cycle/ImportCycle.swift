@@ -11,6 +11,7 @@ public struct ImportCycle: Sendable {
     let importer: FileImporter
     let stability: StabilityCheck
     let sourcing: OrderSourcing?
+    let emitter: FulfilmentEmitter
     let now: @Sendable () -> Timestamp
     let logger: Logger
 
@@ -28,6 +29,7 @@ public struct ImportCycle: Sendable {
         self.importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
         self.stability = StabilityCheck(interval: configuration.stableAfter, now: now, sleep: sleep)
         self.sourcing = OrderSourcing(configuration: configuration, store: store)
+        self.emitter = FulfilmentEmitter(configuration: configuration, store: store, logger: logger)
         self.now = now
         self.logger = logger
     }
@@ -68,6 +70,14 @@ public struct ImportCycle: Sendable {
                     CycleReport.Failure(path: configuration.storePath, message: "sourcing: \(error)"))
             }
         }
+        do {
+            let outcome = try emitter.emit(at: now())
+            report.documentsWritten = outcome.written
+            report.failures += outcome.failures
+        } catch {
+            logger.error("fulfilment orders were not all written: \(error)")
+            report.failures.append(CycleReport.Failure(path: configuration.outboxFolder, message: "outbox: \(error)"))
+        }
         return report
     }
 }
@@ -96,6 +106,8 @@ public struct CycleReport: Sendable {
     public var waiting = 0
     /// Stock reserved for open orders after the imports.
     public var reservations: [Reservation] = []
+    /// Outbound documents written after sourcing.
+    public var documentsWritten: [OutboundDocument] = []
 
     /// An empty report.
     public init() {}

@@ -188,6 +188,33 @@ enum StoreMigrations {
         migrator.registerMigration("v7: cancelled units per order line") { db in
             try db.execute(sql: "ALTER TABLE order_lines ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v8: outbound documents and the reservations each fulfilment order released") { db in
+            try db.execute(
+                sql: """
+                    -- Every file omnihub emits: recorded with its bytes before it is written, so a crash
+                    -- between the two writes the same bytes later, never different ones, never twice.
+                    CREATE TABLE outbound_documents (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        destination TEXT NOT NULL,
+                        number TEXT NOT NULL UNIQUE,
+                        path TEXT NOT NULL UNIQUE,
+                        content BLOB NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'written')),
+                        created_at TEXT NOT NULL,
+                        written_at TEXT
+                    );
+                    CREATE TABLE fulfilment_lines (
+                        document_id INTEGER NOT NULL REFERENCES outbound_documents(id),
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        quantity INTEGER NOT NULL
+                    );
+                    CREATE INDEX fulfilment_lines_by_order ON fulfilment_lines(order_id, position, node);
+                    """)
+        }
         return migrator
     }
 }

@@ -38,9 +38,11 @@ struct CycleReportView {
         let reservedUnits = report.reservations.reduce(0) { $0 + $1.quantity }
         let reservedLine =
             "\(reservedUnits) unit(s) reserved for \(Set(report.reservations.map(\.orderID)).count) order(s)."
+        let outboxLine = "\(report.documentsWritten.count) fulfilment order(s) written to the outbox."
         if report.outcomes.isEmpty && report.failures.isEmpty {
             say(report.waiting > 0 ? "No stable files yet (\(report.waiting) still changing)." : "No new files.")
             if !report.reservations.isEmpty { say(reservedLine) }
+            if !report.documentsWritten.isEmpty { say(outboxLine) }
             return
         }
         var table = TextTable("FILE", "PARTNER", "STATUS", "RECORDS", "IMPORTED", "KNOWN", "REJECTED", "NOW AT")
@@ -64,6 +66,7 @@ struct CycleReportView {
         }
         say("\n\(report.documentsImported) document(s) imported from \(report.outcomes.count) file(s).")
         if !report.reservations.isEmpty { say(reservedLine) }
+        if !report.documentsWritten.isEmpty { say(outboxLine) }
     }
 
     private func relative(_ path: String) -> String {

@@ -29,9 +29,10 @@ struct Trace: ParsableCommand {
             let channel: String
             let externalID: String
             let files: [LineageEntry]
+            let outbound: [OutboundDocument]
 
             enum CodingKeys: String, CodingKey {
-                case channel, files
+                case channel, files, outbound
                 case orderID = "order_id"
                 case externalID = "external_id"
             }
@@ -44,7 +45,8 @@ struct Trace: ParsableCommand {
             let traces = try orders.map { stored in
                 Lineage(
                     orderID: stored.id, channel: stored.order.channel, externalID: stored.order.externalID,
-                    files: try store.lineage(orderID: stored.id))
+                    files: try store.lineage(orderID: stored.id),
+                    outbound: try store.outboundDocuments(orderID: stored.id))
             }
             if json {
                 try JSONOutput.print(traces)
@@ -59,6 +61,11 @@ struct Trace: ParsableCommand {
                         entry.line.map(String.init) ?? "-", entry.outcome, entry.receivedAt, entry.storedPath)
                 }
                 say(table.rendered)
+                for document in trace.outbound {
+                    say(
+                        "  → \(document.kind) \(document.number) for \(document.destination): \(document.path) (\(document.status))"
+                    )
+                }
             }
         }
     }

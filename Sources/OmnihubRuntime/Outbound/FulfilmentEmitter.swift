@@ -1,0 +1,104 @@
+import Foundation
+public import Logging
+public import OmnihubCore
+public import OmnihubStore
+
+/// Hands each node the units sourcing reserved there, as a fulfilment order in the node's own
+/// format, written exactly once into `outbox/<node>/`.
+///
+/// The document and its bytes are recorded in the store first, then written under a temporary
+/// name, flushed and renamed into place, then marked written; a crash in between writes the same
+/// bytes on the next run. A file already there with other bytes is never overwritten.
+public struct FulfilmentEmitter: Sendable {
+    let configuration: Configuration
+    let store: OrderStore
+    let logger: Logger
+
+    /// An emitter for the nodes of `configuration` that name a fulfilment format.
+    public init(configuration: Configuration, store: OrderStore, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+    }
+
+    /// What one emit did: the documents written, and those left pending with the reason.
+    public struct Outcome: Sendable {
+        public var written: [OutboundDocument] = []
+        public var failures: [CycleReport.Failure] = []
+    }
+
+    /// Finishes documents an interruption left unwritten, then records and writes new ones. A
+    /// document that cannot be written stays pending and is tried again next run; the others
+    /// are written regardless.
+    public func emit(at time: Timestamp) throws -> Outcome {
+        var outcome = Outcome()
+        for (document, content) in try store.pendingDocuments() {
+            write(document, content, at: time, into: &outcome)
+        }
+        var formats: [String: OutputFormat] = [:]
+        for node in configuration.network.nodes {
+            if let format = node.fulfilmentFormat { formats[node.id] = format }
+        }
+        guard !formats.isEmpty else { return outcome }
+        var rendered: [Int64: [UInt8]] = [:]
+        var contents: [String: [UInt8]] = [:]
+        let documents = try store.recordFulfilmentOrders(at: time) { node, units, orders in
+            guard let format = formats[node] else { return nil }
+            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            let document = FulfilmentOrder(
+                number: "FO-\(node)-\(wave)", node: node, wave: time,
+                lines: units.compactMap { unit in
+                    guard let stored = orders[unit.orderID], unit.position <= stored.order.lines.count else {
+                        return nil
+                    }
+                    let order = stored.order
+                    let line = order.lines[unit.position - 1]
+                    return FulfilmentOrder.Line(
+                        channel: order.channel, orderNumber: order.externalID, lineID: line.lineID, sku: unit.sku,
+                        title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
+                        pickupNode: order.delivery.pickupNode, shipTo: order.shipTo)
+                })
+            let content: [UInt8]
+            do {
+                content = try format.render(document)
+            } catch let failure as ConversionFailure {
+                throw FileError(operation: "render a fulfilment order for", path: node, reason: failure.message)
+            }
+            let folder = (configuration.outboxFolder as NSString).appendingPathComponent(node)
+            let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))
+            contents[path] = content
+            return RenderedDocument(number: document.number, path: path, content: content)
+        }
+        for document in documents { rendered[document.id] = contents[document.path] }
+        for document in documents {
+            write(document, rendered[document.id] ?? [], at: time, into: &outcome)
+        }
+        return outcome
+    }
+
+    private func write(
+        _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
+    ) {
+        do {
+            if let existing = FileManager.default.contents(atPath: document.path) {
+                guard Array(existing) == content else {
+                    throw FileError(
+                        operation: "write", path: document.path,
+                        reason: "another file with that name is already there and omnihub never overwrites an outbox "
+                            + "file; move it away and run again, \(document.number) stays pending until then")
+                }
+            } else {
+                try FileMover.writeAtomically(Data(content), to: document.path)
+            }
+            try store.markWritten(document.id, at: time)
+            logger.info("wrote \(document.kind) \(document.number) → \(document.path)")
+            var written = document
+            written.status = "written"
+            written.writtenAt = time.description
+            outcome.written.append(written)
+        } catch {
+            logger.error("\(document.number) not written: \(error)")
+            outcome.failures.append(CycleReport.Failure(path: document.path, message: "outbox: \(error)"))
+        }
+    }
+}

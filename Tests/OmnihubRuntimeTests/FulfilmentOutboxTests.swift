@@ -1,0 +1,209 @@
+import Foundation
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+@Suite("Fulfilment orders: each reserved unit is handed to its node exactly once")
+struct FulfilmentOutboxTests {
+    /// The Amazon feed, a stock feed, a DC that takes JSON and a store that takes a semicolon pick list.
+    func world() throws -> TestWorld {
+        let world = try TestWorld(stableAfterSeconds: 0)
+        func write(_ text: String, _ path: String) throws {
+            try text.write(to: world.root.appendingPathComponent(path), atomically: true, encoding: .utf8)
+        }
+        try write(
+            """
+            mapping: snapshot
+            document: stock_snapshot
+            format: {type: csv}
+            group_by: node
+            fields: {node: node, as_of: as_of}
+            lines: {sku: sku, quantity: qty}
+            """, "mappings/snapshot.yaml")
+        try write(
+            """
+            format: wms
+            document: fulfilment_order
+            type: json
+            file_name: "FO-{node}-{wave}.json"
+            header: [{name: orderNumber, value: number}, {name: warehouse, value: node}]
+            columns: [{name: order, value: order}, {name: sku, value: sku}, {name: qty, value: quantity},
+                      {name: city, value: ship_to.city}, {name: source, const: omnihub}]
+            """, "mappings/wms.format.yaml")
+        try write(
+            """
+            format: picklist
+            document: fulfilment_order
+            type: csv
+            delimiter: semicolon
+            encoding: windows-1252
+            file_name: "picklist-{node}-{wave}.csv"
+            columns: [{name: Pos, value: position}, {name: Bestellung, value: order}, {name: Artikel, value: sku},
+                      {name: Menge, value: quantity}, {name: Ort, value: ship_to.city}]
+            """, "mappings/picklist.format.yaml")
+        try write("country,prefix,lat,lon\nDE,10,52.52,13.40\n", "areas.csv")
+        try write(
+            """
+            store: {path: var/omnihub.sqlite}
+            inbox: {stable_after_seconds: 0}
+            network:
+              nodes:
+                - {id: DC-1, type: dc, location: {lat: 51.31, lon: 9.48}, unit_cost: 0.8, parcel_cost: 1.0,
+                   fulfilment_format: mappings/wms.format.yaml}
+                - {id: STORE-1, type: store, location: {lat: 52.52, lon: 13.41}, unit_cost: 2.5, parcel_cost: 3.0,
+                   fulfilment_format: mappings/picklist.format.yaml}
+            sourcing:
+              rate_card: [{max_km: 100, cost: 4.5}, {max_km: null, cost: 9.0}]
+              postal_areas: areas.csv
+            partners:
+              - id: amazon-de
+                feeds: [{name: orders, folder: inbox/amazon-de, pattern: "*.tsv", mapping: mappings/amazon-de-orders.yaml}]
+              - id: wms
+                feeds: [{name: stock, folder: inbox/wms, pattern: "*.csv", mapping: mappings/snapshot.yaml}]
+            """, "omnihub.yaml")
+        try FileManager.default.createDirectory(
+            at: world.root.appendingPathComponent("inbox/wms"), withIntermediateDirectories: true)
+        return world
+    }
+
+    func stock(_ world: TestWorld, _ name: String, _ rows: String) throws {
+        let url = world.root.appendingPathComponent("inbox/wms/\(name)")
+        try ("node,as_of,sku,qty\n" + rows).write(to: url, atomically: false, encoding: .utf8)
+        try world.setModified(url, secondsBeforeNow: 60)
+    }
+
+    func outbox(_ world: TestWorld, _ node: String) throws -> [URL] {
+        let folder = world.root.appendingPathComponent("outbox/\(node)")
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    @Test("the DC gets its lines as JSON once; a second run writes nothing; a later order gets a new wave")
+    func onceAndOnlyOnce() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        let first = try world.cycle()
+        #expect(first.failures.isEmpty)
+        #expect(first.documentsWritten.map(\.destination) == ["DC-1"])
+        let files = try outbox(world, "DC-1")
+        try #require(files.count == 1)
+        #expect(files[0].lastPathComponent.hasPrefix("FO-DC-1-") && files[0].pathExtension == "json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files[0])) as? [String: Any])
+        #expect(json["warehouse"] as? String == "DC-1")
+        #expect(json["orderNumber"] as? String == first.documentsWritten[0].number)
+        let lines = try #require(json["lines"] as? [[String: String]])
+        #expect(lines == [["order": "A1", "sku": "TSHIRT-WHT-M", "qty": "1", "city": "Berlin", "source": "omnihub"]])
+        #expect(try outbox(world, "STORE-1").isEmpty, "nothing was reserved at the store")
+
+        world.clock.advance(by: .seconds(60))
+        #expect(try world.cycle().documentsWritten.isEmpty, "the same units are never handed over twice")
+        #expect(try outbox(world, "DC-1").count == 1)
+
+        world.clock.advance(by: .seconds(60))
+        try world.drop("orders2.tsv", AmazonReport.file(AmazonReport.row(order: "A2", item: "2")))
+        let third = try world.cycle()
+        #expect(third.documentsWritten.count == 1)
+        let second = try outbox(world, "DC-1").filter { $0.lastPathComponent != files[0].lastPathComponent }
+        try #require(second.count == 1)
+        let secondJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: second[0])) as? [String: Any]
+        #expect((secondJSON?["lines"] as? [[String: String]])?.map { $0["order"] } == ["A2"])
+        let store = try world.store()
+        #expect(try store.outboundDocuments().allSatisfy { $0.status == "written" })
+    }
+
+    @Test("a store's pick list is CSV with its delimiter, encoding and numbered positions")
+    func storePickList() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "STORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(AmazonReport.row(order: "A1", item: "1", ["ship-city": "Köln"])))
+        let report = try world.cycle()
+        #expect(report.documentsWritten.map(\.destination) == ["STORE-1"])
+        let file = try #require(try outbox(world, "STORE-1").first)
+        let bytes = try Data(contentsOf: file)
+        #expect(bytes.contains(0xF6), "ö is one windows-1252 byte")
+        let text = try #require(String(data: bytes, encoding: .windowsCP1252))
+        #expect(text == "Pos;Bestellung;Artikel;Menge;Ort\r\n1;A1;TSHIRT-WHT-M;1;Köln\r\n")
+    }
+
+    @Test("a document recorded before a crash is written with the recorded bytes on the next run")
+    func pendingAfterCrash() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        // Import and source with no formats configured, then record the document the way the emitter
+        // does and stop before writing it, as a crash would.
+        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
+        try withFormats.replacingOccurrences(
+            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
+        )
+        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
+        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        let sourced = try world.cycle()
+        #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
+        let store = try world.store()
+        let path = world.root.appendingPathComponent("outbox/DC-1/recorded.json").path
+        let recorded = try store.recordFulfilmentOrders(at: world.clock.now()) { node, units, _ in
+            RenderedDocument(
+                number: "FO-\(node)-crash", path: path, content: Array("{\"units\":\(units.count)}\n".utf8))
+        }
+        #expect(recorded.map(\.status) == ["pending"])
+        #expect(!FileManager.default.fileExists(atPath: path))
+
+        try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        world.clock.advance(by: .seconds(60))
+        let report = try world.cycle()
+        #expect(report.documentsWritten.map(\.number) == ["FO-DC-1-crash"], "only the pending document, no second one")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"units\":1}\n")
+        #expect(try store.pendingDocuments().isEmpty)
+    }
+
+    @Test("a foreign file under the same name is never overwritten; the document waits and is written once it is moved")
+    func neverOverwrites() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        let folder = world.root.appendingPathComponent("outbox/DC-1")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let wave = String(world.clock.now().description.filter(\.isNumber).prefix(14))
+        let foreign = folder.appendingPathComponent("FO-DC-1-\(wave).json")
+        try "someone else's file\n".write(to: foreign, atomically: true, encoding: .utf8)
+
+        let first = try world.cycle()
+        #expect(first.documentsWritten.isEmpty)
+        let failure = try #require(first.failures.first)
+        #expect(failure.path == foreign.path)
+        #expect(failure.message.contains("never overwrites") && failure.message.contains("stays pending"))
+        #expect(try String(contentsOf: foreign, encoding: .utf8) == "someone else's file\n")
+
+        try FileManager.default.moveItem(at: foreign, to: folder.appendingPathComponent("moved-away.txt"))
+        world.clock.advance(by: .seconds(60))
+        let second = try world.cycle()
+        #expect(second.failures.isEmpty)
+        #expect(second.documentsWritten.count == 1)
+        #expect(try String(contentsOf: foreign, encoding: .utf8).contains("\"sku\":\"TSHIRT-WHT-M\""))
+    }
+
+    @Test("a format naming a field omnihub does not know is refused with the field and the list")
+    func unknownField() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).format.yaml")
+        try """
+        format: bad
+        document: fulfilment_order
+        type: csv
+        file_name: "x-{node}.csv"
+        columns: [{name: EAN, value: gtin}]
+        """.write(to: path, atomically: true, encoding: .utf8)
+        #expect {
+            try OutputFormatFile.load(path.path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("'gtin' is not a fulfilment order field") && text.contains("sku")
+                && text.contains(path.lastPathComponent)
+        }
+    }
+}
