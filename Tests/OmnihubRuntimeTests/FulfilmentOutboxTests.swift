@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import OmnihubCore
 import OmnihubRuntime
 import OmnihubStore
@@ -204,6 +205,58 @@ struct FulfilmentOutboxTests {
             let text = "\(error)"
             return text.contains("'gtin' is not a fulfilment order field") && text.contains("sku")
                 && text.contains(path.lastPathComponent)
+        }
+    }
+
+    @Test("every shipped format file loads and renders; the XML ones are well-formed with one element per line")
+    func shippedFormats() throws {
+        let folder = repositoryRoot.appendingPathComponent("mappings")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasSuffix(".format.yaml")
+        }
+        #expect(names.count >= 4)
+        let order = FulfilmentOrder(
+            number: "FO-N-1", node: "N", wave: Timestamp(millisecondsSince1970: 1_795_680_000_000),
+            lines: [
+                FulfilmentOrder.Line(
+                    channel: "webshop", orderNumber: "#1", lineID: "1", sku: "A", title: "Größe M", quantity: 1,
+                    delivery: "ship", pickupNode: nil, shipTo: Address(name: "Ö", city: "Köln", country: "DE")),
+                FulfilmentOrder.Line(
+                    channel: "webshop", orderNumber: "#2", lineID: "1", sku: "B", title: nil, quantity: 3,
+                    delivery: "collect", pickupNode: "S", shipTo: nil),
+            ])
+        var xmlFormats = 0
+        for name in names {
+            let format = try OutputFormatFile.load(folder.appendingPathComponent(name).path)
+            let bytes = try format.render(order)
+            #expect(!bytes.isEmpty, "\(name)")
+            if format.type == .xml {
+                xmlFormats += 1
+                let document = try XMLDocument(data: Data(bytes))
+                let shape = try #require(format.xml)
+                #expect(document.rootElement()?.name == shape.root, "\(name)")
+                let lines = try document.nodes(forXPath: "//*[local-name()='\(shape.line)']")
+                #expect(lines.count == 2, "\(name)")
+            }
+        }
+        #expect(xmlFormats >= 2, "the WMS and one dropshipper take XML")
+    }
+
+    @Test("an XML format with an element name XML cannot hold is refused with the name")
+    func badElementName() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).format.yaml")
+        try """
+        format: bad
+        document: fulfilment_order
+        type: xml
+        file_name: "x-{node}.xml"
+        xml: {root: Order, line: Line}
+        columns: [{name: "2nd SKU", value: sku}]
+        """.write(to: path, atomically: true, encoding: .utf8)
+        #expect {
+            try OutputFormatFile.load(path.path)
+        } throws: { error in
+            "\(error)".contains("'2nd SKU' is not an XML name")
         }
     }
 }

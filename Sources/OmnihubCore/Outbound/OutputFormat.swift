@@ -9,6 +9,29 @@ public struct OutputFormat: Sendable {
         case csv
         /// One JSON object: the document fields, and the lines under `lines`.
         case json
+        /// One XML document: the document fields under the root element, then one element per line.
+        case xml
+    }
+
+    /// The element names of an XML file. A column whose name starts with `@` becomes an attribute
+    /// of the root (header) or of the line element.
+    public struct XMLShape: Sendable {
+        /// The document element, e.g. `FulfilmentOrder`.
+        public var root: String
+        /// The default namespace of every element, if the destination uses one.
+        public var namespace: String?
+        /// An element around the lines, e.g. `Lines`; `nil` puts them straight under the root.
+        public var lines: String?
+        /// The element of each line, e.g. `Line`.
+        public var line: String
+
+        /// A shape.
+        public init(root: String, namespace: String? = nil, lines: String? = nil, line: String) {
+            self.root = root
+            self.namespace = namespace
+            self.lines = lines
+            self.line = line
+        }
     }
 
     /// A column (CSV) or member (JSON): its name in the file and the canonical field it carries.
@@ -36,11 +59,13 @@ public struct OutputFormat: Sendable {
     public var header: [Column]
     /// Line fields: CSV columns, or members of each JSON line.
     public var columns: [Column]
+    /// The element names, for XML.
+    public var xml: XMLShape?
 
     /// A format.
     public init(
         name: String, type: FileType, delimiter: Character = ",", encoding: TextEncoding = .utf8, fileName: String,
-        header: [Column] = [], columns: [Column]
+        header: [Column] = [], columns: [Column], xml: XMLShape? = nil
     ) {
         self.name = name
         self.type = type
@@ -49,6 +74,7 @@ public struct OutputFormat: Sendable {
         self.fileName = fileName
         self.header = header
         self.columns = columns
+        self.xml = xml
     }
 
     /// The file's name for `document`.
@@ -93,8 +119,64 @@ public struct OutputFormat: Sendable {
             json.endArray()
             json.endObject()
             text = String(decoding: json.bytes, as: UTF8.self) + "\n"
+        case .xml:
+            text = renderXML(document)
         }
         return try encode(text)
+    }
+
+    private func renderXML(_ document: FulfilmentOrder) -> String {
+        let shape = xml ?? XMLShape(root: "FulfilmentOrder", lines: nil, line: "Line")
+        func value(_ column: Column, line index: Int) -> String? {
+            column.constant
+                ?? (document.lines.indices.contains(index) ? document.value(column.field, line: index) : nil)
+        }
+        func open(_ name: String, _ columns: [Column], line index: Int, namespace: String? = nil) -> String {
+            var tag = "<" + name
+            if let namespace { tag += " xmlns=\"\(escape(namespace))\"" }
+            for column in columns where column.name.hasPrefix("@") {
+                guard let text = value(column, line: index) else { continue }
+                tag += " \(column.name.dropFirst())=\"\(escape(text))\""
+            }
+            return tag + ">"
+        }
+        func children(_ columns: [Column], line index: Int, indent: String) -> String {
+            var text = ""
+            for column in columns where !column.name.hasPrefix("@") {
+                guard let content = value(column, line: index), !content.isEmpty else { continue }
+                text += "\(indent)<\(column.name)>\(escape(content))</\(column.name)>\n"
+            }
+            return text
+        }
+        let encodingName = ["utf-8": "UTF-8", "iso-8859-1": "ISO-8859-1", "windows-1252": "windows-1252"][
+            encoding.rawValue]
+        var text = "<?xml version=\"1.0\" encoding=\"\(encodingName ?? "UTF-8")\"?>\n"
+        text += open(shape.root, header, line: 0, namespace: shape.namespace) + "\n"
+        text += children(header, line: 0, indent: "  ")
+        let lineIndent = shape.lines == nil ? "  " : "    "
+        if let wrapper = shape.lines { text += "  <\(wrapper)>\n" }
+        for index in document.lines.indices {
+            text += lineIndent + open(shape.line, columns, line: index) + "\n"
+            text += children(columns, line: index, indent: lineIndent + "  ")
+            text += "\(lineIndent)</\(shape.line)>\n"
+        }
+        if let wrapper = shape.lines { text += "  </\(wrapper)>\n" }
+        return text + "</\(shape.root)>\n"
+    }
+
+    private func escape(_ value: String) -> String {
+        var text = ""
+        for character in value {
+            switch character {
+            case "&": text += "&amp;"
+            case "<": text += "&lt;"
+            case ">": text += "&gt;"
+            case "\"": text += "&quot;"
+            case "'": text += "&apos;"
+            default: text.append(character)
+            }
+        }
+        return text
     }
 
     private func quote(_ value: String) -> String {

@@ -6,7 +6,9 @@ public enum OutputFormatFile {
     /// Loads and checks the format at `path`.
     public static func load(_ path: String) throws(ConfigurationError) -> OutputFormat {
         let root = try YAMLNode.load(path)
-        try root.allowOnly(["format", "document", "type", "delimiter", "encoding", "file_name", "header", "columns"])
+        try root.allowOnly([
+            "format", "document", "type", "delimiter", "encoding", "file_name", "header", "columns", "xml",
+        ])
         let name = try root.required("format", "the format's name, e.g. store-picklist").text()
         let document = try root.required("document", "the document it writes: fulfilment_order").text()
         guard document == "fulfilment_order" else {
@@ -23,12 +25,48 @@ public enum OutputFormatFile {
             }
             delimiter = character
         }
+        let header = try columns(root.optional("header"))
+        let lineColumns = try columns(root.required("columns", "the columns to write"))
+        var shape: OutputFormat.XMLShape?
+        if type == .xml {
+            let node = try root.required("xml", "the element names: root, line, and optionally namespace and lines")
+            try node.allowOnly(["root", "namespace", "lines", "line"])
+            shape = OutputFormat.XMLShape(
+                root: try elementName(node.required("root", "the document element, e.g. FulfilmentOrder")),
+                namespace: try node.optional("namespace")?.text(),
+                lines: try node.optional("lines").map { node throws(ConfigurationError) in try elementName(node) },
+                line: try elementName(node.required("line", "the element of each line, e.g. Line")))
+            for item in try (root.optional("header")?.items() ?? []) + root.required("columns", "").items() {
+                let name = try item.required("name", "").text()
+                _ = try elementName(item.required("name", ""), name.hasPrefix("@") ? String(name.dropFirst()) : name)
+            }
+        } else if let node = try root.optional("xml") {
+            throw node.error(
+                "xml names elements, and this format's type is \(type.rawValue); remove it or set type: xml")
+        }
         return OutputFormat(
             name: name, type: type, delimiter: delimiter,
             encoding: try root.optional("encoding")?.choice(TextEncoding.self) ?? .utf8,
             fileName: try root.required("file_name", "a name such as picklist-{node}-{wave}.csv").text(),
-            header: try columns(root.optional("header")),
-            columns: try columns(root.required("columns", "the columns to write")))
+            header: header, columns: lineColumns, xml: shape)
+    }
+
+    /// The node's text when it is a usable XML element or attribute name (letters, digits, `-`,
+    /// `_`, `.`, one optional prefix `p:`; not starting with a digit, `-` or `.`).
+    private static func elementName(_ node: YAMLNode, _ given: String? = nil) throws(ConfigurationError) -> String {
+        let name: String
+        if let given { name = given } else { name = try node.text() }
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false)
+        let valid =
+            (1...2).contains(parts.count)
+            && parts.allSatisfy { part in
+                guard let first = part.first, first.isLetter || first == "_" else { return false }
+                return part.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+            }
+        guard valid else {
+            throw node.error("'\(name)' is not an XML name; use letters, digits, - _ . and start with a letter")
+        }
+        return name
     }
 
     private static func columns(_ node: YAMLNode?) throws(ConfigurationError) -> [OutputFormat.Column] {

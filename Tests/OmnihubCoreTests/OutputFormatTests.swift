@@ -1,0 +1,77 @@
+import Foundation
+import FoundationXML
+import OmnihubCore
+import Testing
+
+@Suite("Output formats render a fulfilment order as the destination's file")
+struct OutputFormatTests {
+    let order = FulfilmentOrder(
+        number: "FO-DC-1-20261126080000", node: "DC-1", wave: Timestamp(millisecondsSince1970: 1_795_680_000_000),
+        lines: [
+            FulfilmentOrder.Line(
+                channel: "webshop", orderNumber: "#1043", lineID: "1", sku: "MUG-<BLUE>", title: "Tasse \"Öko\" & Co",
+                quantity: 2, delivery: "ship", pickupNode: nil,
+                shipTo: Address(
+                    name: "Jürgen Groß", line1: "Hauptstr. 5", postalCode: "80331", city: "München", country: "DE")),
+            FulfilmentOrder.Line(
+                channel: "webshop", orderNumber: "#1044", lineID: "2", sku: "JACKET-NVY-L", title: nil, quantity: 1,
+                delivery: "collect", pickupNode: "STORE-1", shipTo: nil),
+        ])
+
+    /// An attribute's value, looked up in the element's attribute list (swift-corelibs-foundation's
+    /// `attribute(forName:)` does not find attributes of an element in a default namespace).
+    func attribute(_ name: String, of element: XMLElement) -> String? {
+        element.attributes?.first { $0.localName == name || $0.name == name }?.stringValue
+    }
+
+    @Test("XML: namespace, attributes, a lines wrapper, escaped text, empty values left out, ISO-8859-1 bytes")
+    func xml() throws {
+        let format = OutputFormat(
+            name: "po", type: .xml, encoding: .iso8859Latin1, fileName: "PO-{node}.xml",
+            header: [.init(name: "@number", field: "number"), .init(name: "Supplier", field: "node")],
+            columns: [
+                .init(name: "@pos", field: "position"), .init(name: "SKU", field: "sku"),
+                .init(name: "Title", field: "title"), .init(name: "Qty", field: "quantity"),
+                .init(name: "City", field: "ship_to.city"), .init(name: "Source", field: "", constant: "omnihub"),
+            ],
+            xml: .init(root: "Order", namespace: "urn:example:po", lines: "Lines", line: "Line"))
+        let bytes = try format.render(order)
+        #expect(bytes.contains(0xFC), "ü is one ISO-8859-1 byte")
+        let document = try XMLDocument(data: Data(bytes))
+        let root = try #require(document.rootElement())
+        #expect(root.name == "Order")
+        #expect(root.uri == "urn:example:po")
+        #expect(attribute("number", of: root) == "FO-DC-1-20261126080000")
+        #expect(root.elements(forName: "Supplier").first?.stringValue == "DC-1")
+        let lines = try #require(root.elements(forName: "Lines").first).elements(forName: "Line")
+        #expect(lines.map { attribute("pos", of: $0) } == ["1", "2"])
+        #expect(lines[0].elements(forName: "SKU").first?.stringValue == "MUG-<BLUE>")
+        #expect(lines[0].elements(forName: "Title").first?.stringValue == "Tasse \"Öko\" & Co")
+        #expect(lines[0].elements(forName: "City").first?.stringValue == "München")
+        #expect(lines[1].elements(forName: "Title").isEmpty, "an empty value writes no element")
+        #expect(lines[1].elements(forName: "Source").first?.stringValue == "omnihub")
+        #expect(format.fileName(for: order) == "PO-DC-1.xml")
+    }
+
+    @Test("CSV: header row, delimiter, quoting of delimiter and quotes, CRLF")
+    func csv() throws {
+        let format = OutputFormat(
+            name: "pick", type: .csv, delimiter: ";", fileName: "x.csv",
+            columns: [
+                .init(name: "Pos", field: "position"), .init(name: "Titel", field: "title"),
+                .init(name: "Abholung", field: "pickup_node"),
+            ])
+        let text = String(decoding: try format.render(order), as: UTF8.self)
+        #expect(text == "Pos;Titel;Abholung\r\n1;\"Tasse \"\"Öko\"\" & Co\";\r\n2;;STORE-1\r\n")
+    }
+
+    @Test("a value the encoding cannot hold fails the render with the reason")
+    func unencodable() throws {
+        var other = order
+        other.lines[0].title = "Becher 🍵"
+        let format = OutputFormat(
+            name: "pick", type: .csv, encoding: .windows1252, fileName: "x.csv",
+            columns: [.init(name: "Titel", field: "title")])
+        #expect(throws: ConversionFailure.self) { try format.render(other) }
+    }
+}
