@@ -28,9 +28,9 @@ struct FulfilmentOutboxTests {
             document: fulfilment_order
             type: json
             file_name: "FO-{node}-{wave}.json"
-            header: [{name: orderNumber, value: number}, {name: warehouse, value: node}]
+            header: [{name: orderNumber, value: number}, {name: warehouse, value: node}, {name: type, value: document_type}]
             columns: [{name: order, value: order}, {name: sku, value: sku}, {name: qty, value: quantity},
-                      {name: city, value: ship_to.city}, {name: source, const: omnihub}]
+                      {name: city, value: ship_to.city}, {name: source, const: omnihub}, {name: reason, value: reason}]
             """, "mappings/wms.format.yaml")
         try write(
             """
@@ -62,7 +62,19 @@ struct FulfilmentOutboxTests {
                 feeds: [{name: orders, folder: inbox/amazon-de, pattern: "*.tsv", mapping: mappings/amazon-de-orders.yaml}]
               - id: wms
                 feeds: [{name: stock, folder: inbox/wms, pattern: "*.csv", mapping: mappings/snapshot.yaml}]
+              - id: amazon-cancellations
+                feeds: [{name: cancellations, folder: inbox/cancel, pattern: "*.csv", mapping: mappings/cancellations.yaml}]
             """, "omnihub.yaml")
+        try write(
+            """
+            mapping: cancellations
+            document: cancellation_request
+            format: {type: csv}
+            fields: {channel: {const: amazon-de}, external_id: order, requested_at: at, reason: reason}
+            lines: {sku: sku, quantity: qty}
+            """, "mappings/cancellations.yaml")
+        try FileManager.default.createDirectory(
+            at: world.root.appendingPathComponent("inbox/cancel"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             at: world.root.appendingPathComponent("inbox/wms"), withIntermediateDirectories: true)
         return world
@@ -71,6 +83,13 @@ struct FulfilmentOutboxTests {
     func stock(_ world: TestWorld, _ name: String, _ rows: String) throws {
         let url = world.root.appendingPathComponent("inbox/wms/\(name)")
         try ("node,as_of,sku,qty\n" + rows).write(to: url, atomically: false, encoding: .utf8)
+        try world.setModified(url, secondsBeforeNow: 60)
+    }
+
+    func cancel(_ world: TestWorld, _ name: String, order: String, quantity: Int) throws {
+        let url = world.root.appendingPathComponent("inbox/cancel/\(name)")
+        try "order,at,reason,sku,qty\n\(order),2026-11-26T09:00:00Z,customer changed mind,TSHIRT-WHT-M,\(quantity)\n"
+            .write(to: url, atomically: false, encoding: .utf8)
         try world.setModified(url, secondsBeforeNow: 60)
     }
 
@@ -95,8 +114,13 @@ struct FulfilmentOutboxTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files[0])) as? [String: Any])
         #expect(json["warehouse"] as? String == "DC-1")
         #expect(json["orderNumber"] as? String == first.documentsWritten[0].number)
-        let lines = try #require(json["lines"] as? [[String: String]])
-        #expect(lines == [["order": "A1", "sku": "TSHIRT-WHT-M", "qty": "1", "city": "Berlin", "source": "omnihub"]])
+        let lines = try #require(json["lines"] as? [[String: Any]]).map { $0.compactMapValues { $0 as? String } }
+        #expect((json["lines"] as? [[String: Any]])?.first?["reason"] is NSNull, "an order line has no reason")
+        let expected: [String: String] = [
+            "order": "A1", "sku": "TSHIRT-WHT-M", "qty": "1", "city": "Berlin", "source": "omnihub",
+        ]
+        #expect(lines == [expected])
+        #expect(json["type"] as? String == "fulfilment_order")
         #expect(try outbox(world, "STORE-1").isEmpty, "nothing was reserved at the store")
 
         world.clock.advance(by: .seconds(60))
@@ -110,7 +134,7 @@ struct FulfilmentOutboxTests {
         let second = try outbox(world, "DC-1").filter { $0.lastPathComponent != files[0].lastPathComponent }
         try #require(second.count == 1)
         let secondJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: second[0])) as? [String: Any]
-        #expect((secondJSON?["lines"] as? [[String: String]])?.map { $0["order"] } == ["A2"])
+        #expect((secondJSON?["lines"] as? [[String: Any]])?.map { $0["order"] as? String } == ["A2"])
         let store = try world.store()
         #expect(try store.outboundDocuments().allSatisfy { $0.status == "written" })
     }
@@ -148,7 +172,7 @@ struct FulfilmentOutboxTests {
         #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
         let store = try world.store()
         let path = world.root.appendingPathComponent("outbox/DC-1/recorded.json").path
-        let recorded = try store.recordFulfilmentOrders(at: world.clock.now()) { node, units, _ in
+        let recorded = try store.recordFulfilmentDocuments(at: world.clock.now()) { _, node, units, _ in
             RenderedDocument(
                 number: "FO-\(node)-crash", path: path, content: Array("{\"units\":\(units.count)}\n".utf8))
         }
@@ -258,5 +282,75 @@ struct FulfilmentOutboxTests {
         } throws: { error in
             "\(error)".contains("'2nd SKU' is not an XML name")
         }
+    }
+
+    @Test("cancelling units the DC already has sends it a fulfilment cancellation once, with the reason")
+    func cancellationAfterHandover() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "3", price: "59.97")))
+        let first = try world.cycle()
+        #expect(first.failures.isEmpty)
+        #expect(first.documentsWritten.map(\.kind) == ["fulfilment_order"])
+
+        world.clock.advance(by: .seconds(60))
+        try cancel(world, "c1.csv", order: "A1", quantity: 2)
+        let second = try world.cycle()
+        #expect(second.failures.isEmpty)
+        let document = try #require(second.documentsWritten.first)
+        #expect(second.documentsWritten.count == 1)
+        #expect(document.kind == "fulfilment_cancellation")
+        #expect(document.number.hasPrefix("FC-DC-1-"))
+        #expect((document.path as NSString).lastPathComponent.hasPrefix("cancel-FO-DC-1-"))
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: document.path)))
+                as? [String: Any])
+        #expect(json["type"] as? String == "fulfilment_cancellation")
+        let lines = try #require(json["lines"] as? [[String: Any]])
+        #expect(
+            lines.map { [$0["order"] as? String, $0["qty"] as? String, $0["reason"] as? String] } == [
+                ["A1", "2", "customer changed mind"]
+            ])
+
+        world.clock.advance(by: .seconds(60))
+        #expect(
+            try world.cycle().documentsWritten.isEmpty,
+            "the cancellation is sent once, and no unit is handed over again")
+        let store = try world.store()
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
+        let order = try #require(try store.orders(limit: 10).first)
+        #expect(
+            try store.outboundDocuments(orderID: order.id).map(\.kind) == [
+                "fulfilment_order", "fulfilment_cancellation",
+            ])
+    }
+
+    @Test("cancelling units reserved but not yet handed over sends no cancellation; the rest are handed over")
+    func cancellationBeforeHandover() throws {
+        let world = try world()
+        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
+        try withFormats.replacingOccurrences(
+            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
+        )
+        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
+        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "3", price: "59.97")))
+        #expect(try world.cycle().reservations.map(\.quantity) == [3])
+        world.clock.advance(by: .seconds(60))
+        try cancel(world, "c1.csv", order: "A1", quantity: 1)
+        #expect(try world.cycle().documentsWritten.isEmpty)
+
+        try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        world.clock.advance(by: .seconds(60))
+        let report = try world.cycle()
+        #expect(report.documentsWritten.map(\.kind) == ["fulfilment_order"])
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: try #require(report.documentsWritten.first).path)))
+            as? [String: Any]
+        #expect((json?["lines"] as? [[String: Any]])?.map { $0["qty"] as? String } == ["2"])
     }
 }

@@ -14,11 +14,13 @@ public struct FulfilmentOrder: Sendable, Hashable {
         /// The store the goods go to for click & collect and reserve in store.
         public var pickupNode: String?
         public var shipTo: Address?
+        /// Why the units are cancelled (cancellations only).
+        public var reason: String?
 
         /// A line.
         public init(
             channel: String, orderNumber: String, lineID: String, sku: String, title: String?, quantity: Int,
-            delivery: String, pickupNode: String?, shipTo: Address?
+            delivery: String, pickupNode: String?, shipTo: Address?, reason: String? = nil
         ) {
             self.channel = channel
             self.orderNumber = orderNumber
@@ -29,9 +31,13 @@ public struct FulfilmentOrder: Sendable, Hashable {
             self.delivery = delivery
             self.pickupNode = pickupNode
             self.shipTo = shipTo
+            self.reason = reason
         }
     }
 
+    /// `fulfilment_order`, or `fulfilment_cancellation` for units handed over before whose order
+    /// line was cancelled: the node must not ship them.
+    public var type: String
     /// The document's number, unique per node and wave.
     public var number: String
     /// The node that ships.
@@ -41,7 +47,8 @@ public struct FulfilmentOrder: Sendable, Hashable {
     public var lines: [Line]
 
     /// A fulfilment order.
-    public init(number: String, node: String, wave: Timestamp, lines: [Line]) {
+    public init(type: String = "fulfilment_order", number: String, node: String, wave: Timestamp, lines: [Line]) {
+        self.type = type
         self.number = number
         self.node = node
         self.wave = wave
@@ -52,6 +59,7 @@ public struct FulfilmentOrder: Sendable, Hashable {
     public func value(_ name: String, line index: Int) -> String? {
         let line = lines[index]
         switch name {
+        case "document_type": return type
         case "number": return number
         case "node": return node
         case "wave": return wave.description
@@ -71,14 +79,16 @@ public struct FulfilmentOrder: Sendable, Hashable {
         case "ship_to.postal_code": return line.shipTo?.postalCode
         case "ship_to.city": return line.shipTo?.city
         case "ship_to.country": return line.shipTo?.country
+        case "reason": return line.reason
         default: return nil
         }
     }
 
     /// Every name ``value(_:line:)`` knows.
     public static let fieldNames = [
-        "number", "node", "wave", "position", "channel", "order", "line_id", "sku", "title", "quantity", "delivery",
+        "document_type", "number", "node", "wave", "position", "channel", "order", "line_id", "sku", "title",
+        "quantity", "delivery",
         "pickup_node", "ship_to.name", "ship_to.company", "ship_to.line1", "ship_to.line2", "ship_to.postal_code",
-        "ship_to.city", "ship_to.country",
+        "ship_to.city", "ship_to.country", "reason",
     ]
 }

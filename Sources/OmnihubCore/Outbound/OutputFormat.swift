@@ -55,7 +55,9 @@ public struct OutputFormat: Sendable {
     public var encoding: TextEncoding
     /// File name with placeholders `{number}`, `{node}`, `{wave}` (the wave as yyyyMMddHHmmss).
     public var fileName: String
-    /// Document fields (JSON only).
+    /// File name of a fulfilment cancellation, same placeholders; `cancel-` before ``fileName`` when not given.
+    public var cancellationFileName: String?
+    /// Document fields (JSON and XML).
     public var header: [Column]
     /// Line fields: CSV columns, or members of each JSON line.
     public var columns: [Column]
@@ -80,7 +82,9 @@ public struct OutputFormat: Sendable {
     /// The file's name for `document`.
     public func fileName(for document: FulfilmentOrder) -> String {
         let wave = document.wave.description.filter(\.isNumber).prefix(14)
-        return fileName.replacingOccurrences(of: "{number}", with: document.number)
+        let template =
+            document.type == "fulfilment_cancellation" ? cancellationFileName ?? "cancel-" + fileName : fileName
+        return template.replacingOccurrences(of: "{number}", with: document.number)
             .replacingOccurrences(of: "{node}", with: document.node)
             .replacingOccurrences(of: "{wave}", with: String(wave))
     }

@@ -4,7 +4,8 @@ public import OmnihubCore
 public import OmnihubStore
 
 /// Hands each node the units sourcing reserved there, as a fulfilment order in the node's own
-/// format, written exactly once into `outbox/<node>/`.
+/// format, and tells it of handed-over units a cancellation took back, as a fulfilment
+/// cancellation in the same format; each written exactly once into `outbox/<node>/`.
 ///
 /// The document and its bytes are recorded in the store first, then written under a temporary
 /// name, flushed and renamed into place, then marked written; a crash in between writes the same
@@ -42,11 +43,11 @@ public struct FulfilmentEmitter: Sendable {
         guard !formats.isEmpty else { return outcome }
         var rendered: [Int64: [UInt8]] = [:]
         var contents: [String: [UInt8]] = [:]
-        let documents = try store.recordFulfilmentOrders(at: time) { node, units, orders in
+        let documents = try store.recordFulfilmentDocuments(at: time) { kind, node, units, orders in
             guard let format = formats[node] else { return nil }
             let wave = String(time.description.filter(\.isNumber).prefix(14))
             let document = FulfilmentOrder(
-                number: "FO-\(node)-\(wave)", node: node, wave: time,
+                type: kind.rawValue, number: "\(kind == .order ? "FO" : "FC")-\(node)-\(wave)", node: node, wave: time,
                 lines: units.compactMap { unit in
                     guard let stored = orders[unit.orderID], unit.position <= stored.order.lines.count else {
                         return nil
@@ -56,13 +57,13 @@ public struct FulfilmentEmitter: Sendable {
                     return FulfilmentOrder.Line(
                         channel: order.channel, orderNumber: order.externalID, lineID: line.lineID, sku: unit.sku,
                         title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
-                        pickupNode: order.delivery.pickupNode, shipTo: order.shipTo)
+                        pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
                 })
             let content: [UInt8]
             do {
                 content = try format.render(document)
             } catch let failure as ConversionFailure {
-                throw FileError(operation: "render a fulfilment order for", path: node, reason: failure.message)
+                throw FileError(operation: "render a \(kind.rawValue) for", path: node, reason: failure.message)
             }
             let folder = (configuration.outboxFolder as NSString).appendingPathComponent(node)
             let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))

@@ -8,6 +8,7 @@ public enum OutputFormatFile {
         let root = try YAMLNode.load(path)
         try root.allowOnly([
             "format", "document", "type", "delimiter", "encoding", "file_name", "header", "columns", "xml",
+            "cancellation_file_name",
         ])
         let name = try root.required("format", "the format's name, e.g. store-picklist").text()
         let document = try root.required("document", "the document it writes: fulfilment_order").text()
@@ -44,11 +45,13 @@ public enum OutputFormatFile {
             throw node.error(
                 "xml names elements, and this format's type is \(type.rawValue); remove it or set type: xml")
         }
-        return OutputFormat(
+        var format = OutputFormat(
             name: name, type: type, delimiter: delimiter,
             encoding: try root.optional("encoding")?.choice(TextEncoding.self) ?? .utf8,
             fileName: try root.required("file_name", "a name such as picklist-{node}-{wave}.csv").text(),
             header: header, columns: lineColumns, xml: shape)
+        format.cancellationFileName = try root.optional("cancellation_file_name")?.text()
+        return format
     }
 
     /// The node's text when it is a usable XML element or attribute name (letters, digits, `-`,

@@ -2,13 +2,24 @@ import Foundation
 import GRDB
 public import OmnihubCore
 
-/// Reserved units not yet handed to their node in a fulfilment order.
+/// Reserved units not yet handed to their node in a fulfilment order, or handed-over units a
+/// cancellation took back, which the node is to be told about.
 public struct FulfilmentCandidate: Sendable, Hashable {
     public let orderID: Int64
     public let position: Int
     public let node: String
     public let sku: String
     public let quantity: Int
+    /// Why the units are cancelled, as the cancellation request gave it (cancellations only).
+    public var reason: String? = nil
+}
+
+/// What a fulfilment document asks of its node.
+public enum FulfilmentDocumentKind: String, Sendable, Hashable, CaseIterable {
+    /// Pick and ship these units.
+    case order = "fulfilment_order"
+    /// Do not ship these units, handed over before: their order line was cancelled.
+    case cancellation = "fulfilment_cancellation"
 }
 
 /// A file omnihub emits, as the outbox ledger keeps it.
@@ -44,16 +55,22 @@ public struct RenderedDocument: Sendable {
 }
 
 extension OrderStore {
-    /// Records one fulfilment order per node for the reserved units not yet released, in one
+    /// Records one fulfilment order per node for the reserved units not yet handed over, and one
+    /// fulfilment cancellation per node for handed-over units a cancellation took back, in one
     /// transaction: `render` turns a node's units (with their orders) into a file, or `nil` for a
-    /// node that gets none. The files are written afterwards by the caller (``markWritten(_:)``).
-    public func recordFulfilmentOrders(
+    /// node that gets none. The files are written afterwards by the caller (``markWritten(_:at:)``).
+    public func recordFulfilmentDocuments(
         at time: Timestamp,
-        render: (_ node: String, _ units: [FulfilmentCandidate], _ orders: [Int64: StoredOrder]) throws ->
-            RenderedDocument?
+        render: (
+            _ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate],
+            _ orders: [Int64: StoredOrder]
+        ) throws -> RenderedDocument?
     ) throws -> [OutboundDocument] {
         try write { db in
             var remaining: [String: Int] = [:]
+            func key(_ row: Row) -> String {
+                "\(row["order_id"] as Int64)|\(row["position"] as Int)|\(row["node"] as String)|\(row["sku"] as String)"
+            }
             for row in try Row.fetchAll(
                 db,
                 sql: """
@@ -61,30 +78,41 @@ extension OrderStore {
                     FROM reservations GROUP BY order_id, position, node, sku
                     """)
             {
-                remaining[
-                    "\(row["order_id"] as Int64)|\(row["position"] as Int)|\(row["node"] as String)|\(row["sku"] as String)"
-                ] = row["units"]
+                remaining[key(row), default: 0] += row["units"] as Int
             }
             for row in try Row.fetchAll(
                 db,
                 sql:
                     "SELECT order_id, position, node, sku, SUM(quantity) AS units FROM fulfilment_lines GROUP BY 1, 2, 3, 4"
             ) {
-                let key =
-                    "\(row["order_id"] as Int64)|\(row["position"] as Int)|\(row["node"] as String)|\(row["sku"] as String)"
-                remaining[key, default: 0] -= row["units"] as Int
+                remaining[key(row), default: 0] -= row["units"] as Int
             }
-            var byNode: [String: [FulfilmentCandidate]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT order_id, position, node, sku, SUM(quantity) AS units FROM fulfilment_cancellations GROUP BY 1, 2, 3, 4"
+            ) {
+                remaining[key(row), default: 0] += row["units"] as Int
+            }
+            var toShip: [String: [FulfilmentCandidate]] = [:]
             for (key, units) in remaining where units > 0 {
                 let parts = key.split(separator: "|", maxSplits: 3).map(String.init)
                 let candidate = FulfilmentCandidate(
                     orderID: Int64(parts[0])!, position: Int(parts[1])!, node: parts[2], sku: parts[3], quantity: units)
-                byNode[candidate.node, default: []].append(candidate)
+                toShip[candidate.node, default: []].append(candidate)
+            }
+            var toCancel: [String: [(id: Int64, unit: FulfilmentCandidate)]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id")
+            {
+                let unit = FulfilmentCandidate(
+                    orderID: row["order_id"], position: row["position"], node: row["node"], sku: row["sku"],
+                    quantity: row["quantity"], reason: row["reason"])
+                toCancel[unit.node, default: []].append((row["id"], unit))
             }
             var documents: [OutboundDocument] = []
             let decoder = JSONDecoder()
-            for node in byNode.keys.sorted() {
-                let units = byNode[node]!.sorted { ($0.orderID, $0.position) < ($1.orderID, $1.position) }
+            func orders(_ units: [FulfilmentCandidate]) throws -> [Int64: StoredOrder] {
                 var orders: [Int64: StoredOrder] = [:]
                 for id in Set(units.map(\.orderID)) {
                     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id])
@@ -93,14 +121,39 @@ extension OrderStore {
                     orders[id] = StoredOrder(
                         id: id, status: row["status"], importedAt: row["imported_at"], order: order)
                 }
-                guard let rendered = try render(node, units, orders) else { continue }
+                return orders
+            }
+            func record(_ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate]) throws -> Int64?
+            {
+                guard let rendered = try render(kind, node, units, try orders(units)) else { return nil }
                 try db.execute(
                     sql: """
                         INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-                        VALUES ('fulfilment_order', ?, ?, ?, ?, 'pending', ?)
+                        VALUES (?, ?, ?, ?, ?, 'pending', ?)
                         """,
-                    arguments: [node, rendered.number, rendered.path, Data(rendered.content), time.description])
+                    arguments: [
+                        kind.rawValue, node, rendered.number, rendered.path, Data(rendered.content), time.description,
+                    ])
                 let documentID = db.lastInsertedRowID
+                documents.append(
+                    OutboundDocument(
+                        id: documentID, kind: kind.rawValue, destination: node, number: rendered.number,
+                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
+                return documentID
+            }
+            for node in Set(toShip.keys).union(toCancel.keys).sorted() {
+                if let cancelled = toCancel[node],
+                    let documentID = try record(.cancellation, node, cancelled.map(\.unit))
+                {
+                    for entry in cancelled {
+                        try db.execute(
+                            sql: "UPDATE fulfilment_cancellations SET document_id = ? WHERE id = ?",
+                            arguments: [documentID, entry.id])
+                    }
+                }
+                guard let shipping = toShip[node] else { continue }
+                let units = shipping.sorted { ($0.orderID, $0.position) < ($1.orderID, $1.position) }
+                guard let documentID = try record(.order, node, units) else { continue }
                 for unit in units {
                     try db.execute(
                         sql: """
@@ -109,13 +162,24 @@ extension OrderStore {
                             """,
                         arguments: [documentID, unit.orderID, unit.position, unit.node, unit.sku, unit.quantity])
                 }
-                documents.append(
-                    OutboundDocument(
-                        id: documentID, kind: "fulfilment_order", destination: node, number: rendered.number,
-                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
             }
             return documents
         }
+    }
+
+    /// Units of an order line handed to `node` in fulfilment orders and not cancelled there since.
+    static func unitsHandedOver(_ db: Database, orderID: Int64, position: Int, node: String) throws -> Int {
+        let handed =
+            try Int.fetchOne(
+                db, sql: "SELECT SUM(quantity) FROM fulfilment_lines WHERE order_id = ? AND position = ? AND node = ?",
+                arguments: [orderID, position, node]) ?? 0
+        let cancelled =
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT SUM(quantity) FROM fulfilment_cancellations WHERE order_id = ? AND position = ? AND node = ?",
+                arguments: [orderID, position, node]) ?? 0
+        return handed - cancelled
     }
 
     /// Documents recorded but not written yet (after an interruption), with their bytes.
@@ -151,8 +215,10 @@ extension OrderStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT d.* FROM outbound_documents d JOIN fulfilment_lines l ON l.document_id = d.id
-                    WHERE l.order_id = ? ORDER BY d.id
+                    SELECT * FROM outbound_documents WHERE id IN (
+                        SELECT document_id FROM fulfilment_lines WHERE order_id = ?1
+                        UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
+                    ) ORDER BY id
                     """, arguments: [orderID]
             ).map(OutboundDocument.init(row:))
         }

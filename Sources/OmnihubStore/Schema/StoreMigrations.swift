@@ -215,6 +215,25 @@ enum StoreMigrations {
                     CREATE INDEX fulfilment_lines_by_order ON fulfilment_lines(order_id, position, node);
                     """)
         }
+        migrator.registerMigration("v9: cancellations of units already handed to a node") { db in
+            try db.execute(
+                sql: """
+                    -- Units a cancellation took back after a fulfilment order had handed them to the node:
+                    -- the node must be told. document_id is set once a fulfilment cancellation carries them.
+                    CREATE TABLE fulfilment_cancellations (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        quantity INTEGER NOT NULL CHECK (quantity > 0),
+                        reason TEXT,
+                        requested_at TEXT NOT NULL,
+                        document_id INTEGER REFERENCES outbound_documents(id)
+                    );
+                    CREATE INDEX fulfilment_cancellations_by_order ON fulfilment_cancellations(order_id, position, node);
+                    """)
+        }
         return migrator
     }
 }

@@ -96,6 +96,7 @@ extension FileImport {
             try db.execute(
                 sql: "UPDATE order_lines SET cancelled = cancelled + ? WHERE order_id = ? AND position = ?",
                 arguments: [units, orderID, position])
+            var releasedFromLine = 0
             for held in try Row.fetchAll(
                 db,
                 sql: """
@@ -103,14 +104,28 @@ extension FileImport {
                     WHERE order_id = ? AND position = ? GROUP BY node HAVING units > 0 ORDER BY node
                     """, arguments: [orderID, position])
             {
-                let take = min(held["units"] as Int, units)
+                let take = min(held["units"] as Int, units - releasedFromLine)
                 guard take > 0 else { continue }
+                let node: String = held["node"]
                 try db.execute(
                     sql: """
                         INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
                         VALUES (?, ?, ?, ?, ?, 'release', ?)
-                        """, arguments: [held["node"] as String, line.sku, orderID, position, take, time])
+                        """, arguments: [node, line.sku, orderID, position, take, time])
+                // Units reserved but not handed over yet are taken first: they need no message. The
+                // rest were in a fulfilment order, and the node is sent a fulfilment cancellation.
+                let handedOver = try OrderStore.unitsHandedOver(db, orderID: orderID, position: position, node: node)
+                let notHandedOver = max(0, held["units"] as Int - handedOver)
+                let toCancel = min(take - min(take, notHandedOver), handedOver)
+                if toCancel > 0 {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO fulfilment_cancellations (order_id, position, node, sku, quantity, reason, requested_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [orderID, position, node, line.sku, toCancel, notice.reason, time])
+                }
                 released += take
+                releasedFromLine += take
             }
         }
         if remaining == 0 {
