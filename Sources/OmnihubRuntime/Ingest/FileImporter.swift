@@ -113,6 +113,11 @@ public struct FileImporter: Sendable {
                                         "no stored order is \(notice.externalID ?? ""); the cancellation changes nothing"
                                 ))
                         }
+                        if case .imported = stored, notice.kind == .shipmentConfirmation,
+                            let problem = shipmentProblem(try fileImport.applyShipment(notice), notice)
+                        {
+                            issues.append(problem)
+                        }
                         if case .imported = stored, notice.kind == .fulfilmentRejection,
                             let problem = rejectionProblem(
                                 try fileImport.applyRejection(notice, at: now().description), notice)
@@ -243,6 +248,38 @@ public struct FileImporter: Sendable {
                 message:
                     "\(notice.node ?? "") holds no reservation for the rejected lines of \(notice.externalID ?? ""); "
                     + "the rejection changes nothing")
+        }
+    }
+
+    /// A shipment that changes nothing, or ships units the node was not asked for, is reported.
+    private func shipmentProblem(_ outcome: FileImport.ShipmentOutcome, _ notice: InboundNotice) -> MappingIssue? {
+        let source = notice.source
+        switch outcome {
+        case .shipped(let units, 0):
+            logger.info("\(notice.node ?? "?") shipped \(units) unit(s) of order \(notice.externalID ?? "?")")
+            return nil
+        case .shipped(let units, let unreserved):
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "node",
+                value: notice.node,
+                message:
+                    "\(notice.node ?? "") shipped \(units) unit(s) of \(notice.externalID ?? ""), \(unreserved) of them not "
+                    + "reserved there; they are booked as shipped and taken from its stock, check the node's fulfilment"
+            )
+        case .unknownOrder:
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
+                value: notice.externalID,
+                message:
+                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the shipment "
+                    + "changes nothing")
+        case .nothingOpen:
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "lines",
+                value: notice.externalID,
+                message:
+                    "the shipped lines of \(notice.externalID ?? "") are already shipped or cancelled; the shipment "
+                    + "changes nothing")
         }
     }
 

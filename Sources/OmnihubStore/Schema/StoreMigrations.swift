@@ -234,6 +234,28 @@ enum StoreMigrations {
                     CREATE INDEX fulfilment_cancellations_by_order ON fulfilment_cancellations(order_id, position, node);
                     """)
         }
+        migrator.registerMigration("v10: shipped units per order line, and each shipment with its tracking") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE order_lines ADD COLUMN shipped INTEGER NOT NULL DEFAULT 0;
+                    -- What a node confirmed as shipped, per order line: consumed its reservation and
+                    -- left the node's stock; carrier and tracking go on to the marketplace.
+                    CREATE TABLE shipments (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        quantity INTEGER NOT NULL CHECK (quantity > 0),
+                        carrier TEXT,
+                        tracking_number TEXT,
+                        shipped_at TEXT NOT NULL,
+                        file_id INTEGER NOT NULL REFERENCES files(id),
+                        record INTEGER NOT NULL
+                    );
+                    CREATE INDEX shipments_by_order ON shipments(order_id, position);
+                    """)
+        }
         return migrator
     }
 }

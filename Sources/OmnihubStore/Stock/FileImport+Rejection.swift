@@ -83,9 +83,10 @@ extension FileImport {
         for (index, line) in order.lines.enumerated() {
             let position = index + 1
             let request = notice.lines.first { $0.lineID.map { $0 == line.lineID } ?? ($0.sku == line.sku) }
+            // Shipped units cannot be cancelled any more; they count as closed like cancelled ones.
             let cancelled =
                 try Int.fetchOne(
-                    db, sql: "SELECT cancelled FROM order_lines WHERE order_id = ? AND position = ?",
+                    db, sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?",
                     arguments: [orderID, position]) ?? 0
             guard notice.lines.isEmpty || request != nil else {
                 remaining += line.quantity - cancelled
@@ -129,7 +130,14 @@ extension FileImport {
             }
         }
         if remaining == 0 {
-            try db.execute(sql: "UPDATE orders SET status = 'cancelled' WHERE id = ?", arguments: [orderID])
+            // Nothing left to ship: an order that shipped some units is shipped, else cancelled.
+            let shipped =
+                try Int.fetchOne(
+                    db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
+                ?? 0
+            try db.execute(
+                sql: "UPDATE orders SET status = ? WHERE id = ?",
+                arguments: [shipped > 0 ? "shipped" : "cancelled", orderID])
         }
         return .cancelled(released: released, wholeOrder: remaining == 0)
     }

@@ -193,11 +193,12 @@ extension OrderStore {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT l.order_id, l.position, l.cancelled FROM order_lines l JOIN orders o ON o.id = l.order_id
-                WHERE o.status = 'open' AND l.cancelled > 0
+                SELECT l.order_id, l.position, l.cancelled + l.shipped AS closed FROM order_lines l
+                JOIN orders o ON o.id = l.order_id WHERE o.status = 'open' AND l.cancelled + l.shipped > 0
                 """)
         {
-            cancelledByLine["\(row["order_id"] as Int64)/\(row["position"] as Int)"] = row["cancelled"]
+            // Cancelled and shipped units are no longer open; shipped ones no longer hold a reservation.
+            cancelledByLine["\(row["order_id"] as Int64)/\(row["position"] as Int)"] = row["closed"]
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, document FROM orders WHERE status = 'open' ORDER BY id") {
             let id: Int64 = row["id"]

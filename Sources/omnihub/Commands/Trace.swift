@@ -30,9 +30,10 @@ struct Trace: ParsableCommand {
             let externalID: String
             let files: [LineageEntry]
             let outbound: [OutboundDocument]
+            let shipments: [ShipmentRecord]
 
             enum CodingKeys: String, CodingKey {
-                case channel, files, outbound
+                case channel, files, outbound, shipments
                 case orderID = "order_id"
                 case externalID = "external_id"
             }
@@ -46,7 +47,8 @@ struct Trace: ParsableCommand {
                 Lineage(
                     orderID: stored.id, channel: stored.order.channel, externalID: stored.order.externalID,
                     files: try store.lineage(orderID: stored.id),
-                    outbound: try store.outboundDocuments(orderID: stored.id))
+                    outbound: try store.outboundDocuments(orderID: stored.id),
+                    shipments: try store.shipments(orderID: stored.id))
             }
             if json {
                 try JSONOutput.print(traces)
@@ -65,6 +67,12 @@ struct Trace: ParsableCommand {
                     say(
                         "  → \(document.kind) \(document.number) for \(document.destination): \(document.path) (\(document.status))"
                     )
+                }
+                for shipment in trace.shipments {
+                    let tracking = [shipment.carrier, shipment.trackingNumber].compactMap { $0 }.joined(separator: " ")
+                    say(
+                        "  ⇢ shipped \(shipment.quantity) × \(shipment.sku) (line \(shipment.position)) from \(shipment.node) "
+                            + "at \(shipment.shippedAt)\(tracking.isEmpty ? "" : ", \(tracking)")")
                 }
             }
         }

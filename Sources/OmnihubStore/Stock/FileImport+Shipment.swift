@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+extension FileImport {
+    /// What became of a shipment confirmation.
+    public enum ShipmentOutcome: Sendable, Hashable {
+        /// `units` left the node; `unreserved` of them were not reserved there (the node shipped
+        /// more than it was asked to, or lines sourced elsewhere).
+        case shipped(units: Int, unreserved: Int)
+        /// No stored order has that channel and number.
+        case unknownOrder
+        /// The named lines have nothing open left to ship (already shipped or cancelled).
+        case nothingOpen
+    }
+
+    /// Books a node's shipment confirmation, in the file's transaction: the shipped units consume
+    /// the node's reservation, leave its on-hand (unless the node's latest snapshot is from after
+    /// the shipment and already counts them), and are marked shipped on their order lines. A line
+    /// is named by line id, else by SKU; a confirmation without lines ships everything the node
+    /// holds for the order. An order with nothing left open becomes `shipped`.
+    public func applyShipment(_ notice: InboundNotice) throws -> ShipmentOutcome {
+        guard let externalID = notice.externalID, let node = notice.node else { return .unknownOrder }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
+            arguments: [externalID, notice.channel])
+        guard rows.count == 1, let row = rows.first else { return .unknownOrder }
+        let orderID: Int64 = row["id"]
+        let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+        let shippedAt = notice.occurredAt?.description ?? importedAt
+        let record = notice.source?.record ?? 0
+        var shippedUnits = 0
+        var unreserved = 0
+        for (index, line) in order.lines.enumerated() {
+            let position = index + 1
+            let held =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) FROM reservations
+                        WHERE order_id = ? AND position = ? AND node = ?
+                        """, arguments: [orderID, position, node]) ?? 0
+            let requested: Int
+            if notice.lines.isEmpty {
+                requested = held
+            } else {
+                let named = notice.lines.filter { $0.lineID.map { $0 == line.lineID } ?? ($0.sku == line.sku) }
+                requested = named.reduce(0) { $0 + ($1.quantity ?? 0) }
+            }
+            let closed =
+                try Int.fetchOne(
+                    db, sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?",
+                    arguments: [orderID, position]) ?? 0
+            let units = min(requested, line.quantity - closed)
+            guard units > 0 else { continue }
+            let consumed = min(max(held, 0), units)
+            if consumed > 0 {
+                try db.execute(
+                    sql: """
+                        INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
+                        VALUES (?, ?, ?, ?, ?, 'release', ?)
+                        """, arguments: [node, line.sku, orderID, position, consumed, shippedAt])
+            }
+            try db.execute(
+                sql: "UPDATE order_lines SET shipped = shipped + ? WHERE order_id = ? AND position = ?",
+                arguments: [units, orderID, position])
+            try db.execute(
+                sql: """
+                    INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, tracking_number, shipped_at,
+                                           file_id, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    orderID, position, node, line.sku, units, notice.carrier, notice.trackingNumber, shippedAt, fileID,
+                    record,
+                ])
+            // A negative delta at the shipment's time: skipped when a later snapshot already counts it.
+            _ = try applyStock(
+                InboundNotice(
+                    kind: .stockDelta, node: node, occurredAt: notice.occurredAt,
+                    lines: [DocumentLine(sku: line.sku, quantity: -units)], source: notice.source))
+            shippedUnits += units
+            unreserved += units - consumed
+        }
+        guard shippedUnits > 0 else { return .nothingOpen }
+        let open =
+            try Int.fetchOne(
+                db, sql: "SELECT SUM(quantity - cancelled - shipped) FROM order_lines WHERE order_id = ?",
+                arguments: [orderID]) ?? 0
+        if open <= 0 {
+            try db.execute(sql: "UPDATE orders SET status = 'shipped' WHERE id = ?", arguments: [orderID])
+        }
+        return .shipped(units: shippedUnits, unreserved: unreserved)
+    }
+}

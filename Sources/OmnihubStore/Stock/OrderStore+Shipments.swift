@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// Units a node confirmed as shipped for one order line, with the carrier's tracking.
+public struct ShipmentRecord: Sendable, Hashable, Codable {
+    public var position: Int
+    public var node: String
+    public var sku: String
+    public var quantity: Int
+    public var carrier: String?
+    public var trackingNumber: String?
+    public var shippedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case position, node, sku, quantity, carrier
+        case trackingNumber = "tracking_number"
+        case shippedAt = "shipped_at"
+    }
+}
+
+extension OrderStore {
+    /// The units of an order shipped so far.
+    public func shippedUnits(orderID: Int64) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
+                ?? 0
+        }
+    }
+
+    /// Every shipment booked for an order, in the order they were received.
+    public func shipments(orderID: Int64) throws -> [ShipmentRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [orderID])
+                .map {
+                    row in
+                    ShipmentRecord(
+                        position: row["position"], node: row["node"], sku: row["sku"], quantity: row["quantity"],
+                        carrier: row["carrier"], trackingNumber: row["tracking_number"], shippedAt: row["shipped_at"])
+                }
+        }
+    }
+}

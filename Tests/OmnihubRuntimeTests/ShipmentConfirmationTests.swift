@@ -1,0 +1,126 @@
+import Foundation
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+@Suite("Shipment confirmations consume the node's reservation and its stock, once")
+struct ShipmentConfirmationTests {
+    let outbox = FulfilmentOutboxTests()
+
+    /// The fulfilment world with a shipments feed from the nodes.
+    func world() throws -> TestWorld {
+        let world = try outbox.world()
+        let config = try String(contentsOf: world.configFile, encoding: .utf8)
+        try
+            (config + """
+
+                  - id: shipments
+                    feeds: [{name: shipments, folder: inbox/shipments, pattern: "*.csv", mapping: mappings/shipments.yaml}]
+                """).write(to: world.configFile, atomically: true, encoding: .utf8)
+        try """
+        mapping: shipments
+        document: shipment_confirmation
+        format: {type: csv}
+        group_by: shipment
+        fields: {channel: {const: amazon-de}, external_id: order, node: node, shipped_at: at, reference: shipment,
+                 carrier: carrier, tracking_number: tracking}
+        lines: {sku: sku, quantity: qty}
+        """.write(
+            to: world.root.appendingPathComponent("mappings/shipments.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: world.root.appendingPathComponent("inbox/shipments"), withIntermediateDirectories: true)
+        return world
+    }
+
+    func ship(_ world: TestWorld, _ name: String, _ rows: String) throws {
+        let url = world.root.appendingPathComponent("inbox/shipments/\(name)")
+        try ("shipment,order,node,at,carrier,tracking,sku,qty\n" + rows).write(
+            to: url, atomically: false, encoding: .utf8)
+        try world.setModified(url, secondsBeforeNow: 60)
+    }
+
+    func shippedAndStatus(_ store: OrderStore) throws -> [String] {
+        let order = try #require(try store.orders(limit: 1).first)
+        return [String(try store.shippedUnits(orderID: order.id)), order.status]
+    }
+
+    @Test("a partial shipment consumes that many reserved units and lowers on-hand; the rest ships later")
+    func partialThenFull() throws {
+        let world = try world()
+        try outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "3", price: "59.97")))
+        #expect(try world.cycle().reservations.map(\.quantity) == [3])
+        let store = try world.store()
+
+        world.clock.advance(by: .seconds(60))
+        try ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,00340434161094000001,TSHIRT-WHT-M,2\n")
+        let first = try world.cycle()
+        #expect(
+            first.failures.isEmpty && first.outcomes.allSatisfy { $0.issues.isEmpty }, "\(first.outcomes.map(\.issues))"
+        )
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
+        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 8)
+        #expect(try shippedAndStatus(store) == ["2", "sourced"])
+        #expect(first.reservations.isEmpty, "shipped units are not sourced again")
+        #expect(first.documentsWritten.isEmpty, "no new fulfilment order for shipped units")
+
+        world.clock.advance(by: .seconds(60))
+        try ship(world, "sh2.csv", "SH-2,A1,DC-1,2026-11-26T11:00:00Z,DHL,00340434161094000002,TSHIRT-WHT-M,1\n")
+        _ = try world.cycle()
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0])
+        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 7)
+        #expect(try shippedAndStatus(store) == ["3", "shipped"])
+    }
+
+    @Test("a snapshot taken after the shipment already counts it: on-hand is not lowered twice")
+    func snapshotAfterShipment() throws {
+        let world = try world()
+        try outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try outbox.stock(world, "s2.csv", "DC-1,2026-11-26T12:00:00Z,TSHIRT-WHT-M,9\n")
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9)
+        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0])
+        #expect(try shippedAndStatus(store) == ["1", "shipped"])
+    }
+
+    @Test(
+        "shipping more than is open ships what is open; a repeat of the same shipment is a duplicate, not a second one")
+    func overshipAndRepeat() throws {
+        let world = try world()
+        try outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,5\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        #expect(try shippedAndStatus(store) == ["1", "shipped"])
+        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9)
+
+        world.clock.advance(by: .seconds(60))
+        try ship(world, "sh1-again.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
+        _ = try world.cycle()
+        #expect(try shippedAndStatus(store) == ["1", "shipped"])
+        #expect(
+            try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9,
+            "the same shipment number is booked once")
+    }
+
+    @Test("a shipment for an order omnihub does not know is reported with the file, record and order number")
+    func unknownOrder() throws {
+        let world = try world()
+        try ship(world, "sh1.csv", "SH-9,NOPE-1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
+        let report = try world.cycle()
+        let issues = report.outcomes.flatMap(\.issues).map(\.description)
+        #expect(issues.contains { $0.contains("sh1.csv") && $0.contains("no stored order is NOPE-1") })
+    }
+}
