@@ -11,7 +11,14 @@ struct ShipmentConfirmationTests {
     /// The fulfilment world with a shipments feed from the nodes.
     func world() throws -> TestWorld {
         let world = try outbox.world()
-        let config = try String(contentsOf: world.configFile, encoding: .utf8)
+        let config = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "mapping: mappings/amazon-de-orders.yaml}]",
+            with:
+                "mapping: mappings/amazon-de-orders.yaml}]\n    shipping_confirmation_format: mappings/amazon.format.yaml"
+        )
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("mappings/amazon-de-shipping-confirmation.format.yaml"),
+            to: world.root.appendingPathComponent("mappings/amazon.format.yaml"))
         try
             (config + """
 
@@ -24,7 +31,7 @@ struct ShipmentConfirmationTests {
         format: {type: csv}
         group_by: shipment
         fields: {channel: {const: amazon-de}, external_id: order, node: node, shipped_at: at, reference: shipment,
-                 carrier: carrier, tracking_number: tracking}
+                 carrier: carrier, service: {const: Standard}, tracking_number: tracking}
         lines: {sku: sku, quantity: qty}
         """.write(
             to: world.root.appendingPathComponent("mappings/shipments.yaml"), atomically: true, encoding: .utf8)
@@ -64,7 +71,9 @@ struct ShipmentConfirmationTests {
         #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 8)
         #expect(try shippedAndStatus(store) == ["2", "sourced"])
         #expect(first.reservations.isEmpty, "shipped units are not sourced again")
-        #expect(first.documentsWritten.isEmpty, "no new fulfilment order for shipped units")
+        #expect(
+            first.documentsWritten.map(\.kind) == ["shipping_confirmation"], "no new fulfilment order for shipped units"
+        )
 
         world.clock.advance(by: .seconds(60))
         try ship(world, "sh2.csv", "SH-2,A1,DC-1,2026-11-26T11:00:00Z,DHL,00340434161094000002,TSHIRT-WHT-M,1\n")
@@ -122,5 +131,38 @@ struct ShipmentConfirmationTests {
         let report = try world.cycle()
         let issues = report.outcomes.flatMap(\.issues).map(\.description)
         #expect(issues.contains { $0.contains("sh1.csv") && $0.contains("no stored order is NOPE-1") })
+    }
+
+    @Test("Amazon is sent each booked shipment once, in its flat-file layout, and trace names the file")
+    func amazonConfirmation() throws {
+        let world = try world()
+        try outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(AmazonReport.row(order: "A1", item: "11", quantity: "3", price: "59.97")))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try ship(
+            world, "sh1.csv",
+            "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,003404341610,TSHIRT-WHT-M,2\n"
+                + "SH-2,A1,DC-1,2026-11-27T09:30:00Z,DPD,015012345678,TSHIRT-WHT-M,1\n")
+        let report = try world.cycle()
+        #expect(report.failures.isEmpty && report.outcomes.allSatisfy { $0.issues.isEmpty })
+        let confirmations = report.documentsWritten.filter { $0.kind == "shipping_confirmation" }
+        let document = try #require(confirmations.first)
+        #expect(confirmations.count == 1 && document.destination == "amazon-de")
+        #expect((document.path as NSString).lastPathComponent.hasPrefix("shipconfirm-amazon-de-"))
+        let text = try String(contentsOfFile: document.path, encoding: .utf8)
+        #expect(
+            text
+                == "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\r\n"
+                + "A1\t11\t2\t2026-11-26\tDHL\tDHL\t003404341610\tStandard\r\n"
+                + "A1\t11\t1\t2026-11-27\tDPD\tDPD\t015012345678\tStandard\r\n")
+
+        world.clock.advance(by: .seconds(60))
+        #expect(try world.cycle().documentsWritten.isEmpty, "each shipment is confirmed once")
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        #expect(try store.outboundDocuments(orderID: order.id).map(\.kind).contains("shipping_confirmation"))
     }
 }

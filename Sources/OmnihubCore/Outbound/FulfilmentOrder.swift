@@ -1,6 +1,6 @@
 /// What a node is asked to ship in one wave: the lines sourcing reserved there since its last
 /// fulfilment order, with what the picker and the carrier need.
-public struct FulfilmentOrder: Sendable, Hashable {
+public struct FulfilmentOrder: FormattedDocument {
     /// One line to pick.
     public struct Line: Sendable, Hashable {
         public var channel: String
@@ -83,6 +83,9 @@ public struct FulfilmentOrder: Sendable, Hashable {
         default: return nil
         }
     }
+
+    public var destination: String { node }
+    public var lineCount: Int { lines.count }
 
     /// Every name ``value(_:line:)`` knows.
     public static let fieldNames = [

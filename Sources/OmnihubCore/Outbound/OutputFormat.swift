@@ -55,6 +55,9 @@ public struct OutputFormat: Sendable {
     public var encoding: TextEncoding
     /// File name with placeholders `{number}`, `{node}`, `{wave}` (the wave as yyyyMMddHHmmss).
     public var fileName: String
+    /// The document it writes: `fulfilment_order` (also used for fulfilment cancellations) or
+    /// `shipping_confirmation`.
+    public var document = "fulfilment_order"
     /// File name of a fulfilment cancellation, same placeholders; `cancel-` before ``fileName`` when not given.
     public var cancellationFileName: String?
     /// Document fields (JSON and XML).
@@ -80,24 +83,25 @@ public struct OutputFormat: Sendable {
     }
 
     /// The file's name for `document`.
-    public func fileName(for document: FulfilmentOrder) -> String {
+    public func fileName(for document: some FormattedDocument) -> String {
         let wave = document.wave.description.filter(\.isNumber).prefix(14)
         let template =
             document.type == "fulfilment_cancellation" ? cancellationFileName ?? "cancel-" + fileName : fileName
         return template.replacingOccurrences(of: "{number}", with: document.number)
-            .replacingOccurrences(of: "{node}", with: document.node)
+            .replacingOccurrences(of: "{node}", with: document.destination)
+            .replacingOccurrences(of: "{destination}", with: document.destination)
             .replacingOccurrences(of: "{wave}", with: String(wave))
     }
 
     /// The file's bytes for `document`.
     ///
     /// - Throws: ``ConversionFailure`` when a value cannot be written in the format's encoding.
-    public func render(_ document: FulfilmentOrder) throws(ConversionFailure) -> [UInt8] {
+    public func render(_ document: some FormattedDocument) throws(ConversionFailure) -> [UInt8] {
         let text: String
         switch type {
         case .csv:
             var rows = [columns.map { quote($0.name) }.joined(separator: String(delimiter))]
-            for index in document.lines.indices {
+            for index in (0..<document.lineCount) {
                 rows.append(
                     columns.map { quote($0.constant ?? document.value($0.field, line: index) ?? "") }
                         .joined(separator: String(delimiter)))
@@ -108,11 +112,11 @@ public struct OutputFormat: Sendable {
             json.beginObject()
             for column in header.sorted(by: { $0.name < $1.name }) {
                 json.dynamicKey(column.name)
-                json.string(column.constant ?? (document.lines.isEmpty ? nil : document.value(column.field, line: 0)))
+                json.string(column.constant ?? (document.lineCount == 0 ? nil : document.value(column.field, line: 0)))
             }
             json.dynamicKey("lines")
             json.beginArray()
-            for index in document.lines.indices {
+            for index in (0..<document.lineCount) {
                 json.beginObject()
                 for column in columns.sorted(by: { $0.name < $1.name }) {
                     json.dynamicKey(column.name)
@@ -129,11 +133,11 @@ public struct OutputFormat: Sendable {
         return try encode(text)
     }
 
-    private func renderXML(_ document: FulfilmentOrder) -> String {
-        let shape = xml ?? XMLShape(root: "FulfilmentOrder", lines: nil, line: "Line")
+    private func renderXML(_ document: some FormattedDocument) -> String {
+        let shape = xml ?? XMLShape(root: "Document", lines: nil, line: "Line")
         func value(_ column: Column, line index: Int) -> String? {
             column.constant
-                ?? (document.lines.indices.contains(index) ? document.value(column.field, line: index) : nil)
+                ?? (index < document.lineCount ? document.value(column.field, line: index) : nil)
         }
         func open(_ name: String, _ columns: [Column], line index: Int, namespace: String? = nil) -> String {
             var tag = "<" + name
@@ -159,7 +163,7 @@ public struct OutputFormat: Sendable {
         text += children(header, line: 0, indent: "  ")
         let lineIndent = shape.lines == nil ? "  " : "    "
         if let wrapper = shape.lines { text += "  <\(wrapper)>\n" }
-        for index in document.lines.indices {
+        for index in (0..<document.lineCount) {
             text += lineIndent + open(shape.line, columns, line: index) + "\n"
             text += children(columns, line: index, indent: lineIndent + "  ")
             text += "\(lineIndent)</\(shape.line)>\n"

@@ -145,6 +145,8 @@ public struct Configuration: Sendable {
         public var enabled: Bool
         /// The partner's inbound feeds.
         public var feeds: [Feed]
+        /// How shipments of this partner's orders (channel = partner id) are confirmed to it.
+        public var shippingConfirmationFormat: OutputFormat?
     }
 
     /// One inbound feed of a partner: a folder, the files to take from it, and their mapping.
@@ -268,7 +270,11 @@ extension Configuration {
             parsed.capacityParcels = try item.optional("capacity_parcels")?.integer("a number of parcels")
             parsed.priority = try item.optional("priority")?.integer() ?? position
             if let format = try item.optional("fulfilment_format") {
-                parsed.fulfilmentFormat = try OutputFormatFile.load(resolve(try format.text()))
+                let loaded = try OutputFormatFile.load(resolve(try format.text()))
+                guard loaded.document == "fulfilment_order" else {
+                    throw format.error("the format writes \(loaded.document), not fulfilment_order")
+                }
+                parsed.fulfilmentFormat = loaded
             }
             if let capabilities = try item.optional("can") {
                 parsed.capabilities = []
@@ -361,7 +367,7 @@ extension Configuration {
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
         -> Partner
     {
-        try node.allowOnly(["id", "name", "enabled", "feeds"])
+        try node.allowOnly(["id", "name", "enabled", "feeds", "shipping_confirmation_format"])
         let idNode = try node.required("id", "a short id such as amazon-de")
         let id = try idNode.text()
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -389,8 +395,17 @@ extension Configuration {
                     pattern: try feedNode.optional("pattern")?.text() ?? "*", mappingPath: mappingPath,
                     mapping: mapping))
         }
+        var confirmation: OutputFormat?
+        if let formatNode = try node.optional("shipping_confirmation_format") {
+            let format = try OutputFormatFile.load(resolve(try formatNode.text()))
+            guard format.document == "shipping_confirmation" else {
+                throw formatNode.error("the format writes \(format.document), not shipping_confirmation")
+            }
+            confirmation = format
+        }
         return Partner(
             id: id, name: try node.optional("name")?.text() ?? id,
-            enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds)
+            enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds,
+            shippingConfirmationFormat: confirmation)
     }
 }

@@ -11,7 +11,7 @@ public struct ImportCycle: Sendable {
     let importer: FileImporter
     let stability: StabilityCheck
     let sourcing: OrderSourcing?
-    let emitter: FulfilmentEmitter
+    let emitter: OutboxEmitter
     let now: @Sendable () -> Timestamp
     let logger: Logger
 
@@ -29,7 +29,7 @@ public struct ImportCycle: Sendable {
         self.importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
         self.stability = StabilityCheck(interval: configuration.stableAfter, now: now, sleep: sleep)
         self.sourcing = OrderSourcing(configuration: configuration, store: store)
-        self.emitter = FulfilmentEmitter(configuration: configuration, store: store, logger: logger)
+        self.emitter = OutboxEmitter(configuration: configuration, store: store, logger: logger)
         self.now = now
         self.logger = logger
     }

@@ -11,10 +11,17 @@ public enum OutputFormatFile {
             "cancellation_file_name",
         ])
         let name = try root.required("format", "the format's name, e.g. store-picklist").text()
-        let document = try root.required("document", "the document it writes: fulfilment_order").text()
-        guard document == "fulfilment_order" else {
-            throw try root.required("document", "").error(
-                "'\(document)' is not a document this version writes; expected fulfilment_order")
+        let documentNode = try root.required(
+            "document", "the document it writes: fulfilment_order or shipping_confirmation")
+        let document = try documentNode.text()
+        let fields: [String]
+        switch document {
+        case "fulfilment_order": fields = FulfilmentOrder.fieldNames
+        case "shipping_confirmation": fields = ShippingConfirmation.fieldNames
+        default:
+            throw documentNode.error(
+                "'\(document)' is not a document this version writes; expected fulfilment_order or shipping_confirmation"
+            )
         }
         let type = try root.required("type", "csv or json").choice(OutputFormat.FileType.self)
         var delimiter: Character = ","
@@ -26,8 +33,9 @@ public enum OutputFormatFile {
             }
             delimiter = character
         }
-        let header = try columns(root.optional("header"))
-        let lineColumns = try columns(root.required("columns", "the columns to write"))
+        let header = try columns(root.optional("header"), fields: fields, document: document)
+        let lineColumns = try columns(
+            root.required("columns", "the columns to write"), fields: fields, document: document)
         var shape: OutputFormat.XMLShape?
         if type == .xml {
             let node = try root.required("xml", "the element names: root, line, and optionally namespace and lines")
@@ -51,6 +59,7 @@ public enum OutputFormatFile {
             fileName: try root.required("file_name", "a name such as picklist-{node}-{wave}.csv").text(),
             header: header, columns: lineColumns, xml: shape)
         format.cancellationFileName = try root.optional("cancellation_file_name")?.text()
+        format.document = document
         return format
     }
 
@@ -72,7 +81,9 @@ public enum OutputFormatFile {
         return name
     }
 
-    private static func columns(_ node: YAMLNode?) throws(ConfigurationError) -> [OutputFormat.Column] {
+    private static func columns(_ node: YAMLNode?, fields: [String], document: String) throws(ConfigurationError)
+        -> [OutputFormat.Column]
+    {
         guard let node else { return [] }
         var columns: [OutputFormat.Column] = []
         for item in try node.items() {
@@ -83,10 +94,10 @@ public enum OutputFormatFile {
                 continue
             }
             let field = try item.required("value", "the field it carries, e.g. sku").text()
-            guard FulfilmentOrder.fieldNames.contains(field) else {
+            guard fields.contains(field) else {
                 throw try item.required("value", "").error(
-                    "'\(field)' is not a fulfilment order field; expected one of "
-                        + FulfilmentOrder.fieldNames.joined(separator: ", "))
+                    "'\(field)' is not a \(document.replacingOccurrences(of: "_", with: " ")) field; expected one of "
+                        + fields.joined(separator: ", "))
             }
             columns.append(OutputFormat.Column(name: name, field: field))
         }

@@ -218,6 +218,7 @@ extension OrderStore {
                     SELECT * FROM outbound_documents WHERE id IN (
                         SELECT document_id FROM fulfilment_lines WHERE order_id = ?1
                         UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
+                        UNION SELECT confirmation_document_id FROM shipments WHERE order_id = ?1
                     ) ORDER BY id
                     """, arguments: [orderID]
             ).map(OutboundDocument.init(row:))

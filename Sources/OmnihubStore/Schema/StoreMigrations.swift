@@ -256,6 +256,13 @@ enum StoreMigrations {
                     CREATE INDEX shipments_by_order ON shipments(order_id, position);
                     """)
         }
+        migrator.registerMigration("v11: the shipping confirmation that told the channel of a shipment") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE shipments ADD COLUMN service TEXT;
+                    ALTER TABLE shipments ADD COLUMN confirmation_document_id INTEGER REFERENCES outbound_documents(id);
+                    """)
+        }
         return migrator
     }
 }

@@ -66,13 +66,13 @@ extension FileImport {
                 arguments: [units, orderID, position])
             try db.execute(
                 sql: """
-                    INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, tracking_number, shipped_at,
-                                           file_id, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, service, tracking_number,
+                                           shipped_at, file_id, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    orderID, position, node, line.sku, units, notice.carrier, notice.trackingNumber, shippedAt, fileID,
-                    record,
+                    orderID, position, node, line.sku, units, notice.carrier, notice.service, notice.trackingNumber,
+                    shippedAt, fileID, record,
                 ])
             // A negative delta at the shipment's time: skipped when a later snapshot already counts it.
             _ = try applyStock(

@@ -3,14 +3,16 @@ public import Logging
 public import OmnihubCore
 public import OmnihubStore
 
-/// Hands each node the units sourcing reserved there, as a fulfilment order in the node's own
-/// format, and tells it of handed-over units a cancellation took back, as a fulfilment
-/// cancellation in the same format; each written exactly once into `outbox/<node>/`.
+/// Writes the outbox: each node gets the units sourcing reserved there, as a fulfilment order in
+/// the node's own format, and is told of handed-over units a cancellation took back, as a
+/// fulfilment cancellation in the same format; each channel that takes them gets a shipping
+/// confirmation of the shipments booked for its orders. Each file is written exactly once into
+/// `outbox/<node or partner>/`.
 ///
 /// The document and its bytes are recorded in the store first, then written under a temporary
 /// name, flushed and renamed into place, then marked written; a crash in between writes the same
 /// bytes on the next run. A file already there with other bytes is never overwritten.
-public struct FulfilmentEmitter: Sendable {
+public struct OutboxEmitter: Sendable {
     let configuration: Configuration
     let store: OrderStore
     let logger: Logger
@@ -40,6 +42,7 @@ public struct FulfilmentEmitter: Sendable {
         for node in configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
+        try recordShippingConfirmations(at: time, into: &outcome)
         guard !formats.isEmpty else { return outcome }
         var rendered: [Int64: [UInt8]] = [:]
         var contents: [String: [UInt8]] = [:]
@@ -75,6 +78,51 @@ public struct FulfilmentEmitter: Sendable {
             write(document, rendered[document.id] ?? [], at: time, into: &outcome)
         }
         return outcome
+    }
+
+    private func recordShippingConfirmations(at time: Timestamp, into outcome: inout Outcome) throws {
+        var formats: [String: OutputFormat] = [:]
+        for partner in configuration.partners {
+            if let format = partner.shippingConfirmationFormat { formats[partner.id] = format }
+        }
+        guard !formats.isEmpty else { return }
+        var contents: [String: [UInt8]] = [:]
+        let documents = try store.recordShippingConfirmations(at: time) { channel, shipments in
+            guard let format = formats[channel] else { return nil }
+            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            var lines: [ShippingConfirmation.Line] = []
+            for shipment in shipments {
+                let shippedAt: Timestamp
+                do {
+                    shippedAt = try DateTimeFormat.iso8601.parse(shipment.shippedAt, zone: nil)
+                } catch {
+                    throw FileError(
+                        operation: "confirm shipments for", path: channel,
+                        reason: "shipment \(shipment.id) has the time '\(shipment.shippedAt)', which is not ISO 8601")
+                }
+                lines.append(
+                    ShippingConfirmation.Line(
+                        orderNumber: shipment.orderNumber, lineID: shipment.lineID, sku: shipment.sku,
+                        quantity: shipment.quantity, node: shipment.node, shippedAt: shippedAt,
+                        carrier: shipment.carrier,
+                        service: shipment.service, trackingNumber: shipment.trackingNumber))
+            }
+            let document = ShippingConfirmation(
+                number: "SC-\(channel)-\(wave)", channel: channel, wave: time, lines: lines)
+            let content: [UInt8]
+            do {
+                content = try format.render(document)
+            } catch let failure as ConversionFailure {
+                throw FileError(operation: "render a shipping confirmation for", path: channel, reason: failure.message)
+            }
+            let folder = (configuration.outboxFolder as NSString).appendingPathComponent(channel)
+            let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))
+            contents[path] = content
+            return RenderedDocument(number: document.number, path: path, content: content)
+        }
+        for document in documents {
+            write(document, contents[document.path] ?? [], at: time, into: &outcome)
+        }
     }
 
     private func write(

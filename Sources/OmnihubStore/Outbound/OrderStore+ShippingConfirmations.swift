@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// A booked shipment no shipping confirmation has told its channel about yet.
+public struct UnconfirmedShipment: Sendable, Hashable {
+    public let id: Int64
+    public let channel: String
+    public let orderNumber: String
+    public let lineID: String
+    public let sku: String
+    public let quantity: Int
+    public let node: String
+    public let shippedAt: String
+    public let carrier: String?
+    public let service: String?
+    public let trackingNumber: String?
+}
+
+extension OrderStore {
+    /// Records one shipping confirmation per channel for the shipments not yet confirmed, in one
+    /// transaction: `render` turns a channel's shipments into a file, or `nil` for a channel that
+    /// takes none (they wait). The files are written afterwards by the caller (``markWritten(_:at:)``).
+    public func recordShippingConfirmations(
+        at time: Timestamp, render: (_ channel: String, _ shipments: [UnconfirmedShipment]) throws -> RenderedDocument?
+    ) throws -> [OutboundDocument] {
+        try write { db in
+            var byChannel: [String: [UnconfirmedShipment]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.*, o.channel, o.external_id, l.line_id FROM shipments s
+                    JOIN orders o ON o.id = s.order_id
+                    JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
+                    WHERE s.confirmation_document_id IS NULL ORDER BY s.id
+                    """)
+            {
+                let shipment = UnconfirmedShipment(
+                    id: row["id"], channel: row["channel"], orderNumber: row["external_id"], lineID: row["line_id"],
+                    sku: row["sku"], quantity: row["quantity"], node: row["node"], shippedAt: row["shipped_at"],
+                    carrier: row["carrier"], service: row["service"], trackingNumber: row["tracking_number"])
+                byChannel[shipment.channel, default: []].append(shipment)
+            }
+            var documents: [OutboundDocument] = []
+            for channel in byChannel.keys.sorted() {
+                let shipments = byChannel[channel]!
+                guard let rendered = try render(channel, shipments) else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
+                        VALUES ('shipping_confirmation', ?, ?, ?, ?, 'pending', ?)
+                        """,
+                    arguments: [channel, rendered.number, rendered.path, Data(rendered.content), time.description])
+                let documentID = db.lastInsertedRowID
+                for shipment in shipments {
+                    try db.execute(
+                        sql: "UPDATE shipments SET confirmation_document_id = ? WHERE id = ?",
+                        arguments: [documentID, shipment.id])
+                }
+                documents.append(
+                    OutboundDocument(
+                        id: documentID, kind: "shipping_confirmation", destination: channel, number: rendered.number,
+                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
+            }
+            return documents
+        }
+    }
+}
