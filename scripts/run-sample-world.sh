@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs omnihub's main job on the shipped sample world: the Amazon order reports in
-# sample-world/ are dropped into inbox/, one import cycle runs, and the result is shown.
+# Runs omnihub's main job on the shipped sample world: the partners' files in
+# sample-world/inbox/ are dropped into inbox/ and one cycle runs (import, sourcing, fulfilment
+# orders); then the warehouse's shipment confirmation from sample-world/later/ arrives and a
+# second cycle books it and confirms it to Amazon. The result is shown.
 # Run it again and the same files come back as duplicates: nothing is imported twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,19 @@ status=0
 [ "$status" -le 1 ] || exit "$status"
 
 echo
+echo "== later that day the warehouse confirms a parcel: sample-world/later/ into inbox/"
+for folder in sample-world/later/*/; do
+    partner=$(basename "$folder")
+    mkdir -p "inbox/$partner"
+    cp -v "$folder"* "inbox/$partner/"
+done
+echo
+echo "== omnihub run --once"
+status=0
+"$omnihub" run --once || status=$?
+[ "$status" -le 1 ] || exit "$status"
+
+echo
 echo "== omnihub orders list"
 "$omnihub" orders list
 echo
@@ -35,6 +50,9 @@ echo "== omnihub files list"
 echo
 echo "== omnihub outbox list"
 "$omnihub" outbox list
+echo
+echo "== the shipping confirmation for Amazon"
+cat outbox/amazon-de/shipconfirm-*.txt 2>/dev/null || true
 echo
 echo "== where the files went"
 find archive quarantine outbox -type f ! -name .gitkeep 2>/dev/null | sort || true

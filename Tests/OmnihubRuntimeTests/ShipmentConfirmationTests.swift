@@ -165,4 +165,32 @@ struct ShipmentConfirmationTests {
         let order = try #require(try store.orders(limit: 1).first)
         #expect(try store.outboundDocuments(orderID: order.id).map(\.kind).contains("shipping_confirmation"))
     }
+
+    @Test("the shipped WMS shipment mapping reads the sample world's parcel: Berlin time to UTC, line and tracking")
+    func sampleWarehouseShipment() throws {
+        let mapping = try MappingFile.load(
+            repositoryRoot.appendingPathComponent("mappings/wms-central-shipments.yaml").path)
+        let file = repositoryRoot.appendingPathComponent("sample-world/later/wms-central/VERSAND_20261126_1410.csv")
+        var notices: [InboundNotice] = []
+        try FeedMapper(mapping: mapping, fileName: file.lastPathComponent).map(try FileByteSource(path: file.path)) {
+            outcome in
+            guard case .document(.notice(let notice)) = outcome else {
+                Issue.record("the sample parcel was not mapped: \(outcome)")
+                return
+            }
+            notices.append(notice)
+        }
+        let notice = try #require(notices.first)
+        #expect(notices.count == 1)
+        #expect(notice.kind == .shipmentConfirmation)
+        #expect(
+            [notice.channel, notice.externalID, notice.node, notice.reference] == [
+                "amazon-de", "302-1111111-2000001", "DC-CENTRAL", "PK-0001",
+            ])
+        #expect(notice.occurredAt?.description == "2026-11-26T13:10:00Z", "14:10 in Berlin in November is 13:10 UTC")
+        #expect(
+            [notice.carrier, notice.service, notice.trackingNumber] == ["DHL", "Standard", "00340434161094012345"])
+        #expect(notice.lines.map(\.lineID) == ["10000000000001"])
+        #expect(notice.lines.map(\.quantity) == [2])
+    }
 }

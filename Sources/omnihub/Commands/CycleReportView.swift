@@ -38,7 +38,7 @@ struct CycleReportView {
         let reservedUnits = report.reservations.reduce(0) { $0 + $1.quantity }
         let reservedLine =
             "\(reservedUnits) unit(s) reserved for \(Set(report.reservations.map(\.orderID)).count) order(s)."
-        let outboxLine = "\(report.documentsWritten.count) fulfilment document(s) written to the outbox."
+        let outboxLine = "\(report.documentsWritten.count) document(s) written to the outbox."
         if report.outcomes.isEmpty && report.failures.isEmpty {
             say(report.waiting > 0 ? "No stable files yet (\(report.waiting) still changing)." : "No new files.")
             if !report.reservations.isEmpty { say(reservedLine) }
