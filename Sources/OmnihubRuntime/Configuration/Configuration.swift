@@ -147,6 +147,9 @@ public struct Configuration: Sendable {
         public var feeds: [Feed]
         /// How shipments of this partner's orders (channel = partner id) are confirmed to it.
         public var shippingConfirmationFormat: OutputFormat?
+        /// The inventory feed this partner (a sales channel) gets: its format, and whether every
+        /// SKU is listed (`full`) or only those whose quantity changed.
+        public var inventoryFeed: (format: OutputFormat, full: Bool)?
     }
 
     /// One inbound feed of a partner: a folder, the files to take from it, and their mapping.
@@ -367,7 +370,7 @@ extension Configuration {
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
         -> Partner
     {
-        try node.allowOnly(["id", "name", "enabled", "feeds", "shipping_confirmation_format"])
+        try node.allowOnly(["id", "name", "enabled", "feeds", "shipping_confirmation_format", "inventory_feed"])
         let idNode = try node.required("id", "a short id such as amazon-de")
         let id = try idNode.text()
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -403,9 +406,28 @@ extension Configuration {
             }
             confirmation = format
         }
+        var inventoryFeed: (format: OutputFormat, full: Bool)?
+        if let feedNode = try node.optional("inventory_feed") {
+            try feedNode.allowOnly(["format", "mode"])
+            let formatNode = try feedNode.required(
+                "format", "the format file, e.g. mappings/\(id)-inventory.format.yaml")
+            let format = try OutputFormatFile.load(resolve(try formatNode.text()))
+            guard format.document == "inventory_feed" else {
+                throw formatNode.error("the format writes \(format.document), not inventory_feed")
+            }
+            var full = false
+            if let mode = try feedNode.optional("mode") {
+                switch try mode.text() {
+                case "full": full = true
+                case "changes": full = false
+                case let other: throw mode.error("'\(other)' is not a mode; expected full or changes")
+                }
+            }
+            inventoryFeed = (format, full)
+        }
         return Partner(
             id: id, name: try node.optional("name")?.text() ?? id,
             enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds,
-            shippingConfirmationFormat: confirmation)
+            shippingConfirmationFormat: confirmation, inventoryFeed: inventoryFeed)
     }
 }

@@ -43,7 +43,15 @@ public struct OutboxEmitter: Sendable {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
         try recordShippingConfirmations(at: time, into: &outcome)
-        guard !formats.isEmpty else { return outcome }
+        if !formats.isEmpty { try recordFulfilmentDocuments(formats, at: time, into: &outcome) }
+        // Last, so the feeds tell the channels what is left after this cycle's reservations.
+        recordInventoryFeeds(at: time, into: &outcome)
+        return outcome
+    }
+
+    private func recordFulfilmentDocuments(
+        _ formats: [String: OutputFormat], at time: Timestamp, into outcome: inout Outcome
+    ) throws {
         var rendered: [Int64: [UInt8]] = [:]
         var contents: [String: [UInt8]] = [:]
         let documents = try store.recordFulfilmentDocuments(at: time) { kind, node, units, orders in
@@ -77,7 +85,73 @@ public struct OutboxEmitter: Sendable {
         for document in documents {
             write(document, rendered[document.id] ?? [], at: time, into: &outcome)
         }
-        return outcome
+    }
+
+    /// Units each SKU may be sold for on `channel`: over the enabled nodes that serve the channel
+    /// and can ship, on-hand minus reservations, safety stock and stock fenced for other channels.
+    func sellable(for channel: String, state: SourcingState) -> [String: Int] {
+        let network = configuration.network
+        var quantities: [String: Int] = [:]
+        for node in network.nodes
+        where node.enabled && node.capabilities.contains(.ship) && (node.channels?.contains(channel) ?? true) {
+            for (sku, onHand) in state.onHand[node.id] ?? [:] {
+                let free =
+                    onHand - (state.reserved[node.id]?[sku] ?? 0) - network.safetyStock(node: node, sku: sku)
+                    - network.fenced(node: node.id, sku: sku, otherThan: channel)
+                quantities[sku, default: 0] += max(0, free)
+            }
+        }
+        for skus in state.onHand.values {
+            for sku in skus.keys where quantities[sku] == nil { quantities[sku] = 0 }
+        }
+        return quantities
+    }
+
+    private func recordInventoryFeeds(at time: Timestamp, into outcome: inout Outcome) {
+        let feeds = configuration.partners.compactMap { partner in
+            partner.inventoryFeed.map { (channel: partner.id, format: $0.format, full: $0.full) }
+        }
+        guard !feeds.isEmpty else { return }
+        let state: SourcingState
+        do {
+            state = try store.sourcingState()
+        } catch {
+            outcome.failures.append(
+                CycleReport.Failure(path: configuration.storePath, message: "inventory feeds: \(error)"))
+            return
+        }
+        for feed in feeds {
+            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            var content: [UInt8] = []
+            do {
+                let recorded = try store.recordInventoryFeed(
+                    channel: feed.channel, quantities: sellable(for: feed.channel, state: state), full: feed.full,
+                    at: time
+                ) { lines in
+                    let document = InventoryFeed(
+                        number: "IF-\(feed.channel)-\(wave)", channel: feed.channel, wave: time,
+                        mode: feed.full ? "full" : "changes",
+                        lines: lines.map { InventoryFeed.Line(sku: $0.sku, quantity: $0.quantity) })
+                    do {
+                        content = try feed.format.render(document)
+                    } catch let failure as ConversionFailure {
+                        throw FileError(
+                            operation: "render an inventory feed for", path: feed.channel, reason: failure.message)
+                    }
+                    let folder = (configuration.outboxFolder as NSString).appendingPathComponent(feed.channel)
+                    return RenderedDocument(
+                        number: document.number,
+                        path: (folder as NSString).appendingPathComponent(feed.format.fileName(for: document)),
+                        content: content)
+                }
+                if let recorded { write(recorded, content, at: time, into: &outcome) }
+            } catch {
+                logger.error("the inventory feed for \(feed.channel) was not recorded: \(error)")
+                outcome.failures.append(
+                    CycleReport.Failure(
+                        path: configuration.outboxFolder, message: "inventory feed \(feed.channel): \(error)"))
+            }
+        }
     }
 
     private func recordShippingConfirmations(at time: Timestamp, into outcome: inout Outcome) throws {

@@ -12,18 +12,19 @@ public enum OutputFormatFile {
         ])
         let name = try root.required("format", "the format's name, e.g. store-picklist").text()
         let documentNode = try root.required(
-            "document", "the document it writes: fulfilment_order or shipping_confirmation")
+            "document", "the document it writes: fulfilment_order, shipping_confirmation or inventory_feed")
         let document = try documentNode.text()
         let fields: [String]
         switch document {
         case "fulfilment_order": fields = FulfilmentOrder.fieldNames
         case "shipping_confirmation": fields = ShippingConfirmation.fieldNames
+        case "inventory_feed": fields = InventoryFeed.fieldNames
         default:
             throw documentNode.error(
-                "'\(document)' is not a document this version writes; expected fulfilment_order or shipping_confirmation"
-            )
+                "'\(document)' is not a document this version writes; expected fulfilment_order, "
+                    + "shipping_confirmation or inventory_feed")
         }
-        let type = try root.required("type", "csv or json").choice(OutputFormat.FileType.self)
+        let type = try root.required("type", "csv, json or xml").choice(OutputFormat.FileType.self)
         var delimiter: Character = ","
         if let node = try root.optional("delimiter") {
             let text = try node.text()

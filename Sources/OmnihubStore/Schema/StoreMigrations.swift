@@ -263,6 +263,18 @@ enum StoreMigrations {
                     ALTER TABLE shipments ADD COLUMN confirmation_document_id INTEGER REFERENCES outbound_documents(id);
                     """)
         }
+        migrator.registerMigration("v12: the quantity each channel was last told it may sell, per SKU") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE inventory_feed_levels (
+                        channel TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        quantity INTEGER NOT NULL,
+                        document_id INTEGER NOT NULL REFERENCES outbound_documents(id),
+                        PRIMARY KEY (channel, sku)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
