@@ -73,4 +73,24 @@ struct InventoryFeedTests {
             try feed(report)
                 == "sku\tquantity\tfulfillment-channel\r\nMUG-BLU\t0\tDEFAULT\r\nTSHIRT-WHT-M\t9\tDEFAULT\r\n")
     }
+
+    @Test("a pick-list format named as an inventory feed, or an unknown mode, is refused with the file and key")
+    func misconfigured() throws {
+        let world = try world(mode: "changes")
+        let config = try String(contentsOf: world.configFile, encoding: .utf8)
+        try config.replacingOccurrences(of: "mappings/inventory.format.yaml", with: "mappings/picklist.format.yaml")
+            .write(to: world.configFile, atomically: true, encoding: .utf8)
+        #expect {
+            try world.configuration()
+        } throws: { error in
+            "\(error)".contains("omnihub.yaml") && "\(error)".contains("writes fulfilment_order, not inventory_feed")
+        }
+        try config.replacingOccurrences(of: "mode: changes", with: "mode: delta")
+            .write(to: world.configFile, atomically: true, encoding: .utf8)
+        #expect {
+            try world.configuration()
+        } throws: { error in
+            "\(error)".contains("'delta' is not a mode; expected full or changes")
+        }
+    }
 }

@@ -17,7 +17,7 @@ public struct OutboxEmitter: Sendable {
     let store: OrderStore
     let logger: Logger
 
-    /// An emitter for the nodes of `configuration` that name a fulfilment format.
+    /// An emitter for the nodes and partners of `configuration` that name an outbound format.
     public init(configuration: Configuration, store: OrderStore, logger: Logger) {
         self.configuration = configuration
         self.store = store
