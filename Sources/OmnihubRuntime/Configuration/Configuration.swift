@@ -150,6 +150,8 @@ public struct Configuration: Sendable {
         /// The inventory feed this partner (a sales channel) gets: its format, and whether every
         /// SKU is listed (`full`) or only those whose quantity changed.
         public var inventoryFeed: (format: OutputFormat, full: Bool)?
+        /// How this partner (a sales channel) is told omnihub has its orders.
+        public var orderAcknowledgementFormat: OutputFormat?
     }
 
     /// One inbound feed of a partner: a folder, the files to take from it, and their mapping.
@@ -370,7 +372,10 @@ extension Configuration {
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
         -> Partner
     {
-        try node.allowOnly(["id", "name", "enabled", "feeds", "shipping_confirmation_format", "inventory_feed"])
+        try node.allowOnly([
+            "id", "name", "enabled", "feeds", "shipping_confirmation_format", "inventory_feed",
+            "order_acknowledgement_format",
+        ])
         let idNode = try node.required("id", "a short id such as amazon-de")
         let id = try idNode.text()
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -406,6 +411,14 @@ extension Configuration {
             }
             confirmation = format
         }
+        var acknowledgement: OutputFormat?
+        if let formatNode = try node.optional("order_acknowledgement_format") {
+            let format = try OutputFormatFile.load(resolve(try formatNode.text()))
+            guard format.document == "order_acknowledgement" else {
+                throw formatNode.error("the format writes \(format.document), not order_acknowledgement")
+            }
+            acknowledgement = format
+        }
         var inventoryFeed: (format: OutputFormat, full: Bool)?
         if let feedNode = try node.optional("inventory_feed") {
             try feedNode.allowOnly(["format", "mode"])
@@ -428,6 +441,7 @@ extension Configuration {
         return Partner(
             id: id, name: try node.optional("name")?.text() ?? id,
             enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds,
-            shippingConfirmationFormat: confirmation, inventoryFeed: inventoryFeed)
+            shippingConfirmationFormat: confirmation, inventoryFeed: inventoryFeed,
+            orderAcknowledgementFormat: acknowledgement)
     }
 }

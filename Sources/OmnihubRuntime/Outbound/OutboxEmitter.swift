@@ -5,8 +5,9 @@ public import OmnihubStore
 
 /// Writes the outbox: each node gets the units sourcing reserved there, as a fulfilment order in
 /// the node's own format, and is told of handed-over units a cancellation took back, as a
-/// fulfilment cancellation in the same format; each channel that takes them gets a shipping
-/// confirmation of the shipments booked for its orders. Each file is written exactly once into
+/// fulfilment cancellation in the same format; each channel that takes them gets an
+/// acknowledgement of its new orders, a shipping confirmation of the shipments booked for its
+/// orders, and an inventory feed. Each file is written exactly once into
 /// `outbox/<node or partner>/`.
 ///
 /// The document and its bytes are recorded in the store first, then written under a temporary
@@ -42,6 +43,7 @@ public struct OutboxEmitter: Sendable {
         for node in configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
+        try recordOrderAcknowledgements(at: time, into: &outcome)
         try recordShippingConfirmations(at: time, into: &outcome)
         if !formats.isEmpty { try recordFulfilmentDocuments(formats, at: time, into: &outcome) }
         // Last, so the feeds tell the channels what is left after this cycle's reservations.
@@ -151,6 +153,41 @@ public struct OutboxEmitter: Sendable {
                     CycleReport.Failure(
                         path: configuration.outboxFolder, message: "inventory feed \(feed.channel): \(error)"))
             }
+        }
+    }
+
+    private func recordOrderAcknowledgements(at time: Timestamp, into outcome: inout Outcome) throws {
+        var formats: [String: OutputFormat] = [:]
+        for partner in configuration.partners {
+            if let format = partner.orderAcknowledgementFormat { formats[partner.id] = format }
+        }
+        guard !formats.isEmpty else { return }
+        var contents: [String: [UInt8]] = [:]
+        let documents = try store.recordOrderAcknowledgements(channels: Array(formats.keys), at: time) {
+            channel, lines in
+            let format = formats[channel]!
+            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            let document = OrderAcknowledgement(
+                number: "OA-\(channel)-\(wave)", channel: channel, wave: time,
+                lines: lines.map { line in
+                    OrderAcknowledgement.Line(
+                        orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
+                        linePosition: line.position, sku: line.sku, quantity: line.quantity)
+                })
+            let content: [UInt8]
+            do {
+                content = try format.render(document)
+            } catch let failure as ConversionFailure {
+                throw FileError(
+                    operation: "render an order acknowledgement for", path: channel, reason: failure.message)
+            }
+            let folder = (configuration.outboxFolder as NSString).appendingPathComponent(channel)
+            let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))
+            contents[path] = content
+            return RenderedDocument(number: document.number, path: path, content: content)
+        }
+        for document in documents {
+            write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
     }
 

@@ -12,17 +12,19 @@ public enum OutputFormatFile {
         ])
         let name = try root.required("format", "the format's name, e.g. store-picklist").text()
         let documentNode = try root.required(
-            "document", "the document it writes: fulfilment_order, shipping_confirmation or inventory_feed")
+            "document",
+            "the document it writes: fulfilment_order, shipping_confirmation, inventory_feed or order_acknowledgement")
         let document = try documentNode.text()
         let fields: [String]
         switch document {
         case "fulfilment_order": fields = FulfilmentOrder.fieldNames
         case "shipping_confirmation": fields = ShippingConfirmation.fieldNames
         case "inventory_feed": fields = InventoryFeed.fieldNames
+        case "order_acknowledgement": fields = OrderAcknowledgement.fieldNames
         default:
             throw documentNode.error(
                 "'\(document)' is not a document this version writes; expected fulfilment_order, "
-                    + "shipping_confirmation or inventory_feed")
+                    + "shipping_confirmation, inventory_feed or order_acknowledgement")
         }
         let type = try root.required("type", "csv, json or xml").choice(OutputFormat.FileType.self)
         var delimiter: Character = ","

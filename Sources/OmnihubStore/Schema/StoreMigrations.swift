@@ -275,6 +275,12 @@ enum StoreMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v13: the acknowledgement that told the channel omnihub has an order") { db in
+            try db.execute(
+                sql:
+                    "ALTER TABLE orders ADD COLUMN acknowledgement_document_id INTEGER REFERENCES outbound_documents(id)"
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,68 @@
+/// What a sales channel is told once its orders are stored: each order line accepted, under
+/// omnihub's own order id, so the marketplace knows the seller has the order.
+public struct OrderAcknowledgement: FormattedDocument {
+    /// One acknowledged order line.
+    public struct Line: Sendable, Hashable {
+        public var orderNumber: String
+        /// omnihub's id of the order.
+        public var merchantOrderID: String
+        public var lineID: String
+        /// The line's position in the order, from 1.
+        public var linePosition: Int
+        public var sku: String
+        public var quantity: Int
+
+        /// A line.
+        public init(
+            orderNumber: String, merchantOrderID: String, lineID: String, linePosition: Int, sku: String, quantity: Int
+        ) {
+            self.orderNumber = orderNumber
+            self.merchantOrderID = merchantOrderID
+            self.lineID = lineID
+            self.linePosition = linePosition
+            self.sku = sku
+            self.quantity = quantity
+        }
+    }
+
+    public var type: String { "order_acknowledgement" }
+    public var number: String
+    /// The sales channel (the partner the file goes to).
+    public var destination: String
+    public var wave: Timestamp
+    public var lines: [Line]
+    public var lineCount: Int { lines.count }
+
+    /// An acknowledgement.
+    public init(number: String, channel: String, wave: Timestamp, lines: [Line]) {
+        self.number = number
+        self.destination = channel
+        self.wave = wave
+        self.lines = lines
+    }
+
+    public func value(_ name: String, line index: Int) -> String? {
+        let line = lines[index]
+        switch name {
+        case "document_type": return type
+        case "number": return number
+        case "channel": return destination
+        case "wave": return wave.description
+        case "position": return String(index + 1)
+        case "order": return line.orderNumber
+        case "merchant_order": return line.merchantOrderID
+        case "line_id": return line.lineID
+        case "merchant_line": return "\(line.merchantOrderID)-\(line.linePosition)"
+        case "sku": return line.sku
+        case "quantity": return String(line.quantity)
+        case "status": return "accepted"
+        default: return nil
+        }
+    }
+
+    /// Every name ``value(_:line:)`` knows.
+    public static let fieldNames = [
+        "document_type", "number", "channel", "wave", "position", "order", "merchant_order", "line_id",
+        "merchant_line", "sku", "quantity", "status",
+    ]
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// An order line of an order its channel has not been told about yet.
+public struct UnacknowledgedLine: Sendable, Hashable {
+    public let orderID: Int64
+    public let orderNumber: String
+    public let lineID: String
+    public let position: Int
+    public let sku: String
+    public let quantity: Int
+}
+
+extension OrderStore {
+    /// Records one order acknowledgement per channel in `channels` for its orders not acknowledged
+    /// yet, in one transaction: `render` turns a channel's order lines into a file. The files are
+    /// written afterwards by the caller (``markWritten(_:at:)``).
+    public func recordOrderAcknowledgements(
+        channels: [String], at time: Timestamp,
+        render: (_ channel: String, _ lines: [UnacknowledgedLine]) throws -> RenderedDocument
+    ) throws -> [OutboundDocument] {
+        try write { db in
+            var documents: [OutboundDocument] = []
+            for channel in channels.sorted() {
+                let lines = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
+                        JOIN order_lines l ON l.order_id = o.id
+                        WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL ORDER BY o.id, l.position
+                        """, arguments: [channel]
+                ).map { row in
+                    UnacknowledgedLine(
+                        orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
+                        position: row["position"], sku: row["sku"], quantity: row["quantity"])
+                }
+                guard !lines.isEmpty else { continue }
+                let rendered = try render(channel, lines)
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
+                        VALUES ('order_acknowledgement', ?, ?, ?, ?, 'pending', ?)
+                        """,
+                    arguments: [channel, rendered.number, rendered.path, Data(rendered.content), time.description])
+                let documentID = db.lastInsertedRowID
+                for orderID in Set(lines.map(\.orderID)) {
+                    try db.execute(
+                        sql: "UPDATE orders SET acknowledgement_document_id = ? WHERE id = ?",
+                        arguments: [documentID, orderID])
+                }
+                documents.append(
+                    OutboundDocument(
+                        id: documentID, kind: "order_acknowledgement", destination: channel, number: rendered.number,
+                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
+            }
+            return documents
+        }
+    }
+}
