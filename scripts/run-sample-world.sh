@@ -11,32 +11,32 @@ scripts/setup-debian.sh
 swift build --product omnihub
 omnihub=.build/debug/omnihub
 
-echo "== dropping the sample world's files into inbox/"
-for folder in sample-world/inbox/*/; do
-    partner=$(basename "$folder")
-    mkdir -p "inbox/$partner"
-    cp -v "$folder"* "inbox/$partner/"
-done
+# Copies each partner folder under $1 into inbox/<partner>/.
+drop() {
+    for folder in "$1"/*/; do
+        partner=$(basename "$folder")
+        mkdir -p "inbox/$partner"
+        cp -v "$folder"* "inbox/$partner/"
+    done
+}
 
-echo
-echo "== omnihub run --once"
-status=0
-"$omnihub" run --once || status=$?
-# 1 means "done, some files were quarantined or were duplicates": reported above, not a failure here.
-[ "$status" -le 1 ] || exit "$status"
+# One cycle; 1 means "done, some files were quarantined or were duplicates": reported, not a failure here.
+cycle() {
+    echo
+    echo "== omnihub run --once"
+    local status=0
+    "$omnihub" run --once || status=$?
+    [ "$status" -le 1 ] || exit "$status"
+}
+
+echo "== dropping the sample world's files into inbox/"
+drop sample-world/inbox
+cycle
 
 echo
 echo "== later that day the warehouse confirms a parcel: sample-world/later/ into inbox/"
-for folder in sample-world/later/*/; do
-    partner=$(basename "$folder")
-    mkdir -p "inbox/$partner"
-    cp -v "$folder"* "inbox/$partner/"
-done
-echo
-echo "== omnihub run --once"
-status=0
-"$omnihub" run --once || status=$?
-[ "$status" -le 1 ] || exit "$status"
+drop sample-world/later
+cycle
 
 echo
 echo "== omnihub orders list"

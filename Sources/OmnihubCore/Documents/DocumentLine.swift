@@ -41,4 +41,9 @@ public struct DocumentLine: Sendable, Hashable, Codable {
         try container.encode(reason, forKey: .reason)
         try container.encode(condition, forKey: .condition)
     }
+
+    /// Whether this line names `line` of an order: by line id when it gives one, else by SKU.
+    public func names(_ line: OrderLine) -> Bool {
+        lineID.map { $0 == line.lineID } ?? (sku == line.sku)
+    }
 }

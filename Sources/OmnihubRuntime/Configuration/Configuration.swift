@@ -47,6 +47,13 @@ public struct Configuration: Sendable {
         public func safetyStock(node: Node, sku: String) -> Int {
             (safetyStockByType[node.type] ?? 0) + (safetyStockBySKU[sku] ?? 0)
         }
+
+        /// Units of `sku` at `node` that `channel`'s orders may have (every channel's when `nil`):
+        /// on-hand minus those held, the safety stock and stock fenced for other channels. Negative
+        /// when more is held or kept back than is on hand.
+        public func available(node: Node, sku: String, onHand: Int, held: Int, for channel: String?) -> Int {
+            onHand - held - safetyStock(node: node, sku: sku) - fenced(node: node.id, sku: sku, otherThan: channel)
+        }
     }
 
     /// Stock held back at a node for one channel, e.g. for a marketplace's promise.

@@ -54,11 +54,10 @@ public struct OutboxEmitter: Sendable {
     private func recordFulfilmentDocuments(
         _ formats: [String: OutputFormat], at time: Timestamp, into outcome: inout Outcome
     ) throws {
-        var rendered: [Int64: [UInt8]] = [:]
         var contents: [String: [UInt8]] = [:]
         let documents = try store.recordFulfilmentDocuments(at: time) { kind, node, units, orders in
             guard let format = formats[node] else { return nil }
-            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            let wave = Self.wave(time)
             let document = FulfilmentOrder(
                 type: kind.rawValue, number: "\(kind == .order ? "FO" : "FC")-\(node)-\(wave)", node: node, wave: time,
                 lines: units.compactMap { unit in
@@ -72,20 +71,12 @@ public struct OutboxEmitter: Sendable {
                         title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
                         pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
                 })
-            let content: [UInt8]
-            do {
-                content = try format.render(document)
-            } catch let failure as ConversionFailure {
-                throw FileError(operation: "render a \(kind.rawValue) for", path: node, reason: failure.message)
-            }
-            let folder = (configuration.outboxFolder as NSString).appendingPathComponent(node)
-            let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))
-            contents[path] = content
-            return RenderedDocument(number: document.number, path: path, content: content)
+            let file = try rendered(document, in: format)
+            contents[file.path] = file.content
+            return file
         }
-        for document in documents { rendered[document.id] = contents[document.path] }
         for document in documents {
-            write(document, rendered[document.id] ?? [], at: time, into: &outcome)
+            write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
     }
 
@@ -97,10 +88,9 @@ public struct OutboxEmitter: Sendable {
         for node in network.nodes
         where node.enabled && node.capabilities.contains(.ship) && (node.channels?.contains(channel) ?? true) {
             for (sku, onHand) in state.onHand[node.id] ?? [:] {
-                let free =
-                    onHand - (state.reserved[node.id]?[sku] ?? 0) - network.safetyStock(node: node, sku: sku)
-                    - network.fenced(node: node.id, sku: sku, otherThan: channel)
-                quantities[sku, default: 0] += max(0, free)
+                let held = state.reserved[node.id]?[sku] ?? 0
+                quantities[sku, default: 0] += max(
+                    0, network.available(node: node, sku: sku, onHand: onHand, held: held, for: channel))
             }
         }
         for skus in state.onHand.values {
@@ -123,7 +113,7 @@ public struct OutboxEmitter: Sendable {
             return
         }
         for feed in feeds {
-            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            let wave = Self.wave(time)
             var content: [UInt8] = []
             do {
                 let recorded = try store.recordInventoryFeed(
@@ -134,17 +124,9 @@ public struct OutboxEmitter: Sendable {
                         number: "IF-\(feed.channel)-\(wave)", channel: feed.channel, wave: time,
                         mode: feed.full ? "full" : "changes",
                         lines: lines.map { InventoryFeed.Line(sku: $0.sku, quantity: $0.quantity) })
-                    do {
-                        content = try feed.format.render(document)
-                    } catch let failure as ConversionFailure {
-                        throw FileError(
-                            operation: "render an inventory feed for", path: feed.channel, reason: failure.message)
-                    }
-                    let folder = (configuration.outboxFolder as NSString).appendingPathComponent(feed.channel)
-                    return RenderedDocument(
-                        number: document.number,
-                        path: (folder as NSString).appendingPathComponent(feed.format.fileName(for: document)),
-                        content: content)
+                    let file = try rendered(document, in: feed.format)
+                    content = file.content
+                    return file
                 }
                 if let recorded { write(recorded, content, at: time, into: &outcome) }
             } catch {
@@ -166,7 +148,7 @@ public struct OutboxEmitter: Sendable {
         let documents = try store.recordOrderAcknowledgements(channels: Array(formats.keys), at: time) {
             channel, lines in
             let format = formats[channel]!
-            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            let wave = Self.wave(time)
             let document = OrderAcknowledgement(
                 number: "OA-\(channel)-\(wave)", channel: channel, wave: time,
                 lines: lines.map { line in
@@ -174,17 +156,9 @@ public struct OutboxEmitter: Sendable {
                         orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
                         linePosition: line.position, sku: line.sku, quantity: line.quantity)
                 })
-            let content: [UInt8]
-            do {
-                content = try format.render(document)
-            } catch let failure as ConversionFailure {
-                throw FileError(
-                    operation: "render an order acknowledgement for", path: channel, reason: failure.message)
-            }
-            let folder = (configuration.outboxFolder as NSString).appendingPathComponent(channel)
-            let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))
-            contents[path] = content
-            return RenderedDocument(number: document.number, path: path, content: content)
+            let file = try rendered(document, in: format)
+            contents[file.path] = file.content
+            return file
         }
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
@@ -200,7 +174,7 @@ public struct OutboxEmitter: Sendable {
         var contents: [String: [UInt8]] = [:]
         let documents = try store.recordShippingConfirmations(at: time) { channel, shipments in
             guard let format = formats[channel] else { return nil }
-            let wave = String(time.description.filter(\.isNumber).prefix(14))
+            let wave = Self.wave(time)
             var lines: [ShippingConfirmation.Line] = []
             for shipment in shipments {
                 let shippedAt: Timestamp
@@ -220,20 +194,34 @@ public struct OutboxEmitter: Sendable {
             }
             let document = ShippingConfirmation(
                 number: "SC-\(channel)-\(wave)", channel: channel, wave: time, lines: lines)
-            let content: [UInt8]
-            do {
-                content = try format.render(document)
-            } catch let failure as ConversionFailure {
-                throw FileError(operation: "render a shipping confirmation for", path: channel, reason: failure.message)
-            }
-            let folder = (configuration.outboxFolder as NSString).appendingPathComponent(channel)
-            let path = (folder as NSString).appendingPathComponent(format.fileName(for: document))
-            contents[path] = content
-            return RenderedDocument(number: document.number, path: path, content: content)
+            let file = try rendered(document, in: format)
+            contents[file.path] = file.content
+            return file
         }
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
+    }
+
+    /// The wave in document numbers: the time as yyyyMMddHHmmss.
+    private static func wave(_ time: Timestamp) -> String {
+        String(time.description.filter(\.isNumber).prefix(14))
+    }
+
+    /// The document's bytes in `format`, and where in the outbox they go: `<outbox>/<destination>/`.
+    private func rendered(_ document: some FormattedDocument, in format: OutputFormat) throws -> RenderedDocument {
+        let content: [UInt8]
+        do {
+            content = try format.render(document)
+        } catch {
+            throw FileError(
+                operation: "render the \(document.type.replacingOccurrences(of: "_", with: " ")) for",
+                path: document.destination, reason: error.message)
+        }
+        let folder = (configuration.outboxFolder as NSString).appendingPathComponent(document.destination)
+        return RenderedDocument(
+            number: document.number, path: (folder as NSString).appendingPathComponent(format.fileName(for: document)),
+            content: content)
     }
 
     private func write(

@@ -127,8 +127,7 @@ public struct OrderSourcing: Sendable {
             for (sku, units) in state.onHand[node.id] ?? [:] {
                 let held =
                     (state.reserved[node.id]?[sku] ?? 0) - (freed[node.id]?[sku] ?? 0) + (taken[node.id]?[sku] ?? 0)
-                let fenced = network.fenced(node: node.id, sku: sku, otherThan: channel)
-                let available = units - held - network.safetyStock(node: node, sku: sku) - fenced
+                let available = network.available(node: node, sku: sku, onHand: units, held: held, for: channel)
                 if available > 0 { stock[sku] = available }
             }
             return SourcingProblem.Node(

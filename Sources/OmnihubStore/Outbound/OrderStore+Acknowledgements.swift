@@ -37,22 +37,14 @@ extension OrderStore {
                 }
                 guard !lines.isEmpty else { continue }
                 let rendered = try render(channel, lines)
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-                        VALUES ('order_acknowledgement', ?, ?, ?, ?, 'pending', ?)
-                        """,
-                    arguments: [channel, rendered.number, rendered.path, Data(rendered.content), time.description])
-                let documentID = db.lastInsertedRowID
+                let document = try Self.recordPending(
+                    db, kind: "order_acknowledgement", destination: channel, rendered, at: time)
                 for orderID in Set(lines.map(\.orderID)) {
                     try db.execute(
                         sql: "UPDATE orders SET acknowledgement_document_id = ? WHERE id = ?",
-                        arguments: [documentID, orderID])
+                        arguments: [document.id, orderID])
                 }
-                documents.append(
-                    OutboundDocument(
-                        id: documentID, kind: "order_acknowledgement", destination: channel, number: rendered.number,
-                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
+                documents.append(document)
             }
             return documents
         }

@@ -24,24 +24,16 @@ extension OrderStore {
             guard !changed.isEmpty else { return nil }
             let lines = (full ? now : changed).sorted { $0.key < $1.key }.map { (sku: $0.key, quantity: $0.value) }
             guard let rendered = try render(lines) else { return nil }
-            try db.execute(
-                sql: """
-                    INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-                    VALUES ('inventory_feed', ?, ?, ?, ?, 'pending', ?)
-                    """,
-                arguments: [channel, rendered.number, rendered.path, Data(rendered.content), time.description])
-            let documentID = db.lastInsertedRowID
+            let document = try Self.recordPending(db, kind: "inventory_feed", destination: channel, rendered, at: time)
             for (sku, quantity) in changed {
                 try db.execute(
                     sql: """
                         INSERT INTO inventory_feed_levels (channel, sku, quantity, document_id) VALUES (?, ?, ?, ?)
                         ON CONFLICT (channel, sku) DO UPDATE SET quantity = excluded.quantity,
                             document_id = excluded.document_id
-                        """, arguments: [channel, sku, quantity, documentID])
+                        """, arguments: [channel, sku, quantity, document.id])
             }
-            return OutboundDocument(
-                id: documentID, kind: "inventory_feed", destination: channel, number: rendered.number,
-                path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil)
+            return document
         }
     }
 }

@@ -126,20 +126,9 @@ extension OrderStore {
             func record(_ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate]) throws -> Int64?
             {
                 guard let rendered = try render(kind, node, units, try orders(units)) else { return nil }
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-                        VALUES (?, ?, ?, ?, ?, 'pending', ?)
-                        """,
-                    arguments: [
-                        kind.rawValue, node, rendered.number, rendered.path, Data(rendered.content), time.description,
-                    ])
-                let documentID = db.lastInsertedRowID
-                documents.append(
-                    OutboundDocument(
-                        id: documentID, kind: kind.rawValue, destination: node, number: rendered.number,
-                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
-                return documentID
+                let document = try Self.recordPending(db, kind: kind.rawValue, destination: node, rendered, at: time)
+                documents.append(document)
+                return document.id
             }
             for node in Set(toShip.keys).union(toCancel.keys).sorted() {
                 if let cancelled = toCancel[node],
@@ -165,6 +154,21 @@ extension OrderStore {
             }
             return documents
         }
+    }
+
+    /// Records a rendered document as `pending`, with its bytes, in the caller's transaction.
+    static func recordPending(
+        _ db: Database, kind: String, destination: String, _ rendered: RenderedDocument, at time: Timestamp
+    ) throws -> OutboundDocument {
+        try db.execute(
+            sql: """
+                INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?)
+                """,
+            arguments: [kind, destination, rendered.number, rendered.path, Data(rendered.content), time.description])
+        return OutboundDocument(
+            id: db.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
+            path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil)
     }
 
     /// Units of an order line handed to `node` in fulfilment orders and not cancelled there since.

@@ -45,22 +45,14 @@ extension OrderStore {
             for channel in byChannel.keys.sorted() {
                 let shipments = byChannel[channel]!
                 guard let rendered = try render(channel, shipments) else { continue }
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-                        VALUES ('shipping_confirmation', ?, ?, ?, ?, 'pending', ?)
-                        """,
-                    arguments: [channel, rendered.number, rendered.path, Data(rendered.content), time.description])
-                let documentID = db.lastInsertedRowID
+                let document = try Self.recordPending(
+                    db, kind: "shipping_confirmation", destination: channel, rendered, at: time)
                 for shipment in shipments {
                     try db.execute(
                         sql: "UPDATE shipments SET confirmation_document_id = ? WHERE id = ?",
-                        arguments: [documentID, shipment.id])
+                        arguments: [document.id, shipment.id])
                 }
-                documents.append(
-                    OutboundDocument(
-                        id: documentID, kind: "shipping_confirmation", destination: channel, number: rendered.number,
-                        path: rendered.path, status: "pending", createdAt: time.description, writtenAt: nil))
+                documents.append(document)
             }
             return documents
         }

@@ -17,32 +17,19 @@ extension FileImport {
     /// stock) and keeps the node away from the order, so the next sourcing run places those lines
     /// elsewhere; the order's other lines keep their reservations.
     public func applyRejection(_ notice: InboundNotice, at time: String) throws -> RejectionOutcome {
-        guard let node = notice.node, let externalID = notice.externalID else { return .unknownOrder }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
-            arguments: [externalID, notice.channel])
-        guard rows.count == 1, let row = rows.first else { return .unknownOrder }
-        let orderID: Int64 = row["id"]
-        let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+        guard let node = notice.node else { return .unknownOrder }
+        guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         // Which positions the rejection names: by line id, else by SKU; no lines means all of them.
         var positions: [Int] = []
         for (index, line) in order.lines.enumerated() {
             let named =
                 notice.lines.isEmpty
-                || notice.lines.contains { rejected in
-                    rejected.lineID.map { $0 == line.lineID } ?? (rejected.sku == line.sku)
-                }
+                || notice.lines.contains { $0.names(line) }
             if named { positions.append(index + 1) }
         }
         var released = 0
         for position in positions {
-            let held =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) FROM reservations
-                        WHERE order_id = ? AND position = ? AND node = ?
-                        """, arguments: [orderID, position, node]) ?? 0
+            let held = try held(orderID: orderID, position: position, node: node)
             guard held > 0 else { continue }
             try db.execute(
                 sql: """
@@ -71,18 +58,12 @@ extension FileImport {
     /// reservations are released, the units are no longer sourced, and an order with nothing left
     /// becomes `cancelled`. Shipped units are the lifecycle's business and are not undone here.
     public func applyCancellation(_ notice: InboundNotice, at time: String) throws -> CancellationOutcome {
-        guard let externalID = notice.externalID else { return .unknownOrder }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
-            arguments: [externalID, notice.channel])
-        guard rows.count == 1, let row = rows.first else { return .unknownOrder }
-        let orderID: Int64 = row["id"]
-        let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+        guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         var released = 0
         var remaining = 0
         for (index, line) in order.lines.enumerated() {
             let position = index + 1
-            let request = notice.lines.first { $0.lineID.map { $0 == line.lineID } ?? ($0.sku == line.sku) }
+            let request = notice.lines.first { $0.names(line) }
             // Shipped units cannot be cancelled any more; they count as closed like cancelled ones.
             let cancelled =
                 try Int.fetchOne(

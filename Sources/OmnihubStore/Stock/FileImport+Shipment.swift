@@ -20,31 +20,20 @@ extension FileImport {
     /// is named by line id, else by SKU; a confirmation without lines ships everything the node
     /// holds for the order. An order with nothing left open becomes `shipped`.
     public func applyShipment(_ notice: InboundNotice) throws -> ShipmentOutcome {
-        guard let externalID = notice.externalID, let node = notice.node else { return .unknownOrder }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
-            arguments: [externalID, notice.channel])
-        guard rows.count == 1, let row = rows.first else { return .unknownOrder }
-        let orderID: Int64 = row["id"]
-        let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+        guard let node = notice.node else { return .unknownOrder }
+        guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         let shippedAt = notice.occurredAt?.description ?? importedAt
         let record = notice.source?.record ?? 0
         var shippedUnits = 0
         var unreserved = 0
         for (index, line) in order.lines.enumerated() {
             let position = index + 1
-            let held =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) FROM reservations
-                        WHERE order_id = ? AND position = ? AND node = ?
-                        """, arguments: [orderID, position, node]) ?? 0
+            let held = try held(orderID: orderID, position: position, node: node)
             let requested: Int
             if notice.lines.isEmpty {
                 requested = held
             } else {
-                let named = notice.lines.filter { $0.lineID.map { $0 == line.lineID } ?? ($0.sku == line.sku) }
+                let named = notice.lines.filter { $0.names(line) }
                 requested = named.reduce(0) { $0 + ($1.quantity ?? 0) }
             }
             let closed =

@@ -59,11 +59,11 @@ struct Stock: ParsableCommand {
                 let onHand = level?.onHand ?? 0
                 let safety = network.safetyStock(node: node, sku: sku)
                 let held = reserved[node.id] ?? 0
-                let fenced = network.fenced(node: node.id, sku: sku, otherThan: channel)
+                let available = network.available(node: node, sku: sku, onHand: onHand, held: held, for: channel)
                 return Row(
                     node: node.id, type: node.type.rawValue, enabled: node.enabled, onHand: onHand, reserved: held,
                     safetyStock: safety, ringFenced: network.fenced(node: node.id, sku: sku, otherThan: nil),
-                    available: node.enabled ? max(0, onHand - held - safety - fenced) : 0, updatedAt: level?.updatedAt)
+                    available: node.enabled ? max(0, available) : 0, updatedAt: level?.updatedAt)
             }
             for level in levels where network.node(level.node) == nil {
                 rows.append(
