@@ -8,6 +8,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case database
         /// A stored document does not decode: the database was changed by hand or is damaged.
         case corruptDocument = "corrupt_document"
+        /// A request contradicts what the store holds, e.g. crediting units never invoiced.
+        case refused
     }
 
     /// The kind of failure.

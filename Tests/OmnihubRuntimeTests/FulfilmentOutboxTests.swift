@@ -254,10 +254,10 @@ struct FulfilmentOutboxTests {
             let format = try OutputFormatFile.load(folder.appendingPathComponent(name).path)
             let bytes = try format.render(order)
             #expect(!bytes.isEmpty, "\(name)")
-            if format.type == .xml {
+            // Template formats (UBL invoices) are checked with real invoices in FinanceDocumentTests.
+            if format.type == .xml, let shape = format.xml {
                 xmlFormats += 1
                 let document = try XMLDocument(data: Data(bytes))
-                let shape = try #require(format.xml)
                 #expect(document.rootElement()?.name == shape.root, "\(name)")
                 let lines = try document.nodes(forXPath: "//*[local-name()='\(shape.line)']")
                 #expect(lines.count == 2, "\(name)")

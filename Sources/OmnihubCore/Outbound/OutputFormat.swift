@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a canonical outbound document becomes one destination's file: a declarative format file
 /// in `mappings/` (see `docs/outbound.md`), so a new partner needs a format, not code.
@@ -34,12 +34,21 @@ public struct OutputFormat: Sendable {
         }
     }
 
-    /// A column (CSV) or member (JSON): its name in the file and the canonical field it carries.
+    /// A column (CSV), member (JSON), element or attribute (XML): its name in the file and the
+    /// canonical field it carries, or a fixed value, and how the value is written.
     public struct Column: Sendable {
         public var name: String
         public var field: String
         /// A fixed value instead of a field.
         public var constant: String?
+        /// Writes a date-time field with this pattern (in the format's ``OutputFormat/timeZone``).
+        public var dateFormat: DateTimeFormat?
+        /// Quote the value even when it needs no quotes, and write `""` when it is empty (CSV).
+        public var quoted = false
+        /// Replaces the value by the table's entry, e.g. a VAT rate by its revenue account.
+        public var lookup: [String: String]?
+        /// The value when the lookup has no entry; `nil` makes a missing entry an error.
+        public var lookupDefault: String?
 
         /// A column.
         public init(name: String, field: String, constant: String? = nil) {
@@ -49,14 +58,41 @@ public struct OutputFormat: Sendable {
         }
     }
 
+    /// An element of an XML template: its name (with a namespace prefix when the format declares
+    /// one), a value or child elements, attributes, and whether it repeats for each entry of a
+    /// part of the document (`lines`, `taxes`, `charges`).
+    public struct XMLElement: Sendable {
+        public var name: String
+        public var value: Column?
+        public var attributes: [Column]
+        public var children: [XMLElement]
+        /// The part of the document this element repeats for; its fields are read from that entry.
+        public var each: String?
+        /// A field that must have a value for the element to be written, e.g. `discount`.
+        public var when: String?
+
+        /// An element.
+        public init(
+            name: String, value: Column? = nil, attributes: [Column] = [], children: [XMLElement] = [],
+            each: String? = nil
+        ) {
+            self.name = name
+            self.value = value
+            self.attributes = attributes
+            self.children = children
+            self.each = each
+        }
+    }
+
     public var name: String
     public var type: FileType
     public var delimiter: Character
     public var encoding: TextEncoding
     /// File name with placeholders `{number}`, `{node}`, `{wave}` (the wave as yyyyMMddHHmmss).
     public var fileName: String
-    /// The document it writes: `fulfilment_order` (also used for fulfilment cancellations) or
-    /// `shipping_confirmation`.
+    /// The document it writes: `fulfilment_order` (also used for fulfilment cancellations),
+    /// `shipping_confirmation`, `inventory_feed`, `order_acknowledgement`, `invoice`,
+    /// `credit_note` or `bookings`.
     public var document = "fulfilment_order"
     /// File name of a fulfilment cancellation, same placeholders; `cancel-` before ``fileName`` when not given.
     public var cancellationFileName: String?
@@ -66,6 +102,18 @@ public struct OutputFormat: Sendable {
     public var columns: [Column]
     /// The element names, for XML.
     public var xml: XMLShape?
+    /// A full XML template, for documents deeper than a root with lines (UBL); replaces ``xml``.
+    public var template: XMLElement?
+    /// Namespace prefixes declared on the template's root (`""` is the default namespace).
+    public var namespaces: [(prefix: String, uri: String)] = []
+    /// The separator written in money and rates: `.` or `,`.
+    public var decimalSeparator: Character = "."
+    /// The zone dates with a ``Column/dateFormat`` are written in.
+    public var timeZone = TimeZone(identifier: "UTC")!
+    /// A CSV line written before the header row (DATEV's EXTF line), from document fields.
+    public var preamble: [Column] = []
+    /// Whether a CSV file starts with the column names.
+    public var headerRow = true
 
     /// A format.
     public init(
@@ -95,16 +143,19 @@ public struct OutputFormat: Sendable {
 
     /// The file's bytes for `document`.
     ///
-    /// - Throws: ``ConversionFailure`` when a value cannot be written in the format's encoding.
-    public func render(_ document: some FormattedDocument) throws(ConversionFailure) -> [UInt8] {
+    /// - Throws: ``ConversionFailure`` when a value cannot be written in the format's encoding,
+    ///   or a lookup has no entry for a value.
+    public func render<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> [UInt8] {
         let text: String
         switch type {
         case .csv:
-            var rows = [columns.map { quote($0.name) }.joined(separator: String(delimiter))]
-            for index in (0..<document.lineCount) {
-                rows.append(
-                    columns.map { quote($0.constant ?? document.value($0.field, line: index) ?? "") }
-                        .joined(separator: String(delimiter)))
+            var rows: [String] = []
+            if !preamble.isEmpty {
+                rows.append(try csvRow(preamble, document, collection: "", index: 0))
+            }
+            if headerRow { rows.append(columns.map { quote($0.name) }.joined(separator: String(delimiter))) }
+            for index in 0..<document.count(of: "lines") {
+                rows.append(try csvRow(columns, document, collection: "lines", index: index))
             }
             text = rows.joined(separator: "\r\n") + "\r\n"
         case .json:
@@ -112,15 +163,15 @@ public struct OutputFormat: Sendable {
             json.beginObject()
             for column in header.sorted(by: { $0.name < $1.name }) {
                 json.dynamicKey(column.name)
-                json.string(column.constant ?? (document.lineCount == 0 ? nil : document.value(column.field, line: 0)))
+                json.string(try value(column, document, collection: "", index: 0))
             }
             json.dynamicKey("lines")
             json.beginArray()
-            for index in (0..<document.lineCount) {
+            for index in 0..<document.count(of: "lines") {
                 json.beginObject()
                 for column in columns.sorted(by: { $0.name < $1.name }) {
                     json.dynamicKey(column.name)
-                    json.string(column.constant ?? document.value(column.field, line: index))
+                    json.string(try value(column, document, collection: "lines", index: index))
                 }
                 json.endObject()
             }
@@ -128,44 +179,143 @@ public struct OutputFormat: Sendable {
             json.endObject()
             text = String(decoding: json.bytes, as: UTF8.self) + "\n"
         case .xml:
-            text = renderXML(document)
+            if let template {
+                text = try xmlDeclaration + (element(template, document, root: true, indent: "") ?? "")
+            } else {
+                text = try renderXML(document)
+            }
         }
         return try encode(text)
     }
 
-    private func renderXML(_ document: some FormattedDocument) -> String {
-        let shape = xml ?? XMLShape(root: "Document", lines: nil, line: "Line")
-        func value(_ column: Column, line index: Int) -> String? {
-            column.constant
-                ?? (index < document.lineCount ? document.value(column.field, line: index) : nil)
+    /// The value `column` writes for entry `index` of `collection` (`""` reads document fields),
+    /// after its lookup, date format and the format's decimal separator.
+    func value<Document: FormattedDocument>(
+        _ column: Column, _ document: Document, collection: String, index: Int
+    ) throws(ConversionFailure) -> String? {
+        guard var text = column.constant ?? document.value(column.field, in: collection, at: index) else {
+            return column.lookup == nil ? nil : column.lookupDefault
         }
-        func open(_ name: String, _ columns: [Column], line index: Int, namespace: String? = nil) -> String {
+        if let lookup = column.lookup {
+            if let entry = lookup[text] ?? Self.numericKey(text, in: lookup) {
+                text = entry
+            } else if let fallback = column.lookupDefault {
+                text = fallback
+            } else {
+                throw ConversionFailure(
+                    "\(column.field) '\(text)' has no entry in the lookup of '\(column.name)'; add it to the format "
+                        + "file, or give the lookup a default")
+            }
+            return text
+        }
+        if let dateFormat = column.dateFormat {
+            let timestamp = try DateTimeFormat.iso8601.parse(text, zone: nil)
+            text = dateFormat.write(timestamp, zone: timeZone)
+        }
+        if decimalSeparator != ".", Document.amountFields.contains(column.field) {
+            text = text.replacingOccurrences(of: ".", with: String(decimalSeparator))
+        }
+        return text
+    }
+
+    /// The entry whose key is the same number as `text` (`19` for `19.0`).
+    private static func numericKey(_ text: String, in lookup: [String: String]) -> String? {
+        guard let number = Amount(parsing: text) else { return nil }
+        return lookup.first { Amount(parsing: $0.key) == number }?.value
+    }
+
+    private func csvRow<Document: FormattedDocument>(
+        _ columns: [Column], _ document: Document, collection: String, index: Int
+    ) throws(ConversionFailure) -> String {
+        var cells: [String] = []
+        for column in columns {
+            let text = try value(column, document, collection: collection, index: index) ?? ""
+            cells.append(
+                column.quoted ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : quote(text))
+        }
+        return cells.joined(separator: String(delimiter))
+    }
+
+    private var xmlDeclaration: String {
+        let encodingName = ["utf-8": "UTF-8", "iso-8859-1": "ISO-8859-1", "windows-1252": "windows-1252"][
+            encoding.rawValue]
+        return "<?xml version=\"1.0\" encoding=\"\(encodingName ?? "UTF-8")\"?>\n"
+    }
+
+    /// An element of the template, or `nil` when it has nothing to say (no value, no child).
+    private func element<Document: FormattedDocument>(
+        _ template: XMLElement, _ document: Document, root: Bool = false, collection: String = "", index: Int = 0,
+        indent: String
+    ) throws(ConversionFailure) -> String? {
+        if let each = template.each {
+            var single = template
+            single.each = nil
+            var text = ""
+            for entry in 0..<document.count(of: each) {
+                text += try element(single, document, collection: each, index: entry, indent: indent) ?? ""
+            }
+            return text.isEmpty ? nil : text
+        }
+        if let when = template.when, (document.value(when, in: collection, at: index) ?? "").isEmpty {
+            return nil
+        }
+        var tag = "<" + template.name
+        if root {
+            for (prefix, uri) in namespaces {
+                tag += (prefix.isEmpty ? " xmlns" : " xmlns:\(prefix)") + "=\"\(escape(uri))\""
+            }
+        }
+        for attribute in template.attributes {
+            guard let text = try value(attribute, document, collection: collection, index: index) else { continue }
+            tag += " \(attribute.name)=\"\(escape(text))\""
+        }
+        if let column = template.value {
+            guard let text = try value(column, document, collection: collection, index: index), !text.isEmpty else {
+                return nil
+            }
+            return "\(indent)\(tag)>\(escape(text))</\(template.name)>\n"
+        }
+        var body = ""
+        for child in template.children {
+            body += try element(child, document, collection: collection, index: index, indent: indent + "  ") ?? ""
+        }
+        guard !body.isEmpty || root else { return nil }
+        return "\(indent)\(tag)>\n\(body)\(indent)</\(template.name)>\n"
+    }
+
+    private func renderXML<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> String {
+        let shape = xml ?? XMLShape(root: "Document", lines: nil, line: "Line")
+        func open(_ name: String, _ columns: [Column], collection: String, index: Int, namespace: String? = nil)
+            throws(ConversionFailure) -> String
+        {
             var tag = "<" + name
             if let namespace { tag += " xmlns=\"\(escape(namespace))\"" }
             for column in columns where column.name.hasPrefix("@") {
-                guard let text = value(column, line: index) else { continue }
+                guard let text = try value(column, document, collection: collection, index: index) else { continue }
                 tag += " \(column.name.dropFirst())=\"\(escape(text))\""
             }
             return tag + ">"
         }
-        func children(_ columns: [Column], line index: Int, indent: String) -> String {
+        func children(_ columns: [Column], collection: String, index: Int, indent: String) throws(ConversionFailure)
+            -> String
+        {
             var text = ""
             for column in columns where !column.name.hasPrefix("@") {
-                guard let content = value(column, line: index), !content.isEmpty else { continue }
+                guard let content = try value(column, document, collection: collection, index: index),
+                    !content.isEmpty
+                else { continue }
                 text += "\(indent)<\(column.name)>\(escape(content))</\(column.name)>\n"
             }
             return text
         }
-        let encodingName = ["utf-8": "UTF-8", "iso-8859-1": "ISO-8859-1", "windows-1252": "windows-1252"][
-            encoding.rawValue]
-        var text = "<?xml version=\"1.0\" encoding=\"\(encodingName ?? "UTF-8")\"?>\n"
-        text += open(shape.root, header, line: 0, namespace: shape.namespace) + "\n"
-        text += children(header, line: 0, indent: "  ")
+        var text = xmlDeclaration
+        text += try open(shape.root, header, collection: "", index: 0, namespace: shape.namespace) + "\n"
+        text += try children(header, collection: "", index: 0, indent: "  ")
         let lineIndent = shape.lines == nil ? "  " : "    "
         if let wrapper = shape.lines { text += "  <\(wrapper)>\n" }
-        for index in (0..<document.lineCount) {
-            text += lineIndent + open(shape.line, columns, line: index) + "\n"
-            text += children(columns, line: index, indent: lineIndent + "  ")
+        for index in 0..<document.count(of: "lines") {
+            text += lineIndent + (try open(shape.line, columns, collection: "lines", index: index)) + "\n"
+            text += try children(columns, collection: "lines", index: index, indent: lineIndent + "  ")
             text += "\(lineIndent)</\(shape.line)>\n"
         }
         if let wrapper = shape.lines { text += "  </\(wrapper)>\n" }

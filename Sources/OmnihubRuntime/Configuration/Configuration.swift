@@ -100,6 +100,9 @@ public struct Configuration: Sendable {
 
     /// How orders are sourced: the strategy and the costs it weighs.
     public var sourcing: Sourcing?
+    /// Invoices, credit notes and bookings for the ERP; `nil` when the configuration has no
+    /// `finance:` section.
+    public var finance: Finance?
 
     /// The `sourcing:` section.
     public struct Sourcing: Sendable {
@@ -192,7 +195,7 @@ extension Configuration {
         func resolve(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
         }
-        try root.allowOnly(["store", "folders", "inbox", "network", "sourcing", "partners"])
+        try root.allowOnly(["store", "folders", "inbox", "network", "sourcing", "partners", "finance"])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
             try store.allowOnly(["path"])
@@ -232,6 +235,9 @@ extension Configuration {
         configuration.outboxFolder = resolve(outbox)
         if let network = try root.optional("network") {
             configuration.network = try parseNetwork(network, resolve: resolve)
+        }
+        if let finance = try root.optional("finance") {
+            configuration.finance = try parseFinance(finance, resolve: resolve)
         }
         if let sourcing = try root.optional("sourcing") {
             configuration.sourcing = try parseSourcing(sourcing, resolve: resolve)
@@ -281,13 +287,8 @@ extension Configuration {
             parsed.parcelCost = try item.optional("parcel_cost").map(decimal) ?? 0
             parsed.capacityParcels = try item.optional("capacity_parcels")?.integer("a number of parcels")
             parsed.priority = try item.optional("priority")?.integer() ?? position
-            if let format = try item.optional("fulfilment_format") {
-                let loaded = try OutputFormatFile.load(resolve(try format.text()))
-                guard loaded.document == "fulfilment_order" else {
-                    throw format.error("the format writes \(loaded.document), not fulfilment_order")
-                }
-                parsed.fulfilmentFormat = loaded
-            }
+            parsed.fulfilmentFormat = try format(
+                item.optional("fulfilment_format"), writing: "fulfilment_order", resolve: resolve)
             if let capabilities = try item.optional("can") {
                 parsed.capabilities = []
                 for capability in try capabilities.items() {
@@ -410,31 +411,16 @@ extension Configuration {
                     pattern: try feedNode.optional("pattern")?.text() ?? "*", mappingPath: mappingPath,
                     mapping: mapping))
         }
-        var confirmation: OutputFormat?
-        if let formatNode = try node.optional("shipping_confirmation_format") {
-            let format = try OutputFormatFile.load(resolve(try formatNode.text()))
-            guard format.document == "shipping_confirmation" else {
-                throw formatNode.error("the format writes \(format.document), not shipping_confirmation")
-            }
-            confirmation = format
-        }
-        var acknowledgement: OutputFormat?
-        if let formatNode = try node.optional("order_acknowledgement_format") {
-            let format = try OutputFormatFile.load(resolve(try formatNode.text()))
-            guard format.document == "order_acknowledgement" else {
-                throw formatNode.error("the format writes \(format.document), not order_acknowledgement")
-            }
-            acknowledgement = format
-        }
+        let confirmation = try format(
+            node.optional("shipping_confirmation_format"), writing: "shipping_confirmation", resolve: resolve)
+        let acknowledgement = try format(
+            node.optional("order_acknowledgement_format"), writing: "order_acknowledgement", resolve: resolve)
         var inventoryFeed: (format: OutputFormat, full: Bool)?
         if let feedNode = try node.optional("inventory_feed") {
             try feedNode.allowOnly(["format", "mode"])
-            let formatNode = try feedNode.required(
-                "format", "the format file, e.g. mappings/\(id)-inventory.format.yaml")
-            let format = try OutputFormatFile.load(resolve(try formatNode.text()))
-            guard format.document == "inventory_feed" else {
-                throw formatNode.error("the format writes \(format.document), not inventory_feed")
-            }
+            let format = try format(
+                feedNode.required("format", "the format file, e.g. mappings/\(id)-inventory.format.yaml"),
+                writing: "inventory_feed", resolve: resolve)!
             var full = false
             if let mode = try feedNode.optional("mode") {
                 switch try mode.text() {

@@ -45,6 +45,7 @@ public struct OutboxEmitter: Sendable {
         }
         try recordOrderAcknowledgements(at: time, into: &outcome)
         try recordShippingConfirmations(at: time, into: &outcome)
+        try recordInvoices(at: time, into: &outcome)
         if !formats.isEmpty { try recordFulfilmentDocuments(formats, at: time, into: &outcome) }
         // Last, so the feeds tell the channels what is left after this cycle's reservations.
         recordInventoryFeeds(at: time, into: &outcome)
@@ -204,12 +205,12 @@ public struct OutboxEmitter: Sendable {
     }
 
     /// The wave in document numbers: the time as yyyyMMddHHmmss.
-    private static func wave(_ time: Timestamp) -> String {
+    static func wave(_ time: Timestamp) -> String {
         String(time.description.filter(\.isNumber).prefix(14))
     }
 
     /// The document's bytes in `format`, and where in the outbox they go: `<outbox>/<destination>/`.
-    private func rendered(_ document: some FormattedDocument, in format: OutputFormat) throws -> RenderedDocument {
+    func rendered(_ document: some FormattedDocument, in format: OutputFormat) throws -> RenderedDocument {
         let content: [UInt8]
         do {
             content = try format.render(document)
@@ -224,7 +225,7 @@ public struct OutboxEmitter: Sendable {
             content: content)
     }
 
-    private func write(
+    func write(
         _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
     ) {
         do {

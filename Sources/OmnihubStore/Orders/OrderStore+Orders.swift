@@ -72,6 +72,22 @@ extension OrderStore {
         }
     }
 
+    /// The order with omnihub id `id`, with its canonical document, or `nil`.
+    static func storedOrder(_ db: Database, id: Int64) throws -> StoredOrder? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        do {
+            let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
+            return StoredOrder(id: id, status: row["status"], importedAt: row["imported_at"], order: order)
+        } catch {
+            throw StoreError(
+                .corruptDocument, path: db.description,
+                message: "order \(id) has a stored document that does not decode (\(error)); "
+                    + "the database was changed outside omnihub or is damaged", cause: error)
+        }
+    }
+
     private func storedOrder(_ row: Row, db: Database) throws -> StoredOrder {
         let document: String = row["document"]
         var order: Order

@@ -111,16 +111,9 @@ extension OrderStore {
                 toCancel[unit.node, default: []].append((row["id"], unit))
             }
             var documents: [OutboundDocument] = []
-            let decoder = JSONDecoder()
             func orders(_ units: [FulfilmentCandidate]) throws -> [Int64: StoredOrder] {
                 var orders: [Int64: StoredOrder] = [:]
-                for id in Set(units.map(\.orderID)) {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id])
-                    else { continue }
-                    let order = try decoder.decode(Order.self, from: Data((row["document"] as String).utf8))
-                    orders[id] = StoredOrder(
-                        id: id, status: row["status"], importedAt: row["imported_at"], order: order)
-                }
+                for id in Set(units.map(\.orderID)) { orders[id] = try Self.storedOrder(db, id: id) }
                 return orders
             }
             func record(_ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate]) throws -> Int64?

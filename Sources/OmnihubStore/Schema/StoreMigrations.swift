@@ -281,6 +281,35 @@ enum StoreMigrations {
                     "ALTER TABLE orders ADD COLUMN acknowledgement_document_id INTEGER REFERENCES outbound_documents(id)"
             )
         }
+        migrator.registerMigration("v14: invoices and credit notes, with the units of each order line they cover") {
+            db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE finance_documents (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),
+                        number TEXT NOT NULL UNIQUE,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        issued_at TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        payable TEXT NOT NULL,
+                        with_shipping INTEGER NOT NULL,
+                        invoice_reference TEXT,
+                        reason TEXT,
+                        document_id INTEGER REFERENCES outbound_documents(id),
+                        bookings_document_id INTEGER REFERENCES outbound_documents(id)
+                    );
+                    CREATE INDEX finance_documents_by_order ON finance_documents(order_id);
+                    CREATE TABLE finance_lines (
+                        finance_document_id INTEGER NOT NULL REFERENCES finance_documents(id),
+                        position INTEGER NOT NULL,
+                        quantity INTEGER NOT NULL CHECK (quantity > 0),
+                        value_minor INTEGER NOT NULL,
+                        PRIMARY KEY (finance_document_id, position)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE shipments ADD COLUMN invoice_id INTEGER REFERENCES finance_documents(id);
+                    """)
+        }
         return migrator
     }
 }

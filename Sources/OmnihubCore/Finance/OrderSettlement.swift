@@ -1,0 +1,100 @@
+/// What every unit of an order is worth to the customer once every discount is taken off, so
+/// that invoices, credit notes and refunds for any part of the order add up, to the cent, to what
+/// the customer paid.
+///
+/// Order discounts are spread over the lines in proportion to what each line costs after its own
+/// discounts (largest remainder, so the shares add up exactly). Within a line, the first `k` of its
+/// `n` units are worth `round(payable × k / n)`: an invoice for units `a..<b` charges the
+/// difference of two such values, so however a line is shipped, its invoices add up to the line's
+/// payable amount. Units cancelled before they ship are refunded from the top (the last units),
+/// so shipped and cancelled parts meet without a cent left over.
+public struct OrderSettlement: Sendable, Hashable {
+    public let currency: Currency
+    /// Per line, in minor units: what the customer pays for all its units after every discount.
+    public let linePayable: [Int64]
+    /// Per line: units ordered.
+    public let quantities: [Int]
+    /// Per line: the VAT rate in percent (the line's, or the default).
+    public let taxRates: [Amount]
+    /// Per line, in minor units: unit price times quantity, before discounts.
+    public let lineGross: [Int64]
+    /// The shipping charge in minor units.
+    public let shipping: Int64
+    /// The shipping charge's VAT rate: its own, else the highest rate of the order's lines.
+    public let shippingTaxRate: Amount
+
+    /// The settlement of `order`; lines without a VAT rate are taxed at `defaultTaxRate`.
+    public init(order: Order, defaultTaxRate: Amount) {
+        let minor = order.currency.minorUnits
+        func cents(_ amount: Amount) -> Int64 { amount.rounded(toScale: minor).units }
+        currency = order.currency
+        quantities = order.lines.map(\.quantity)
+        taxRates = order.lines.map { $0.taxRate ?? defaultTaxRate }
+        lineGross = order.lines.map { cents($0.grossTotal) }
+        let afterLineDiscounts = order.lines.map { line in
+            max(0, cents(line.grossTotal) - line.discounts.reduce(0) { $0 + cents($1.amount) })
+        }
+        let base = afterLineDiscounts.reduce(0, +)
+        let orderDiscount = min(base, order.discounts.reduce(0) { $0 + cents($1.amount) })
+        let shares = Self.spread(orderDiscount, over: afterLineDiscounts)
+        linePayable = zip(afterLineDiscounts, shares).map { $0 - $1 }
+        shipping = order.shipping.map { cents($0.amount) } ?? 0
+        shippingTaxRate = order.shipping?.taxRate ?? taxRates.max() ?? defaultTaxRate
+    }
+
+    /// What the customer pays for the whole order, in minor units.
+    public var total: Int64 { linePayable.reduce(shipping, +) }
+
+    /// What the first `units` units of line `index` are worth, in minor units.
+    public func value(line index: Int, units: Int) -> Int64 {
+        let quantity = Int64(quantities[index])
+        let units = Int64(min(max(units, 0), quantities[index]))
+        let twice = 2 * linePayable[index] * units
+        return (twice + quantity) / (2 * quantity)
+    }
+
+    /// What units `from..<to` of line `index` are worth when they ship or come back (counted from
+    /// the first unit).
+    public func shipped(line index: Int, from: Int, to: Int) -> Int64 {
+        value(line: index, units: to) - value(line: index, units: from)
+    }
+
+    /// What is refunded when the line's cancelled units go from `from` to `to` before they ship
+    /// (counted from the last unit).
+    public func cancelled(line index: Int, from: Int, to: Int) -> Int64 {
+        let quantity = quantities[index]
+        return value(line: index, units: quantity - from) - value(line: index, units: quantity - to)
+    }
+
+    /// The amount as an ``Amount`` in the order's currency.
+    public func amount(_ minorUnits: Int64) -> Amount {
+        Amount(units: minorUnits, scale: currency.minorUnits)
+    }
+
+    /// `total` split in proportion to `weights`, the shares adding up to exactly `total`; the
+    /// largest remainders get the leftover units, earlier entries first on ties.
+    static func spread(_ total: Int64, over weights: [Int64]) -> [Int64] {
+        let sum = weights.reduce(0, +)
+        guard sum > 0, total != 0 else { return weights.map { _ in 0 } }
+        var shares = weights.map { total * $0 / sum }
+        let remainders = weights.map { (total * $0) % sum }
+        var left = total - shares.reduce(0, +)
+        for index in remainders.indices.sorted(by: {
+            remainders[$0] > remainders[$1] || (remainders[$0] == remainders[$1] && $0 < $1)
+        })
+        where left > 0 {
+            shares[index] += 1
+            left -= 1
+        }
+        return shares
+    }
+
+    /// The VAT contained in `gross` (minor units) at `rate` percent, rounded half up.
+    public static func tax(inGross gross: Int64, rate: Amount) -> Int64 {
+        let scale = Amount.powerOfTen(rate.scale)
+        let numerator = gross * rate.units
+        let denominator = 100 * scale + rate.units
+        let sign: Int64 = numerator < 0 ? -1 : 1
+        return sign * ((2 * abs(numerator) + denominator) / (2 * denominator))
+    }
+}

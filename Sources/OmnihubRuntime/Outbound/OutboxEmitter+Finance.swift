@@ -1,0 +1,81 @@
+import Foundation
+public import OmnihubCore
+import OmnihubStore
+
+extension OutboxEmitter {
+    /// Invoices every order's shipped units that no invoice covers yet (the shipping charge with
+    /// the order's first invoice), and books them in one ledger batch.
+    func recordInvoices(at time: Timestamp, into outcome: inout Outcome) throws {
+        guard let finance = configuration.finance else { return }
+        var contents: [String: [UInt8]] = [:]
+        let documents = try store.recordInvoices(
+            at: time, prefix: finance.invoicePrefix,
+            rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content })
+        for document in documents {
+            write(document, contents[document.path] ?? [], at: time, into: &outcome)
+        }
+    }
+
+    /// Issues a credit note for `units` (order line position → units) of an order's invoiced
+    /// units, records it with its bookings and writes the files.
+    ///
+    /// - Throws: when the configuration has no `finance:` section, or the store refuses the units.
+    public func issueCreditNote(orderID: Int64, units: [Int: Int], reason: String, at time: Timestamp) throws
+        -> (creditNote: Invoice, outcome: Outcome)
+    {
+        guard let finance = configuration.finance else {
+            throw FileError(
+                operation: "issue a credit note with", path: configuration.file,
+                reason: "the configuration has no finance: section; add one to issue invoices and credit notes")
+        }
+        var contents: [String: [UInt8]] = [:]
+        let (creditNote, documents) = try store.recordCreditNote(
+            orderID: orderID, units: units, reason: reason, at: time, prefix: finance.creditNotePrefix,
+            rendering(finance, kind: .creditNote, at: time) { contents[$0.path] = $0.content })
+        var outcome = Outcome()
+        for document in documents {
+            write(document, contents[document.path] ?? [], at: time, into: &outcome)
+        }
+        return (creditNote, outcome)
+    }
+
+    /// How the store's finance documents are built and rendered: each priced with the order's
+    /// ``OrderSettlement``, units counted on from those already invoiced (or credited).
+    private func rendering(
+        _ finance: Configuration.Finance, kind: Invoice.Kind, at time: Timestamp,
+        keep: @escaping (RenderedDocument) -> Void
+    ) -> FinanceRendering {
+        let format = kind == .invoice ? finance.invoiceFormat : finance.creditNoteFormat
+        return FinanceRendering(
+            issue: { stored, units, history, number in
+                let order = stored.order
+                let settlement = OrderSettlement(order: order, defaultTaxRate: finance.defaultTaxRate)
+                let before = kind == .invoice ? history.invoicedUnits : history.creditedUnits
+                let parts = units.sorted { $0.key < $1.key }.map { position, quantity in
+                    let from = before[position] ?? 0
+                    return Invoice.Units(
+                        orderLine: position, quantity: quantity,
+                        value: settlement.shipped(line: position - 1, from: from, to: from + quantity))
+                }
+                return Invoice(
+                    kind: kind, number: number, destination: finance.destination, issuedAt: time, order: order,
+                    settlement: settlement, units: parts, withShipping: kind == .invoice && !history.shippingInvoiced,
+                    invoiceReference: kind == .creditNote ? history.lastInvoiceNumber : nil)
+            },
+            render: { document in
+                guard let format else { return nil }
+                let file = try rendered(document, in: format)
+                keep(file)
+                return file
+            },
+            bookings: { documents in
+                guard let format = finance.bookingsFormat else { return nil }
+                let batch = FinanceBookings(
+                    number: "BS-\(Self.wave(time))-\(kind == .invoice ? "INV" : "CN")",
+                    destination: finance.destination, createdAt: time, documents: documents)
+                let file = try rendered(batch, in: format)
+                keep(file)
+                return file
+            })
+    }
+}
