@@ -43,10 +43,23 @@ public struct OutboxEmitter: Sendable {
         for node in configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
-        try recordOrderAcknowledgements(at: time, into: &outcome)
-        try recordShippingConfirmations(at: time, into: &outcome)
-        try recordInvoices(at: time, into: &outcome)
-        if !formats.isEmpty { try recordFulfilmentDocuments(formats, at: time, into: &outcome) }
+        // Each kind of document on its own: one that cannot be made (a value its format cannot
+        // write) is reported and retried next cycle, and never holds back the others.
+        func step(_ what: String, _ body: (inout Outcome) throws -> Void) {
+            do {
+                try body(&outcome)
+            } catch {
+                logger.error("\(what) were not recorded: \(error)")
+                outcome.failures.append(
+                    CycleReport.Failure(path: configuration.outboxFolder, message: "\(what): \(error)"))
+            }
+        }
+        step("order acknowledgements") { try recordOrderAcknowledgements(at: time, into: &$0) }
+        step("shipping confirmations") { try recordShippingConfirmations(at: time, into: &$0) }
+        step("invoices") { try recordInvoices(at: time, into: &$0) }
+        if !formats.isEmpty {
+            step("fulfilment documents") { try recordFulfilmentDocuments(formats, at: time, into: &$0) }
+        }
         // Last, so the feeds tell the channels what is left after this cycle's reservations.
         recordInventoryFeeds(at: time, into: &outcome)
         return outcome

@@ -217,6 +217,8 @@ extension OrderStore {
                         UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
                         UNION SELECT confirmation_document_id FROM shipments WHERE order_id = ?1
                         UNION SELECT acknowledgement_document_id FROM orders WHERE id = ?1
+                        UNION SELECT document_id FROM finance_documents WHERE order_id = ?1
+                        UNION SELECT bookings_document_id FROM finance_documents WHERE order_id = ?1
                     ) ORDER BY id
                     """, arguments: [orderID]
             ).map(OutboundDocument.init(row:))

@@ -1,0 +1,197 @@
+import Foundation
+import FoundationXML
+import Logging
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+@Suite("Invoices when goods ship, credit notes, and their DATEV bookings for the ERP")
+struct FinanceDocumentTests {
+    let shipments = ShipmentConfirmationTests()
+
+    /// The shipments world with a `finance:` section and the shipped UBL and DATEV formats.
+    func world() throws -> TestWorld {
+        let world = try shipments.world()
+        for name in ["ubl-invoice", "ubl-credit-note", "datev-buchungsstapel"] {
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent("mappings/\(name).format.yaml"),
+                to: world.root.appendingPathComponent("mappings/\(name).format.yaml"))
+        }
+        let config = try String(contentsOf: world.configFile, encoding: .utf8)
+        try config.replacingOccurrences(
+            of: "partners:\n",
+            with: """
+                finance:
+                  destination: erp
+                  invoice_prefix: "RE-"
+                  credit_note_prefix: "GS-"
+                  default_tax_rate: 19
+                  invoice_format: mappings/ubl-invoice.format.yaml
+                  credit_note_format: mappings/ubl-credit-note.format.yaml
+                  bookings_format: mappings/datev-buchungsstapel.format.yaml
+                partners:
+
+                """
+        ).write(to: world.configFile, atomically: true, encoding: .utf8)
+        return world
+    }
+
+    func erpFiles(_ world: TestWorld) throws -> [String] {
+        let folder = world.root.appendingPathComponent("outbox/erp")
+        return (try? FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()) ?? []
+    }
+
+    func read(_ world: TestWorld, _ name: String) throws -> Data {
+        try Data(contentsOf: world.root.appendingPathComponent("outbox/erp/\(name)"))
+    }
+
+    /// A world with order A1 (3 × 19.99, shipping 4.95) reserved at DC-1.
+    func orderedWorld() throws -> TestWorld {
+        let world = try world()
+        try shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "3", price: "59.97")))
+        _ = try world.cycle()
+        return world
+    }
+
+    @Test(
+        "a partial shipment is invoiced with the shipping charge, the rest later without it; together the order total")
+    func partialShipments() throws {
+        let world = try orderedWorld()
+        #expect(try erpFiles(world).isEmpty, "nothing is invoiced before it ships")
+
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,2\n")
+        let first = try world.cycle()
+        #expect(first.failures.isEmpty, "\(first.failures.map(\.message))")
+        #expect(first.documentsWritten.map(\.kind).sorted() == ["bookings", "invoice", "shipping_confirmation"])
+        let one = try UBLInvoice(read(world, "RE-000001.xml"))
+        #expect(one.payable == "44.93", "2 × 19.99 + 4.95 shipping")
+        #expect(one.lines.map(\.quantity) == ["2"])
+        #expect(one.chargeTotal == "4.16")
+
+        world.clock.advance(by: .seconds(60))
+        _ = try world.cycle()
+        #expect(try erpFiles(world).count == 2, "a cycle without shipments issues nothing")
+
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh2.csv", "SH-2,A1,DC-1,2026-11-26T11:00:00Z,DHL,T2,TSHIRT-WHT-M,1\n")
+        _ = try world.cycle()
+        let two = try UBLInvoice(read(world, "RE-000002.xml"))
+        #expect(two.payable == "19.99")
+        #expect(two.chargeTotal == "0.00", "the shipping charge is invoiced once")
+        #expect(
+            Amount(parsing: one.payable)! + Amount(parsing: two.payable)! == Amount(parsing: "64.92")!,
+            "the invoices add up to what the customer paid")
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let history = try store.financeHistory(orderID: order.id)
+        #expect(history.invoicedUnits == [1: 3])
+        #expect(history.invoicedTotal == Amount(parsing: "64.92")!)
+        #expect(try store.outboundDocuments(orderID: order.id).filter { $0.kind == "invoice" }.count == 2)
+    }
+
+    @Test("the UBL invoice and credit note follow UBL 2.1's element order, and their totals add up")
+    func ublStructure() throws {
+        let world = try orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let (creditNote, outcome) = try emitter.issueCreditNote(
+            orderID: order.id, units: [1: 1], reason: "returned", at: world.clock.now())
+        #expect(outcome.failures.isEmpty)
+        #expect(creditNote.number == "GS-000001")
+        #expect(creditNote.invoiceReference == "RE-000001")
+        #expect(creditNote.payableTotal == Amount(parsing: "19.99")!)
+
+        for (name, root) in [("RE-000001.xml", "Invoice"), ("GS-000001.xml", "CreditNote")] {
+            let data = try read(world, name)
+            let document = try XMLDocument(data: data)
+            let element = try #require(document.rootElement())
+            #expect(element.localName == root)
+            #expect(element.uri == "urn:oasis:names:specification:ubl:schema:xsd:\(root)-2")
+            for problem in UBLOrder.problems(in: element) { Issue.record("\(name): \(problem)") }
+            let ubl = try UBLInvoice(data)
+            #expect(ubl.lineExtension == ubl.lines.map(\.net).reduce(Amount.zero, +), "\(name)")
+            #expect(ubl.taxExclusive == ubl.lineExtension + Amount(parsing: ubl.chargeTotal)!, "\(name)")
+            #expect(ubl.taxInclusive == ubl.taxExclusive + ubl.taxTotal, "\(name)")
+            #expect(ubl.taxableSum == ubl.taxExclusive, "\(name): the rates' taxable amounts add up")
+        }
+        let history = try store.financeHistory(orderID: order.id)
+        #expect(
+            history.invoicedTotal - history.creditedTotal == Amount(parsing: "44.93")!,
+            "64.92 paid, 19.99 refunded for the returned unit")
+    }
+
+    @Test("a credit note for more units than were invoiced is refused, saying how many are open")
+    func creditBeyondInvoiced() throws {
+        let world = try orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        #expect {
+            try emitter.issueCreditNote(orderID: order.id, units: [1: 2], reason: "returned", at: world.clock.now())
+        } throws: { error in
+            "\(error)".contains("line 1 has 1 invoiced units not credited yet")
+        }
+        #expect(try erpFiles(world).filter { $0.hasPrefix("GS-") }.isEmpty)
+    }
+
+    @Test("the DATEV batch keeps EXTF's header and column rules: Windows-1252, decimal comma, DDMM dates")
+    func datevRules() throws {
+        let world = try orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
+        _ = try world.cycle()
+        let name = try #require(try erpFiles(world).first { $0.hasPrefix("EXTF_") })
+        let bytes = try read(world, name)
+        let problems = DATEVCheck.problems(in: bytes)
+        #expect(problems.isEmpty, "\(problems)")
+        let rows = try #require(String(data: bytes, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
+        let booking = rows[2].components(separatedBy: ";")
+        #expect(Array(booking[0...2]) == ["64,92", "\"S\"", "\"EUR\""])
+        #expect(booking[6] == "10000" && booking[7] == "8400", "Amazon's debtor against revenue at 19%")
+        #expect(booking[9] == "1811", "the invoice date (the test clock: 2026-11-18 09:26 in Berlin), as DDMM")
+        #expect(booking[10] == "\"RE-000001\"")
+    }
+
+    @Test("an invoice file in the way is never overwritten; it waits, and the same bytes are written once it is free")
+    func blockedInvoiceWaits() throws {
+        let world = try orderedWorld()
+        let folder = world.root.appendingPathComponent("outbox/erp")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("someone else's".utf8).write(to: folder.appendingPathComponent("RE-000001.xml"))
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
+        let blocked = try world.cycle()
+        #expect(blocked.failures.contains { $0.message.contains("never overwrites") })
+        #expect(blocked.documentsWritten.map(\.kind).contains("bookings"), "the other files are still written")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("RE-000001.xml"))
+        world.clock.advance(by: .seconds(60))
+        let freed = try world.cycle()
+        #expect(freed.documentsWritten.map(\.number) == ["RE-000001"])
+        #expect(try UBLInvoice(read(world, "RE-000001.xml")).payable == "64.92")
+        #expect(try erpFiles(world).filter { $0.hasPrefix("RE-") } == ["RE-000001.xml"], "one invoice, not two")
+    }
+}
+
+@Suite(
+    "The DATEV check against DATEV-shaped files from outside omnihub",
+    .enabled(if: publicSamplesPresent, "../shared/samples is not beside the repository"))
+struct DATEVCheckTests {
+    @Test("a published EXTF Buchungsstapel passes the check; a UTF-8 file with a byte order mark does not")
+    func publishedBatch() throws {
+        let good = try Data(contentsOf: publicSamples.appendingPathComponent("datev/EXTF_Buchungsstapel_ledermann.csv"))
+        #expect(DATEVCheck.problems(in: good).isEmpty, "\(DATEVCheck.problems(in: good))")
+        let bad = try Data(contentsOf: publicSamples.appendingPathComponent("datev/datevlint_encoding_utf8_bom.csv"))
+        #expect(DATEVCheck.problems(in: bad).contains("a UTF-8 byte order mark"))
+    }
+}
