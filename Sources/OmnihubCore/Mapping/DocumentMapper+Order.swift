@@ -51,7 +51,8 @@ extension DocumentMapper {
             channel: channel, externalID: externalID, placedAt: placedAt, currency: currency,
             customer: Customer(
                 name: values[OrderSlot.customerName]?.text, email: values[OrderSlot.customerEmail]?.text,
-                phone: values[OrderSlot.customerPhone]?.text),
+                phone: values[OrderSlot.customerPhone]?.text,
+                language: values[OrderSlot.customerLanguage]?.text),
             shipTo: address(values, from: OrderSlot.shipTo), billTo: address(values, from: OrderSlot.billTo),
             delivery: Delivery(
                 method: values[OrderSlot.deliveryMethod]?.deliveryMethod ?? .ship,

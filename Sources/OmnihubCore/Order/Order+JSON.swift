@@ -18,6 +18,8 @@ extension Order {
         json.beginObject()
         json.key("email")
         json.string(customer.email)
+        json.key("language")
+        json.string(customer.language)
         json.key("name")
         json.string(customer.name)
         json.key("phone")

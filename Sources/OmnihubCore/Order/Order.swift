@@ -103,12 +103,16 @@ public struct Customer: Sendable, Hashable, Codable {
     public var email: String?
     /// Phone number as written.
     public var phone: String?
+    /// The language to write to the customer in, as an ISO 639-1 code such as `de`, when the
+    /// channel says.
+    public var language: String?
 
     /// A customer; every field may be unknown.
-    public init(name: String? = nil, email: String? = nil, phone: String? = nil) {
+    public init(name: String? = nil, email: String? = nil, phone: String? = nil, language: String? = nil) {
         self.name = name
         self.email = email
         self.phone = phone
+        self.language = language
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,6 +120,7 @@ public struct Customer: Sendable, Hashable, Codable {
         try container.encode(name, forKey: .name)
         try container.encode(email, forKey: .email)
         try container.encode(phone, forKey: .phone)
+        try container.encode(language, forKey: .language)
     }
 }
 
