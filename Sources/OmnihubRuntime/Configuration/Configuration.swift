@@ -103,6 +103,8 @@ public struct Configuration: Sendable {
     /// Invoices, credit notes and bookings for the ERP; `nil` when the configuration has no
     /// `finance:` section.
     public var finance: Finance?
+    /// Customer notifications; `nil` when the configuration has no `notifications:` section.
+    public var notifications: Notifications?
 
     /// The `sourcing:` section.
     public struct Sourcing: Sendable {
@@ -195,7 +197,9 @@ extension Configuration {
         func resolve(_ relative: String) -> String {
             relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
         }
-        try root.allowOnly(["store", "folders", "inbox", "network", "sourcing", "partners", "finance"])
+        try root.allowOnly([
+            "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications",
+        ])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
             try store.allowOnly(["path"])
@@ -238,6 +242,9 @@ extension Configuration {
         }
         if let finance = try root.optional("finance") {
             configuration.finance = try parseFinance(finance, resolve: resolve)
+        }
+        if let notifications = try root.optional("notifications") {
+            configuration.notifications = try parseNotifications(notifications, resolve: resolve)
         }
         if let sourcing = try root.optional("sourcing") {
             configuration.sourcing = try parseSourcing(sourcing, resolve: resolve)

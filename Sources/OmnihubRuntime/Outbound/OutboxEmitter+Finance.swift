@@ -29,9 +29,10 @@ extension OutboxEmitter {
                 reason: "the configuration has no finance: section; add one to issue invoices and credit notes")
         }
         var contents: [String: [UInt8]] = [:]
+        var steps = rendering(finance, kind: .creditNote, at: time) { contents[$0.path] = $0.content }
+        steps.refundNotice = refundNotice(at: time) { contents[$0.path] = $0.content }
         let (creditNote, documents) = try store.recordCreditNote(
-            orderID: orderID, units: units, reason: reason, at: time, prefix: finance.creditNotePrefix,
-            rendering(finance, kind: .creditNote, at: time) { contents[$0.path] = $0.content })
+            orderID: orderID, units: units, reason: reason, at: time, prefix: finance.creditNotePrefix, steps)
         var outcome = Outcome()
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)

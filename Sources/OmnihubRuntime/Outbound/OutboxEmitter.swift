@@ -57,6 +57,7 @@ public struct OutboxEmitter: Sendable {
         step("order acknowledgements") { try recordOrderAcknowledgements(at: time, into: &$0) }
         step("shipping confirmations") { try recordShippingConfirmations(at: time, into: &$0) }
         step("invoices") { try recordInvoices(at: time, into: &$0) }
+        step("customer notifications") { try recordCustomerNotifications(at: time, into: &$0) }
         if !formats.isEmpty {
             step("fulfilment documents") { try recordFulfilmentDocuments(formats, at: time, into: &$0) }
         }

@@ -104,6 +104,7 @@ public enum OutputFormatFile {
         "invoice": Invoice.fieldNames,
         "credit_note": Invoice.fieldNames,
         "bookings": FinanceBookings.fieldNames,
+        "customer_notification": CustomerNotification.fieldNames,
     ]
 
     /// The parts of documents an XML template element may repeat for.

@@ -28,6 +28,8 @@ public struct FinanceRendering {
         (_ order: StoredOrder, _ units: [Int: Int], _ history: FinanceHistory, _ number: String) throws -> Invoice
     public var render: (_ document: Invoice) throws -> RenderedDocument?
     public var bookings: (_ documents: [Invoice]) throws -> RenderedDocument?
+    /// The customer's message that a credit note's amount was refunded, and the folder it goes to.
+    public var refundNotice: (destination: String, render: (NotificationRequest) throws -> RenderedDocument?)?
 
     /// The three steps.
     public init(
@@ -102,8 +104,18 @@ extension OrderStore {
             }
             let (creditNote, document) = try Self.issue(
                 db, .creditNote, order: order, units: units, prefix: prefix, at: time, reason: reason, rendering)
-            let bookings = try Self.recordBookings(db, [creditNote.document], at: time, rendering)
-            return (creditNote.document, (document.map { [$0] } ?? []) + bookings)
+            var documents =
+                (document.map { [$0] } ?? [])
+                + (try Self.recordBookings(db, [creditNote.document], at: time, rendering))
+            if let notice = rendering.refundNotice {
+                var request = NotificationRequest(
+                    order: order, event: .refundIssued, reference: creditNote.document.number, shipments: [])
+                request.amount = creditNote.document.payableTotal
+                let (_, file) = try Self.recordNotification(
+                    db, request, to: notice.destination, at: time, notice.render)
+                if let file { documents.append(file) }
+            }
+            return (creditNote.document, documents)
         }
     }
 

@@ -310,6 +310,21 @@ enum StoreMigrations {
                     ALTER TABLE shipments ADD COLUMN invoice_id INTEGER REFERENCES finance_documents(id);
                     """)
         }
+        migrator.registerMigration("v15: customer notifications, once per order event") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_notifications (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        event TEXT NOT NULL,
+                        reference TEXT NOT NULL,
+                        document_id INTEGER REFERENCES outbound_documents(id),
+                        created_at TEXT NOT NULL,
+                        UNIQUE (order_id, event, reference)
+                    );
+                    ALTER TABLE shipments ADD COLUMN notification_id INTEGER REFERENCES customer_notifications(id);
+                    """)
+        }
         return migrator
     }
 }

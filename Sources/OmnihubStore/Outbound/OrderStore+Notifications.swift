@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// A shipment a customer notification is about.
+public struct NotifiedShipment: Sendable, Hashable {
+    public let id: Int64
+    public let position: Int
+    public let node: String
+    public let sku: String
+    public let quantity: Int
+    public let carrier: String?
+    public let trackingNumber: String?
+}
+
+/// One customer notification to make: the order, the event, what it is about.
+public struct NotificationRequest: Sendable {
+    public let order: StoredOrder
+    public let event: CustomerNotification.Event
+    /// What makes it one of a kind for the order: the parcel's tracking number, the credit note's
+    /// number, or empty for the order confirmation.
+    public let reference: String
+    /// The shipments it tells of (shipped, ready for pickup).
+    public let shipments: [NotifiedShipment]
+    /// The refunded amount (refund issued).
+    public var amount: Amount?
+}
+
+extension OrderStore {
+    /// Records the customer notifications that are due, each once, in one transaction: an order
+    /// confirmation for every order imported since `confirmSince` that has units left, and one
+    /// message per parcel not told of yet (`ready_for_pickup` when the pickup store itself
+    /// booked it for a click & collect or reserve order, else `shipped`). `render` gives the file,
+    /// or `nil` when there is nothing to send (no e-mail address); that is recorded too, so the
+    /// event is not looked at again.
+    public func recordCustomerNotifications(
+        at time: Timestamp, confirmSince: Timestamp, destination: String,
+        render: (NotificationRequest) throws -> RenderedDocument?
+    ) throws -> [OutboundDocument] {
+        try write { db in
+            var documents: [OutboundDocument] = []
+            for id in try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id FROM orders o
+                    WHERE o.imported_at >= ?
+                      AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
+                      AND NOT EXISTS (SELECT 1 FROM customer_notifications n
+                                      WHERE n.order_id = o.id AND n.event = 'order_confirmed')
+                    ORDER BY o.id
+                    """, arguments: [confirmSince.description])
+            {
+                guard let order = try Self.storedOrder(db, id: id) else { continue }
+                let request = NotificationRequest(order: order, event: .orderConfirmed, reference: "", shipments: [])
+                let (_, document) = try Self.recordNotification(db, request, to: destination, at: time, render)
+                if let document { documents.append(document) }
+            }
+            var parcels: [String: [(orderID: Int64, shipment: NotifiedShipment)]] = [:]
+            var keys: [String] = []
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM shipments WHERE notification_id IS NULL ORDER BY order_id, id")
+            {
+                let shipment = NotifiedShipment(
+                    id: row["id"], position: row["position"], node: row["node"], sku: row["sku"],
+                    quantity: row["quantity"], carrier: row["carrier"], trackingNumber: row["tracking_number"])
+                let parcel = shipment.trackingNumber ?? "\(shipment.node) file \(row["file_id"] as Int64)"
+                let key = "\(row["order_id"] as Int64)|\(parcel)"
+                if parcels[key] == nil { keys.append(key) }
+                parcels[key, default: []].append((row["order_id"], shipment))
+            }
+            for key in keys {
+                let entries = parcels[key]!
+                guard let order = try Self.storedOrder(db, id: entries[0].orderID) else { continue }
+                let shipments = entries.map(\.shipment)
+                let delivery = order.order.delivery
+                let atPickupStore = delivery.method != .ship && shipments[0].node == delivery.pickupNode
+                let request = NotificationRequest(
+                    order: order, event: atPickupStore ? .readyForPickup : .shipped,
+                    reference: String(key.drop { $0 != "|" }.dropFirst()), shipments: shipments)
+                let (id, document) = try Self.recordNotification(db, request, to: destination, at: time, render)
+                for shipment in shipments {
+                    try db.execute(
+                        sql: "UPDATE shipments SET notification_id = ? WHERE id = ?", arguments: [id, shipment.id])
+                }
+                if let document { documents.append(document) }
+            }
+            return documents
+        }
+    }
+
+    /// Records one notification (and its file, when `render` gives one); a second request for
+    /// the same order, event and reference records nothing and returns the first one's id.
+    static func recordNotification(
+        _ db: Database, _ request: NotificationRequest, to destination: String, at time: Timestamp,
+        _ render: (NotificationRequest) throws -> RenderedDocument?
+    ) throws -> (id: Int64, document: OutboundDocument?) {
+        if let existing = try Int64.fetchOne(
+            db, sql: "SELECT id FROM customer_notifications WHERE order_id = ? AND event = ? AND reference = ?",
+            arguments: [request.order.id, request.event.rawValue, request.reference])
+        {
+            return (existing, nil)
+        }
+        var document: OutboundDocument?
+        if let rendered = try render(request) {
+            document = try recordPending(
+                db, kind: "customer_notification", destination: destination, rendered, at: time)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO customer_notifications (order_id, event, reference, document_id, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [request.order.id, request.event.rawValue, request.reference, document?.id, time.description])
+        return (db.lastInsertedRowID, document)
+    }
+}
