@@ -63,7 +63,9 @@ extension OrderStore {
                 let shipment = NotifiedShipment(
                     id: row["id"], position: row["position"], node: row["node"], sku: row["sku"],
                     quantity: row["quantity"], carrier: row["carrier"], trackingNumber: row["tracking_number"])
-                let parcel = shipment.trackingNumber ?? "\(shipment.node) file \(row["file_id"] as Int64)"
+                // A parcel is its tracking number; a handover without one (the pickup shelf) is
+                // the shipments of one node in one file.
+                let parcel = shipment.trackingNumber ?? "\(shipment.node)-\(row["file_id"] as Int64)"
                 let key = "\(row["order_id"] as Int64)|\(parcel)"
                 if parcels[key] == nil { keys.append(key) }
                 parcels[key, default: []].append((row["order_id"], shipment))

@@ -1,0 +1,74 @@
+import Foundation
+import FoundationXML
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+@Suite("The sample world's two cycles write every outbound document, each valid and each once")
+struct SampleWorldOutboundTests {
+    /// Files under `outbox/<folder>/`.
+    func outbox(_ world: TestWorld, _ folder: String) -> [String] {
+        let path = world.root.appendingPathComponent("outbox/\(folder)").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+    }
+
+    @Test("fulfilment for every node, marketplace feedback, UBL invoices, a DATEV batch and customer messages")
+    func twoCycles() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let first = try world.cycle()
+        #expect(first.failures.isEmpty, "\(first.failures.map(\.message))")
+        for node in ["DC-CENTRAL", "store-berlin-mitte", "dropship-nordic", "dropship-bavaria"] {
+            #expect(outbox(world, node).count == 1, "\(node) gets its fulfilment order")
+        }
+        #expect(outbox(world, "amazon-de").filter { $0.hasPrefix("orderack-") }.count == 1)
+        #expect(outbox(world, "amazon-de").filter { $0.hasPrefix("inventory-") }.count == 1)
+        #expect(outbox(world, "mailer").count == 10, "every order is confirmed")
+        #expect(outbox(world, "erp").isEmpty, "nothing has shipped yet")
+
+        // Later that day: the warehouse, the Berlin store and Nordic Home report what left them.
+        let later = repositoryRoot.appendingPathComponent("sample-world/later")
+        for partner in try FileManager.default.contentsOfDirectory(atPath: later.path) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: later.appendingPathComponent(partner).path)
+            {
+                let target = world.root.appendingPathComponent("inbox/\(partner)/\(name)")
+                try FileManager.default.copyItem(at: later.appendingPathComponent("\(partner)/\(name)"), to: target)
+                try world.setModified(target, secondsBeforeNow: 60)
+            }
+        }
+        world.clock.advance(by: .seconds(600))
+        let second = try world.cycle()
+        #expect(second.failures.isEmpty, "\(second.failures.map(\.message))")
+        #expect(second.outcomes.allSatisfy { $0.issues.isEmpty }, "\(second.outcomes.map(\.issues))")
+        #expect(outbox(world, "amazon-de").filter { $0.hasPrefix("shipconfirm-") }.count == 1)
+
+        let invoices = outbox(world, "erp").filter { $0.hasPrefix("RE-") }
+        #expect(invoices.count == 4, "one per order with shipped units: \(invoices)")
+        let store = try world.store()
+        for name in invoices {
+            let data = try Data(contentsOf: world.root.appendingPathComponent("outbox/erp/\(name)"))
+            let document = try XMLDocument(data: data)
+            for problem in UBLOrder.problems(in: try #require(document.rootElement())) {
+                Issue.record("\(name): \(problem)")
+            }
+            let ubl = try UBLInvoice(data)
+            #expect(ubl.taxInclusive == ubl.taxExclusive + ubl.taxTotal, "\(name)")
+        }
+        // An order that shipped completely is invoiced exactly what the customer paid.
+        let jonas = try #require(try store.orders(matching: "#1044").first)
+        #expect(try store.financeHistory(orderID: jonas.id).invoicedTotal == Amount(parsing: "93.95")!)
+
+        let batches = outbox(world, "erp").filter { $0.hasPrefix("EXTF_") }
+        #expect(batches.count == 1)
+        let batch = try Data(contentsOf: world.root.appendingPathComponent("outbox/erp/\(batches[0])"))
+        #expect(DATEVCheck.problems(in: batch).isEmpty, "\(DATEVCheck.problems(in: batch))")
+
+        let messages = outbox(world, "mailer")
+        #expect(messages.filter { $0.contains("-shipped-") }.count == 3, "\(messages)")
+        #expect(messages.filter { $0.contains("-ready_for_pickup-") }.count == 1, "\(messages)")
+
+        world.clock.advance(by: .seconds(600))
+        let third = try world.cycle()
+        #expect(third.documentsWritten.isEmpty, "a third cycle has nothing new to say")
+    }
+}
