@@ -1,5 +1,6 @@
 /// What a sales channel is told once its orders are stored: each order line accepted, under
-/// omnihub's own order id, so the marketplace knows the seller has the order.
+/// omnihub's own order id, so the marketplace knows the seller has the order. The same shape
+/// tells the channel of units the seller cancels (`order_cancellation`), each with its reason.
 public struct OrderAcknowledgement: FormattedDocument {
     /// One acknowledged order line.
     public struct Line: Sendable, Hashable {
@@ -11,10 +12,13 @@ public struct OrderAcknowledgement: FormattedDocument {
         public var linePosition: Int
         public var sku: String
         public var quantity: Int
+        /// Why the seller cancels the units (cancellations only), e.g. `out_of_stock`.
+        public var reason: String?
 
         /// A line.
         public init(
-            orderNumber: String, merchantOrderID: String, lineID: String, linePosition: Int, sku: String, quantity: Int
+            orderNumber: String, merchantOrderID: String, lineID: String, linePosition: Int, sku: String, quantity: Int,
+            reason: String? = nil
         ) {
             self.orderNumber = orderNumber
             self.merchantOrderID = merchantOrderID
@@ -22,10 +26,12 @@ public struct OrderAcknowledgement: FormattedDocument {
             self.linePosition = linePosition
             self.sku = sku
             self.quantity = quantity
+            self.reason = reason
         }
     }
 
-    public var type: String { "order_acknowledgement" }
+    /// `order_acknowledgement`, or `order_cancellation` for units the seller cancels.
+    public var type: String
     public var number: String
     /// The sales channel (the partner the file goes to).
     public var destination: String
@@ -33,8 +39,11 @@ public struct OrderAcknowledgement: FormattedDocument {
     public var lines: [Line]
     public var lineCount: Int { lines.count }
 
-    /// An acknowledgement.
-    public init(number: String, channel: String, wave: Timestamp, lines: [Line]) {
+    /// An acknowledgement, or with `type: "order_cancellation"` a seller cancellation.
+    public init(
+        number: String, channel: String, wave: Timestamp, lines: [Line], type: String = "order_acknowledgement"
+    ) {
+        self.type = type
         self.number = number
         self.destination = channel
         self.wave = wave
@@ -55,7 +64,8 @@ public struct OrderAcknowledgement: FormattedDocument {
         case "merchant_line": return "\(line.merchantOrderID)-\(line.linePosition)"
         case "sku": return line.sku
         case "quantity": return String(line.quantity)
-        case "status": return "accepted"
+        case "status": return type == "order_cancellation" ? "cancelled" : "accepted"
+        case "reason": return line.reason
         default: return nil
         }
     }
@@ -63,6 +73,6 @@ public struct OrderAcknowledgement: FormattedDocument {
     /// Every name ``value(_:line:)`` knows.
     public static let fieldNames = [
         "document_type", "number", "channel", "wave", "position", "order", "merchant_order", "line_id",
-        "merchant_line", "sku", "quantity", "status",
+        "merchant_line", "sku", "quantity", "status", "reason",
     ]
 }

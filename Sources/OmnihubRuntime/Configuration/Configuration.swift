@@ -164,6 +164,8 @@ public struct Configuration: Sendable {
         public var inventoryFeed: (format: OutputFormat, full: Bool)?
         /// How this partner (a sales channel) is told omnihub has its orders.
         public var orderAcknowledgementFormat: OutputFormat?
+        /// How this partner (a sales channel) is told of units the seller cancelled, with the reason.
+        public var orderCancellationFormat: OutputFormat?
     }
 
     /// One inbound feed of a partner: a folder, the files to take from it, and their mapping.
@@ -389,7 +391,7 @@ extension Configuration {
     {
         try node.allowOnly([
             "id", "name", "enabled", "feeds", "shipping_confirmation_format", "inventory_feed",
-            "order_acknowledgement_format",
+            "order_acknowledgement_format", "order_cancellation_format",
         ])
         let idNode = try node.required("id", "a short id such as amazon-de")
         let id = try idNode.text()
@@ -422,6 +424,8 @@ extension Configuration {
             node.optional("shipping_confirmation_format"), writing: "shipping_confirmation", resolve: resolve)
         let acknowledgement = try format(
             node.optional("order_acknowledgement_format"), writing: "order_acknowledgement", resolve: resolve)
+        let cancellation = try format(
+            node.optional("order_cancellation_format"), writing: "order_cancellation", resolve: resolve)
         var inventoryFeed: (format: OutputFormat, full: Bool)?
         if let feedNode = try node.optional("inventory_feed") {
             try feedNode.allowOnly(["format", "mode"])
@@ -442,6 +446,6 @@ extension Configuration {
             id: id, name: try node.optional("name")?.text() ?? id,
             enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds,
             shippingConfirmationFormat: confirmation, inventoryFeed: inventoryFeed,
-            orderAcknowledgementFormat: acknowledgement)
+            orderAcknowledgementFormat: acknowledgement, orderCancellationFormat: cancellation)
     }
 }

@@ -55,6 +55,7 @@ public struct OutboxEmitter: Sendable {
             }
         }
         step("order acknowledgements") { try recordOrderAcknowledgements(at: time, into: &$0) }
+        step("order cancellations") { try recordSellerCancellations(at: time, into: &$0) }
         step("shipping confirmations") { try recordShippingConfirmations(at: time, into: &$0) }
         step("invoices") { try recordInvoices(at: time, into: &$0) }
         step("customer notifications") { try recordCustomerNotifications(at: time, into: &$0) }
@@ -172,6 +173,31 @@ public struct OutboxEmitter: Sendable {
                         linePosition: line.position, sku: line.sku, quantity: line.quantity)
                 })
             let file = try rendered(document, in: format)
+            contents[file.path] = file.content
+            return file
+        }
+        for document in documents {
+            write(document, contents[document.path] ?? [], at: time, into: &outcome)
+        }
+    }
+
+    private func recordSellerCancellations(at time: Timestamp, into outcome: inout Outcome) throws {
+        var formats: [String: OutputFormat] = [:]
+        for partner in configuration.partners {
+            if let format = partner.orderCancellationFormat { formats[partner.id] = format }
+        }
+        guard !formats.isEmpty else { return }
+        var contents: [String: [UInt8]] = [:]
+        let documents = try store.recordSellerCancellations(channels: Array(formats.keys), at: time) {
+            channel, lines in
+            let document = OrderAcknowledgement(
+                number: "OC-\(channel)-\(Self.wave(time))", channel: channel, wave: time,
+                lines: lines.map { line in
+                    OrderAcknowledgement.Line(
+                        orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
+                        linePosition: line.position, sku: line.sku, quantity: line.quantity, reason: line.reason)
+                }, type: "order_cancellation")
+            let file = try rendered(document, in: formats[channel]!)
             contents[file.path] = file.content
             return file
         }

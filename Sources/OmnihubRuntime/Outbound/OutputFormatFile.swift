@@ -101,6 +101,7 @@ public enum OutputFormatFile {
         "shipping_confirmation": ShippingConfirmation.fieldNames,
         "inventory_feed": InventoryFeed.fieldNames,
         "order_acknowledgement": OrderAcknowledgement.fieldNames,
+        "order_cancellation": OrderAcknowledgement.fieldNames,
         "invoice": Invoice.fieldNames,
         "credit_note": Invoice.fieldNames,
         "bookings": FinanceBookings.fieldNames,

@@ -219,6 +219,8 @@ extension OrderStore {
                         UNION SELECT acknowledgement_document_id FROM orders WHERE id = ?1
                         UNION SELECT document_id FROM finance_documents WHERE order_id = ?1
                         UNION SELECT bookings_document_id FROM finance_documents WHERE order_id = ?1
+                        UNION SELECT document_id FROM seller_cancellations WHERE order_id = ?1
+                        UNION SELECT document_id FROM customer_notifications WHERE order_id = ?1
                     ) ORDER BY id
                     """, arguments: [orderID]
             ).map(OutboundDocument.init(row:))

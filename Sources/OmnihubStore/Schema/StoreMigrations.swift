@@ -325,6 +325,22 @@ enum StoreMigrations {
                     ALTER TABLE shipments ADD COLUMN notification_id INTEGER REFERENCES customer_notifications(id);
                     """)
         }
+        migrator.registerMigration("v16: units the seller cancelled, to be told to the sales channel") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE seller_cancellations (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        quantity INTEGER NOT NULL CHECK (quantity > 0),
+                        reason TEXT,
+                        requested_by TEXT NOT NULL,
+                        requested_at TEXT NOT NULL,
+                        document_id INTEGER REFERENCES outbound_documents(id)
+                    );
+                    CREATE INDEX seller_cancellations_untold ON seller_cancellations(document_id) WHERE document_id IS NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -78,6 +78,19 @@ extension FileImport {
             try db.execute(
                 sql: "UPDATE order_lines SET cancelled = cancelled + ? WHERE order_id = ? AND position = ?",
                 arguments: [units, orderID, position])
+            // A cancellation from anyone but the order's own channel is the seller's: the channel
+            // is told, with the reason.
+            if units > 0,
+                let partner = try String.fetchOne(
+                    db, sql: "SELECT partner FROM files WHERE id = ?", arguments: [fileID]), partner != order.channel
+            {
+                try db.execute(
+                    sql: """
+                        INSERT INTO seller_cancellations (order_id, position, quantity, reason, requested_by, requested_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [orderID, position, units, request?.reason ?? notice.reason, partner, time])
+            }
             var releasedFromLine = 0
             for held in try Row.fetchAll(
                 db,
