@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-debian.sh
+scripts/fetch-ubl-schemas.sh   # the UBL invoice formats check every file against them
 swift build --product omnihub
 omnihub=.build/debug/omnihub
 

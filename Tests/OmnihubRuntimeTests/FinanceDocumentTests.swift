@@ -13,6 +13,7 @@ struct FinanceDocumentTests {
     /// The shipments world with a `finance:` section and the shipped UBL and DATEV formats.
     func world() throws -> TestWorld {
         let world = try shipments.world()
+        try world.linkSchemas()
         for name in ["ubl-invoice", "ubl-credit-note", "datev-buchungsstapel"] {
             try FileManager.default.copyItem(
                 at: repositoryRoot.appendingPathComponent("mappings/\(name).format.yaml"),
@@ -193,5 +194,49 @@ struct DATEVCheckTests {
         #expect(DATEVCheck.problems(in: good).isEmpty, "\(DATEVCheck.problems(in: good))")
         let bad = try Data(contentsOf: publicSamples.appendingPathComponent("datev/datevlint_encoding_utf8_bom.csv"))
         #expect(DATEVCheck.problems(in: bad).contains("a UTF-8 byte order mark"))
+    }
+}
+
+@Suite("Invoices against OASIS's UBL 2.1 schemas")
+struct UBLSchemaTests {
+    let finance = FinanceDocumentTests()
+
+    @Test(
+        "every invoice and credit note the shipped formats write is valid; a format that breaks the schema writes nothing"
+    )
+    func schemaValid() throws {
+        let world = try finance.orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try finance.shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
+        let shipped = try world.cycle()
+        #expect(shipped.failures.isEmpty, "\(shipped.failures.map(\.message))")
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        _ = try emitter.issueCreditNote(orderID: order.id, units: [1: 2], reason: "returned", at: world.clock.now())
+        let schemas = repositoryRoot.appendingPathComponent("schemas/ubl-2.1/maindoc")
+        for (name, schema) in [("RE-000001.xml", "UBL-Invoice-2.1.xsd"), ("GS-000001.xml", "UBL-CreditNote-2.1.xsd")] {
+            let check = try XMLSchema(path: schemas.appendingPathComponent(schema).path)
+            #expect(check.problems(in: Array(try finance.read(world, name))) == [], "\(name)")
+        }
+
+        // The same invoice with its lines before the totals, as a careless format might write it.
+        let path = world.root.appendingPathComponent("mappings/ubl-invoice.format.yaml")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        let lines = try #require(text.range(of: "      - element: cac:InvoiceLine"))
+        let totals = try #require(text.range(of: "      - element: cac:LegalMonetaryTotal"))
+        let broken =
+            String(text[..<totals.lowerBound]) + String(text[lines.lowerBound...])
+            + String(text[totals.lowerBound..<lines.lowerBound])
+        let other = try finance.orderedWorld()
+        try broken.write(
+            to: other.root.appendingPathComponent("mappings/ubl-invoice.format.yaml"), atomically: true, encoding: .utf8
+        )
+        other.clock.advance(by: .seconds(60))
+        try finance.shipments.ship(other, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
+        let refused = try other.cycle()
+        #expect(refused.failures.contains { $0.message.contains("does not keep the schema") }, "\(refused.failures)")
+        #expect(try finance.erpFiles(other).isEmpty, "nothing is written, and no invoice number is used")
+        #expect(try other.store().financeHistory(orderID: 1).invoicedUnits.isEmpty)
     }
 }

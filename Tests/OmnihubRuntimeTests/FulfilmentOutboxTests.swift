@@ -252,9 +252,11 @@ struct FulfilmentOutboxTests {
         var xmlFormats = 0
         for name in names {
             let format = try OutputFormatFile.load(folder.appendingPathComponent(name).path)
+            // Template formats (UBL invoices, checked against their schema) take invoices, not
+            // fulfilment orders: FinanceDocumentTests renders them.
+            if format.template != nil { continue }
             let bytes = try format.render(order)
             #expect(!bytes.isEmpty, "\(name)")
-            // Template formats (UBL invoices) are checked with real invoices in FinanceDocumentTests.
             if format.type == .xml, let shape = format.xml {
                 xmlFormats += 1
                 let document = try XMLDocument(data: Data(bytes))

@@ -114,6 +114,9 @@ public struct OutputFormat: Sendable {
     public var preamble: [Column] = []
     /// Whether a CSV file starts with the column names.
     public var headerRow = true
+    /// The XML Schema every written document must keep (XML only); a document it refuses is not
+    /// written.
+    public var schema: XMLSchema?
 
     /// A format.
     public init(
@@ -185,7 +188,17 @@ public struct OutputFormat: Sendable {
                 text = try renderXML(document)
             }
         }
-        return try encode(text)
+        let bytes = try encode(text)
+        if let schema {
+            let problems = schema.problems(in: bytes)
+            guard problems.isEmpty else {
+                throw ConversionFailure(
+                    "\(document.number) does not keep the schema \(schema.path): "
+                        + problems.prefix(3).joined(separator: "; ")
+                        + (problems.count > 3 ? " (and \(problems.count - 3) more)" : ""))
+            }
+        }
+        return bytes
     }
 
     /// The value `column` writes for entry `index` of `collection` (`""` reads document fields),

@@ -39,7 +39,7 @@ public enum OutputFormatFile {
             let node = try root.required(
                 "xml", "the element names (root, line, and optionally namespace and lines) or a template")
             if let templateNode = try node.optional("template") {
-                try node.allowOnly(["template", "namespaces"])
+                try node.allowOnly(["template", "namespaces", "schema"])
                 for (prefix, uri) in try node.optional("namespaces")?.entries() ?? [] {
                     namespaces.append((prefix, try uri.text()))
                 }
@@ -47,7 +47,7 @@ public enum OutputFormatFile {
                 try checkPrefixes(template!, declared: Set(namespaces.map(\.prefix)), node: templateNode)
                 lineColumns = []
             } else {
-                try node.allowOnly(["root", "namespace", "lines", "line"])
+                try node.allowOnly(["root", "namespace", "lines", "line", "schema"])
                 shape = OutputFormat.XMLShape(
                     root: try elementName(node.required("root", "the document element, e.g. FulfilmentOrder")),
                     namespace: try node.optional("namespace")?.text(),
@@ -76,6 +76,16 @@ public enum OutputFormatFile {
             header: header, columns: lineColumns, xml: shape)
         format.template = template
         format.namespaces = namespaces
+        if let schemaNode = try root.optional("xml")?.optional("schema") {
+            let relative = try schemaNode.text()
+            let folder = (path as NSString).deletingLastPathComponent
+            let schemaPath = relative.hasPrefix("/") ? relative : (folder as NSString).appendingPathComponent(relative)
+            do throws(ConversionFailure) {
+                format.schema = try XMLSchema(path: schemaPath)
+            } catch {
+                throw schemaNode.error(error.message)
+            }
+        }
         format.cancellationFileName = try root.optional("cancellation_file_name")?.text()
         format.document = document
         format.preamble = try columns(root.optional("preamble"), fields: fields, document: document)

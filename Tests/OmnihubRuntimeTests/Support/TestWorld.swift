@@ -50,6 +50,7 @@ struct TestWorld {
         try files.copyItem(at: repositoryRoot.appendingPathComponent("omnihub.yaml"), to: world.configFile)
         try files.copyItem(
             at: repositoryRoot.appendingPathComponent("network"), to: world.root.appendingPathComponent("network"))
+        try world.linkSchemas()
         let samples = repositoryRoot.appendingPathComponent("sample-world/inbox")
         for partner in try files.contentsOfDirectory(atPath: samples.path) {
             let folder = world.root.appendingPathComponent("inbox/\(partner)")
@@ -61,6 +62,14 @@ struct TestWorld {
             }
         }
         return world
+    }
+
+    /// Makes the repository's `schemas/` (the UBL 2.1 schemas `scripts/fetch-ubl-schemas.sh`
+    /// fetches) visible to copied format files, which name them relative to `mappings/`.
+    func linkSchemas() throws {
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("schemas"),
+            withDestinationURL: repositoryRoot.appendingPathComponent("schemas"))
     }
 
     var configFile: URL { root.appendingPathComponent("omnihub.yaml") }
