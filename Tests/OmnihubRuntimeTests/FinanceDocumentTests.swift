@@ -164,6 +164,31 @@ struct FinanceDocumentTests {
         #expect(booking[10] == "\"RE-000001\"")
     }
 
+    @Test("an order whose bookings cannot be written is not invoiced yet and is reported; the others are")
+    func oneOrderFailsAlone() throws {
+        let world = try world()
+        try shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(
+                AmazonReport.row(order: "A1", item: "1"),
+                // Ł is not in Windows-1252, and the DATEV booking text names the order.
+                AmazonReport.row(order: "Ł2", item: "2")))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(
+            world, "sh1.csv",
+            "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\nSH-2,Ł2,DC-1,2026-11-26T10:00:00Z,DHL,T2,TSHIRT-WHT-M,1\n"
+        )
+        let cycle = try world.cycle()
+        #expect(cycle.failures.contains { $0.message.contains("invoice for order Ł2") }, "\(cycle.failures)")
+        #expect(try erpFiles(world).filter { $0.hasPrefix("RE-") } == ["RE-000001.xml"])
+        let store = try world.store()
+        let waiting = try #require(try store.orders(matching: "Ł2").first)
+        #expect(try store.financeHistory(orderID: waiting.id).invoicedUnits.isEmpty)
+        #expect(try UBLInvoice(read(world, "RE-000001.xml")).payable == "24.94", "A1: 19.99 and 4.95 shipping")
+    }
+
     @Test("an invoice file in the way is never overwritten; it waits, and the same bytes are written once it is free")
     func blockedInvoiceWaits() throws {
         let world = try orderedWorld()

@@ -286,6 +286,28 @@ struct FulfilmentOutboxTests {
         }
     }
 
+    @Test("a node whose file cannot be written keeps its units; the other nodes get theirs in the same cycle")
+    func oneNodeFailsAlone() throws {
+        let world = try world()
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\nSTORE-1,2026-11-26T05:00:00Z,JACKET-NVY-M,2\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(
+                AmazonReport.row(order: "A1", item: "1"),
+                // Ł is not in Windows-1252, the store pick list's encoding.
+                AmazonReport.row(order: "A2", item: "2", sku: "JACKET-NVY-M", ["ship-city": "Łódź"])))
+        let first = try world.cycle()
+        #expect(try outbox(world, "DC-1").count == 1, "the DC's order is written")
+        #expect(try outbox(world, "STORE-1").isEmpty)
+        #expect(first.failures.contains { $0.message.contains("STORE-1") && $0.message.contains("windows-1252") })
+        #expect(try world.store().reserved(sku: "JACKET-NVY-M") == ["STORE-1": 1], "the store's units stay reserved")
+        world.clock.advance(by: .seconds(60))
+        let second = try world.cycle()
+        #expect(second.failures.contains { $0.message.contains("STORE-1") }, "tried again, and reported again")
+        #expect(try outbox(world, "DC-1").count == 1, "nothing is written twice")
+    }
+
     @Test("cancelling units the DC already has sends it a fulfilment cancellation once, with the reason")
     func cancellationAfterHandover() throws {
         let world = try world()

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import OmnihubCore
 import OmnihubStore
 
@@ -8,9 +9,16 @@ extension OutboxEmitter {
     func recordInvoices(at time: Timestamp, into outcome: inout Outcome) throws {
         guard let finance = configuration.finance else { return }
         var contents: [String: [UInt8]] = [:]
-        let documents = try store.recordInvoices(
+        let (documents, refused) = try store.recordInvoices(
             at: time, prefix: finance.invoicePrefix,
             rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content })
+        for (order, reason) in refused {
+            logger.error("order \(order) was not invoiced: \(reason)")
+            outcome.failures.append(
+                CycleReport.Failure(
+                    path: configuration.outboxFolder,
+                    message: "invoice for order \(order): \(reason); its shipments are invoiced once this is fixed"))
+        }
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }

@@ -71,6 +71,7 @@ public struct OutboxEmitter: Sendable {
         _ formats: [String: OutputFormat], at time: Timestamp, into outcome: inout Outcome
     ) throws {
         var contents: [String: [UInt8]] = [:]
+        var refused: [CycleReport.Failure] = []
         let documents = try store.recordFulfilmentDocuments(at: time) { kind, node, units, orders in
             guard let format = formats[node] else { return nil }
             let wave = Self.wave(time)
@@ -87,10 +88,22 @@ public struct OutboxEmitter: Sendable {
                         title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
                         pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
                 })
-            let file = try rendered(document, in: format)
-            contents[file.path] = file.content
-            return file
+            // A node whose file cannot be made keeps its units until it can; the others get theirs.
+            do {
+                let file = try rendered(document, in: format)
+                contents[file.path] = file.content
+                return file
+            } catch {
+                logger.error("\(document.number) was not made: \(error)")
+                refused.append(
+                    CycleReport.Failure(
+                        path: configuration.outboxFolder,
+                        message: "\(document.type.replacingOccurrences(of: "_", with: " ")) for \(node): \(error); "
+                            + "its units wait until it can be written"))
+                return nil
+            }
         }
+        outcome.failures += refused
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }

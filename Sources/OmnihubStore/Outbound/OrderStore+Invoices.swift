@@ -46,9 +46,11 @@ public struct FinanceRendering {
 extension OrderStore {
     /// Issues one invoice per order for its shipped units no invoice covers yet, and one bookings
     /// batch for all of them, in one transaction with their files (written afterwards by the
-    /// caller). Numbers are `<prefix><sequence>`, without gaps, in issue order.
+    /// caller). Numbers are `<prefix><sequence>`, without gaps, in issue order. An order whose
+    /// invoice or bookings cannot be rendered is left out (and returned with the reason); its
+    /// shipments wait for the next run, and the other orders are invoiced.
     public func recordInvoices(at time: Timestamp, prefix: String, _ rendering: FinanceRendering) throws
-        -> [OutboundDocument]
+        -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)])
     {
         try write { db in
             var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
@@ -59,23 +61,33 @@ extension OrderStore {
             }
             var issued: [Invoice] = []
             var documents: [OutboundDocument] = []
+            var refused: [(order: String, reason: any Error)] = []
             for orderID in byOrder.keys.sorted() {
                 let shipments = byOrder[orderID]!
                 guard let order = try Self.storedOrder(db, id: orderID) else { continue }
                 var units: [Int: Int] = [:]
                 for shipment in shipments { units[shipment.position, default: 0] += shipment.quantity }
-                let (invoice, document) = try Self.issue(
-                    db, .invoice, order: order, units: units, prefix: prefix, at: time, reason: nil, rendering)
-                for shipment in shipments {
-                    try db.execute(
-                        sql: "UPDATE shipments SET invoice_id = ? WHERE id = ?",
-                        arguments: [invoice.id, shipment.id])
+                do {
+                    try db.inSavepoint {
+                        let (invoice, document) = try Self.issue(
+                            db, .invoice, order: order, units: units, prefix: prefix, at: time, reason: nil, rendering)
+                        // Its bookings must render too, or the batch of every order would fail.
+                        _ = try rendering.bookings([invoice.document])
+                        for shipment in shipments {
+                            try db.execute(
+                                sql: "UPDATE shipments SET invoice_id = ? WHERE id = ?",
+                                arguments: [invoice.id, shipment.id])
+                        }
+                        issued.append(invoice.document)
+                        if let document { documents.append(document) }
+                        return .commit
+                    }
+                } catch {
+                    refused.append((order.order.externalID, error))
                 }
-                issued.append(invoice.document)
-                if let document { documents.append(document) }
             }
             documents += try Self.recordBookings(db, issued, at: time, rendering)
-            return documents
+            return (documents, refused)
         }
     }
 
