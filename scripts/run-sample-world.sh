@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs omnihub's main job on the shipped sample world: the partners' files in
 # sample-world/inbox/ are dropped into inbox/ and one cycle runs (import, sourcing, fulfilment
-# orders); then the warehouse's shipment confirmation from sample-world/later/ arrives and a
-# second cycle books it and confirms it to Amazon. The result is shown.
+# orders, acknowledgements, inventory feed, order confirmations); then the shipment reports of
+# the warehouse, a store and a dropshipper arrive from sample-world/later/ and a second cycle
+# books them, confirms them to Amazon, invoices them for the ERP (UBL and DATEV) and tells the
+# customers. The result is shown.
 # Run it again and the same files come back as duplicates: nothing is imported twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +37,7 @@ drop sample-world/inbox
 cycle
 
 echo
-echo "== later that day the warehouse confirms a parcel: sample-world/later/ into inbox/"
+echo "== later that day the warehouse, the Berlin store and Nordic Home report shipments: sample-world/later/ into inbox/"
 drop sample-world/later
 cycle
 
@@ -54,6 +56,11 @@ echo "== omnihub outbox list"
 echo
 echo "== the shipping confirmation for Amazon"
 cat outbox/amazon-de/shipconfirm-*.txt 2>/dev/null || true
+echo
+echo "== the DATEV batch for the ERP (Windows-1252, shown as UTF-8; first columns)"
+for batch in outbox/erp/EXTF_*.csv; do
+    [ -f "$batch" ] && iconv -f WINDOWS-1252 -t UTF-8 "$batch" | cut -d';' -f1-14
+done
 echo
 echo "== where the files went"
 find archive quarantine outbox -type f ! -name .gitkeep 2>/dev/null | sort || true

@@ -163,4 +163,38 @@ struct CommandLineTests {
         }
         #expect(traced > 0, "a sourced order's trace names the fulfilment order that carries it")
     }
+
+    @Test("finance show and credit-note: what an order was invoiced, and a credit note only for invoiced units")
+    func financeCommands() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let config = ["--config", world.configFile.path, "--log-level", "warning"]
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        try world.dropLaterFiles()
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+
+        let show = try OmnihubProcess.run(["finance", "show", "#1044", "--json"] + config)
+        #expect(show.status == 0, "\(show.standardError)")
+        let before = try #require(
+            try JSONSerialization.jsonObject(with: Data(show.standardOutput.utf8)) as? [String: Any])
+        #expect(before["paid"] as? String == "93.95")
+        #expect(before["invoiced"] as? String == "93.95")
+        #expect(before["credited"] as? String == "0.00")
+
+        let credit = try OmnihubProcess.run(
+            ["finance", "credit-note", "#1044", "--line", "1=1", "--reason", "returned"] + config)
+        #expect(credit.status == 0, "\(credit.standardError)")
+        #expect(credit.standardOutput.contains("credit note GS-2026-000001 for 89.00 EUR, correcting RE-2026-"))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: world.root.appendingPathComponent("outbox/erp/GS-2026-000001.xml").path))
+
+        let again = try OmnihubProcess.run(
+            ["finance", "credit-note", "#1044", "--line", "1=1", "--reason", "returned"] + config)
+        #expect(again.status == 1)
+        #expect(again.standardError.contains("has 0 invoiced units not credited yet"))
+        let wrong = try OmnihubProcess.run(
+            ["finance", "credit-note", "#1044", "--line", "1", "--reason", "x"] + config)
+        #expect(wrong.status == 64)
+        #expect(wrong.standardError.contains("'1' is not POSITION=UNITS"))
+    }
 }

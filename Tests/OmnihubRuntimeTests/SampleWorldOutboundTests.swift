@@ -27,15 +27,7 @@ struct SampleWorldOutboundTests {
         #expect(outbox(world, "erp").isEmpty, "nothing has shipped yet")
 
         // Later that day: the warehouse, the Berlin store and Nordic Home report what left them.
-        let later = repositoryRoot.appendingPathComponent("sample-world/later")
-        for partner in try FileManager.default.contentsOfDirectory(atPath: later.path) {
-            for name in try FileManager.default.contentsOfDirectory(atPath: later.appendingPathComponent(partner).path)
-            {
-                let target = world.root.appendingPathComponent("inbox/\(partner)/\(name)")
-                try FileManager.default.copyItem(at: later.appendingPathComponent("\(partner)/\(name)"), to: target)
-                try world.setModified(target, secondsBeforeNow: 60)
-            }
-        }
+        try world.dropLaterFiles()
         world.clock.advance(by: .seconds(600))
         let second = try world.cycle()
         #expect(second.failures.isEmpty, "\(second.failures.map(\.message))")

@@ -64,6 +64,20 @@ struct TestWorld {
         return world
     }
 
+    /// Drops the sample world's second batch (`sample-world/later/`: the shipment reports) into
+    /// the inbox.
+    func dropLaterFiles() throws {
+        let later = repositoryRoot.appendingPathComponent("sample-world/later")
+        for partner in try FileManager.default.contentsOfDirectory(atPath: later.path) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: later.appendingPathComponent(partner).path)
+            {
+                let target = root.appendingPathComponent("inbox/\(partner)/\(name)")
+                try FileManager.default.copyItem(at: later.appendingPathComponent("\(partner)/\(name)"), to: target)
+                try setModified(target, secondsBeforeNow: 60)
+            }
+        }
+    }
+
     /// Makes the repository's `schemas/` (the UBL 2.1 schemas `scripts/fetch-ubl-schemas.sh`
     /// fetches) visible to copied format files, which name them relative to `mappings/`.
     func linkSchemas() throws {
