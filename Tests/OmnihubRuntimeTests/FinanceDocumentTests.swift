@@ -146,6 +146,26 @@ struct FinanceDocumentTests {
         #expect(try erpFiles(world).filter { $0.hasPrefix("GS-") }.isEmpty)
     }
 
+    @Test("two credit notes in the same second each get their file and their own bookings batch")
+    func creditNotesInOneSecond() throws {
+        let world = try orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let now = world.clock.now()
+        let first = try emitter.issueCreditNote(orderID: order.id, units: [1: 1], reason: "returned", at: now)
+        let second = try emitter.issueCreditNote(orderID: order.id, units: [1: 1], reason: "returned", at: now)
+        #expect(first.outcome.failures.isEmpty && second.outcome.failures.isEmpty)
+        #expect(
+            try erpFiles(world).filter { $0.hasPrefix("GS-") || $0.contains("BS-GS") } == [
+                "EXTF_Buchungsstapel_BS-GS-000001.csv", "EXTF_Buchungsstapel_BS-GS-000002.csv", "GS-000001.xml",
+                "GS-000002.xml",
+            ])
+    }
+
     @Test("the DATEV batch keeps EXTF's header and column rules: Windows-1252, decimal comma, DDMM dates")
     func datevRules() throws {
         let world = try orderedWorld()

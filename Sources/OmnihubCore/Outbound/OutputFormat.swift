@@ -91,8 +91,8 @@ public struct OutputFormat: Sendable {
     /// File name with placeholders `{number}`, `{node}`, `{wave}` (the wave as yyyyMMddHHmmss).
     public var fileName: String
     /// The document it writes: `fulfilment_order` (also used for fulfilment cancellations),
-    /// `shipping_confirmation`, `inventory_feed`, `order_acknowledgement`, `invoice`,
-    /// `credit_note` or `bookings`.
+    /// `shipping_confirmation`, `inventory_feed`, `order_acknowledgement`, `order_cancellation`,
+    /// `invoice`, `credit_note`, `bookings` or `customer_notification`.
     public var document = "fulfilment_order"
     /// File name of a fulfilment cancellation, same placeholders; `cancel-` before ``fileName`` when not given.
     public var cancellationFileName: String?

@@ -80,7 +80,9 @@ extension OutboxEmitter {
             bookings: { documents in
                 guard let format = finance.bookingsFormat else { return nil }
                 let batch = FinanceBookings(
-                    number: "BS-\(Self.wave(time))-\(kind == .invoice ? "INV" : "CN")",
+                    // Named after its first document, which is in no other batch: unique however
+                    // quickly batches follow each other.
+                    number: "BS-" + (documents.first?.number ?? Self.wave(time)),
                     destination: finance.destination, createdAt: time, documents: documents)
                 let file = try rendered(batch, in: format)
                 keep(file)
