@@ -341,6 +341,16 @@ enum StoreMigrations {
                     CREATE INDEX seller_cancellations_untold ON seller_cancellations(document_id) WHERE document_id IS NULL;
                     """)
         }
+        migrator.registerMigration("v17: find what is still to be told without reading every order") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX orders_unacknowledged ON orders(channel) WHERE acknowledgement_document_id IS NULL;
+                    CREATE INDEX orders_by_import ON orders(imported_at);
+                    CREATE INDEX shipments_unconfirmed ON shipments(id) WHERE confirmation_document_id IS NULL;
+                    CREATE INDEX shipments_uninvoiced ON shipments(id) WHERE invoice_id IS NULL;
+                    CREATE INDEX shipments_unnotified ON shipments(order_id, id) WHERE notification_id IS NULL;
+                    """)
+        }
         return migrator
     }
 }
