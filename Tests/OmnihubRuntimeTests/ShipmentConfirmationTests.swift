@@ -145,7 +145,7 @@ struct ShipmentConfirmationTests {
         try ship(
             world, "sh1.csv",
             "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,003404341610,TSHIRT-WHT-M,2\n"
-                + "SH-2,A1,DC-1,2026-11-27T09:30:00Z,DPD,015012345678,TSHIRT-WHT-M,1\n")
+                + "SH-2,A1,DC-1,2026-11-27T09:30:00Z,Hermes,015012345678,TSHIRT-WHT-M,1\n")
         let report = try world.cycle()
         #expect(report.failures.isEmpty && report.outcomes.allSatisfy { $0.issues.isEmpty })
         let confirmations = report.documentsWritten.filter { $0.kind == "shipping_confirmation" }
@@ -157,7 +157,8 @@ struct ShipmentConfirmationTests {
             text
                 == "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\r\n"
                 + "A1\t11\t2\t2026-11-26\tDHL\tDHL\t003404341610\tStandard\r\n"
-                + "A1\t11\t1\t2026-11-27\tDPD\tDPD\t015012345678\tStandard\r\n")
+                + "A1\t11\t1\t2026-11-27\tHermes Logistik Gruppe\tHermes\t015012345678\tStandard\r\n",
+            "Amazon's carrier code from the format's table, the node's carrier as the name")
 
         world.clock.advance(by: .seconds(60))
         #expect(try world.cycle().documentsWritten.isEmpty, "each shipment is confirmed once")
