@@ -9,7 +9,7 @@ struct OutputFormatOptionsTests {
         lines: [
             OrderSettlementTests.line("1", 2, "19.99", discounts: ["4.00"]),
             OrderSettlementTests.line("2", 1, "10.70", rate: "7"),
-        ], shipping: "4.95")
+        ], shipping: "4.95", shippingRate: "19")
 
     /// An invoice for the whole order, issued 2026-11-26 23:30 UTC (already the 27th in Berlin).
     static func invoice() -> Invoice {

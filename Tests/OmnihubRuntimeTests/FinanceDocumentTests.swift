@@ -146,6 +146,27 @@ struct FinanceDocumentTests {
         #expect(try erpFiles(world).filter { $0.hasPrefix("GS-") }.isEmpty)
     }
 
+    @Test("when everything delivered comes back, the last credit note refunds the shipping charge too")
+    func fullReturn() throws {
+        let world = try orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let first = try emitter.issueCreditNote(
+            orderID: order.id, units: [1: 2], reason: "returned", at: world.clock.now())
+        #expect(first.creditNote.charges.isEmpty, "one unit is still with the customer")
+        #expect(first.creditNote.payableTotal == Amount(parsing: "39.98")!)
+        let last = try emitter.issueCreditNote(
+            orderID: order.id, units: [1: 1], reason: "returned", at: world.clock.now())
+        #expect(last.creditNote.charges.map(\.gross) == [Amount(parsing: "4.95")!])
+        #expect(last.creditNote.payableTotal == Amount(parsing: "24.94")!)
+        let history = try store.financeHistory(orderID: order.id)
+        #expect(history.invoicedTotal - history.creditedTotal == .zero, "everything paid came back")
+    }
+
     @Test("two credit notes in the same second each get their file and their own bookings batch")
     func creditNotesInOneSecond() throws {
         let world = try orderedWorld()

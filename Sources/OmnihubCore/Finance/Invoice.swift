@@ -109,9 +109,8 @@ public struct Invoice: FormattedDocument {
         var items: [(gross: Int64, rate: Amount)] = units.map { part in
             (part.value, settlement.taxRates[part.orderLine - 1])
         }
-        if withShipping && settlement.shipping > 0 {
-            items.append((settlement.shipping, settlement.shippingTaxRate))
-        }
+        let shippingShares = withShipping ? settlement.shippingShares.filter { $0.gross > 0 } : []
+        for share in shippingShares { items.append((share.gross, share.rate)) }
         var nets = [Int64](repeating: 0, count: items.count)
         var taxes: [Tax] = []
         for rate in Set(items.map(\.rate)).sorted() {
@@ -134,13 +133,11 @@ public struct Invoice: FormattedDocument {
                 discount: amount(discount), net: amount(nets[offset]),
                 discountNet: amount(discount - OrderSettlement.tax(inGross: discount, rate: rate)))
         }
-        self.charges =
-            withShipping && settlement.shipping > 0
-            ? [
-                Charge(
-                    reason: "shipping", gross: amount(settlement.shipping), net: amount(nets[units.count]),
-                    taxRate: settlement.shippingTaxRate)
-            ] : []
+        self.charges = shippingShares.enumerated().map { offset, share in
+            Charge(
+                reason: "shipping", gross: amount(share.gross), net: amount(nets[units.count + offset]),
+                taxRate: share.rate)
+        }
     }
 
     /// Sum of the lines' net amounts.

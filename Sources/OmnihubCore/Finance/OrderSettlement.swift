@@ -8,7 +8,7 @@
 /// difference of two such values, so however a line is shipped, its invoices add up to the line's
 /// payable amount. Units cancelled before they ship are refunded from the top (the last units),
 /// so shipped and cancelled parts meet without a cent left over.
-public struct OrderSettlement: Sendable, Hashable {
+public struct OrderSettlement: Sendable {
     public let currency: Currency
     /// Per line, in minor units: what the customer pays for all its units after every discount.
     public let linePayable: [Int64]
@@ -20,8 +20,10 @@ public struct OrderSettlement: Sendable, Hashable {
     public let lineGross: [Int64]
     /// The shipping charge in minor units.
     public let shipping: Int64
-    /// The shipping charge's VAT rate: its own, else the highest rate of the order's lines.
-    public let shippingTaxRate: Amount
+    /// The shipping charge by VAT rate, in minor units: all at its own rate when the feed gives
+    /// one, else split over the rates of the order's lines in proportion to what the customer
+    /// pays for the goods at each rate (shipping follows the goods it carries).
+    public let shippingShares: [(rate: Amount, gross: Int64)]
 
     /// The settlement of `order`; lines without a VAT rate are taxed at `defaultTaxRate`.
     public init(order: Order, defaultTaxRate: Amount) {
@@ -39,7 +41,21 @@ public struct OrderSettlement: Sendable, Hashable {
         let shares = Self.spread(orderDiscount, over: afterLineDiscounts)
         linePayable = zip(afterLineDiscounts, shares).map { $0 - $1 }
         shipping = order.shipping.map { cents($0.amount) } ?? 0
-        shippingTaxRate = order.shipping?.taxRate ?? taxRates.max() ?? defaultTaxRate
+        let payable = linePayable
+        let lineRates = taxRates
+        if let rate = order.shipping?.taxRate {
+            shippingShares = [(rate, shipping)]
+        } else {
+            let rates = Set(lineRates).sorted()
+            let goods = rates.map { rate in
+                lineRates.indices.filter { lineRates[$0] == rate }.reduce(Int64(0)) { $0 + payable[$1] }
+            }
+            if goods.reduce(0, +) == 0 {
+                shippingShares = [(rates.last ?? defaultTaxRate, shipping)]
+            } else {
+                shippingShares = Array(zip(rates, Self.spread(shipping, over: goods)))
+            }
+        }
     }
 
     /// What the customer pays for the whole order, in minor units.

@@ -48,6 +48,19 @@ extension OutboxEmitter {
         return (creditNote, outcome)
     }
 
+    /// Whether crediting `units` gives back everything the customer received, with nothing left
+    /// to ship: then the shipping charge is refunded too (as on a withdrawal from the purchase).
+    static func everythingBack(_ order: Order, _ history: FinanceHistory, crediting units: [Int: Int]) -> Bool {
+        guard history.shippingInvoiced, !history.shippingCredited else { return false }
+        return order.lines.indices.allSatisfy { index in
+            let position = index + 1
+            let invoiced = history.invoicedUnits[position] ?? 0
+            let credited = (history.creditedUnits[position] ?? 0) + (units[position] ?? 0)
+            return credited == invoiced
+                && invoiced + (history.cancelledUnits[position] ?? 0) == order.lines[index].quantity
+        }
+    }
+
     /// How the store's finance documents are built and rendered: each priced with the order's
     /// ``OrderSettlement``, units counted on from those already invoiced (or credited).
     private func rendering(
@@ -68,7 +81,9 @@ extension OutboxEmitter {
                 }
                 return Invoice(
                     kind: kind, number: number, destination: finance.destination, issuedAt: time, order: order,
-                    settlement: settlement, units: parts, withShipping: kind == .invoice && !history.shippingInvoiced,
+                    settlement: settlement, units: parts,
+                    withShipping: kind == .invoice
+                        ? !history.shippingInvoiced : Self.everythingBack(order, history, crediting: units),
                     invoiceReference: kind == .creditNote ? history.lastInvoiceNumber : nil)
             },
             render: { document in

@@ -8,6 +8,8 @@ public struct FinanceHistory: Sendable, Hashable {
     public var invoicedUnits: [Int: Int] = [:]
     /// Per order line position: units on credit notes.
     public var creditedUnits: [Int: Int] = [:]
+    /// Per order line position: units cancelled before they shipped.
+    public var cancelledUnits: [Int: Int] = [:]
     /// Whether an invoice carried the shipping charge.
     public var shippingInvoiced = false
     /// Whether a credit note gave the shipping charge back.
@@ -151,6 +153,12 @@ extension OrderStore {
             } else {
                 history.creditedUnits[row["position"]] = row["units"]
             }
+        }
+        for row in try Row.fetchAll(
+            db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ? AND cancelled > 0",
+            arguments: [orderID])
+        {
+            history.cancelledUnits[row["position"]] = row["cancelled"]
         }
         for row in try Row.fetchAll(
             db,

@@ -103,13 +103,15 @@ struct OrderSettlementTests {
         #expect(settlement.cancelled(line: 0, from: 0, to: 1) + settlement.shipped(line: 0, from: 0, to: 2) == 2999)
     }
 
-    @Test("lines without a VAT rate take the default; shipping takes the highest rate of the lines")
+    @Test("lines without a VAT rate take the default; shipping without a rate is split by the goods' rates")
     func defaultRates() {
         let order = Self.order(
             lines: [Self.line("1", 1, "10.70", rate: "7"), Self.line("2", 1, "11.90", rate: nil)], shipping: "5.95")
         let settlement = OrderSettlement(order: order, defaultTaxRate: Amount(19))
         #expect(settlement.taxRates == [Amount(7), Amount(19)])
-        #expect(settlement.shippingTaxRate == Amount(19))
+        // 5.95 over 10.70 at 7% and 11.90 at 19%: 2.82 and 3.13.
+        #expect(settlement.shippingShares.map(\.rate) == [Amount(7), Amount(19)])
+        #expect(settlement.shippingShares.map(\.gross) == [282, 313])
         let document = invoice(
             order, settlement,
             [
@@ -117,7 +119,10 @@ struct OrderSettlementTests {
                 Invoice.Units(orderLine: 2, quantity: 1, value: 1190),
             ], shipping: true)
         #expect(document.taxes.map(\.rate) == [Amount(7), Amount(19)])
-        #expect(document.taxes.map(\.amount) == [Amount(parsing: "0.70")!, Amount(parsing: "2.85")!])
+        #expect(document.charges.map(\.gross) == [Amount(parsing: "2.82")!, Amount(parsing: "3.13")!])
+        #expect(
+            document.taxes.map(\.amount) == [Amount(parsing: "0.88")!, Amount(parsing: "2.40")!],
+            "13.52 × 7/107 and 15.03 × 19/119")
         expectConsistent(document, "mixed rates")
     }
 
@@ -139,6 +144,7 @@ struct OrderSettlementTests {
     func invariant() {
         var random = SplitMix(state: 20_261_127)
         let rates = ["19", "7", "0", "19"]
+        var fullReturns = 0
         for case_ in 0..<2000 {
             var lines: [OrderLine] = []
             for index in 1...Int.random(in: 1...4, using: &random) {
@@ -178,6 +184,7 @@ struct OrderSettlementTests {
             var credited: Int64 = 0
             var refunded: Int64 = 0
             var shippingInvoiced = false
+            var shippingCredited = false
             func open(_ index: Int) -> Int { lines[index].quantity - shipped[index] - cancelled[index] }
             while lines.indices.contains(where: { open($0) > 0 })
                 || (Bool.random(using: &random) && lines.indices.contains(where: { shipped[$0] > returned[$0] }))
@@ -201,13 +208,23 @@ struct OrderSettlementTests {
                 case 2 where shipped[index] > returned[index]:
                     let units = Int.random(in: 1...(shipped[index] - returned[index]), using: &random)
                     let value = settlement.shipped(line: index, from: returned[index], to: returned[index] + units)
+                    returned[index] += units
+                    // When everything delivered comes back and nothing is left to ship, the
+                    // shipping charge is refunded with the last credit note.
+                    let everythingBack =
+                        shippingInvoiced && !shippingCredited
+                        && lines.indices.allSatisfy { returned[$0] == shipped[$0] && open($0) == 0 }
                     let document = invoice(
                         order, settlement, kind: .creditNote,
-                        [Invoice.Units(orderLine: index + 1, quantity: units, value: value)], shipping: false)
+                        [Invoice.Units(orderLine: index + 1, quantity: units, value: value)], shipping: everythingBack)
                     expectConsistent(document, "case \(case_) credit note")
-                    returned[index] += units
                     credited += document.payableTotal.units
                     refunded += value
+                    if everythingBack {
+                        fullReturns += 1
+                        shippingCredited = true
+                        refunded += settlement.shipping
+                    }
                 default:
                     continue
                 }
@@ -218,5 +235,6 @@ struct OrderSettlementTests {
                 "case \(case_): invoiced \(invoiced) credited \(credited) paid \(Self.paid(order)) refunded \(refunded)"
             )
         }
+        #expect(fullReturns > 50, "orders returned in full are among the cases (\(fullReturns))")
     }
 }
