@@ -104,4 +104,27 @@ struct OutputFormatOptionsTests {
         format.columns[2].lookupDefault = "8999"
         #expect(String(decoding: try format.render(bookings), as: UTF8.self).contains("10,70;\"S\";8999;"))
     }
+
+    @Test("a batch made at 00:30 on New Year's Day in Berlin belongs to the new fiscal year")
+    func fiscalYearInTheLedgersZone() throws {
+        let settlement = OrderSettlement(order: Self.order, defaultTaxRate: Amount(19))
+        let newYear = Timestamp(year: 2026, month: 12, day: 31, hour: 23, minute: 30, second: 0, offsetSeconds: 0)
+        let invoice = Invoice(
+            kind: .invoice, number: "RE-9", destination: "erp", issuedAt: newYear, order: Self.order,
+            settlement: settlement,
+            units: [Invoice.Units(orderLine: 2, quantity: 1, value: settlement.shipped(line: 1, from: 0, to: 1))],
+            withShipping: false)
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        let bookings = FinanceBookings(
+            number: "BS-RE-9", destination: "erp", createdAt: newYear, documents: [invoice], zone: berlin)
+        var format = OutputFormat(
+            name: "d", type: .csv, delimiter: ";", fileName: "x.csv", columns: [column("Umsatz", "amount")])
+        format.timeZone = berlin
+        format.headerRow = false
+        format.preamble = ["fiscal_year_start", "period_start", "period_end"].map { field in
+            column("", field) { $0.dateFormat = try? DateTimeFormat(pattern: "yyyyMMdd") }
+        }
+        let text = String(decoding: try format.render(bookings), as: UTF8.self)
+        #expect(text == "20270101;20270101;20270101\r\n10.70\r\n")
+    }
 }

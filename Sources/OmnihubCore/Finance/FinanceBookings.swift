@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A batch of bookings for the ERP's general ledger (a DATEV Buchungsstapel, for example): per
 /// invoice or credit note and VAT rate, one gross booking against the customer, debit for an
 /// invoice and credit for a credit note, with the document's number and date.
@@ -24,12 +26,18 @@ public struct FinanceBookings: FormattedDocument {
     public var wave: Timestamp
     public var lines: [Line]
     public var lineCount: Int { lines.count }
+    /// The zone the ledger keeps its dates in; the fiscal year starts on 1 January there.
+    public var zone: TimeZone
 
     /// The bookings of `documents`, in their order, one per document and VAT rate.
-    public init(number: String, destination: String, createdAt: Timestamp, documents: [Invoice]) {
+    public init(
+        number: String, destination: String, createdAt: Timestamp, documents: [Invoice],
+        zone: TimeZone = TimeZone(identifier: "UTC")!
+    ) {
         self.number = number
         self.destination = destination
         self.wave = createdAt
+        self.zone = zone
         self.lines = documents.flatMap { document in
             document.taxes.map { tax in
                 Line(
@@ -53,8 +61,7 @@ public struct FinanceBookings: FormattedDocument {
         case "created_at": return wave.description
         case "period_start": return period?.first.description
         case "period_end": return period?.last.description
-        case "fiscal_year_start":
-            return period.map { String($0.first.description.prefix(4)) + "-01-01T00:00:00Z" }
+        case "fiscal_year_start": return period.map { fiscalYearStart(of: $0.first).description }
         case "currency": return lines.first?.currency.code
         default: break
         }
@@ -75,6 +82,15 @@ public struct FinanceBookings: FormattedDocument {
             return (line.documentKind == .invoice ? "Invoice " : "Credit note ") + "\(line.orderNumber) \(line.channel)"
         default: return nil
         }
+    }
+
+    /// Midnight of 1 January, in the ledger's zone, of the year `date` falls in there.
+    func fiscalYearStart(of date: Timestamp) -> Timestamp {
+        let year = Int(DateTimeFormat.year.write(date, zone: zone)) ?? 1970
+        let guess = Timestamp(year: year, month: 1, day: 1, hour: 0, minute: 0, second: 0, offsetSeconds: 0)
+        let offset = zone.secondsFromGMT(
+            for: Date(timeIntervalSince1970: Double(guess.millisecondsSince1970) / 1000))
+        return Timestamp(year: year, month: 1, day: 1, hour: 0, minute: 0, second: 0, offsetSeconds: offset)
     }
 
     /// Every name ``value(_:line:)`` knows.

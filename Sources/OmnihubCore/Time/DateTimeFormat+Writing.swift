@@ -1,6 +1,9 @@
 public import Foundation
 
 extension DateTimeFormat {
+    /// The year alone, `yyyy`.
+    static let year = try! DateTimeFormat(pattern: "yyyy")
+
     /// Writes `timestamp` as local time in `zone` with this pattern: `ddMM` gives `2611`,
     /// `yyyyMMddHHmmssSSS` gives `20261126093000000`, `XXX` the zone's offset (`Z` or `+01:00`).
     /// `iso8601` writes UTC as `2026-11-26T09:30:00Z`.

@@ -98,7 +98,7 @@ extension OutboxEmitter {
                     // Named after its first document, which is in no other batch: unique however
                     // quickly batches follow each other.
                     number: "BS-" + (documents.first?.number ?? Self.wave(time)),
-                    destination: finance.destination, createdAt: time, documents: documents)
+                    destination: finance.destination, createdAt: time, documents: documents, zone: format.timeZone)
                 let file = try rendered(batch, in: format)
                 keep(file)
                 return file
