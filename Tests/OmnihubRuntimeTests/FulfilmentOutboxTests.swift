@@ -308,6 +308,21 @@ struct FulfilmentOutboxTests {
         #expect(try outbox(world, "DC-1").count == 1, "nothing is written twice")
     }
 
+    @Test("two runs within one second each write their fulfilment order, under different numbers and names")
+    func twoRunsInOneSecond() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        let first = try world.cycle()
+        try world.drop("orders-2.tsv", AmazonReport.file(AmazonReport.row(order: "A2", item: "2")))
+        let second = try world.cycle()
+        #expect(first.failures.isEmpty && second.failures.isEmpty, "\(second.failures.map(\.message))")
+        let numbers = (first.documentsWritten + second.documentsWritten).filter { $0.kind == "fulfilment_order" }
+            .map(\.number)
+        #expect(numbers.count == 2 && Set(numbers).count == 2, "\(numbers)")
+        #expect(try outbox(world, "DC-1").count == 2)
+    }
+
     @Test("cancelling units the DC already has sends it a fulfilment cancellation once, with the reason")
     func cancellationAfterHandover() throws {
         let world = try world()

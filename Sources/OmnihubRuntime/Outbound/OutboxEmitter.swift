@@ -34,8 +34,9 @@ public struct OutboxEmitter: Sendable {
     /// Finishes documents an interruption left unwritten, then records and writes new ones. A
     /// document that cannot be written stays pending and is tried again next run; the others
     /// are written regardless.
-    public func emit(at time: Timestamp) throws -> Outcome {
+    public func emit(at now: Timestamp) throws -> Outcome {
         var outcome = Outcome()
+        let time = try waveTime(now)
         for (document, content) in try store.pendingDocuments() {
             write(document, content, at: time, into: &outcome)
         }
@@ -255,6 +256,18 @@ public struct OutboxEmitter: Sendable {
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
+    }
+
+    /// The time this run's documents are released at: `now`, or, when the last run recorded
+    /// documents in the same second (or a later one), the second after that run's, so no two
+    /// runs share a wave, and so no document number or file name.
+    func waveTime(_ now: Timestamp) throws -> Timestamp {
+        guard let text = try store.latestDocumentTime(),
+            let last = try? DateTimeFormat.iso8601.parse(text, zone: nil)
+        else { return now }
+        let lastSecond = last.millisecondsSince1970 - last.millisecondsSince1970 % 1000
+        guard now.millisecondsSince1970 < lastSecond + 1000 else { return now }
+        return Timestamp(millisecondsSince1970: lastSecond + 1000)
     }
 
     /// The wave in document numbers: the time as yyyyMMddHHmmss.

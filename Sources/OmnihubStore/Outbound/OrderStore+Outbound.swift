@@ -179,6 +179,13 @@ extension OrderStore {
         return handed - cancelled
     }
 
+    /// When the latest outbound document was recorded (ISO 8601), or `nil` before the first.
+    public func latestDocumentTime() throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT created_at FROM outbound_documents ORDER BY id DESC LIMIT 1")
+        }
+    }
+
     /// Documents recorded but not written yet (after an interruption), with their bytes.
     public func pendingDocuments() throws -> [(OutboundDocument, [UInt8])] {
         try read { db in
