@@ -131,4 +131,34 @@ struct CustomerNotificationTests {
         _ = try world.cycle()
         #expect(try messages(world).keys.sorted() == ["N-4-order_confirmed.json"], "A3 has no address")
     }
+
+    @Test("a message its format cannot make is reported and tried again; the other messages are written")
+    func oneMessageFailsAlone() throws {
+        let world = try world()
+        let format = world.root.appendingPathComponent("mappings/customer-notification.format.yaml")
+        let text = try String(contentsOf: format, encoding: .utf8)
+        let without = text.replacingOccurrences(
+            of: "      order_confirmed.en: \"Thank you for your order\"\n", with: "")
+        #expect(without != text)
+        try without.write(to: format, atomically: true, encoding: .utf8)
+        try finance.shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(AmazonReport.row(order: "A1", item: "1", ["buyer-email": "erika@example.com"])))
+        let first = try world.cycle()
+        #expect(first.failures.contains { $0.message.contains("customer notification for order A1") })
+        #expect(try messages(world).isEmpty)
+
+        world.clock.advance(by: .seconds(60))
+        try finance.shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T-111,TSHIRT-WHT-M,1\n")
+        let second = try world.cycle()
+        #expect(second.failures.contains { $0.message.contains("customer notification for order A1") }, "again")
+        #expect(try messages(world).keys.sorted() == ["N-1-shipped-T111.json"], "the shipped message is written")
+
+        try text.write(to: format, atomically: true, encoding: .utf8)
+        world.clock.advance(by: .seconds(60))
+        let fixed = try world.cycle()
+        #expect(fixed.failures.isEmpty)
+        #expect(try messages(world).keys.sorted() == ["N-1-order_confirmed.json", "N-1-shipped-T111.json"])
+    }
 }

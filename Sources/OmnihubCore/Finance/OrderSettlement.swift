@@ -16,8 +16,6 @@ public struct OrderSettlement: Sendable {
     public let quantities: [Int]
     /// Per line: the VAT rate in percent (the line's, or the default).
     public let taxRates: [Amount]
-    /// Per line, in minor units: unit price times quantity, before discounts.
-    public let lineGross: [Int64]
     /// The shipping charge in minor units.
     public let shipping: Int64
     /// The shipping charge by VAT rate, in minor units: all at its own rate when the feed gives
@@ -32,7 +30,6 @@ public struct OrderSettlement: Sendable {
         currency = order.currency
         quantities = order.lines.map(\.quantity)
         taxRates = order.lines.map { $0.taxRate ?? defaultTaxRate }
-        lineGross = order.lines.map { cents($0.grossTotal) }
         let afterLineDiscounts = order.lines.map { line in
             max(0, cents(line.grossTotal) - line.discounts.reduce(0) { $0 + cents($1.amount) })
         }

@@ -32,13 +32,35 @@ extension OrderStore {
     /// message per parcel not told of yet (`ready_for_pickup` when the pickup store itself
     /// booked it for a click & collect or reserve order, else `shipped`). `render` gives the file,
     /// or `nil` when there is nothing to send (no e-mail address); that is recorded too, so the
-    /// event is not looked at again.
+    /// event is not looked at again. A notification `render` throws for is left out and returned
+    /// with the reason; it is tried again next run, and the others are recorded.
     public func recordCustomerNotifications(
         at time: Timestamp, confirmSince: Timestamp, destination: String,
         render: (NotificationRequest) throws -> RenderedDocument?
-    ) throws -> [OutboundDocument] {
+    ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)]) {
         try write { db in
             var documents: [OutboundDocument] = []
+            var refused: [(order: String, reason: any Error)] = []
+            /// Records one notification in a savepoint, so a failure leaves nothing behind.
+            func record(_ request: NotificationRequest, marking shipments: [NotifiedShipment]) throws {
+                do {
+                    try db.inSavepoint {
+                        let (id, document) = try Self.recordNotification(
+                            db, request, to: destination, at: time, render)
+                        for shipment in shipments {
+                            try db.execute(
+                                sql: "UPDATE shipments SET notification_id = ? WHERE id = ?",
+                                arguments: [id, shipment.id])
+                        }
+                        if let document { documents.append(document) }
+                        return .commit
+                    }
+                } catch let error as DatabaseError {
+                    throw error
+                } catch {
+                    refused.append((request.order.order.externalID, error))
+                }
+            }
             for id in try Int64.fetchAll(
                 db,
                 sql: """
@@ -51,9 +73,9 @@ extension OrderStore {
                     """, arguments: [confirmSince.description])
             {
                 guard let order = try Self.storedOrder(db, id: id) else { continue }
-                let request = NotificationRequest(order: order, event: .orderConfirmed, reference: "", shipments: [])
-                let (_, document) = try Self.recordNotification(db, request, to: destination, at: time, render)
-                if let document { documents.append(document) }
+                try record(
+                    NotificationRequest(order: order, event: .orderConfirmed, reference: "", shipments: []),
+                    marking: [])
             }
             var parcels: [String: [(orderID: Int64, shipment: NotifiedShipment)]] = [:]
             var keys: [String] = []
@@ -79,14 +101,9 @@ extension OrderStore {
                 let request = NotificationRequest(
                     order: order, event: atPickupStore ? .readyForPickup : .shipped,
                     reference: String(key.drop { $0 != "|" }.dropFirst()), shipments: shipments)
-                let (id, document) = try Self.recordNotification(db, request, to: destination, at: time, render)
-                for shipment in shipments {
-                    try db.execute(
-                        sql: "UPDATE shipments SET notification_id = ? WHERE id = ?", arguments: [id, shipment.id])
-                }
-                if let document { documents.append(document) }
+                try record(request, marking: shipments)
             }
-            return documents
+            return (documents, refused)
         }
     }
 
