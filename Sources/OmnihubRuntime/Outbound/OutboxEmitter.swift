@@ -89,20 +89,9 @@ public struct OutboxEmitter: Sendable {
                         title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
                         pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
                 })
-            // A node whose file cannot be made keeps its units until it can; the others get theirs.
-            do {
-                let file = try rendered(document, in: format)
-                contents[file.path] = file.content
-                return file
-            } catch {
-                logger.error("\(document.number) was not made: \(error)")
-                refused.append(
-                    CycleReport.Failure(
-                        path: configuration.outboxFolder,
-                        message: "\(document.type.replacingOccurrences(of: "_", with: " ")) for \(node): \(error); "
-                            + "its units wait until it can be written"))
-                return nil
-            }
+            let file = renderedOrWaiting(document, in: format, &refused)
+            if let file { contents[file.path] = file.content }
+            return file
         }
         outcome.failures += refused
         for document in documents {
@@ -175,6 +164,7 @@ public struct OutboxEmitter: Sendable {
         }
         guard !formats.isEmpty else { return }
         var contents: [String: [UInt8]] = [:]
+        var refused: [CycleReport.Failure] = []
         let documents = try store.recordOrderAcknowledgements(channels: Array(formats.keys), at: time) {
             channel, lines in
             let format = formats[channel]!
@@ -186,10 +176,11 @@ public struct OutboxEmitter: Sendable {
                         orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
                         linePosition: line.position, sku: line.sku, quantity: line.quantity)
                 })
-            let file = try rendered(document, in: format)
-            contents[file.path] = file.content
+            let file = renderedOrWaiting(document, in: format, &refused)
+            if let file { contents[file.path] = file.content }
             return file
         }
+        outcome.failures += refused
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
@@ -202,6 +193,7 @@ public struct OutboxEmitter: Sendable {
         }
         guard !formats.isEmpty else { return }
         var contents: [String: [UInt8]] = [:]
+        var refused: [CycleReport.Failure] = []
         let documents = try store.recordSellerCancellations(channels: Array(formats.keys), at: time) {
             channel, lines in
             let document = OrderAcknowledgement(
@@ -211,10 +203,11 @@ public struct OutboxEmitter: Sendable {
                         orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
                         linePosition: line.position, sku: line.sku, quantity: line.quantity, reason: line.reason)
                 }, type: "order_cancellation")
-            let file = try rendered(document, in: formats[channel]!)
-            contents[file.path] = file.content
+            let file = renderedOrWaiting(document, in: formats[channel]!, &refused)
+            if let file { contents[file.path] = file.content }
             return file
         }
+        outcome.failures += refused
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
@@ -227,6 +220,7 @@ public struct OutboxEmitter: Sendable {
         }
         guard !formats.isEmpty else { return }
         var contents: [String: [UInt8]] = [:]
+        var refused: [CycleReport.Failure] = []
         let documents = try store.recordShippingConfirmations(at: time) { channel, shipments in
             guard let format = formats[channel] else { return nil }
             let wave = Self.wave(time)
@@ -249,10 +243,11 @@ public struct OutboxEmitter: Sendable {
             }
             let document = ShippingConfirmation(
                 number: "SC-\(channel)-\(wave)", channel: channel, wave: time, lines: lines)
-            let file = try rendered(document, in: format)
-            contents[file.path] = file.content
+            let file = renderedOrWaiting(document, in: format, &refused)
+            if let file { contents[file.path] = file.content }
             return file
         }
+        outcome.failures += refused
         for document in documents {
             write(document, contents[document.path] ?? [], at: time, into: &outcome)
         }
@@ -273,6 +268,24 @@ public struct OutboxEmitter: Sendable {
     /// The wave in document numbers: the time as yyyyMMddHHmmss.
     static func wave(_ time: Timestamp) -> String {
         String(time.description.filter(\.isNumber).prefix(14))
+    }
+
+    /// The document's file, or `nil` with the reason added to `refused` when it cannot be made:
+    /// what it would carry waits for the next run, and the other destinations get theirs.
+    func renderedOrWaiting(
+        _ document: some FormattedDocument, in format: OutputFormat, _ refused: inout [CycleReport.Failure]
+    ) -> RenderedDocument? {
+        do {
+            return try rendered(document, in: format)
+        } catch {
+            logger.error("\(document.number) was not made: \(error)")
+            refused.append(
+                CycleReport.Failure(
+                    path: configuration.outboxFolder,
+                    message: "\(document.type.replacingOccurrences(of: "_", with: " ")) for \(document.destination): "
+                        + "\(error); what it carries waits until it can be written"))
+            return nil
+        }
     }
 
     /// The document's bytes in `format`, and where in the outbox they go: `<outbox>/<destination>/`.

@@ -14,11 +14,12 @@ public struct UnacknowledgedLine: Sendable, Hashable {
 
 extension OrderStore {
     /// Records one order acknowledgement per channel in `channels` for its orders not acknowledged
-    /// yet, in one transaction: `render` turns a channel's order lines into a file. The files are
+    /// yet, in one transaction: `render` turns a channel's order lines into a file, or `nil` when
+    /// it cannot (the orders wait for the next run). The files are
     /// written afterwards by the caller (``markWritten(_:at:)``).
     public func recordOrderAcknowledgements(
         channels: [String], at time: Timestamp,
-        render: (_ channel: String, _ lines: [UnacknowledgedLine]) throws -> RenderedDocument
+        render: (_ channel: String, _ lines: [UnacknowledgedLine]) throws -> RenderedDocument?
     ) throws -> [OutboundDocument] {
         try write { db in
             var documents: [OutboundDocument] = []
@@ -36,7 +37,7 @@ extension OrderStore {
                         position: row["position"], sku: row["sku"], quantity: row["quantity"])
                 }
                 guard !lines.isEmpty else { continue }
-                let rendered = try render(channel, lines)
+                guard let rendered = try render(channel, lines) else { continue }
                 let document = try Self.recordPending(
                     db, kind: "order_acknowledgement", destination: channel, rendered, at: time)
                 for orderID in Set(lines.map(\.orderID)) {

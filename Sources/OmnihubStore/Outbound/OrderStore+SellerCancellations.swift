@@ -16,10 +16,11 @@ public struct SellerCancelledLine: Sendable, Hashable {
 extension OrderStore {
     /// Records one order cancellation per channel in `channels` for the units the seller cancelled
     /// and the channel was not told of yet, in one transaction: `render` turns a channel's lines
-    /// into a file. The files are written afterwards by the caller (``markWritten(_:at:)``).
+    /// into a file, or `nil` when it cannot (they wait for the next run). The files are written
+    /// afterwards by the caller (``markWritten(_:at:)``).
     public func recordSellerCancellations(
         channels: [String], at time: Timestamp,
-        render: (_ channel: String, _ lines: [SellerCancelledLine]) throws -> RenderedDocument
+        render: (_ channel: String, _ lines: [SellerCancelledLine]) throws -> RenderedDocument?
     ) throws -> [OutboundDocument] {
         try write { db in
             var documents: [OutboundDocument] = []
@@ -39,7 +40,7 @@ extension OrderStore {
                         orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
                         position: row["position"], sku: row["sku"], quantity: row["quantity"], reason: row["reason"])
                 }
-                let rendered = try render(channel, lines)
+                guard let rendered = try render(channel, lines) else { continue }
                 let document = try Self.recordPending(
                     db, kind: "order_cancellation", destination: channel, rendered, at: time)
                 for row in rows {
