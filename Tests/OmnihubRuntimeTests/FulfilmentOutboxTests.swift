@@ -268,6 +268,26 @@ struct FulfilmentOutboxTests {
         #expect(xmlFormats >= 2, "the WMS and one dropshipper take XML")
     }
 
+    @Test("a format naming a schema that is not there is refused, saying where it was looked for and what to do")
+    func missingSchema() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("s-\(UUID().uuidString).format.yaml")
+        try """
+        format: s
+        document: fulfilment_order
+        type: xml
+        file_name: "x-{node}.xml"
+        xml: {root: Order, line: Line, schema: schemas/missing.xsd}
+        columns: [{name: SKU, value: sku}]
+        """.write(to: path, atomically: true, encoding: .utf8)
+        #expect {
+            try OutputFormatFile.load(path.path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("schemas/missing.xsd does not exist") && text.contains("fetch-ubl-schemas.sh")
+                && text.contains("xml.schema")
+        }
+    }
+
     @Test("an XML format with an element name XML cannot hold is refused with the name")
     func badElementName() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).format.yaml")

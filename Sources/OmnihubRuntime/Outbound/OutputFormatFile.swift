@@ -79,7 +79,15 @@ public enum OutputFormatFile {
         if let schemaNode = try root.optional("xml")?.optional("schema") {
             let relative = try schemaNode.text()
             let folder = (path as NSString).deletingLastPathComponent
-            let schemaPath = relative.hasPrefix("/") ? relative : (folder as NSString).appendingPathComponent(relative)
+            let schemaPath = URL(
+                fileURLWithPath: relative.hasPrefix("/")
+                    ? relative : (folder as NSString).appendingPathComponent(relative)
+            ).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: schemaPath) else {
+                throw schemaNode.error(
+                    "the schema \(schemaPath) does not exist; put it there (OASIS's UBL 2.1 schemas: run "
+                        + "scripts/fetch-ubl-schemas.sh) or remove xml.schema")
+            }
             do throws(ConversionFailure) {
                 format.schema = try XMLSchema(path: schemaPath)
             } catch {
