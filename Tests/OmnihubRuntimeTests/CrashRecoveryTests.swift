@@ -90,3 +90,60 @@ enum OmnihubProcess {
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 }
+
+@Suite("A process killed while it writes the outbox")
+struct OutboxCrashTests {
+    /// The outbox's files, by path relative to `outbox/`, with each run's time taken out of the
+    /// names (a re-run writes at another time).
+    func outbox(_ world: TestWorld) -> [String] {
+        let root = world.root.appendingPathComponent("outbox")
+        var names: [String] = []
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let url = walker?.nextObject() as? URL {
+            guard !url.hasDirectoryPath else { continue }
+            names.append(
+                url.path.replacingOccurrences(of: root.path + "/", with: "")
+                    .replacingOccurrences(of: "[0-9]{14}", with: "T", options: .regularExpression))
+        }
+        return names.sorted()
+    }
+
+    /// Runs the sample world's first cycle, then its second, killed at `failpoint` (when given)
+    /// and run again. Returns the world and the documents still pending right after the kill.
+    func twoCycles(killedAt failpoint: String?) throws -> (world: TestWorld, pendingAfterKill: Int) {
+        let world = try TestWorld.shippedSampleWorld()
+        let config = ["--config", world.configFile.path, "--log-level", "error"]
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        try world.dropLaterFiles()
+        var pending = 0
+        if let failpoint {
+            let killed = try OmnihubProcess.run(
+                ["run", "--once"] + config, environment: ["OMNIHUB_FAILPOINT": failpoint])
+            #expect(killed.terminationReason == .uncaughtSignal, "\(failpoint) was reached")
+            pending = try world.store().pendingDocuments().count
+        }
+        let rerun = try OmnihubProcess.run(["run", "--once"] + config)
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+        return (world, pending)
+    }
+
+    @Test(
+        "killed after rendering, before writing or before marking: the re-run writes each document once, as a run without the crash does",
+        arguments: [("after-outbox-render", false), ("before-outbox-write", true), ("after-outbox-write", true)])
+    func killedInTheOutbox(failpoint: String, recordedBeforeKill: Bool) throws {
+        let clean = outbox(try twoCycles(killedAt: nil).world)
+        let (world, pending) = try twoCycles(killedAt: failpoint)
+        #expect(
+            (pending > 0) == recordedBeforeKill,
+            "killed inside the recording transaction, nothing is recorded; after it, documents wait (\(pending))")
+        #expect(outbox(world) == clean)
+        let store = try world.store()
+        let documents = try store.outboundDocuments(limit: 1000)
+        #expect(try store.pendingDocuments().isEmpty)
+        #expect(documents.allSatisfy { $0.status == "written" && FileManager.default.fileExists(atPath: $0.path) })
+        #expect(Set(documents.map(\.number)).count == documents.count, "no document twice")
+        #expect(documents.count == clean.count, "every recorded document is one file")
+        let invoices = documents.filter { $0.kind == "invoice" }.map(\.number).sorted()
+        #expect(invoices == ["RE-2026-000001", "RE-2026-000002", "RE-2026-000003", "RE-2026-000004"])
+    }
+}

@@ -8,6 +8,12 @@ import Glibc
 enum Failpoint: String {
     /// After a file's import transaction committed, before its original is archived.
     case afterImportCommit = "after-import-commit"
+    /// After an outbound document was rendered, inside the transaction that records it.
+    case afterOutboxRender = "after-outbox-render"
+    /// After outbound documents were recorded, before their file is written.
+    case beforeOutboxWrite = "before-outbox-write"
+    /// After an outbound file was renamed into place, before it is marked written.
+    case afterOutboxWrite = "after-outbox-write"
 
     private static let armed: String? = getenv("OMNIHUB_FAILPOINT").map { String(cString: $0) }
 

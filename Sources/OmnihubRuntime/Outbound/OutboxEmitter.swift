@@ -298,6 +298,7 @@ public struct OutboxEmitter: Sendable {
                 operation: "render the \(document.type.replacingOccurrences(of: "_", with: " ")) for",
                 path: document.destination, reason: error.message)
         }
+        Failpoint.afterOutboxRender.reach()
         let folder = (configuration.outboxFolder as NSString).appendingPathComponent(document.destination)
         return RenderedDocument(
             number: document.number, path: (folder as NSString).appendingPathComponent(format.fileName(for: document)),
@@ -307,6 +308,7 @@ public struct OutboxEmitter: Sendable {
     func write(
         _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
     ) {
+        Failpoint.beforeOutboxWrite.reach()
         do {
             if let existing = FileManager.default.contents(atPath: document.path) {
                 guard Array(existing) == content else {
@@ -317,6 +319,7 @@ public struct OutboxEmitter: Sendable {
                 }
             } else {
                 try FileMover.writeAtomically(Data(content), to: document.path)
+                Failpoint.afterOutboxWrite.reach()
             }
             try store.markWritten(document.id, at: time)
             logger.info("wrote \(document.kind) \(document.number) → \(document.path)")
