@@ -84,6 +84,8 @@ extension OrderStore {
                         if let document { documents.append(document) }
                         return .commit
                     }
+                } catch let error as DatabaseError {
+                    throw error
                 } catch {
                     refused.append((order.order.externalID, error))
                 }
@@ -105,6 +107,9 @@ extension OrderStore {
         try write { db in
             guard let order = try Self.storedOrder(db, id: orderID) else {
                 throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
+            }
+            guard !units.isEmpty else {
+                throw StoreError(.refused, path: path, message: "a credit note needs at least one line with units")
             }
             let history = try Self.financeHistory(db, orderID: orderID)
             for (position, quantity) in units.sorted(by: { $0.key < $1.key }) {
