@@ -145,15 +145,23 @@ struct CommandLineTests {
             #expect(path.hasPrefix(world.root.appendingPathComponent("outbox").path))
             #expect(FileManager.default.fileExists(atPath: path))
         }
+        let fulfilment = try OmnihubProcess.run(["outbox", "list", "--kind", "fulfilment_order", "--json"] + config)
+        let orders = try #require(
+            try JSONSerialization.jsonObject(with: Data(fulfilment.standardOutput.utf8)) as? [[String: Any]])
+        #expect(orders.count == 4 && orders.allSatisfy { $0["kind"] as? String == "fulfilment_order" })
+        let forDC = try OmnihubProcess.run(["outbox", "list", "--for", "DC-CENTRAL", "--json"] + config)
+        #expect((try JSONSerialization.jsonObject(with: Data(forDC.standardOutput.utf8)) as? [Any])?.count == 1)
+        #expect(
+            try OmnihubProcess.run(["outbox", "list", "--pending"] + config).standardOutput == "No document matches.\n")
         let rerun = try OmnihubProcess.run(["run", "--once"] + config)
         #expect(rerun.status == 0)
         let again = try OmnihubProcess.run(["outbox", "list", "--json"] + config)
         let after = try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [[String: Any]]
         #expect(after?.count == documents.count, "a rerun hands nothing over twice")
 
-        let orders = try OmnihubProcess.run(["orders", "list", "--json", "--limit", "500"] + config)
+        let listed = try OmnihubProcess.run(["orders", "list", "--json", "--limit", "500"] + config)
         let ids = try #require(
-            try JSONSerialization.jsonObject(with: Data(orders.standardOutput.utf8)) as? [[String: Any]])
+            try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
         var traced = 0
         for order in ids where order["status"] as? String == "sourced" {
             let externalID = try #require(order["external_id"] as? String)

@@ -205,11 +205,20 @@ extension OrderStore {
         }
     }
 
-    /// Outbound documents, newest first.
-    public func outboundDocuments(limit: Int = 100) throws -> [OutboundDocument] {
+    /// Outbound documents, newest first; only those of `kind`, for `destination` or with `status`
+    /// when given.
+    public func outboundDocuments(
+        limit: Int = 100, kind: String? = nil, destination: String? = nil, status: String? = nil
+    ) throws -> [OutboundDocument] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbound_documents ORDER BY id DESC LIMIT ?", arguments: [limit])
-                .map(OutboundDocument.init(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbound_documents
+                    WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR destination = ?2) AND (?3 IS NULL OR status = ?3)
+                    ORDER BY id DESC LIMIT ?4
+                    """, arguments: [kind, destination, status, limit]
+            ).map(OutboundDocument.init(row:))
         }
     }
 

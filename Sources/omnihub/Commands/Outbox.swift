@@ -15,18 +15,28 @@ struct Outbox: ParsableCommand {
         @Option(help: "How many documents to show.")
         var limit = 50
 
+        @Option(help: "Only documents of this kind, e.g. invoice, fulfilment_order, customer_notification.")
+        var kind: String?
+
+        @Option(name: .customLong("for"), help: "Only documents for this node or partner, e.g. erp, DC-CENTRAL.")
+        var destination: String?
+
+        @Flag(help: "Only documents recorded but not written yet.")
+        var pending = false
+
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
-            let documents = try store.outboundDocuments(limit: limit)
+            let documents = try store.outboundDocuments(
+                limit: limit, kind: kind, destination: destination, status: pending ? "pending" : nil)
             if json {
                 try JSONOutput.print(documents)
                 return
             }
             guard !documents.isEmpty else {
-                say("The outbox is empty.")
+                say(kind == nil && destination == nil && !pending ? "The outbox is empty." : "No document matches.")
                 return
             }
             var table = TextTable("ID", "KIND", "FOR", "NUMBER", "STATUS", "PATH")
