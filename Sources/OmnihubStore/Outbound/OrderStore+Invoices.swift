@@ -187,11 +187,17 @@ extension OrderStore {
         _ db: Database, _ kind: Invoice.Kind, order: StoredOrder, units: [Int: Int], prefix: String,
         at time: Timestamp, reason: String?, _ rendering: FinanceRendering
     ) throws -> ((id: Int64, document: Invoice), OutboundDocument?) {
+        // The next number of the kind, taken in this transaction (or savepoint), so a document
+        // that is not issued gives its number back and the numbers run without gaps.
+        try db.execute(
+            sql: """
+                INSERT INTO document_sequences (kind, last) VALUES (?, 1)
+                ON CONFLICT (kind) DO UPDATE SET last = last + 1
+                """, arguments: [kind.rawValue])
         let sequence =
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM finance_documents WHERE kind = ?", arguments: [kind.rawValue])
-            ?? 0
-        let digits = String(sequence + 1)
+                db, sql: "SELECT last FROM document_sequences WHERE kind = ?", arguments: [kind.rawValue]) ?? 1
+        let digits = String(sequence)
         let number = prefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
         let history = try financeHistory(db, orderID: order.id)
         let document = try rendering.issue(order, units, history, number)

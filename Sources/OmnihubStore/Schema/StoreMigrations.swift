@@ -351,6 +351,14 @@ enum StoreMigrations {
                     CREATE INDEX shipments_unnotified ON shipments(order_id, id) WHERE notification_id IS NULL;
                     """)
         }
+        migrator.registerMigration("v18: the last number of each numbered document kind") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE document_sequences (kind TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+                    INSERT INTO document_sequences (kind, last)
+                        SELECT kind, COUNT(*) FROM finance_documents GROUP BY kind;
+                    """)
+        }
         return migrator
     }
 }
