@@ -226,7 +226,7 @@ public struct OutputFormat: Sendable {
             text = dateFormat.write(timestamp, zone: timeZone)
         }
         if decimalSeparator != ".", Document.amountFields.contains(column.field) {
-            text = text.replacingOccurrences(of: ".", with: String(decimalSeparator))
+            text = String(text.map { $0 == "." ? decimalSeparator : $0 })
         }
         return text
     }
@@ -244,7 +244,7 @@ public struct OutputFormat: Sendable {
         for column in columns {
             let text = try value(column, document, collection: collection, index: index) ?? ""
             cells.append(
-                column.quoted ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : quote(text))
+                column.quoted ? "\"" + doubledQuotes(text) + "\"" : quote(text))
         }
         return cells.joined(separator: String(delimiter))
     }
@@ -350,11 +350,22 @@ public struct OutputFormat: Sendable {
         return text
     }
 
+    /// `value` with each `"` written twice, as CSV quotes it.
+    private func doubledQuotes(_ value: String) -> String {
+        guard value.contains("\"") else { return value }
+        var text = ""
+        for character in value {
+            if character == "\"" { text.append(character) }
+            text.append(character)
+        }
+        return text
+    }
+
     private func quote(_ value: String) -> String {
         guard value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r") else {
             return value
         }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + doubledQuotes(value) + "\""
     }
 
     private func encode(_ text: String) throws(ConversionFailure) -> [UInt8] {

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""The outbound benchmark: a Black Friday batch through both cycles of the sample world.
+
+Builds a world from the shipped configuration and formats (omnihub.yaml, mappings/, network/,
+schemas/) with N Amazon orders for articles only the central warehouse stocks, then runs
+omnihub's real command twice, as `make sample` does: cycle 1 imports, sources and writes the
+fulfilment order, the acknowledgement, the inventory feed and N order confirmations; cycle 2
+books N parcels from the warehouse and writes Amazon's shipping confirmation, N UBL invoices
+(each checked against the UBL 2.1 schema), the DATEV batch and N shipped messages. Each round
+builds a fresh world; the same batch runs once with the invoice formats' schema check and once
+without it, interleaved. Every run is checked: every document written once, N invoices whose
+totals add up to what the orders cost.
+
+    benchmarks/outbound/run.py [--orders 10000] [--rounds 3] [--work DIR]
+"""
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SKUS = [f"BENCH-{i:02d}" for i in range(20)]
+PLACES = [("10115", "Berlin"), ("20095", "Hamburg"), ("80331", "München"), ("50667", "Köln"), ("60311", "Frankfurt")]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def timed(cmd, cwd):
+    """Wall seconds and peak RSS (MB) of a whole process, from GNU time."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, cwd=cwd, text=True, capture_output=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
+    seconds, kib = out.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kib) / 1024
+
+
+def world(work, orders, schema):
+    """A fresh world in `work`: the shipped configuration, formats and network, and the batch."""
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    shutil.copytree(os.path.join(ROOT, "mappings"), os.path.join(work, "mappings"))
+    shutil.copytree(os.path.join(ROOT, "network"), os.path.join(work, "network"))
+    os.symlink(os.path.join(ROOT, "schemas"), os.path.join(work, "schemas"))
+    shutil.copy(os.path.join(ROOT, "omnihub.yaml"), os.path.join(work, "omnihub.yaml"))
+    if not schema:
+        for name in ("ubl-invoice.format.yaml", "ubl-credit-note.format.yaml"):
+            path = os.path.join(work, "mappings", name)
+            text = open(path, encoding="utf-8").read()
+            lines = [line for line in text.splitlines(True) if not line.lstrip().startswith("schema:")]
+            open(path, "w", encoding="utf-8").write("".join(lines))
+    columns = ("order-id order-item-id purchase-date payments-date buyer-email buyer-name buyer-phone-number sku "
+               "product-name quantity-purchased currency item-price item-tax shipping-price shipping-tax "
+               "item-promotion-discount item-promotion-id ship-service-level recipient-name ship-address-1 "
+               "ship-address-2 ship-city ship-state ship-postal-code ship-country ship-phone-number").split()
+    inbox = os.path.join(work, "inbox", "amazon-de")
+    os.makedirs(inbox)
+    rows = ["\t".join(columns)]
+    for i in range(orders):
+        postal, city = PLACES[i % len(PLACES)]
+        quantity = 1 + i % 3
+        price = f"{quantity * (1999 + (i % 7) * 100) / 100:.2f}"
+        values = {
+            "order-id": f"303-{i:07d}-0000001", "order-item-id": f"2{i:013d}",
+            "purchase-date": "2026-11-27T08:00:00+00:00", "buyer-email": f"b{i}@marketplace.amazon.de",
+            "buyer-name": f"Kunde {i}", "sku": SKUS[i % len(SKUS)], "product-name": "Artikel",
+            "quantity-purchased": str(quantity), "currency": "EUR", "item-price": price, "shipping-price": "4.95",
+            "item-promotion-discount": "-1.00" if i % 4 == 0 else "", "ship-service-level": "Standard",
+            "recipient-name": f"Kunde {i}", "ship-address-1": "Hauptstr. 1", "ship-city": city,
+            "ship-postal-code": postal, "ship-country": "DE",
+        }
+        rows.append("\t".join(values.get(column, "") for column in columns))
+    open(os.path.join(inbox, "orders.tsv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
+    stock = os.path.join(work, "inbox", "wms-central")
+    os.makedirs(stock)
+    lines = ["Bestandsliste Zentrallager Kassel", "Lager;Stand;Artikel;Bezeichnung;Bestand"]
+    lines += [f"DC-CENTRAL;27.11.2026 05:00;{sku};Artikel;{orders * 3},0" for sku in SKUS]
+    open(os.path.join(stock, "BESTAND_20261127_0500.csv"), "w", encoding="cp1252").write("\r\n".join(lines) + "\r\n")
+    # Backdate the inbox so the files count as stable.
+    for folder, _, names in os.walk(os.path.join(work, "inbox")):
+        for name in names:
+            os.utime(os.path.join(folder, name), (1, 1))
+
+
+def shipments(work, orders):
+    """The warehouse's shipment report: one parcel per order, everything it was handed."""
+    db = sqlite3.connect(os.path.join(work, "var", "omnihub.sqlite"))
+    lines = ["Paket;Lager;Kanal;Auftrag;Position;Artikel;Menge;Versand;Spediteur;Versandart;Sendungsnummer"]
+    for n, (order, line, sku, quantity) in enumerate(db.execute(
+            "SELECT o.external_id, l.line_id, l.sku, l.quantity FROM orders o JOIN order_lines l ON l.order_id = o.id "
+            "ORDER BY o.id")):
+        lines.append(f"PK-{n:07d};DC-CENTRAL;amazon-de;{order};{line};{sku};{quantity};27.11.2026 14:10;DHL;Standard;"
+                     f"0034043416{n:010d}")
+    db.close()
+    path = os.path.join(work, "inbox", "wms-central", "VERSAND_20261127_1410.csv")
+    open(path, "w", encoding="cp1252").write("\r\n".join(lines) + "\r\n")
+    os.utime(path, (1, 1))
+    return len(lines) - 1
+
+
+def check(work, orders):
+    """Every document written once; N invoices whose totals are what the orders cost."""
+    db = sqlite3.connect(os.path.join(work, "var", "omnihub.sqlite"))
+    pending = db.execute("SELECT count(*) FROM outbound_documents WHERE status != 'written'").fetchone()[0]
+    numbers = db.execute("SELECT count(*), count(DISTINCT number) FROM outbound_documents").fetchone()
+    invoices = db.execute("SELECT count(*) FROM finance_documents WHERE kind = 'invoice'").fetchone()[0]
+    invoiced = db.execute("SELECT sum(CAST(replace(payable, '.', '') AS INTEGER)) FROM finance_documents").fetchone()[0]
+    kinds = dict(db.execute("SELECT kind, count(*) FROM outbound_documents GROUP BY kind").fetchall())
+    db.close()
+    expected = sum((1 + i % 3) * (1999 + (i % 7) * 100) + 495 - (100 if i % 4 == 0 else 0) for i in range(orders))
+    files = sum(len(names) for _, _, names in os.walk(os.path.join(work, "outbox")))
+    problems = []
+    if pending:
+        problems.append(f"{pending} documents not written")
+    if numbers[0] != numbers[1] or numbers[0] != files:
+        problems.append(f"{numbers[0]} documents, {numbers[1]} numbers, {files} files")
+    if invoices != orders or invoiced != expected:
+        problems.append(f"{invoices} invoices for {invoiced} cents, expected {orders} for {expected}")
+    if problems:
+        sys.exit("check failed: " + "; ".join(problems))
+    return kinds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--work", default="/tmp/omnihub-outbound-bench")
+    args = parser.parse_args()
+    run([os.path.join(ROOT, "scripts", "fetch-ubl-schemas.sh")], cwd=ROOT)
+    run(["swift", "build", "-c", "release", "--product", "omnihub"], cwd=ROOT)
+    binary = os.path.join(ROOT, ".build", "release", "omnihub")
+    results = {True: [], False: []}
+    for round_ in range(args.rounds):
+        for schema in (True, False):
+            work = os.path.join(args.work, "schema" if schema else "plain")
+            world(work, args.orders, schema)
+            command = [binary, "run", "--once", "--config", os.path.join(work, "omnihub.yaml"), "--log-level", "error"]
+            first, first_mb = timed(command, work)
+            parcels = shipments(work, args.orders)
+            second, second_mb = timed(command, work)
+            kinds = check(work, args.orders)
+            results[schema].append((first, second, max(first_mb, second_mb)))
+            print(f"round {round_ + 1} {'with' if schema else 'without'} schema check: cycle 1 {first:.2f} s, "
+                  f"cycle 2 {second:.2f} s ({parcels} parcels), peak {max(first_mb, second_mb):.0f} MB, {kinds}",
+                  flush=True)
+    print(f"\n{args.orders} orders, {args.rounds} rounds, medians:")
+    print("| run | cycle 1 s | cycle 2 s | peak MB |")
+    print("| --- | --- | --- | --- |")
+    for schema in (True, False):
+        rows = results[schema]
+        print(f"| {'UBL checked against the XSD' if schema else 'UBL not checked'} | "
+              f"{statistics.median(r[0] for r in rows):.2f} | {statistics.median(r[1] for r in rows):.2f} | "
+              f"{statistics.median(r[2] for r in rows):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
