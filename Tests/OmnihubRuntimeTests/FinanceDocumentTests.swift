@@ -306,3 +306,50 @@ struct UBLSchemaTests {
         #expect(try other.store().financeHistory(orderID: 1).invoicedUnits.isEmpty)
     }
 }
+
+@Suite("A large batch of invoices and messages is made in parts")
+struct OutboundPartsTests {
+    let finance = FinanceDocumentTests()
+
+    @Test("five orders in parts of two: every order invoiced and told once, numbers in order, a batch per part")
+    func parts() throws {
+        let world = try finance.world()
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("mappings/customer-notification.format.yaml"),
+            to: world.root.appendingPathComponent("mappings/customer-notification.format.yaml"))
+        let withFinance = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "partners:\n",
+            with: "notifications: {format: mappings/customer-notification.format.yaml, languages: [en]}\npartners:\n")
+        // Import, source and ship without the finance and notification sections, so that the
+        // emitter below finds all five orders waiting at once.
+        let withoutFinance =
+            String(withFinance[..<withFinance.range(of: "finance:")!.lowerBound]) + "partners:\n"
+            + String(withFinance[withFinance.range(of: "partners:\n")!.upperBound...])
+        try withoutFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try finance.shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        let orders = (1...5).map {
+            AmazonReport.row(order: "A\($0)", item: "\($0)", ["buyer-email": "c\($0)@example.com"])
+        }
+        try world.drop("orders.tsv", AmazonReport.file(orders[0], orders[1], orders[2], orders[3], orders[4]))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try finance.shipments.ship(
+            world, "sh1.csv",
+            (1...5).map { "SH-\($0),A\($0),DC-1,2026-11-26T10:00:00Z,DHL,T\($0),TSHIRT-WHT-M,1\n" }.joined())
+        #expect(try world.cycle().failures.isEmpty)
+
+        try withFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
+        let store = try world.store()
+        let emitter = OutboxEmitter(
+            configuration: try world.configuration(), store: store, logger: .init(label: "t"), partSize: 2)
+        let outcome = try emitter.emit(at: world.clock.now())
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.map(\.message))")
+        let written = outcome.written
+        #expect(written.filter { $0.kind == "invoice" }.map(\.number) == (1...5).map { "RE-00000\($0)" })
+        #expect(
+            written.filter { $0.kind == "bookings" }.map(\.number) == ["BS-RE-000001", "BS-RE-000003", "BS-RE-000005"])
+        let messages = written.filter { $0.kind == "customer_notification" }.map(\.number)
+        #expect(messages.count == 10 && Set(messages).count == 10, "a confirmation and a shipped message per order")
+        #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "nothing is made twice")
+    }
+}

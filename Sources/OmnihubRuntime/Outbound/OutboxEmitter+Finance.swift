@@ -8,19 +8,26 @@ extension OutboxEmitter {
     /// the order's first invoice), and books them in one ledger batch.
     func recordInvoices(at time: Timestamp, into outcome: inout Outcome) throws {
         guard let finance = configuration.finance else { return }
-        var contents: [String: [UInt8]] = [:]
-        let (documents, refused) = try store.recordInvoices(
-            at: time, prefix: finance.invoicePrefix,
-            rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content })
-        for (order, reason) in refused {
-            logger.error("order \(order) was not invoiced: \(reason)")
-            outcome.failures.append(
-                CycleReport.Failure(
-                    path: configuration.outboxFolder,
-                    message: "invoice for order \(order): \(reason); its shipments are invoiced once this is fixed"))
-        }
-        for document in documents {
-            write(document, contents[document.path] ?? [], at: time, into: &outcome)
+        // In parts (``partSize`` orders), each recorded, written and let go of.
+        var after: Int64 = 0
+        while true {
+            var contents: [String: [UInt8]] = [:]
+            let (documents, refused, last) = try store.recordInvoices(
+                at: time, prefix: finance.invoicePrefix, after: after, limit: partSize,
+                rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content })
+            for (order, reason) in refused {
+                logger.error("order \(order) was not invoiced: \(reason)")
+                outcome.failures.append(
+                    CycleReport.Failure(
+                        path: configuration.outboxFolder,
+                        message: "invoice for order \(order): \(reason); its shipments are invoiced once this is fixed")
+                )
+            }
+            for document in documents {
+                write(document, contents[document.path] ?? [], at: time, into: &outcome)
+            }
+            guard let last else { break }
+            after = last
         }
     }
 

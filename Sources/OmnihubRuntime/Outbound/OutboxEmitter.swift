@@ -17,12 +17,16 @@ public struct OutboxEmitter: Sendable {
     let configuration: Configuration
     let store: OrderStore
     let logger: Logger
+    /// How many orders one part of a run's invoices or messages holds: each part is recorded,
+    /// written and let go of before the next, so a batch of any size needs one part's memory.
+    let partSize: Int
 
     /// An emitter for the nodes and partners of `configuration` that name an outbound format.
-    public init(configuration: Configuration, store: OrderStore, logger: Logger) {
+    public init(configuration: Configuration, store: OrderStore, logger: Logger, partSize: Int = 500) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
+        self.partSize = max(1, partSize)
     }
 
     /// What one emit did: the documents written, and those left pending with the reason.

@@ -47,17 +47,28 @@ public struct FinanceRendering {
 
 extension OrderStore {
     /// Issues one invoice per order for its shipped units no invoice covers yet, and one bookings
-    /// batch for all of them, in one transaction with their files (written afterwards by the
-    /// caller). Numbers are `<prefix><sequence>`, without gaps, in issue order. An order whose
-    /// invoice or bookings cannot be rendered is left out (and returned with the reason); its
-    /// shipments wait for the next run, and the other orders are invoiced.
-    public func recordInvoices(at time: Timestamp, prefix: String, _ rendering: FinanceRendering) throws
-        -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)])
-    {
+    /// batch for them, in one transaction with their files (written afterwards by the caller):
+    /// at most `limit` orders, those with ids above `after`, so a large batch is issued, written
+    /// and let go of in parts. Numbers are `<prefix><sequence>`, without gaps, in issue order. An
+    /// order whose invoice or bookings cannot be rendered is left out (and returned with the
+    /// reason); its shipments wait for the next run, and the other orders are invoiced.
+    ///
+    /// - Returns: the documents, the refused orders, and the last order id looked at (`nil` when
+    ///   there was none: the run is done).
+    public func recordInvoices(
+        at time: Timestamp, prefix: String, after: Int64 = 0, limit: Int = 500, _ rendering: FinanceRendering
+    ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?) {
         try write { db in
             var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT id, order_id, position, quantity FROM shipments WHERE invoice_id IS NULL ORDER BY id")
+                db,
+                sql: """
+                    SELECT id, order_id, position, quantity FROM shipments
+                    WHERE invoice_id IS NULL AND order_id IN (
+                        SELECT DISTINCT order_id FROM shipments WHERE invoice_id IS NULL AND order_id > ?
+                        ORDER BY order_id LIMIT ?)
+                    ORDER BY id
+                    """, arguments: [after, limit])
             {
                 byOrder[row["order_id"], default: []].append((row["id"], row["position"], row["quantity"]))
             }
@@ -91,7 +102,7 @@ extension OrderStore {
                 }
             }
             documents += try Self.recordBookings(db, issued, at: time, rendering)
-            return (documents, refused)
+            return (documents, refused, byOrder.keys.max())
         }
     }
 

@@ -34,11 +34,30 @@ extension OrderStore {
     /// or `nil` when there is nothing to send (no e-mail address); that is recorded too, so the
     /// event is not looked at again. A notification `render` throws for is left out and returned
     /// with the reason; it is tried again next run, and the others are recorded.
+    ///
+    /// At most `limit` orders are looked at, those with ids above `after`, so a large batch is
+    /// recorded, written and let go of in parts; the last order id looked at is returned (`nil`
+    /// when there was none: the run is done).
     public func recordCustomerNotifications(
-        at time: Timestamp, confirmSince: Timestamp, destination: String,
+        at time: Timestamp, confirmSince: Timestamp, destination: String, after: Int64 = 0, limit: Int = 500,
         render: (NotificationRequest) throws -> RenderedDocument?
-    ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)]) {
+    ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?) {
         try write { db in
+            let toConfirm = """
+                SELECT o.id FROM orders o
+                WHERE o.id > ?1 AND o.imported_at >= ?2
+                  AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
+                  AND NOT EXISTS (SELECT 1 FROM customer_notifications n
+                                  WHERE n.order_id = o.id AND n.event = 'order_confirmed')
+                """
+            let orders = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM (\(toConfirm)
+                        UNION SELECT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?1)
+                    ORDER BY id LIMIT ?3
+                    """, arguments: [after, confirmSince.description, limit])
+            guard let last = orders.last else { return ([], [], nil) }
             var documents: [OutboundDocument] = []
             var refused: [(order: String, reason: any Error)] = []
             /// Records one notification in a savepoint, so a failure leaves nothing behind.
@@ -62,15 +81,8 @@ extension OrderStore {
                 }
             }
             for id in try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT o.id FROM orders o
-                    WHERE o.imported_at >= ?
-                      AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
-                      AND NOT EXISTS (SELECT 1 FROM customer_notifications n
-                                      WHERE n.order_id = o.id AND n.event = 'order_confirmed')
-                    ORDER BY o.id
-                    """, arguments: [confirmSince.description])
+                db, sql: toConfirm + " AND o.id <= ?3 ORDER BY o.id",
+                arguments: [after, confirmSince.description, last])
             {
                 guard let order = try Self.storedOrder(db, id: id) else { continue }
                 try record(
@@ -80,7 +92,11 @@ extension OrderStore {
             var parcels: [String: [(orderID: Int64, shipment: NotifiedShipment)]] = [:]
             var keys: [String] = []
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM shipments WHERE notification_id IS NULL ORDER BY order_id, id")
+                db,
+                sql: """
+                    SELECT * FROM shipments WHERE notification_id IS NULL AND order_id > ? AND order_id <= ?
+                    ORDER BY order_id, id
+                    """, arguments: [after, last])
             {
                 let shipment = NotifiedShipment(
                     id: row["id"], position: row["position"], node: row["node"], sku: row["sku"],
@@ -103,7 +119,7 @@ extension OrderStore {
                     reference: String(key.drop { $0 != "|" }.dropFirst()), shipments: shipments)
                 try record(request, marking: shipments)
             }
-            return (documents, refused)
+            return (documents, refused, last)
         }
     }
 
