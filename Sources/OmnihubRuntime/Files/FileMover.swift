@@ -38,24 +38,66 @@ enum FileMover {
         }
     }
 
+    /// Writes each file under a temporary name, flushes them all, and renames them into place,
+    /// then flushes their folders. Flushing after every file is written lets the file system
+    /// commit them together instead of one by one. Returns the files that failed, by path.
+    static func writeAllAtomically(_ files: [(data: Data, path: String)]) -> [String: FileError] {
+        var failed: [String: FileError] = [:]
+        var temporaries: [(temporary: String, path: String)] = []
+        var folders = Set<String>()
+        for file in files {
+            let folder = (file.path as NSString).deletingLastPathComponent
+            let temporary = (folder as NSString).appendingPathComponent(
+                ".\((file.path as NSString).lastPathComponent).tmp")
+            do {
+                if folders.insert(folder).inserted {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
+            } catch {
+                failed[file.path] = FileError(operation: "create folder", path: folder, reason: "\(error)")
+                continue
+            }
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                failed[file.path] = FileError(operation: "create", path: temporary, errno: errno)
+                continue
+            }
+            let written = file.data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+            guard written == file.data.count else {
+                failed[file.path] = FileError(operation: "write", path: temporary, errno: errno)
+                unlink(temporary)
+                continue
+            }
+            temporaries.append((temporary, file.path))
+        }
+        var synced: [(temporary: String, path: String)] = []
+        for entry in temporaries {
+            let descriptor = open(entry.temporary, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0, fsync(descriptor) == 0 else {
+                failed[entry.path] = FileError(operation: "flush", path: entry.temporary, errno: errno)
+                if descriptor >= 0 { close(descriptor) }
+                unlink(entry.temporary)
+                continue
+            }
+            close(descriptor)
+            synced.append(entry)
+        }
+        for entry in synced where rename(entry.temporary, entry.path) != 0 {
+            failed[entry.path] = FileError(operation: "rename", path: entry.temporary, errno: errno)
+        }
+        for folder in folders {
+            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if descriptor >= 0 {
+                fsync(descriptor)
+                close(descriptor)
+            }
+        }
+        return failed
+    }
+
     /// Writes `data` to `path` under a temporary name, flushes it, and renames it into place.
     static func writeAtomically(_ data: Data, to path: String) throws(FileError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp")
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileError(operation: "create folder", path: folder, reason: "\(error)")
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileError(operation: "create", path: temporary, errno: errno) }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == data.count, synced == 0 else {
-            unlink(temporary)
-            throw FileError(operation: "write", path: temporary, errno: errno)
-        }
-        guard rename(temporary, path) == 0 else { throw FileError(operation: "rename", path: temporary, errno: errno) }
+        if let error = writeAllAtomically([(data, path)])[path] { throw error }
     }
 }

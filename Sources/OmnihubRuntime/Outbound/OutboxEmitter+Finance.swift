@@ -23,9 +23,7 @@ extension OutboxEmitter {
                         message: "invoice for order \(order): \(reason); its shipments are invoiced once this is fixed")
                 )
             }
-            for document in documents {
-                write(document, contents[document.path] ?? [], at: time, into: &outcome)
-            }
+            write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
             guard let last else { break }
             after = last
         }
@@ -49,9 +47,7 @@ extension OutboxEmitter {
         let (creditNote, documents) = try store.recordCreditNote(
             orderID: orderID, units: units, reason: reason, at: time, prefix: finance.creditNotePrefix, steps)
         var outcome = Outcome()
-        for document in documents {
-            write(document, contents[document.path] ?? [], at: time, into: &outcome)
-        }
+        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
         return (creditNote, outcome)
     }
 

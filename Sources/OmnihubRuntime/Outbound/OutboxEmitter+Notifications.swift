@@ -27,9 +27,7 @@ extension OutboxEmitter {
                         path: configuration.outboxFolder,
                         message: "customer notification for order \(order): \(reason); it is made once this is fixed"))
             }
-            for document in documents {
-                write(document, contents[document.path] ?? [], at: time, into: &outcome)
-            }
+            write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
             guard let last else { break }
             after = last
         }

@@ -41,9 +41,7 @@ public struct OutboxEmitter: Sendable {
     public func emit(at now: Timestamp) throws -> Outcome {
         var outcome = Outcome()
         let time = try waveTime(now)
-        for (document, content) in try store.pendingDocuments() {
-            write(document, content, at: time, into: &outcome)
-        }
+        write(try store.pendingDocuments().map { (document: $0.0, content: $0.1) }, at: time, into: &outcome)
         var formats: [String: OutputFormat] = [:]
         for node in configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
@@ -98,9 +96,7 @@ public struct OutboxEmitter: Sendable {
             return file
         }
         outcome.failures += refused
-        for document in documents {
-            write(document, contents[document.path] ?? [], at: time, into: &outcome)
-        }
+        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
     /// Units each SKU may be sold for on `channel`: over the enabled nodes that serve the channel
@@ -185,9 +181,7 @@ public struct OutboxEmitter: Sendable {
             return file
         }
         outcome.failures += refused
-        for document in documents {
-            write(document, contents[document.path] ?? [], at: time, into: &outcome)
-        }
+        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
     private func recordSellerCancellations(at time: Timestamp, into outcome: inout Outcome) throws {
@@ -212,9 +206,7 @@ public struct OutboxEmitter: Sendable {
             return file
         }
         outcome.failures += refused
-        for document in documents {
-            write(document, contents[document.path] ?? [], at: time, into: &outcome)
-        }
+        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
     private func recordShippingConfirmations(at time: Timestamp, into outcome: inout Outcome) throws {
@@ -252,9 +244,7 @@ public struct OutboxEmitter: Sendable {
             return file
         }
         outcome.failures += refused
-        for document in documents {
-            write(document, contents[document.path] ?? [], at: time, into: &outcome)
-        }
+        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
     /// The time this run's documents are released at: `now`, or, when the last run recorded
@@ -312,28 +302,56 @@ public struct OutboxEmitter: Sendable {
     func write(
         _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
     ) {
+        write([(document, content)], at: time, into: &outcome)
+    }
+
+    /// Writes recorded documents with their recorded bytes, flushed together, and marks them
+    /// written. A file already at a document's path is never overwritten: with the same bytes the
+    /// document counts as written (an earlier run got that far), with other bytes it stays pending.
+    func write(
+        _ documents: [(document: OutboundDocument, content: [UInt8])], at time: Timestamp,
+        into outcome: inout Outcome
+    ) {
+        guard !documents.isEmpty else { return }
         Failpoint.beforeOutboxWrite.reach()
-        do {
+        var toWrite: [(data: Data, path: String)] = []
+        var failed: [String: any Error] = [:]
+        for (document, content) in documents {
             if let existing = FileManager.default.contents(atPath: document.path) {
-                guard Array(existing) == content else {
-                    throw FileError(
+                if Array(existing) != content {
+                    failed[document.path] = FileError(
                         operation: "write", path: document.path,
                         reason: "another file with that name is already there and omnihub never overwrites an outbox "
                             + "file; move it away and run again, \(document.number) stays pending until then")
                 }
             } else {
-                try FileMover.writeAtomically(Data(content), to: document.path)
-                Failpoint.afterOutboxWrite.reach()
+                toWrite.append((Data(content), document.path))
             }
-            try store.markWritten(document.id, at: time)
+        }
+        for (path, error) in FileMover.writeAllAtomically(toWrite) { failed[path] = error }
+        if !toWrite.isEmpty { Failpoint.afterOutboxWrite.reach() }
+        let done = documents.map(\.document).filter { failed[$0.path] == nil }
+        do {
+            try store.markWritten(done.map(\.id), at: time)
+        } catch {
+            logger.error("the outbox files were written but not marked: \(error)")
+            outcome.failures.append(
+                CycleReport.Failure(
+                    path: configuration.storePath,
+                    message: "outbox: \(error); the files are there and are recognised next run"))
+            return
+        }
+        for (document, _) in documents {
+            if let error = failed[document.path] {
+                logger.error("\(document.number) not written: \(error)")
+                outcome.failures.append(CycleReport.Failure(path: document.path, message: "outbox: \(error)"))
+                continue
+            }
             logger.info("wrote \(document.kind) \(document.number) → \(document.path)")
             var written = document
             written.status = "written"
             written.writtenAt = time.description
             outcome.written.append(written)
-        } catch {
-            logger.error("\(document.number) not written: \(error)")
-            outcome.failures.append(CycleReport.Failure(path: document.path, message: "outbox: \(error)"))
         }
     }
 }

@@ -198,10 +198,18 @@ extension OrderStore {
 
     /// Marks a document as written to its path.
     public func markWritten(_ id: Int64, at time: Timestamp) throws {
+        try markWritten([id], at: time)
+    }
+
+    /// Marks documents as written to their paths, in one transaction.
+    public func markWritten(_ ids: [Int64], at time: Timestamp) throws {
+        guard !ids.isEmpty else { return }
         try write { db in
-            try db.execute(
-                sql: "UPDATE outbound_documents SET status = 'written', written_at = ? WHERE id = ?",
-                arguments: [time.description, id])
+            for id in ids {
+                try db.execute(
+                    sql: "UPDATE outbound_documents SET status = 'written', written_at = ? WHERE id = ?",
+                    arguments: [time.description, id])
+            }
         }
     }
 
