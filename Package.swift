@@ -27,6 +27,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // syncfs(2), which Glibc's Swift module does not declare.
+        .systemLibrary(name: "CFileSystem"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -56,6 +58,7 @@ let package = Package(
                 "OmnihubCore",
                 "OmnihubStore",
                 "CCurl",
+                "CFileSystem",
                 "CLibXML2",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import CFileSystem
 import Foundation
 import Glibc
 
@@ -39,8 +40,10 @@ enum FileMover {
     }
 
     /// Writes each file under a temporary name, flushes them all, and renames them into place,
-    /// then flushes their folders. Flushing after every file is written lets the file system
-    /// commit them together instead of one by one. Returns the files that failed, by path.
+    /// then flushes their folders. The files are flushed with one `syncfs` per folder after all
+    /// are written, so the file system commits them together instead of one by one (a file
+    /// system without a journal otherwise writes each file's blocks and inode on its own).
+    /// Returns the files that failed, by path.
     static func writeAllAtomically(_ files: [(data: Data, path: String)]) -> [String: FileError] {
         var failed: [String: FileError] = [:]
         var temporaries: [(temporary: String, path: String)] = []
@@ -71,16 +74,19 @@ enum FileMover {
             }
             temporaries.append((temporary, file.path))
         }
+        var unflushed: [String: Int32] = [:]
+        for folder in Set(temporaries.map { ($0.path as NSString).deletingLastPathComponent }) {
+            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if descriptor < 0 || omnihub_syncfs(descriptor) != 0 { unflushed[folder] = errno }
+            if descriptor >= 0 { close(descriptor) }
+        }
         var synced: [(temporary: String, path: String)] = []
         for entry in temporaries {
-            let descriptor = open(entry.temporary, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0, fsync(descriptor) == 0 else {
-                failed[entry.path] = FileError(operation: "flush", path: entry.temporary, errno: errno)
-                if descriptor >= 0 { close(descriptor) }
+            if let code = unflushed[(entry.path as NSString).deletingLastPathComponent] {
+                failed[entry.path] = FileError(operation: "flush", path: entry.temporary, errno: code)
                 unlink(entry.temporary)
                 continue
             }
-            close(descriptor)
             synced.append(entry)
         }
         for entry in synced where rename(entry.temporary, entry.path) != 0 {
