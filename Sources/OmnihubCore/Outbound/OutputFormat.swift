@@ -362,10 +362,16 @@ public struct OutputFormat: Sendable {
     }
 
     private func quote(_ value: String) -> String {
-        guard value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r") else {
-            return value
+        guard !value.isEmpty else { return value }
+        let needsQuotes: Bool
+        if let separator = delimiter.asciiValue {
+            // One pass over the bytes: a CSV file has many cells and few need quotes.
+            needsQuotes = value.utf8.contains { $0 == separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        } else {
+            needsQuotes =
+                value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r")
         }
-        return "\"" + doubledQuotes(value) + "\""
+        return needsQuotes ? "\"" + doubledQuotes(value) + "\"" : value
     }
 
     private func encode(_ text: String) throws(ConversionFailure) -> [UInt8] {

@@ -12,9 +12,20 @@ extension OutboxEmitter {
         var after: Int64 = 0
         while true {
             var contents: [String: [UInt8]] = [:]
-            let (documents, refused, last) = try store.recordInvoices(
-                at: time, prefix: finance.invoicePrefix, after: after, limit: partSize,
-                rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content })
+            let steps = rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content }
+            let recorded: (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?)
+            do {
+                // Quickly first; when the part's bookings cannot be rendered, nothing of it was
+                // recorded, and it is made again order by order to find the ones at fault.
+                recorded = try store.recordInvoices(
+                    at: time, prefix: finance.invoicePrefix, after: after, limit: partSize, careful: false, steps)
+            } catch {
+                // (A failing database fails the careful attempt too, and that error is thrown.)
+                contents = [:]
+                recorded = try store.recordInvoices(
+                    at: time, prefix: finance.invoicePrefix, after: after, limit: partSize, careful: true, steps)
+            }
+            let (documents, refused, last) = recorded
             for (order, reason) in refused {
                 logger.error("order \(order) was not invoiced: \(reason)")
                 outcome.failures.append(

@@ -53,10 +53,15 @@ extension OrderStore {
     /// order whose invoice or bookings cannot be rendered is left out (and returned with the
     /// reason); its shipments wait for the next run, and the other orders are invoiced.
     ///
+    /// Each order's bookings are rendered on their own too when `careful` (slower); otherwise one
+    /// order whose bookings cannot be rendered fails the whole part, which the caller then
+    /// records again carefully.
+    ///
     /// - Returns: the documents, the refused orders, and the last order id looked at (`nil` when
     ///   there was none: the run is done).
     public func recordInvoices(
-        at time: Timestamp, prefix: String, after: Int64 = 0, limit: Int = 500, _ rendering: FinanceRendering
+        at time: Timestamp, prefix: String, after: Int64 = 0, limit: Int = 500, careful: Bool = true,
+        _ rendering: FinanceRendering
     ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?) {
         try write { db in
             var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
@@ -85,7 +90,7 @@ extension OrderStore {
                         let (invoice, document) = try Self.issue(
                             db, .invoice, order: order, units: units, prefix: prefix, at: time, reason: nil, rendering)
                         // Its bookings must render too, or the batch of every order would fail.
-                        _ = try rendering.bookings([invoice.document])
+                        if careful { _ = try rendering.bookings([invoice.document]) }
                         for shipment in shipments {
                             try db.execute(
                                 sql: "UPDATE shipments SET invoice_id = ? WHERE id = ?",
