@@ -359,6 +359,9 @@ enum StoreMigrations {
                         SELECT kind, COUNT(*) FROM finance_documents GROUP BY kind;
                     """)
         }
+        migrator.registerMigration("v19: find an order by its number alone, for notices that name no channel") { db in
+            try db.execute(sql: "CREATE INDEX orders_by_external_id ON orders(external_id)")
+        }
         return migrator
     }
 }

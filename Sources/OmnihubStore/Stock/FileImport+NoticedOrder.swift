@@ -7,9 +7,17 @@ extension FileImport {
     /// `nil` when no order or more than one matches.
     func noticedOrder(_ notice: InboundNotice) throws -> (id: Int64, order: Order)? {
         guard let externalID = notice.externalID else { return nil }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, document FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2)",
-            arguments: [externalID, notice.channel])
+        // Two statements rather than one with `?2 IS NULL OR channel = ?2`, which SQLite answers
+        // by reading every order: each finds its row through an index.
+        let rows =
+            if let channel = notice.channel {
+                try Row.fetchAll(
+                    db, sql: "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?",
+                    arguments: [channel, externalID])
+            } else {
+                try Row.fetchAll(
+                    db, sql: "SELECT id, document FROM orders WHERE external_id = ?", arguments: [externalID])
+            }
         guard rows.count == 1, let row = rows.first else { return nil }
         return (row["id"], try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8)))
     }
