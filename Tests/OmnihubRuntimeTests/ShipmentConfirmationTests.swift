@@ -83,6 +83,24 @@ struct ShipmentConfirmationTests {
         #expect(try shippedAndStatus(store) == ["3", "shipped"])
     }
 
+    @Test("a shipment file that names no channel finds its order by number among the stored channels")
+    func withoutChannel() throws {
+        let world = try world()
+        let mapping = world.root.appendingPathComponent("mappings/shipments.yaml")
+        let text = try String(contentsOf: mapping, encoding: .utf8)
+        let without = text.replacingOccurrences(of: "channel: {const: amazon-de}, ", with: "")
+        #expect(without != text)
+        try without.write(to: mapping, atomically: true, encoding: .utf8)
+        try outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
+        let report = try world.cycle()
+        #expect(report.outcomes.allSatisfy { $0.issues.isEmpty }, "\(report.outcomes.map(\.issues))")
+        #expect(try shippedAndStatus(try world.store()) == ["1", "shipped"])
+    }
+
     @Test("a snapshot taken after the shipment already counts it: on-hand is not lowered twice")
     func snapshotAfterShipment() throws {
         let world = try world()

@@ -12,7 +12,7 @@ public struct FileImport {
     let importedAt: String
     private let encoder: JSONEncoder
 
-    private let cache = StatementCache()
+    let cache = StatementCache()
 
     init(db: Database, fileID: Int64, importedAt: String) {
         self.db = db
@@ -208,6 +208,8 @@ struct BulkStatements {
 /// Holds the statements once prepared, for the value-typed ``FileImport``.
 final class StatementCache {
     var statements: BulkStatements?
+    /// The sales channels of the stored orders, read once per file for notices that name none.
+    var channels: [String]?
 }
 
 /// An order with the compact document the store keeps, rendered where there is a core to spare.

@@ -7,19 +7,30 @@ extension FileImport {
     /// `nil` when no order or more than one matches.
     func noticedOrder(_ notice: InboundNotice) throws -> (id: Int64, order: Order)? {
         guard let externalID = notice.externalID else { return nil }
-        // Two statements rather than one with `?2 IS NULL OR channel = ?2`, which SQLite answers
-        // by reading every order: each finds its row through an index.
-        let rows =
-            if let channel = notice.channel {
-                try Row.fetchAll(
-                    db, sql: "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?",
-                    arguments: [channel, externalID])
-            } else {
-                try Row.fetchAll(
-                    db, sql: "SELECT id, document FROM orders WHERE external_id = ?", arguments: [externalID])
-            }
+        // Through the (channel, order number) index: `?2 IS NULL OR channel = ?2` would make
+        // SQLite read every order. A notice without a channel tries each channel the store has.
+        let channels: [String]
+        if let channel = notice.channel {
+            channels = [channel]
+        } else {
+            channels = try cachedChannels()
+        }
+        var rows: [Row] = []
+        for channel in channels {
+            rows += try Row.fetchAll(
+                db, sql: "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?",
+                arguments: [channel, externalID])
+        }
         guard rows.count == 1, let row = rows.first else { return nil }
         return (row["id"], try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8)))
+    }
+
+    /// The sales channels of the stored orders, read once per file.
+    private func cachedChannels() throws -> [String] {
+        if let channels = cache.channels { return channels }
+        let channels = try String.fetchAll(db, sql: "SELECT DISTINCT channel FROM orders")
+        cache.channels = channels
+        return channels
     }
 
     /// Units of an order line reserved at `node` now.
