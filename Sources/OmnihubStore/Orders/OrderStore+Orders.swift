@@ -40,9 +40,15 @@ extension OrderStore {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id])
             }
             if rows.isEmpty {
-                rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM orders WHERE external_id = ?1 AND (?2 IS NULL OR channel = ?2) ORDER BY id",
-                    arguments: [reference, channel])
+                // Through the (channel, number) index, one channel at a time.
+                let channels =
+                    try channel.map { [$0] } ?? String.fetchAll(db, sql: "SELECT DISTINCT channel FROM orders")
+                for channel in channels {
+                    rows += try Row.fetchAll(
+                        db, sql: "SELECT * FROM orders WHERE channel = ? AND external_id = ?",
+                        arguments: [channel, reference])
+                }
+                rows.sort { ($0["id"] as Int64) < ($1["id"] as Int64) }
             }
             return try rows.map { row in try storedOrder(row, db: db) }
         }
