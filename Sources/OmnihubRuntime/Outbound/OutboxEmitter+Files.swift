@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import OmnihubCore
+import OmnihubStore
+
+/// Rendering documents into the outbox's files and writing them exactly once.
+extension OutboxEmitter {
+    /// The time this run's documents are released at: `now`, or, when the last run recorded
+    /// documents in the same second (or a later one), the second after that run's, so no two
+    /// runs share a wave, and so no document number or file name.
+    func waveTime(_ now: Timestamp) throws -> Timestamp {
+        guard let text = try store.latestDocumentTime(),
+            let last = try? DateTimeFormat.iso8601.parse(text, zone: nil)
+        else { return now }
+        let lastSecond = last.millisecondsSince1970 - last.millisecondsSince1970 % 1000
+        guard now.millisecondsSince1970 < lastSecond + 1000 else { return now }
+        return Timestamp(millisecondsSince1970: lastSecond + 1000)
+    }
+
+    /// The wave in document numbers: the time as yyyyMMddHHmmss.
+    static func wave(_ time: Timestamp) -> String {
+        String(time.description.filter(\.isNumber).prefix(14))
+    }
+
+    /// The document's file, or `nil` with the reason added to `refused` when it cannot be made:
+    /// what it would carry waits for the next run, and the other destinations get theirs.
+    func renderedOrWaiting(
+        _ document: some FormattedDocument, in format: OutputFormat, _ refused: inout [CycleReport.Failure]
+    ) -> RenderedDocument? {
+        do {
+            return try rendered(document, in: format)
+        } catch {
+            logger.error("\(document.number) was not made: \(error)")
+            refused.append(
+                CycleReport.Failure(
+                    path: configuration.outboxFolder,
+                    message: "\(document.type.replacingOccurrences(of: "_", with: " ")) for \(document.destination): "
+                        + "\(error); what it carries waits until it can be written"))
+            return nil
+        }
+    }
+
+    /// The document's bytes in `format`, and where in the outbox they go: `<outbox>/<destination>/`.
+    func rendered(_ document: some FormattedDocument, in format: OutputFormat) throws -> RenderedDocument {
+        let content: [UInt8]
+        do {
+            content = try format.render(document)
+        } catch {
+            throw FileError(
+                operation: "render the \(document.type.replacingOccurrences(of: "_", with: " ")) for",
+                path: document.destination, reason: error.message)
+        }
+        Failpoint.afterOutboxRender.reach()
+        let folder = (configuration.outboxFolder as NSString).appendingPathComponent(document.destination)
+        return RenderedDocument(
+            number: document.number, path: (folder as NSString).appendingPathComponent(format.fileName(for: document)),
+            content: content)
+    }
+
+    func write(
+        _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
+    ) {
+        write([(document, content)], at: time, into: &outcome)
+    }
+
+    /// Writes recorded documents with their recorded bytes, flushed together, and marks them
+    /// written. A file already at a document's path is never overwritten: with the same bytes the
+    /// document counts as written (an earlier run got that far), with other bytes it stays pending.
+    func write(
+        _ documents: [(document: OutboundDocument, content: [UInt8])], at time: Timestamp,
+        into outcome: inout Outcome
+    ) {
+        guard !documents.isEmpty else { return }
+        Failpoint.beforeOutboxWrite.reach()
+        var toWrite: [(data: Data, path: String)] = []
+        var failed: [String: any Error] = [:]
+        for (document, content) in documents {
+            if let existing = FileManager.default.contents(atPath: document.path) {
+                if Array(existing) != content {
+                    failed[document.path] = FileError(
+                        operation: "write", path: document.path,
+                        reason: "another file with that name is already there and omnihub never overwrites an outbox "
+                            + "file; move it away and run again, \(document.number) stays pending until then")
+                }
+            } else {
+                toWrite.append((Data(content), document.path))
+            }
+        }
+        for (path, error) in FileMover.writeAllAtomically(toWrite) { failed[path] = error }
+        if !toWrite.isEmpty { Failpoint.afterOutboxWrite.reach() }
+        let done = documents.map(\.document).filter { failed[$0.path] == nil }
+        do {
+            try store.markWritten(done.map(\.id), at: time)
+        } catch {
+            logger.error("the outbox files were written but not marked: \(error)")
+            outcome.failures.append(
+                CycleReport.Failure(
+                    path: configuration.storePath,
+                    message: "outbox: \(error); the files are there and are recognised next run"))
+            return
+        }
+        for (document, _) in documents {
+            if let error = failed[document.path] {
+                logger.error("\(document.number) not written: \(error)")
+                outcome.failures.append(CycleReport.Failure(path: document.path, message: "outbox: \(error)"))
+                continue
+            }
+            logger.info("wrote \(document.kind) \(document.number) → \(document.path)")
+            var written = document
+            written.status = "written"
+            written.writtenAt = time.description
+            outcome.written.append(written)
+        }
+    }
+}
