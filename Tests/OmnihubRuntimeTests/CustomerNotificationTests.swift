@@ -161,4 +161,22 @@ struct CustomerNotificationTests {
         #expect(fixed.failures.isEmpty)
         #expect(try messages(world).keys.sorted() == ["N-1-order_confirmed.json", "N-1-shipped-T111.json"])
     }
+
+    @Test("a notifications section without languages, or with a default it does not list, is refused")
+    func languageSettings() throws {
+        let world = try world()
+        let config = try String(contentsOf: world.configFile, encoding: .utf8)
+        for (replacement, message) in [
+            ("  languages: []\n  default_language: en\n", "name at least one language"),
+            ("  languages: [de]\n  default_language: en\n", "the default language 'en' is not one of languages: de"),
+        ] {
+            try config.replacingOccurrences(of: "  languages: [de, en]\n  default_language: en\n", with: replacement)
+                .write(to: world.configFile, atomically: true, encoding: .utf8)
+            #expect {
+                try world.configuration()
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
+    }
 }

@@ -23,6 +23,9 @@ extension Configuration {
             try node.optional("languages")?.items().map { item throws(ConfigurationError) in
                 try item.text().lowercased()
             } ?? ["en"]
+        guard !languages.isEmpty else {
+            throw try node.required("languages", "").error("name at least one language, e.g. [de, en]")
+        }
         let defaultNode = try node.optional("default_language")
         let defaultLanguage = try defaultNode?.text().lowercased() ?? languages[0]
         guard languages.contains(defaultLanguage) else {
