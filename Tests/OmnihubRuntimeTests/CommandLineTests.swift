@@ -198,6 +198,16 @@ struct CommandLineTests {
             FileManager.default.fileExists(
                 atPath: world.root.appendingPathComponent("outbox/erp/GS-2026-000001.xml").path))
 
+        let json = try OmnihubProcess.run(
+            ["finance", "credit-note", "#1043", "--line", "1=1", "--reason", "damaged", "--json"] + config)
+        #expect(json.status == 0, "\(json.standardError)")
+        let issued = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(issued["credit_note"] as? String == "GS-2026-000002")
+        #expect(issued["amount"] as? String == "89.00", "a click & collect order has no shipping charge")
+        #expect((issued["files"] as? [String])?.count == 3, "the credit note, its bookings, the refund message")
+        #expect((issued["order"] as? [String: Any])?["credited"] as? String == "89.00")
+
         let again = try OmnihubProcess.run(
             ["finance", "credit-note", "#1044", "--line", "1=1", "--reason", "returned"] + config)
         #expect(again.status == 1)

@@ -100,6 +100,21 @@ struct Finance: ParsableCommand {
         }
     }
 
+    /// What `credit-note --json` prints: the credit note, the files written, and the order after it.
+    struct Issued: Encodable {
+        let creditNote: String
+        let amount: String
+        let currency: String
+        let corrects: String?
+        let files: [String]
+        let order: Summary
+
+        enum CodingKeys: String, CodingKey {
+            case amount, currency, corrects, files, order
+            case creditNote = "credit_note"
+        }
+    }
+
     struct CreditNote: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "credit-note",
@@ -167,7 +182,11 @@ struct Finance: ParsableCommand {
                 stored, try store.financeHistory(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))
             if json {
-                try JSONOutput.print(summary)
+                try JSONOutput.print(
+                    Issued(
+                        creditNote: result.creditNote.number, amount: result.creditNote.payableTotal.description,
+                        currency: result.creditNote.currency.code, corrects: result.creditNote.invoiceReference,
+                        files: result.outcome.written.map(\.path), order: summary))
             } else {
                 say(
                     "credit note \(result.creditNote.number) for \(result.creditNote.payableTotal) "
