@@ -124,7 +124,8 @@ extension OutboxEmitter {
         guard !formats.isEmpty else { return }
         var contents: [String: [UInt8]] = [:]
         var refused: [CycleReport.Failure] = []
-        let documents = try store.recordShippingConfirmations(at: time) { channel, shipments in
+        let documents = try store.recordShippingConfirmations(channels: Array(formats.keys), at: time) {
+            channel, shipments in
             guard let format = formats[channel] else { return nil }
             let wave = Self.wave(time)
             var lines: [ShippingConfirmation.Line] = []

@@ -18,23 +18,26 @@ public struct UnconfirmedShipment: Sendable, Hashable {
 }
 
 extension OrderStore {
-    /// Records one shipping confirmation per channel for the shipments not yet confirmed, in one
-    /// transaction: `render` turns a channel's shipments into a file, or `nil` for a channel that
-    /// takes none (they wait). The files are written afterwards by the caller (``markWritten(_:at:)``).
+    /// Records one shipping confirmation per channel in `channels` for the shipments not yet
+    /// confirmed, in one transaction: `render` turns a channel's shipments into a file, or `nil`
+    /// when it cannot (they wait). Shipments of other channels are not read. The files are written
+    /// afterwards by the caller (``markWritten(_:at:)``).
     public func recordShippingConfirmations(
-        at time: Timestamp, render: (_ channel: String, _ shipments: [UnconfirmedShipment]) throws -> RenderedDocument?
+        channels: [String], at time: Timestamp,
+        render: (_ channel: String, _ shipments: [UnconfirmedShipment]) throws -> RenderedDocument?
     ) throws -> [OutboundDocument] {
         try write { db in
             var byChannel: [String: [UnconfirmedShipment]] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.*, o.channel, o.external_id, l.line_id FROM shipments s
-                    JOIN orders o ON o.id = s.order_id
-                    JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
-                    WHERE s.confirmation_document_id IS NULL ORDER BY s.id
-                    """)
-            {
+            for row in try channels.sorted().flatMap({ channel in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.*, o.external_id, l.line_id FROM shipments s
+                        JOIN orders o ON o.id = s.order_id
+                        JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
+                        WHERE s.channel = ? AND s.confirmation_document_id IS NULL ORDER BY s.id
+                        """, arguments: [channel])
+            }) {
                 let shipment = UnconfirmedShipment(
                     id: row["id"], channel: row["channel"], orderNumber: row["external_id"], lineID: row["line_id"],
                     sku: row["sku"], quantity: row["quantity"], node: row["node"], shippedAt: row["shipped_at"],

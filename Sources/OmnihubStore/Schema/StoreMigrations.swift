@@ -366,6 +366,16 @@ enum StoreMigrations {
             // Notices without a channel now try each channel through the (channel, number) index.
             try db.execute(sql: "DROP INDEX IF EXISTS orders_by_external_id")
         }
+        migrator.registerMigration("v21: each shipment's channel, to find a channel's unconfirmed shipments alone") {
+            db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE shipments ADD COLUMN channel TEXT;
+                    UPDATE shipments SET channel = (SELECT channel FROM orders WHERE orders.id = shipments.order_id);
+                    DROP INDEX shipments_unconfirmed;
+                    CREATE INDEX shipments_unconfirmed ON shipments(channel, id) WHERE confirmation_document_id IS NULL;
+                    """)
+        }
         return migrator
     }
 }
