@@ -57,6 +57,21 @@ struct FinanceDocumentTests {
         return world
     }
 
+    /// The ordered world after the warehouse shipped `units` of A1 in one parcel and a cycle ran:
+    /// with its store, the order, and an emitter to issue credit notes with.
+    func shipped(units: Int) throws -> (
+        world: TestWorld, store: OrderStore, order: OrderSummary, emitter: OutboxEmitter
+    ) {
+        let world = try orderedWorld()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,\(units)\n")
+        _ = try world.cycle()
+        let store = try world.store()
+        let order = try #require(try store.orders(limit: 1).first)
+        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        return (world, store, order, emitter)
+    }
+
     @Test(
         "a partial shipment is invoiced with the shipping charge, the rest later without it; together the order total")
     func partialShipments() throws {
@@ -96,13 +111,7 @@ struct FinanceDocumentTests {
 
     @Test("the UBL invoice and credit note follow UBL 2.1's element order, and their totals add up")
     func ublStructure() throws {
-        let world = try orderedWorld()
-        world.clock.advance(by: .seconds(60))
-        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
-        _ = try world.cycle()
-        let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
-        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let (world, store, order, emitter) = try shipped(units: 3)
         let (creditNote, outcome) = try emitter.issueCreditNote(
             orderID: order.id, units: [1: 1], reason: "returned", at: world.clock.now())
         #expect(outcome.failures.isEmpty)
@@ -131,13 +140,7 @@ struct FinanceDocumentTests {
 
     @Test("a credit note for more units than were invoiced is refused, saying how many are open")
     func creditBeyondInvoiced() throws {
-        let world = try orderedWorld()
-        world.clock.advance(by: .seconds(60))
-        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
-        _ = try world.cycle()
-        let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
-        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let (world, _, order, emitter) = try shipped(units: 1)
         #expect {
             try emitter.issueCreditNote(orderID: order.id, units: [1: 2], reason: "returned", at: world.clock.now())
         } throws: { error in
@@ -148,13 +151,7 @@ struct FinanceDocumentTests {
 
     @Test("when everything delivered comes back, the last credit note refunds the shipping charge too")
     func fullReturn() throws {
-        let world = try orderedWorld()
-        world.clock.advance(by: .seconds(60))
-        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
-        _ = try world.cycle()
-        let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
-        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let (world, store, order, emitter) = try shipped(units: 3)
         let first = try emitter.issueCreditNote(
             orderID: order.id, units: [1: 2], reason: "returned", at: world.clock.now())
         #expect(first.creditNote.charges.isEmpty, "one unit is still with the customer")
@@ -169,13 +166,7 @@ struct FinanceDocumentTests {
 
     @Test("two credit notes in the same second each get their file and their own bookings batch")
     func creditNotesInOneSecond() throws {
-        let world = try orderedWorld()
-        world.clock.advance(by: .seconds(60))
-        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
-        _ = try world.cycle()
-        let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
-        let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
+        let (world, _, order, emitter) = try shipped(units: 3)
         let now = world.clock.now()
         let first = try emitter.issueCreditNote(orderID: order.id, units: [1: 1], reason: "returned", at: now)
         let second = try emitter.issueCreditNote(orderID: order.id, units: [1: 1], reason: "returned", at: now)

@@ -22,6 +22,36 @@ extension OutboxEmitter {
         String(time.description.filter(\.isNumber).prefix(14))
     }
 
+    /// Records and writes a run's documents in parts of ``partSize`` orders, each let go of before
+    /// the next: `record` records the part after an order id, handing each file it renders to
+    /// `keep`. An order a part refused is reported as "`what` for order …: reason; `until` once
+    /// this is fixed".
+    func inParts(
+        at time: Timestamp, into outcome: inout Outcome, what: String, until: String,
+        record: (_ after: Int64, _ keep: @escaping (RenderedDocument) -> Void) throws -> RecordedPart
+    ) throws {
+        var after: Int64 = 0
+        while true {
+            let contents = RenderedContents()
+            let part = try record(after) { contents.files[$0.path] = $0.content }
+            for (order, reason) in part.refused {
+                logger.error("\(what) for order \(order) was not made: \(reason)")
+                outcome.failures.append(
+                    CycleReport.Failure(
+                        path: configuration.outboxFolder,
+                        message: "\(what) for order \(order): \(reason); \(until) once this is fixed"))
+            }
+            write(part.documents.map { ($0, contents.files[$0.path] ?? []) }, at: time, into: &outcome)
+            guard let last = part.last else { return }
+            after = last
+        }
+    }
+
+    /// The bytes of the files a part rendered, by path, until they are written.
+    final class RenderedContents {
+        var files: [String: [UInt8]] = [:]
+    }
+
     /// The document's file, or `nil` with the reason added to `refused` when it cannot be made:
     /// what it would carry waits for the next run, and the other destinations get theirs.
     func renderedOrWaiting(

@@ -8,35 +8,18 @@ extension OutboxEmitter {
     /// the order's first invoice), and books them in one ledger batch.
     func recordInvoices(at time: Timestamp, into outcome: inout Outcome) throws {
         guard let finance = configuration.finance else { return }
-        // In parts (``partSize`` orders), each recorded, written and let go of.
-        var after: Int64 = 0
-        while true {
-            var contents: [String: [UInt8]] = [:]
-            let steps = rendering(finance, kind: .invoice, at: time) { contents[$0.path] = $0.content }
-            let recorded: (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?)
+        try inParts(at: time, into: &outcome, what: "invoice", until: "its shipments are invoiced") { after, keep in
+            let steps = rendering(finance, kind: .invoice, at: time, keep: keep)
             do {
                 // Quickly first; when the part's bookings cannot be rendered, nothing of it was
-                // recorded, and it is made again order by order to find the ones at fault.
-                recorded = try store.recordInvoices(
+                // recorded, and it is made again order by order to find the ones at fault. (A
+                // failing database fails the careful attempt too, and that error is thrown.)
+                return try store.recordInvoices(
                     at: time, prefix: finance.invoicePrefix, after: after, limit: partSize, careful: false, steps)
             } catch {
-                // (A failing database fails the careful attempt too, and that error is thrown.)
-                contents = [:]
-                recorded = try store.recordInvoices(
+                return try store.recordInvoices(
                     at: time, prefix: finance.invoicePrefix, after: after, limit: partSize, careful: true, steps)
             }
-            let (documents, refused, last) = recorded
-            for (order, reason) in refused {
-                logger.error("order \(order) was not invoiced: \(reason)")
-                outcome.failures.append(
-                    CycleReport.Failure(
-                        path: configuration.outboxFolder,
-                        message: "invoice for order \(order): \(reason); its shipments are invoiced once this is fixed")
-                )
-            }
-            write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
-            guard let last else { break }
-            after = last
         }
     }
 

@@ -65,49 +65,50 @@ extension OutboxEmitter {
     }
 
     func recordOrderAcknowledgements(at time: Timestamp, into outcome: inout Outcome) throws {
-        var formats: [String: OutputFormat] = [:]
-        for partner in configuration.partners {
-            if let format = partner.orderAcknowledgementFormat { formats[partner.id] = format }
+        try recordChannelLines(
+            type: "order_acknowledgement", number: "OA", formats: partnerFormats(\.orderAcknowledgementFormat),
+            at: time, into: &outcome
+        ) { channels, render in
+            try store.recordOrderAcknowledgements(channels: channels, at: time, render: render)
         }
-        guard !formats.isEmpty else { return }
-        var contents: [String: [UInt8]] = [:]
-        var refused: [CycleReport.Failure] = []
-        let documents = try store.recordOrderAcknowledgements(channels: Array(formats.keys), at: time) {
-            channel, lines in
-            let format = formats[channel]!
-            let wave = Self.wave(time)
-            let document = OrderAcknowledgement(
-                number: "OA-\(channel)-\(wave)", channel: channel, wave: time,
-                lines: lines.map { line in
-                    OrderAcknowledgement.Line(
-                        orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
-                        linePosition: line.position, sku: line.sku, quantity: line.quantity)
-                })
-            let file = renderedOrWaiting(document, in: format, &refused)
-            if let file { contents[file.path] = file.content }
-            return file
-        }
-        outcome.failures += refused
-        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
     func recordSellerCancellations(at time: Timestamp, into outcome: inout Outcome) throws {
+        try recordChannelLines(
+            type: "order_cancellation", number: "OC", formats: partnerFormats(\.orderCancellationFormat),
+            at: time, into: &outcome
+        ) { channels, render in
+            try store.recordSellerCancellations(channels: channels, at: time, render: render)
+        }
+    }
+
+    /// The partners (sales channels) that name a format at `keyPath`, with it.
+    func partnerFormats(_ keyPath: KeyPath<Configuration.Partner, OutputFormat?>) -> [String: OutputFormat] {
         var formats: [String: OutputFormat] = [:]
         for partner in configuration.partners {
-            if let format = partner.orderCancellationFormat { formats[partner.id] = format }
+            if let format = partner[keyPath: keyPath] { formats[partner.id] = format }
         }
+        return formats
+    }
+
+    /// Tells each channel in `formats` of its order lines in one document of `type` (number
+    /// `<number>-<channel>-<wave>`), recorded by `record`, then writes the files.
+    private func recordChannelLines(
+        type: String, number: String, formats: [String: OutputFormat], at time: Timestamp,
+        into outcome: inout Outcome,
+        record: ([String], (String, [ChannelOrderLine]) throws -> RenderedDocument?) throws -> [OutboundDocument]
+    ) throws {
         guard !formats.isEmpty else { return }
         var contents: [String: [UInt8]] = [:]
         var refused: [CycleReport.Failure] = []
-        let documents = try store.recordSellerCancellations(channels: Array(formats.keys), at: time) {
-            channel, lines in
+        let documents = try record(Array(formats.keys)) { channel, lines in
             let document = OrderAcknowledgement(
-                number: "OC-\(channel)-\(Self.wave(time))", channel: channel, wave: time,
+                number: "\(number)-\(channel)-\(Self.wave(time))", channel: channel, wave: time,
                 lines: lines.map { line in
                     OrderAcknowledgement.Line(
                         orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
                         linePosition: line.position, sku: line.sku, quantity: line.quantity, reason: line.reason)
-                }, type: "order_cancellation")
+                }, type: type)
             let file = renderedOrWaiting(document, in: formats[channel]!, &refused)
             if let file { contents[file.path] = file.content }
             return file
@@ -117,10 +118,7 @@ extension OutboxEmitter {
     }
 
     func recordShippingConfirmations(at time: Timestamp, into outcome: inout Outcome) throws {
-        var formats: [String: OutputFormat] = [:]
-        for partner in configuration.partners {
-            if let format = partner.shippingConfirmationFormat { formats[partner.id] = format }
-        }
+        let formats = partnerFormats(\.shippingConfirmationFormat)
         guard !formats.isEmpty else { return }
         var contents: [String: [UInt8]] = [:]
         var refused: [CycleReport.Failure] = []

@@ -10,26 +10,14 @@ extension OutboxEmitter {
         guard let settings = configuration.notifications else { return }
         let since = Timestamp(
             millisecondsSince1970: time.millisecondsSince1970 - Int64(settings.confirmWithinHours) * 3_600_000)
-        var after: Int64 = 0
-        while true {
-            var contents: [String: [UInt8]] = [:]
-            let (documents, refused, last) = try store.recordCustomerNotifications(
+        try inParts(at: time, into: &outcome, what: "customer notification", until: "it is made") { after, keep in
+            try store.recordCustomerNotifications(
                 at: time, confirmSince: since, destination: settings.destination, after: after, limit: partSize
             ) { request in
                 guard let file = try notification(request, settings, at: time) else { return nil }
-                contents[file.path] = file.content
+                keep(file)
                 return file
             }
-            for (order, reason) in refused {
-                logger.error("a message for order \(order) was not made: \(reason)")
-                outcome.failures.append(
-                    CycleReport.Failure(
-                        path: configuration.outboxFolder,
-                        message: "customer notification for order \(order): \(reason); it is made once this is fixed"))
-            }
-            write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
-            guard let last else { break }
-            after = last
         }
     }
 

@@ -2,14 +2,17 @@ import Foundation
 import GRDB
 public import OmnihubCore
 
-/// An order line of an order its channel has not been told about yet.
-public struct UnacknowledgedLine: Sendable, Hashable {
+/// Units of an order line its channel is to be told about: acknowledged (the whole line) or
+/// cancelled by the seller (with the reason).
+public struct ChannelOrderLine: Sendable, Hashable {
     public let orderID: Int64
     public let orderNumber: String
     public let lineID: String
     public let position: Int
     public let sku: String
     public let quantity: Int
+    /// Why the seller cancelled the units; `nil` for an acknowledgement.
+    public var reason: String? = nil
 }
 
 extension OrderStore {
@@ -19,7 +22,7 @@ extension OrderStore {
     /// written afterwards by the caller (``markWritten(_:at:)``).
     public func recordOrderAcknowledgements(
         channels: [String], at time: Timestamp,
-        render: (_ channel: String, _ lines: [UnacknowledgedLine]) throws -> RenderedDocument?
+        render: (_ channel: String, _ lines: [ChannelOrderLine]) throws -> RenderedDocument?
     ) throws -> [OutboundDocument] {
         try write { db in
             var documents: [OutboundDocument] = []
@@ -32,7 +35,7 @@ extension OrderStore {
                         WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL ORDER BY o.id, l.position
                         """, arguments: [channel]
                 ).map { row in
-                    UnacknowledgedLine(
+                    ChannelOrderLine(
                         orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
                         position: row["position"], sku: row["sku"], quantity: row["quantity"])
                 }

@@ -57,12 +57,10 @@ extension OrderStore {
     /// order whose bookings cannot be rendered fails the whole part, which the caller then
     /// records again carefully.
     ///
-    /// - Returns: the documents, the refused orders, and the last order id looked at (`nil` when
-    ///   there was none: the run is done).
     public func recordInvoices(
         at time: Timestamp, prefix: String, after: Int64 = 0, limit: Int = 500, careful: Bool = true,
         _ rendering: FinanceRendering
-    ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?) {
+    ) throws -> RecordedPart {
         try write { db in
             var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
             for row in try Row.fetchAll(
@@ -78,36 +76,29 @@ extension OrderStore {
                 byOrder[row["order_id"], default: []].append((row["id"], row["position"], row["quantity"]))
             }
             var issued: [Invoice] = []
-            var documents: [OutboundDocument] = []
-            var refused: [(order: String, reason: any Error)] = []
+            var part = RecordedPart(last: byOrder.keys.max())
             for orderID in byOrder.keys.sorted() {
                 let shipments = byOrder[orderID]!
                 guard let order = try Self.storedOrder(db, id: orderID) else { continue }
                 var units: [Int: Int] = [:]
                 for shipment in shipments { units[shipment.position, default: 0] += shipment.quantity }
-                do {
-                    try db.inSavepoint {
-                        let (invoice, document) = try Self.issue(
-                            db, .invoice, order: order, units: units, prefix: prefix, at: time, reason: nil, rendering)
-                        // Its bookings must render too, or the batch of every order would fail.
-                        if careful { _ = try rendering.bookings([invoice.document]) }
-                        for shipment in shipments {
-                            try db.execute(
-                                sql: "UPDATE shipments SET invoice_id = ? WHERE id = ?",
-                                arguments: [invoice.id, shipment.id])
-                        }
-                        issued.append(invoice.document)
-                        if let document { documents.append(document) }
-                        return .commit
+                try part.attempt(db, order: order.order.externalID) {
+                    let (invoice, document) = try Self.issue(
+                        db, .invoice, order: order, history: try Self.financeHistory(db, orderID: orderID),
+                        units: units, prefix: prefix, at: time, reason: nil, rendering)
+                    // Its bookings must render too, or the batch of every order would fail.
+                    if careful { _ = try rendering.bookings([invoice.document]) }
+                    for shipment in shipments {
+                        try db.execute(
+                            sql: "UPDATE shipments SET invoice_id = ? WHERE id = ?",
+                            arguments: [invoice.id, shipment.id])
                     }
-                } catch let error as DatabaseError {
-                    throw error
-                } catch {
-                    refused.append((order.order.externalID, error))
+                    issued.append(invoice.document)
+                    return document
                 }
             }
-            documents += try Self.recordBookings(db, issued, at: time, rendering)
-            return (documents, refused, byOrder.keys.max())
+            part.documents += try Self.recordBookings(db, issued, at: time, rendering)
+            return part
         }
     }
 
@@ -138,7 +129,8 @@ extension OrderStore {
                 }
             }
             let (creditNote, document) = try Self.issue(
-                db, .creditNote, order: order, units: units, prefix: prefix, at: time, reason: reason, rendering)
+                db, .creditNote, order: order, history: history, units: units, prefix: prefix, at: time,
+                reason: reason, rendering)
             var documents =
                 (document.map { [$0] } ?? [])
                 + (try Self.recordBookings(db, [creditNote.document], at: time, rendering))
@@ -199,9 +191,11 @@ extension OrderStore {
         return history
     }
 
+    /// Issues and records one invoice or credit note for `units` of `order`, whose finance
+    /// `history` before it the caller has read.
     private static func issue(
-        _ db: Database, _ kind: Invoice.Kind, order: StoredOrder, units: [Int: Int], prefix: String,
-        at time: Timestamp, reason: String?, _ rendering: FinanceRendering
+        _ db: Database, _ kind: Invoice.Kind, order: StoredOrder, history: FinanceHistory, units: [Int: Int],
+        prefix: String, at time: Timestamp, reason: String?, _ rendering: FinanceRendering
     ) throws -> ((id: Int64, document: Invoice), OutboundDocument?) {
         // The next number of the kind, taken in this transaction (or savepoint), so a document
         // that is not issued gives its number back and the numbers run without gaps.
@@ -215,7 +209,6 @@ extension OrderStore {
                 db, sql: "SELECT last FROM document_sequences WHERE kind = ?", arguments: [kind.rawValue]) ?? 1
         let digits = String(sequence)
         let number = prefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-        let history = try financeHistory(db, orderID: order.id)
         let document = try rendering.issue(order, units, history, number)
         try db.execute(
             sql: """

@@ -41,7 +41,7 @@ extension OrderStore {
     public func recordCustomerNotifications(
         at time: Timestamp, confirmSince: Timestamp, destination: String, after: Int64 = 0, limit: Int = 500,
         render: (NotificationRequest) throws -> RenderedDocument?
-    ) throws -> (documents: [OutboundDocument], refused: [(order: String, reason: any Error)], last: Int64?) {
+    ) throws -> RecordedPart {
         try write { db in
             let toConfirm = """
                 SELECT o.id FROM orders o
@@ -57,34 +57,32 @@ extension OrderStore {
                         UNION SELECT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?1)
                     ORDER BY id LIMIT ?3
                     """, arguments: [after, confirmSince.description, limit])
-            guard let last = orders.last else { return ([], [], nil) }
-            var documents: [OutboundDocument] = []
-            var refused: [(order: String, reason: any Error)] = []
+            guard let last = orders.last else { return RecordedPart() }
+            var part = RecordedPart(last: last)
+            // An order confirmed and shipped in the same part is read once.
+            var read: [Int64: StoredOrder] = [:]
+            func order(_ id: Int64) throws -> StoredOrder? {
+                if let order = read[id] { return order }
+                let order = try Self.storedOrder(db, id: id)
+                read[id] = order
+                return order
+            }
             /// Records one notification in a savepoint, so a failure leaves nothing behind.
             func record(_ request: NotificationRequest, marking shipments: [NotifiedShipment]) throws {
-                do {
-                    try db.inSavepoint {
-                        let (id, document) = try Self.recordNotification(
-                            db, request, to: destination, at: time, render)
-                        for shipment in shipments {
-                            try db.execute(
-                                sql: "UPDATE shipments SET notification_id = ? WHERE id = ?",
-                                arguments: [id, shipment.id])
-                        }
-                        if let document { documents.append(document) }
-                        return .commit
+                try part.attempt(db, order: request.order.order.externalID) {
+                    let (id, document) = try Self.recordNotification(db, request, to: destination, at: time, render)
+                    for shipment in shipments {
+                        try db.execute(
+                            sql: "UPDATE shipments SET notification_id = ? WHERE id = ?", arguments: [id, shipment.id])
                     }
-                } catch let error as DatabaseError {
-                    throw error
-                } catch {
-                    refused.append((request.order.order.externalID, error))
+                    return document
                 }
             }
             for id in try Int64.fetchAll(
                 db, sql: toConfirm + " AND o.id <= ?3 ORDER BY o.id",
                 arguments: [after, confirmSince.description, last])
             {
-                guard let order = try Self.storedOrder(db, id: id) else { continue }
+                guard let order = try order(id) else { continue }
                 try record(
                     NotificationRequest(order: order, event: .orderConfirmed, reference: "", shipments: []),
                     marking: [])
@@ -110,7 +108,7 @@ extension OrderStore {
             }
             for key in keys {
                 let entries = parcels[key]!
-                guard let order = try Self.storedOrder(db, id: entries[0].orderID) else { continue }
+                guard let order = try order(entries[0].orderID) else { continue }
                 let shipments = entries.map(\.shipment)
                 let delivery = order.order.delivery
                 let atPickupStore = delivery.method != .ship && shipments[0].node == delivery.pickupNode
@@ -119,7 +117,7 @@ extension OrderStore {
                     reference: String(key.drop { $0 != "|" }.dropFirst()), shipments: shipments)
                 try record(request, marking: shipments)
             }
-            return (documents, refused, last)
+            return part
         }
     }
 

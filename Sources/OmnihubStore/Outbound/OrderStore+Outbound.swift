@@ -196,11 +196,6 @@ extension OrderStore {
         }
     }
 
-    /// Marks a document as written to its path.
-    public func markWritten(_ id: Int64, at time: Timestamp) throws {
-        try markWritten([id], at: time)
-    }
-
     /// Marks documents as written to their paths, in one transaction.
     public func markWritten(_ ids: [Int64], at time: Timestamp) throws {
         guard !ids.isEmpty else { return }

@@ -2,17 +2,6 @@ import Foundation
 import GRDB
 public import OmnihubCore
 
-/// Units of an order line the seller cancelled, not told to the sales channel yet.
-public struct SellerCancelledLine: Sendable, Hashable {
-    public let orderID: Int64
-    public let orderNumber: String
-    public let lineID: String
-    public let position: Int
-    public let sku: String
-    public let quantity: Int
-    public let reason: String?
-}
-
 extension OrderStore {
     /// Records one order cancellation per channel in `channels` for the units the seller cancelled
     /// and the channel was not told of yet, in one transaction: `render` turns a channel's lines
@@ -20,7 +9,7 @@ extension OrderStore {
     /// afterwards by the caller (``markWritten(_:at:)``).
     public func recordSellerCancellations(
         channels: [String], at time: Timestamp,
-        render: (_ channel: String, _ lines: [SellerCancelledLine]) throws -> RenderedDocument?
+        render: (_ channel: String, _ lines: [ChannelOrderLine]) throws -> RenderedDocument?
     ) throws -> [OutboundDocument] {
         try write { db in
             var documents: [OutboundDocument] = []
@@ -36,7 +25,7 @@ extension OrderStore {
                         """, arguments: [channel])
                 guard !rows.isEmpty else { continue }
                 let lines = rows.map { row in
-                    SellerCancelledLine(
+                    ChannelOrderLine(
                         orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
                         position: row["position"], sku: row["sku"], quantity: row["quantity"], reason: row["reason"])
                 }

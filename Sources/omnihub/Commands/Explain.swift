@@ -32,13 +32,7 @@ struct Explain: ParsableCommand {
                     "\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)",
                     code: .configuration)
             }
-            let orders = try store.orders(matching: id, channel: channel)
-            guard orders.count == 1, let stored = orders.first else {
-                fail(
-                    orders.isEmpty
-                        ? "no order matches '\(id)'" : "\(orders.count) orders match '\(id)'; name --channel",
-                    code: .notFound)
-            }
+            let stored = try global.singleOrder(id, channel: channel, in: store)
             let explanation = try sourcing.explain(stored, at: SystemClock.now())
             if json {
                 try JSONOutput.print(explanation)

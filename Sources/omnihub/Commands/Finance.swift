@@ -44,16 +44,6 @@ struct Finance: ParsableCommand {
         }
     }
 
-    static func order(_ id: String, channel: String?, in store: OrderStore) throws -> StoredOrder {
-        let orders = try store.orders(matching: id, channel: channel)
-        guard orders.count == 1, let stored = orders.first else {
-            fail(
-                orders.isEmpty ? "no order matches '\(id)'" : "\(orders.count) orders match '\(id)'; name --channel",
-                code: .notFound)
-        }
-        return stored
-    }
-
     static func print(_ summary: Summary) {
         say(
             "order \(summary.order) (\(summary.channel)): paid \(summary.paid) \(summary.currency), "
@@ -88,7 +78,7 @@ struct Finance: ParsableCommand {
                 fail("\(configuration.file) has no finance section; see docs/outbound.md", code: .configuration)
             }
             let store = try global.openStore(configuration)
-            let stored = try Finance.order(id, channel: channel, in: store)
+            let stored = try global.singleOrder(id, channel: channel, in: store)
             let summary = Summary(
                 stored, try store.financeHistory(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))
@@ -167,7 +157,7 @@ struct Finance: ParsableCommand {
                 fail("\(configuration.file) has no finance section; see docs/outbound.md", code: .configuration)
             }
             let store = try global.openStore(configuration)
-            let stored = try Finance.order(id, channel: channel, in: store)
+            let stored = try global.singleOrder(id, channel: channel, in: store)
             var units: [Int: Int] = [:]
             for line in lines.compactMap(parse) { units[line.position, default: 0] += line.units }
             let emitter = OutboxEmitter(configuration: configuration, store: store, logger: logger)
