@@ -62,8 +62,9 @@ public struct OrderSettlement: Sendable {
     public func value(line index: Int, units: Int) -> Int64 {
         let quantity = Int64(quantities[index])
         let units = Int64(min(max(units, 0), quantities[index]))
-        let twice = 2 * linePayable[index] * units
-        return (twice + quantity) / (2 * quantity)
+        // In 128 bits: payable × units reaches 10^19 within the validated bounds.
+        let twice = 2 * Int128(linePayable[index]) * Int128(units)
+        return Int64((twice + Int128(quantity)) / (2 * Int128(quantity)))
     }
 
     /// What units `from..<to` of line `index` are worth when they ship or come back (counted from
@@ -89,8 +90,9 @@ public struct OrderSettlement: Sendable {
     static func spread(_ total: Int64, over weights: [Int64]) -> [Int64] {
         let sum = weights.reduce(0, +)
         guard sum > 0, total != 0 else { return weights.map { _ in 0 } }
-        var shares = weights.map { total * $0 / sum }
-        let remainders = weights.map { (total * $0) % sum }
+        // Products in 128 bits: a total times a weight exceeds 64 bits for large orders.
+        var shares = weights.map { Int64(Int128(total) * Int128($0) / Int128(sum)) }
+        let remainders = weights.map { Int128(total) * Int128($0) % Int128(sum) }
         var left = total - shares.reduce(0, +)
         for index in remainders.indices.sorted(by: {
             remainders[$0] > remainders[$1] || (remainders[$0] == remainders[$1] && $0 < $1)
@@ -104,10 +106,10 @@ public struct OrderSettlement: Sendable {
 
     /// The VAT contained in `gross` (minor units) at `rate` percent, rounded half up.
     public static func tax(inGross gross: Int64, rate: Amount) -> Int64 {
-        let scale = Amount.powerOfTen(rate.scale)
-        let numerator = gross * rate.units
-        let denominator = 100 * scale + rate.units
-        let sign: Int64 = numerator < 0 ? -1 : 1
-        return sign * ((2 * abs(numerator) + denominator) / (2 * denominator))
+        // In 128 bits: a rate may carry up to 12 decimals, so gross × rate exceeds 64 bits.
+        let numerator = Int128(gross) * Int128(rate.units)
+        let denominator = 100 * Amount.widePowerOfTen(rate.scale) + Int128(rate.units)
+        let sign: Int128 = numerator < 0 ? -1 : 1
+        return Int64(sign * ((2 * Swift.abs(numerator) + denominator) / (2 * denominator)))
     }
 }

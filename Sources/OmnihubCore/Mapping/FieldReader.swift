@@ -203,7 +203,13 @@ struct FieldReader {
                     "'\(text)' is not a decimal number such as \(example) (decimal separator "
                         + "'\(spec.decimalSeparator)', no thousands separators)")
             }
-            if let scale = spec.scale { amount = amount.rounded(toScale: scale, rule: spec.rounding) }
+            if let scale = spec.scale {
+                do {
+                    amount = try amount.rescaled(to: scale, rule: spec.rounding)
+                } catch {
+                    throw ConversionFailure("'\(text)' cannot be kept at \(scale) decimals: \(error.reason)")
+                }
+            }
             return .amount(amount)
         case .datetime:
             var failures: [String] = []

@@ -110,7 +110,8 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The same value at a larger scale: `4.5` at scale 2 is `4.50`.
     ///
-    /// - Precondition: `newScale >= scale`; to reduce the scale, use ``rounded(toScale:rule:)``.
+    /// - Precondition: `newScale >= scale`; to reduce the scale, use ``rounded(toScale:rule:)``. Traps
+    ///   when the value does not fit at the new scale; for feed values use ``rescaled(to:rule:)``.
     public func extended(toScale newScale: Int) -> Amount {
         precondition(newScale >= scale, "use rounded(toScale:) to reduce the scale")
         return Amount(units: units * Amount.powerOfTen(newScale - scale), scale: newScale)
@@ -120,14 +121,15 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
     public func rounded(toScale newScale: Int, rule: RoundingRule = .halfUp) -> Amount {
         if newScale >= scale { return extended(toScale: newScale) }
         let divisor = Amount.powerOfTen(scale - newScale)
-        return Amount(units: Amount.divide(units, by: divisor, rule: rule), scale: newScale)
+        return Amount(units: Int64(Amount.divide(Int128(units), by: Int128(divisor), rule: rule)), scale: newScale)
     }
 
     /// The value divided by a whole number, rounded to `resultScale` digits with `rule`.
     public func divided(by divisor: Int, toScale resultScale: Int, rule: RoundingRule = .halfUp) -> Amount {
         precondition(divisor != 0, "division by zero")
         let widened = resultScale >= scale ? extended(toScale: resultScale) : self
-        let exact = Amount(units: Amount.divide(widened.units, by: Int64(divisor), rule: rule), scale: widened.scale)
+        let exact = Amount(
+            units: Int64(Amount.divide(Int128(widened.units), by: Int128(divisor), rule: rule)), scale: widened.scale)
         return exact.rounded(toScale: resultScale, rule: rule)
     }
 
@@ -136,17 +138,19 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
         divisor != 0 && units % Int64(divisor) == 0
     }
 
-    /// The product with a whole number, at the same scale.
+    /// The product with a whole number, at the same scale; traps on overflow (for feed values use
+    /// ``multiplied(by:)-(Int)``).
     public static func * (amount: Amount, factor: Int) -> Amount {
         Amount(units: amount.units * Int64(factor), scale: amount.scale)
     }
 
-    /// The exact product of two amounts; the scales add up.
+    /// The exact product of two amounts; the scales add up. Traps past 18 digits or 12 decimals (for
+    /// feed values use ``multiplied(by:)-(Amount)``).
     public static func * (left: Amount, right: Amount) -> Amount {
         Amount(units: left.units * right.units, scale: left.scale + right.scale)
     }
 
-    /// The exact sum, at the larger of the two scales.
+    /// The exact sum, at the larger of the two scales; traps on overflow (for feed values use ``adding(_:)``).
     public static func + (left: Amount, right: Amount) -> Amount {
         let scale = max(left.scale, right.scale)
         return Amount(units: left.extended(toScale: scale).units + right.extended(toScale: scale).units, scale: scale)
@@ -157,10 +161,10 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
         left + Amount(units: -right.units, scale: right.scale)
     }
 
-    /// Equal values are equal whatever their scale: `4.5 == 4.50`.
+    /// Equal values are equal whatever their scale: `4.5 == 4.50`; never overflows.
     public static func == (left: Amount, right: Amount) -> Bool {
         let scale = max(left.scale, right.scale)
-        return left.extended(toScale: scale).units == right.extended(toScale: scale).units
+        return left.wideUnits(atScale: scale) == right.wideUnits(atScale: scale)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -174,33 +178,16 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
         hasher.combine(scale)
     }
 
+    /// Compares values whatever their scales; never overflows (the comparison is made in 128 bits).
     public static func < (left: Amount, right: Amount) -> Bool {
         let scale = max(left.scale, right.scale)
-        return left.extended(toScale: scale).units < right.extended(toScale: scale).units
+        return left.wideUnits(atScale: scale) < right.wideUnits(atScale: scale)
     }
 
     static func powerOfTen(_ exponent: Int) -> Int64 {
         var result: Int64 = 1
         for _ in 0..<exponent { result *= 10 }
         return result
-    }
-
-    private static func divide(_ dividend: Int64, by divisor: Int64, rule: RoundingRule) -> Int64 {
-        let quotient = dividend / divisor
-        let remainder = dividend % divisor
-        if remainder == 0 { return quotient }
-        let awayFromZero: Int64 = (dividend < 0) != (divisor < 0) ? -1 : 1
-        let twiceRemainder = remainder.magnitude * 2
-        switch rule {
-        case .down:
-            return quotient
-        case .halfUp:
-            return twiceRemainder >= divisor.magnitude ? quotient + awayFromZero : quotient
-        case .halfEven:
-            if twiceRemainder > divisor.magnitude { return quotient + awayFromZero }
-            if twiceRemainder < divisor.magnitude { return quotient }
-            return quotient % 2 == 0 ? quotient : quotient + awayFromZero
-        }
     }
 }
 

@@ -1,11 +1,21 @@
 extension Order {
+    /// The most units a line may order; more is a feed error, and would overflow what omnihub computes.
+    public static let largestQuantity = 1_000_000
+    /// The largest amount a price, discount, charge or payment may have, in the order's currency.
+    public static let largestAmount = Amount(1_000_000_000)
+    /// The largest total a line or the whole order may reach, in the order's currency.
+    public static let largestTotal = Amount(10_000_000_000)
+
     /// Every rule of the canonical order this order breaks, in field order; empty when it is valid.
     ///
     /// The rules: a channel and an external id; at least one line with a non-empty SKU, quantity of
     /// at least 1 and a price of at least 0; no amount with more decimals than the currency has;
     /// VAT rates from 0 to 100; discounts not negative and not above the line total; valid GTIN
     /// check digits; ISO 3166 countries; a ship-to address for shipped orders and a pickup store for
-    /// click & collect. The currency and timestamps are checked when they are converted.
+    /// click & collect. The currency and timestamps are checked when they are converted. Quantities,
+    /// amounts and totals have bounds (``largestQuantity``, ``largestAmount``, ``largestTotal``), so
+    /// everything omnihub later computes from a valid order fits; the totals are computed here with
+    /// checked arithmetic and never trap, whatever the feed held.
     public func violations() -> [OrderViolation] {
         var found: [OrderViolation] = []
         if channel.isEmpty {
@@ -19,6 +29,7 @@ extension Order {
             found.append(.init(.noLines, field: "lines", value: nil, "the order has no lines"))
         }
         var lineIDs: Set<String> = []
+        var orderTotal: Amount? = .zero
         for (index, line) in lines.enumerated() {
             if lines.count > 1 && !lineIDs.insert(line.lineID).inserted {
                 found.append(
@@ -26,11 +37,20 @@ extension Order {
                         .duplicateLineID, field: "lines[\(index + 1)].line_id", value: line.lineID,
                         "line id '\(line.lineID)' appears twice in order \(externalID)"))
             }
-            check(line, number: index + 1, into: &found)
+            let lineTotal = check(line, number: index + 1, into: &found)
+            orderTotal = lineTotal.flatMap { total in orderTotal.flatMap { try? $0.adding(total) } }
         }
         if let shipping {
             checkMoney(shipping.amount, field: "shipping.amount", into: &found)
             checkTaxRate(shipping.taxRate, field: "shipping.tax_rate", into: &found)
+            orderTotal = orderTotal.flatMap { try? $0.adding(shipping.amount) }
+        }
+        if let orderTotal, orderTotal > Order.largestTotal {
+            found.append(
+                .init(
+                    .amountOutOfRange, field: "lines", value: orderTotal.description,
+                    "the order's total \(orderTotal) \(currency.code) is above the largest omnihub accepts "
+                        + "(\(Order.largestTotal)); check the feed's prices and quantities"))
         }
         for (index, discount) in discounts.enumerated() {
             checkMoney(discount.amount, field: "discounts[\(index + 1)].amount", into: &found)
@@ -70,7 +90,8 @@ extension Order {
         }
     }
 
-    private func check(_ line: OrderLine, number: Int, into found: inout [OrderViolation]) {
+    /// Checks a line; returns its total when it could be computed within bounds.
+    private func check(_ line: OrderLine, number: Int, into found: inout [OrderViolation]) -> Amount? {
         let field = LazyFieldPrefix(number: number)
         if line.sku.trimmingSpaces.isEmpty {
             found.append(.init(.emptySKU, field: field["sku"], value: line.sku, "the line has no SKU"))
@@ -80,6 +101,11 @@ extension Order {
                 .init(
                     .quantityBelowOne, field: field["quantity"], value: String(line.quantity),
                     "quantity must be at least 1"))
+        } else if line.quantity > Order.largestQuantity {
+            found.append(
+                .init(
+                    .quantityOutOfRange, field: field["quantity"], value: String(line.quantity),
+                    "a line orders at most \(Order.largestQuantity) units; check the feed's quantity column"))
         }
         if line.unitPrice.isNegative {
             found.append(
@@ -96,18 +122,31 @@ extension Order {
                     .invalidGTIN, field: field["gtin"], value: gtin,
                     "'\(gtin)' is not a GTIN: 8, 12, 13 or 14 digits with a correct check digit"))
         }
-        guard !line.discounts.isEmpty else { return }
-        var discounted = Amount.zero
+        var total: Amount?
+        if (1...Order.largestQuantity).contains(line.quantity) {
+            total = try? line.unitPrice.normalized.multiplied(by: line.quantity)
+            if total.map({ $0 > Order.largestTotal }) ?? true {
+                found.append(
+                    .init(
+                        .amountOutOfRange, field: field["unit_price"], value: line.unitPrice.description,
+                        "\(line.quantity) × \(line.unitPrice) is above the largest line total omnihub accepts "
+                            + "(\(Order.largestTotal)); check the feed's price and quantity"))
+                total = nil
+            }
+        }
+        guard !line.discounts.isEmpty else { return total }
+        var discounted: Amount? = .zero
         for (index, discount) in line.discounts.enumerated() {
             checkMoney(discount.amount, field: field["discounts[\(index + 1)].amount"], into: &found)
-            discounted = discounted + discount.amount
+            discounted = discounted.flatMap { try? $0.adding(discount.amount) }
         }
-        if discounted > line.grossTotal {
+        if let total, discounted.map({ $0 > total }) ?? true {
             found.append(
                 .init(
-                    .discountExceedsTotal, field: field["discounts"], value: discounted.description,
-                    "the line's discounts (\(discounted)) exceed its total (\(line.grossTotal))"))
+                    .discountExceedsTotal, field: field["discounts"], value: discounted?.description,
+                    "the line's discounts (\(discounted?.description ?? "beyond 18 digits")) exceed its total (\(total))"))
         }
+        return total
     }
 
     private func checkMoney(_ amount: Amount, field: @autoclosure () -> String, into found: inout [OrderViolation]) {
@@ -115,7 +154,14 @@ extension Order {
             found.append(
                 .init(.negativeAmount, field: field(), value: amount.description, "the amount cannot be negative"))
         }
-        if amount.scale > currency.minorUnits && amount.rounded(toScale: currency.minorUnits) != amount {
+        if amount.magnitudeExceeds(Order.largestAmount) {
+            found.append(
+                .init(
+                    .amountOutOfRange, field: field(), value: amount.description,
+                    "the amount is above the largest omnihub accepts (\(Order.largestAmount) \(currency.code)); "
+                        + "check the feed's column and decimal separator"))
+        }
+        if amount.normalized.scale > currency.minorUnits {
             found.append(
                 .init(
                     .tooManyDecimals, field: field(), value: amount.description,

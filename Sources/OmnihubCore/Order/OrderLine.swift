@@ -32,8 +32,11 @@ public struct OrderLine: Sendable, Hashable, Codable {
         self.discounts = discounts
     }
 
-    /// Unit price times quantity, before discounts.
-    public var grossTotal: Amount { unitPrice * quantity }
+    /// Unit price times quantity, before discounts, at the price's scale without trailing zeros.
+    ///
+    /// - Precondition: the order passed validation, whose bounds (``Order/largestAmount``,
+    ///   ``Order/largestQuantity``) keep the product within 18 digits.
+    public var grossTotal: Amount { unitPrice.normalized * quantity }
 
     enum CodingKeys: String, CodingKey {
         case sku, gtin, title, quantity, discounts

@@ -13,6 +13,8 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     case unknownCountry = "unknown_country"
     case tooManyDecimals = "too_many_decimals"
     case taxRateOutOfRange = "tax_rate_out_of_range"
+    case amountOutOfRange = "amount_out_of_range"
+    case quantityOutOfRange = "quantity_out_of_range"
     case invalidGTIN = "invalid_gtin"
     case discountExceedsTotal = "discount_exceeds_total"
     case duplicateLineID = "duplicate_line_id"

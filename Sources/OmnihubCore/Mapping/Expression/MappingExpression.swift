@@ -47,7 +47,7 @@ public indirect enum MappingExpression: Sendable, Hashable {
             }
         case .negate(let operand):
             guard let number = try operand.evaluate(record).number("-") else { return .null }
-            return .number(.zero - number)
+            return .number(Amount(units: -number.units, scale: number.scale))
         case .not(let operand):
             return .bool(!(try operand.evaluate(record).isTrue))
         case .binary(let op, let left, let right):
@@ -90,13 +90,15 @@ public indirect enum MappingExpression: Sendable, Hashable {
             guard let a = try left.number("'\(op.rawValue)'"), let b = try rightValue.number("'\(op.rawValue)'") else {
                 return .null
             }
-            switch op {
-            case .add: return .number(a + b)
-            case .subtract: return .number(a - b)
-            case .multiply: return .number((a * b).normalized)
-            default:
-                guard !b.isZero else { throw ConversionFailure("division by zero") }
-                return .number(a.dividedExactly(by: b))
+            do {
+                switch op {
+                case .add: return .number(try a.adding(b))
+                case .subtract: return .number(try a.subtracting(b))
+                case .multiply: return .number(try a.multiplied(by: b))
+                default: return .number(try a.dividedExactly(by: b))
+                }
+            } catch {
+                throw ConversionFailure(error.description)
             }
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             let rightValue = try right()
@@ -146,10 +148,18 @@ public indirect enum MappingExpression: Sendable, Hashable {
             guard let value = try argument(0).number("round"), let digits = try argument(1).number("round") else {
                 return .null
             }
-            return .number(value.rounded(toScale: Int(digits.units / Amount.powerOfTen(digits.scale))))
+            let places = digits.normalized
+            guard places.scale == 0, (0...Int64(Amount.maximumScale)).contains(places.units) else {
+                throw ConversionFailure("round: \(digits) digits; give a whole number from 0 to \(Amount.maximumScale)")
+            }
+            do {
+                return .number(try value.rescaled(to: Int(places.units)))
+            } catch {
+                throw ConversionFailure("round: \(error)")
+            }
         case .abs:
             guard let value = try argument(0).number("abs") else { return .null }
-            return .number(value.isNegative ? .zero - value : value)
+            return .number(Amount(units: Swift.abs(value.units), scale: value.scale))
         case .upper:
             return try argument(0).text.map { .text($0.uppercased()) } ?? .null
         case .lower:
@@ -169,34 +179,5 @@ public indirect enum MappingExpression: Sendable, Hashable {
             }
             return .number(amount)
         }
-    }
-}
-
-extension Amount {
-    /// The quotient, exact when it terminates within 8 more digits, else rounded half up there.
-    func dividedExactly(by divisor: Amount) -> Amount {
-        let targetScale = Swift.min(Amount.maximumScale, Swift.max(scale, divisor.scale) + 8)
-        let numerator = extended(toScale: Swift.min(Amount.maximumScale, targetScale + divisor.scale))
-        var quotient = Amount(units: 0, scale: 0)
-        let wholeDivisor = divisor.units
-        let exact = numerator.units / wholeDivisor
-        let remainder = numerator.units % wholeDivisor
-        var units = exact
-        if remainder != 0, remainder.magnitude * 2 >= wholeDivisor.magnitude {
-            units += (numerator.units < 0) != (wholeDivisor < 0) ? -1 : 1
-        }
-        quotient = Amount(units: units, scale: numerator.scale - divisor.scale)
-        return quotient.normalized
-    }
-
-    /// The same value without trailing zeros after the point.
-    var normalized: Amount {
-        var units = self.units
-        var scale = self.scale
-        while scale > 0 && units % 10 == 0 {
-            units /= 10
-            scale -= 1
-        }
-        return Amount(units: units, scale: scale)
     }
 }
