@@ -144,7 +144,8 @@ extension Order {
             found.append(
                 .init(
                     .discountExceedsTotal, field: field["discounts"], value: discounted?.description,
-                    "the line's discounts (\(discounted?.description ?? "beyond 18 digits")) exceed its total (\(total))"))
+                    "the line's discounts (\(discounted?.description ?? "beyond 18 digits")) exceed its total (\(total))"
+                ))
         }
         return total
     }
