@@ -26,6 +26,13 @@ struct ByteInput {
         }
     }
 
+    /// The next two bytes, without reading them; `nil` when fewer are in the buffer (at the start
+    /// of a file, that is when the file has fewer).
+    mutating func peekPair() throws(MappingIssue) -> (UInt8, UInt8)? {
+        guard try peek() != nil, position + 2 <= end else { return nil }
+        return (buffer[position], buffer[position + 1])
+    }
+
     @inline(__always)
     mutating func peek() throws(MappingIssue) -> UInt8? {
         if position == end {

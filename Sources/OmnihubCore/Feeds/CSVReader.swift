@@ -1,14 +1,16 @@
 /// Reads a delimited feed (CSV, TSV, semicolon) one row at a time from a ``ByteSource``.
 ///
-/// Handles quoted fields with doubled quotes, delimiters and line breaks inside quotes, CRLF and
-/// LF line ends, a UTF-8 byte order mark, blank lines and rows to skip. Memory holds one chunk and
-/// one row, whatever the size of the file. A structural error (a quote never closed, text after a
-/// closing quote) stops the file with the line and column where it happened.
+/// Handles quoted fields with doubled quotes, delimiters and line breaks inside quotes, CRLF, LF
+/// and lone CR line ends, a UTF-8 byte order mark, blank lines and rows to skip. Memory holds one
+/// chunk and one row, whatever the size of the file; a field or a row past ``FeedLimits`` stops
+/// the file. A structural error (a quote never closed, text after a closing quote) stops the file
+/// with the line and column where it happened.
 public struct CSVReader {
     private var source: any ByteSource
     private let dialect: CSVDialect
     private let encoding: TextEncoding
     private let fileName: String?
+    private let limits: FeedLimits
 
     private var chunk: [UInt8]
     private var chunkEnd = 0
@@ -24,9 +26,11 @@ public struct CSVReader {
 
     /// A reader; `fileName` appears in every error it reports.
     public init(
-        source: any ByteSource, dialect: CSVDialect, encoding: TextEncoding, fileName: String?, chunkSize: Int = 1 << 20
+        source: any ByteSource, dialect: CSVDialect, encoding: TextEncoding, fileName: String?,
+        limits: FeedLimits = .standard, chunkSize: Int = 1 << 20
     ) {
         self.source = source
+        self.limits = limits
         self.dialect = dialect
         self.encoding = encoding
         self.fileName = fileName
@@ -95,7 +99,7 @@ public struct CSVReader {
                             + "quotes inside the field by doubling them")
                 }
                 if state == .fieldStart && row.fieldEnds.isEmpty { return nil }
-                endField(&row)
+                try endField(&row)
                 return row
             }
             if state == .fieldStart && row.fieldEnds.isEmpty && row.storage.isEmpty {
@@ -115,18 +119,18 @@ public struct CSVReader {
                     row.fieldLines.append(line - (byte == 10 ? 1 : 0))
                 }
                 if byte == delimiter {
-                    endField(&row)
+                    try endField(&row)
                     state = .fieldStart
-                } else if byte == 10 {
+                } else if try endsLine(byte) {
                     if state == .fieldStart && row.fieldEnds.isEmpty {
                         row.fieldColumns.removeAll()
                         row.fieldLines.removeAll()
                         continue  // a blank line
                     }
-                    endField(&row)
+                    try endField(&row)
                     return row
                 } else if byte == 13 {
-                    continue  // a carriage return before a line feed, or a stray one: never data
+                    continue  // the carriage return of a CRLF: the line feed ends the row
                 } else if byte == quote && state == .fieldStart {
                     state = .quoted
                     quoteLine = line
@@ -135,6 +139,7 @@ public struct CSVReader {
                     row.storage.append(byte)
                     state = .unquoted
                     appendRun(to: &row.storage, quoted: false)
+                    try checkFieldLength(row)
                 }
             case .quoted:
                 if byte == quote {
@@ -142,16 +147,17 @@ public struct CSVReader {
                 } else {
                     row.storage.append(byte)
                     if byte != 10 { appendRun(to: &row.storage, quoted: true) }
+                    try checkFieldLength(row)
                 }
             case .afterQuote:
                 if byte == quote {
                     row.storage.append(byte)
                     state = .quoted
                 } else if byte == delimiter {
-                    endField(&row)
+                    try endField(&row)
                     state = .fieldStart
-                } else if byte == 10 {
-                    endField(&row)
+                } else if try endsLine(byte) {
+                    try endField(&row)
                     return row
                 } else if byte != 13 {
                     throw MappingIssue(
@@ -191,7 +197,45 @@ public struct CSVReader {
         position = index
     }
 
-    private func endField(_ row: inout RawRow) {
+    /// Whether `byte` ends a line: a line feed, or a carriage return without one after it.
+    private mutating func endsLine(_ byte: UInt8) throws(MappingIssue) -> Bool {
+        if byte == 10 { return true }
+        if byte != 13 { return false }
+        return try !followsLineFeed()
+    }
+
+    /// After a carriage return: whether a line feed comes next (CRLF). A lone CR ends the row by
+    /// itself, as in files from old Macs, and counts as a line, so no row is silently merged into
+    /// the next.
+    private mutating func followsLineFeed() throws(MappingIssue) -> Bool {
+        if position == chunkEnd {
+            if atEnd { return false }
+            try fill()
+        }
+        if position < chunkEnd && chunk[position] == 10 { return true }
+        line += 1
+        column = 1
+        return false
+    }
+
+    private func checkFieldLength(_ row: RawRow) throws(MappingIssue) {
+        let length = row.storage.count - (row.fieldEnds.last ?? 0)
+        guard length > limits.fieldBytes else { return }
+        throw MappingIssue(
+            .fieldTooLong, file: fileName, record: recordNumber + 1, line: row.line,
+            column: row.fieldColumns.last,
+            message: "field \(row.fieldEnds.count + 1) is longer than \(limits.fieldBytes) bytes (limits.field_bytes); "
+                + "the file looks hostile or broken (an unclosed quote?). Raise the limit in the mapping only if "
+                + "the partner really sends such values")
+    }
+
+    private func endField(_ row: inout RawRow) throws(MappingIssue) {
+        guard row.fieldEnds.count < limits.recordFields else {
+            throw MappingIssue(
+                .fieldTooLong, file: fileName, record: recordNumber + 1, line: row.line,
+                message: "the row has more than \(limits.recordFields) fields (limits.record_fields); the file looks "
+                    + "hostile or broken. Raise the limit in the mapping only if the partner really sends such rows")
+        }
         row.fieldEnds.append(row.storage.count)
         if row.fieldColumns.count < row.fieldEnds.count {
             row.fieldColumns.append(column)

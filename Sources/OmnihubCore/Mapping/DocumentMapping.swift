@@ -51,6 +51,8 @@ public struct DocumentMapping: Sendable {
     public var discounts: [DiscountSpec]
     /// Where lines come from and how they are read.
     public var lines: LineMapping
+    /// How deep, long and wide the feed's records may be before a file is refused as hostile.
+    public var limits: FeedLimits = .standard
 
     /// A mapping; `MappingFile` in the runtime builds it from YAML and checks it.
     public init(

@@ -47,12 +47,13 @@ public struct FeedMapper: Sendable {
         switch mapping.format {
         case .csv(let dialect):
             var reader = CSVReader(
-                source: source, dialect: dialect, encoding: mapping.encoding ?? .utf8, fileName: fileName)
+                source: source, dialect: dialect, encoding: mapping.encoding ?? .utf8, fileName: fileName,
+                limits: mapping.limits)
             try reader.readHeader()
             try checkColumns(reader.columns, dialect: dialect)
             while let row = try reader.next() { try grouper.add(row) }
         case .json(let layout):
-            var reader = JSONFeedReader(source: source, layout: layout, fileName: fileName)
+            var reader = JSONFeedReader(source: source, layout: layout, fileName: fileName, limits: mapping.limits)
             try reader.read { record in try grouper.add(record) }
         case .xml(let recordPath, let namespaces):
             let reader = XMLFeedReader(

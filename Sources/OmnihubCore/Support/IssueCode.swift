@@ -36,6 +36,7 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     case missingColumn = "missing_column"
     case scatteredGroup = "scattered_group"
     case emptyFile = "empty_file"
+    case fieldTooLong = "field_too_long"
     // Exactly-once.
     case duplicateFile = "duplicate_file"
     case changedResend = "changed_resend"

@@ -20,7 +20,7 @@ public enum MappingFile {
     static func parse(_ root: YAMLNode, folder: String) throws(ConfigurationError) -> DocumentMapping {
         try root.allowOnly([
             "mapping", "document", "format", "encoding", "group_by", "fill_down", "on_error", "on_changed_resend",
-            "lookups", "order", "fields", "lines",
+            "lookups", "order", "fields", "lines", "limits",
         ])
         let name = try root.required("mapping", "the mapping's name, e.g. amazon-de-orders").text()
         let document = try root.required("document", "the kind of document the feed carries, e.g. order")
@@ -76,7 +76,7 @@ public enum MappingFile {
         if let node = try root.optional("fill_down") {
             for item in try node.items() { fillDown.append(try path(item)) }
         }
-        return DocumentMapping(
+        var mapping = DocumentMapping(
             name: name, document: document, format: format, encoding: encoding,
             groupBy: try root.optional("group_by").map { (node) throws(ConfigurationError) in try path(node) },
             fillDown: fillDown,
@@ -85,6 +85,25 @@ public enum MappingFile {
                 DocumentMapping.ChangedResendPolicy.self)
                 ?? .skip,
             fields: fields, conditions: conditions, discounts: discounts, lines: lines)
+        mapping.limits = try limits(root.optional("limits"))
+        return mapping
+    }
+
+    /// `limits: {nesting_depth: 64, field_bytes: 65536, record_fields: 100000}`, each optional.
+    static func limits(_ node: YAMLNode?) throws(ConfigurationError) -> FeedLimits {
+        var limits = FeedLimits.standard
+        guard let node else { return limits }
+        try node.allowOnly(["nesting_depth", "field_bytes", "record_fields"])
+        func positive(_ key: String, _ value: inout Int) throws(ConfigurationError) {
+            guard let item = try node.optional(key) else { return }
+            let number = try item.integer("a whole number of at least 1")
+            guard number >= 1 else { throw item.error("limits.\(key) must be at least 1") }
+            value = number
+        }
+        try positive("nesting_depth", &limits.nestingDepth)
+        try positive("field_bytes", &limits.fieldBytes)
+        try positive("record_fields", &limits.recordFields)
+        return limits
     }
 
     static func path(_ node: YAMLNode) throws(ConfigurationError) -> FieldPath {

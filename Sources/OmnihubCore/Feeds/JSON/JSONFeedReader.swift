@@ -3,23 +3,29 @@
 /// Two layouts: one document whose records sit at a key path (`orders` → each item of the array
 /// under `orders`, or the object there), or one record a line (JSON Lines). Numbers keep the exact
 /// text of the feed, so `19.99` never becomes a binary float. Everything outside the records is
-/// skipped without being kept.
+/// skipped without being kept. Nesting, value length and the values a record holds are bounded by
+/// ``FeedLimits``; a key given twice in one object is an error, never a silent choice.
 public struct JSONFeedReader {
     private var input: ByteInput
     private let layout: JSONLayout
     private let fileName: String?
+    private let limits: FeedLimits
     private var recordNumber = 0
     private var scratch: [UInt8] = []
+    private var depth = 0
+    private var recordValues = 0
 
     /// A reader; `fileName` appears in every error.
-    public init(source: any ByteSource, layout: JSONLayout, fileName: String?) {
+    public init(source: any ByteSource, layout: JSONLayout, fileName: String?, limits: FeedLimits = .standard) {
         self.input = ByteInput(source: source, fileName: fileName)
         self.layout = layout
         self.fileName = fileName
+        self.limits = limits
     }
 
     /// Reads the whole feed, handing each record to `emit` as soon as it is complete.
     public mutating func read(_ emit: (TreeRecord) throws -> Void) throws {
+        try refuseUTF16()
         try input.skipByteOrderMark()
         switch layout {
         case .lines:
@@ -82,8 +88,23 @@ public struct JSONFeedReader {
         }
     }
 
+    /// JSON feeds are UTF-8 (RFC 8259); a UTF-16 file shows itself by its byte order mark or by a
+    /// zero byte beside the first character.
+    private mutating func refuseUTF16() throws(MappingIssue) {
+        let head = try input.peekPair()
+        let utf16 =
+            head.map { pair in
+                pair == (0xFF, 0xFE) || pair == (0xFE, 0xFF) || (pair.0 == 0) != (pair.1 == 0)
+            } ?? false
+        guard utf16 else { return }
+        throw MappingIssue(
+            .invalidEncoding, file: fileName, line: 1, column: 1,
+            message: "the file is UTF-16, but JSON feeds must be UTF-8 (RFC 8259); ask the partner to send UTF-8")
+    }
+
     private mutating func emitRecord(_ emit: (TreeRecord) throws -> Void) throws {
         recordNumber += 1
+        recordValues = 0
         let tree = RecordTree()
         let line = input.line
         let root = try value(into: tree, parent: nil, name: "")
@@ -95,6 +116,37 @@ public struct JSONFeedReader {
     private mutating func value(into tree: RecordTree?, parent: Int?, name: String) throws -> Int? {
         guard let byte = try input.peek() else { throw issue("the file ends where a value was expected") }
         let line = input.line
+        recordValues += 1
+        if recordValues > limits.recordFields {
+            throw issue(
+                "record \(recordNumber) holds more than \(limits.recordFields) values (limits.record_fields); the "
+                    + "file looks hostile or broken. Raise the limit in the mapping only if the partner really sends such records"
+            )
+        }
+        if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= limits.nestingDepth else {
+                throw issue(
+                    "values are nested more than \(limits.nestingDepth) deep (limits.nesting_depth); the file looks "
+                        + "hostile or broken. Raise the limit in the mapping only if the partner really nests so deep")
+            }
+            return try container(byte, into: tree, parent: parent, name: name, line: line)
+        }
+        switch byte {
+        case UInt8(ascii: "\""):
+            let text = try string(keep: tree != nil)
+            return leaf(tree, parent: parent, name: name, line: line, text: text)
+        default:
+            let text = try scalar(keep: tree != nil)
+            return leaf(tree, parent: parent, name: name, line: line, text: text == "null" ? nil : text)
+        }
+    }
+
+    /// An object or array, its members added under a new node.
+    private mutating func container(_ byte: UInt8, into tree: RecordTree?, parent: Int?, name: String, line: Int)
+        throws -> Int?
+    {
         switch byte {
         case UInt8(ascii: "{"):
             input.advance()
@@ -104,15 +156,23 @@ public struct JSONFeedReader {
                 input.advance()
                 return node
             }
+            var keys: Set<String> = []
             while true {
                 try skipWhitespace()
+                let keyLine = input.line
                 let key = try string(keep: tree != nil)
+                if tree != nil && !keys.insert(key).inserted {
+                    throw MappingIssue(
+                        .malformedJSON, file: fileName, record: recordNumber, line: keyLine, source: key,
+                        message: "the key '\(key)' appears twice in one object; omnihub does not guess which one "
+                            + "counts. Ask the partner to send each key once")
+                }
                 try expectColon()
                 try skipWhitespace()
                 try value(into: tree, parent: node, name: key)
                 guard try separator(closing: UInt8(ascii: "}")) else { return node }
             }
-        case UInt8(ascii: "["):
+        default:
             input.advance()
             let node = tree?.add(name: name, localName: name, line: line, parent: parent)
             if let node { tree?.nodes[node].isArray = true }
@@ -126,12 +186,6 @@ public struct JSONFeedReader {
                 try value(into: tree, parent: node, name: name)
                 guard try separator(closing: UInt8(ascii: "]")) else { return node }
             }
-        case UInt8(ascii: "\""):
-            let text = try string(keep: tree != nil)
-            return leaf(tree, parent: parent, name: name, line: line, text: text)
-        default:
-            let text = try scalar(keep: tree != nil)
-            return leaf(tree, parent: parent, name: name, line: line, text: text == "null" ? nil : text)
         }
     }
 
@@ -177,6 +231,7 @@ public struct JSONFeedReader {
                 (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 122) || byte == 45 || byte == 43 || byte == 46
                 || byte == 69
             guard isScalarByte else { break }
+            if scratch.count >= limits.fieldBytes { throw fieldTooLong(line: input.line) }
             scratch.append(byte)
             input.advance()
         }
@@ -218,6 +273,7 @@ public struct JSONFeedReader {
         while true {
             guard let byte = try input.next() else { throw issue("a string that starts on line \(line) never ends") }
             if byte == 34 { break }
+            if scratch.count >= limits.fieldBytes { throw fieldTooLong(line: line) }
             if byte == 92 {
                 try escape()
             } else if byte < 32 {
@@ -272,6 +328,13 @@ public struct JSONFeedReader {
             value = value * 16 + UInt32(digit)
         }
         return value
+    }
+
+    private func fieldTooLong(line: Int) -> MappingIssue {
+        MappingIssue(
+            .fieldTooLong, file: fileName, record: recordNumber, line: line,
+            message: "a value is longer than \(limits.fieldBytes) bytes (limits.field_bytes); the file looks hostile "
+                + "or broken. Raise the limit in the mapping only if the partner really sends such values")
     }
 
     private func issue(_ message: String) -> MappingIssue {
