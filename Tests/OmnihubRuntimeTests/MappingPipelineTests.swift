@@ -24,9 +24,10 @@ struct MappingPipelineTests {
     @Test("every document arrives once and in file order, across many batches")
     func order() throws {
         var seen: [String] = []
-        let summary = try MappingPipeline(mapper: try mapper(), path: try file(orders: 1_000)).drain { outcome in
-            if case .order(let storable) = outcome { seen.append(storable.order.externalID) }
-        }
+        let summary = try MappingPipeline(mapper: try mapper(), file: try InboxFile(opening: try file(orders: 1_000)))
+            .drain { outcome in
+                if case .order(let storable) = outcome { seen.append(storable.order.externalID) }
+            }
         #expect(seen == (1...1_000).map { "A\($0)" })
         #expect(summary.documents == 1_000)
     }
@@ -36,7 +37,8 @@ struct MappingPipelineTests {
         struct StoreDown: Error {}
         var taken = 0
         #expect(throws: StoreDown.self) {
-            _ = try MappingPipeline(mapper: try mapper(), path: try file(orders: 5_000)).drain { _ in
+            _ = try MappingPipeline(mapper: try mapper(), file: try InboxFile(opening: try file(orders: 5_000))).drain {
+                _ in
                 taken += 1
                 if taken == 300 { throw StoreDown() }
             }
@@ -47,7 +49,8 @@ struct MappingPipelineTests {
     @Test("a file that cannot be read reports why")
     func unreadable() throws {
         #expect(throws: FileError.self) {
-            _ = try MappingPipeline(mapper: try mapper(), path: "/nonexistent/file.tsv").drain { _ in }
+            let file = try InboxFile(opening: "/nonexistent/file.tsv")
+            _ = try MappingPipeline(mapper: try mapper(), file: file).drain { _ in }
         }
     }
 }

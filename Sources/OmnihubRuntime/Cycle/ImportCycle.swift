@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import OmnihubCore
 public import OmnihubStore
@@ -43,7 +44,15 @@ public struct ImportCycle: Sendable {
                 continue
             }
             for feed in partner.feeds {
-                let candidates = InboxScanner.candidates(in: feed.folder, pattern: feed.pattern)
+                let listing = InboxScanner.scan(feed.folder, pattern: feed.pattern)
+                for (name, reason) in listing.refused {
+                    logger.warning(
+                        "\(name) in \(feed.folder) is not taken: \(reason)", metadata: ["partner": "\(partner.id)"])
+                    report.refused.append(
+                        CycleReport.Failure(
+                            path: (feed.folder as NSString).appendingPathComponent(name), message: reason))
+                }
+                let candidates = listing.candidates
                 let stable = stability.stableFiles(candidates)
                 report.waiting += candidates.count - stable.count
                 if candidates.count > stable.count {
@@ -104,6 +113,8 @@ public struct CycleReport: Sendable {
     public var failures: [Failure] = []
     /// Files not taken because they were still changing.
     public var waiting = 0
+    /// Inbox entries never taken as they are (links, FIFOs, names that are not UTF-8), with the reason.
+    public var refused: [Failure] = []
     /// Stock reserved for open orders after the imports.
     public var reservations: [Reservation] = []
     /// Outbound documents written after sourcing.

@@ -39,12 +39,11 @@ public struct FileImporter: Sendable {
         -> FileOutcome
     {
         let name = (path as NSString).lastPathComponent
-        guard let facts = FileFacts.of(path) else {
-            throw FileError(operation: "read", path: path, reason: "the file is gone or is not a regular file")
-        }
+        let file = try InboxFile(opening: path, followLinks: keepOriginals)
+        let facts = file.facts
         let receipt = FileReceipt(
             partner: partner.id, feed: feed.name, name: name, inboxPath: path, size: facts.size,
-            modifiedAt: facts.modifiedAt, sha256: try FileFacts.sha256(of: path))
+            modifiedAt: facts.modifiedAt, sha256: try file.sha256())
         let receivedAt = now()
         if let known = try store.file(withContent: receipt.sha256) {
             if known.inboxPath == path && !FileManager.default.fileExists(atPath: known.storedPath) {
@@ -62,27 +61,50 @@ public struct FileImporter: Sendable {
             of: receipt, receivedAt: receivedAt,
             storedPath: { status in destination(for: name, partner: partner.id, status: status, at: receivedAt) }
         ) { fileImport in
-            let result = try importContents(of: path, mapper: mapper, feed: feed, into: fileImport)
+            let result = try importContents(of: file, mapper: mapper, feed: feed, into: fileImport)
+            try checkUnchanged(file, since: facts)
             issues = result.issues
             return (result.status, result.counts)
         }
         Failpoint.afterImportCommit.reach()
         try putAway(path, record: record)
+        if let after = try? file.currentFacts(), after != facts {
+            logger.error(
+                """
+                \(name) changed after it was imported (\(facts.size) → \(after.size) bytes): what was written after \
+                the import was not read. The partner must write under a temporary name (.part, .tmp) and rename \
+                when done; send what is missing as a new file
+                """,
+                metadata: ["partner": "\(partner.id)", "file": "\(record.storedPath)"])
+        }
         log(record)
         return FileOutcome(file: record, issues: issues, resumed: false)
     }
 
     /// Maps the file at `path` and stores what comes out through `fileImport`: every document,
     /// every issue, and, for a file that is all-or-nothing and has bad records, nothing at all.
+    /// A file that grew or changed while it was read is still being written: its import is
+    /// rolled back, and the file is taken again once it is stable.
+    private func checkUnchanged(_ file: InboxFile, since facts: FileFacts) throws(FileError) {
+        let now = try file.currentFacts()
+        guard now == facts else {
+            throw FileError(
+                .changedWhileRead, operation: "import", path: file.path,
+                reason: "it changed while it was read (\(facts.size) → \(now.size) bytes, modified "
+                    + "\(now.modifiedAt)); a partner is still writing it. Nothing was imported; it is taken again "
+                    + "once it stays unchanged")
+        }
+    }
+
     private func importContents(
-        of path: String, mapper: FeedMapper, feed: Configuration.Feed, into fileImport: FileImport
+        of file: InboxFile, mapper: FeedMapper, feed: Configuration.Feed, into fileImport: FileImport
     ) throws -> (status: FileStatus, counts: FileImportCounts, issues: [MappingIssue]) {
         var counts = FileImportCounts()
         var issues: [MappingIssue] = []
         var fileIssue: MappingIssue?
         let kept = try fileImport.undoable {
             do {
-                let summary = try MappingPipeline(mapper: mapper, path: path).drain { outcome in
+                let summary = try MappingPipeline(mapper: mapper, file: file).drain { outcome in
                     let stored: FileImport.OrderOutcome
                     let document: CanonicalDocument
                     switch outcome {
@@ -196,7 +218,8 @@ public struct FileImporter: Sendable {
                     ? file.storedPath : destination(for: file.name, partner: partner.id, status: status, at: now)
             }
         ) { fileImport in
-            let result = try importContents(of: file.storedPath, mapper: mapper, feed: feed, into: fileImport)
+            let result = try importContents(
+                of: try InboxFile(opening: file.storedPath), mapper: mapper, feed: feed, into: fileImport)
             issues = result.issues
             return (result.status, result.counts)
         }

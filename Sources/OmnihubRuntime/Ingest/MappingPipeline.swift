@@ -36,13 +36,13 @@ final class MappingPipeline: @unchecked Sendable {
     private let queue = BoundedQueue<Message>(capacity: 4)
     private let cancelled = AtomicFlag()
 
-    /// Starts mapping the file at `path` with `mapper`.
-    init(mapper: FeedMapper, path: String) {
+    /// Starts mapping `file` with `mapper`, from its first byte.
+    init(mapper: FeedMapper, file: InboxFile) {
         let thread = Thread { [queue, cancelled] in
             var batch: [Outcome] = []
             batch.reserveCapacity(MappingPipeline.batchSize)
             do {
-                let summary = try mapper.map(try FileByteSource(path: path)) { outcome in
+                let summary = try mapper.map(FileByteSource(file: file)) { outcome in
                     if cancelled.isSet { throw CancellationError() }
                     batch.append(Outcome(outcome))
                     if batch.count == MappingPipeline.batchSize {

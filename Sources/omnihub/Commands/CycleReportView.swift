@@ -9,12 +9,13 @@ struct CycleReportView {
     private struct JSONReport: Encodable {
         let files: [FileRecord]
         let failures: [CycleReport.Failure]
+        let refused: [CycleReport.Failure]
         let waiting: Int
         let documentsImported: Int
         let unitsReserved: Int
 
         enum CodingKeys: String, CodingKey {
-            case files, failures, waiting
+            case files, failures, refused, waiting
             case documentsImported = "documents_imported"
             case unitsReserved = "units_reserved"
         }
@@ -22,7 +23,9 @@ struct CycleReportView {
 
     var exitStatus: ExitStatus {
         if !report.failures.isEmpty { return .leftInInbox }
-        if report.outcomes.contains(where: { $0.file.status != .imported }) { return .rejected }
+        if report.outcomes.contains(where: { $0.file.status != .imported }) || !report.refused.isEmpty {
+            return .rejected
+        }
         return .success
     }
 
@@ -30,7 +33,8 @@ struct CycleReportView {
         if json {
             try JSONOutput.print(
                 JSONReport(
-                    files: report.outcomes.map(\.file), failures: report.failures, waiting: report.waiting,
+                    files: report.outcomes.map(\.file), failures: report.failures, refused: report.refused,
+                    waiting: report.waiting,
                     documentsImported: report.documentsImported,
                     unitsReserved: report.reservations.reduce(0) { $0 + $1.quantity }))
             return
@@ -39,6 +43,9 @@ struct CycleReportView {
         let reservedLine =
             "\(reservedUnits) unit(s) reserved for \(Set(report.reservations.map(\.orderID)).count) order(s)."
         let outboxLine = "\(report.documentsWritten.count) document(s) written to the outbox."
+        for refused in report.refused {
+            say("not taken: \(relative(refused.path)): \(refused.message)")
+        }
         if report.outcomes.isEmpty && report.failures.isEmpty {
             say(report.waiting > 0 ? "No stable files yet (\(report.waiting) still changing)." : "No new files.")
             if !report.reservations.isEmpty { say(reservedLine) }

@@ -1,0 +1,93 @@
+import Glibc
+import OmnihubCore
+
+/// A file taken from an inbox, opened once: its facts, its fingerprint and its records all come
+/// from the same open file, so a file swapped for another between the steps is never half read.
+///
+/// Opened with `O_NOFOLLOW | O_NONBLOCK` and checked to be a regular file: a symbolic link (to
+/// `/etc/passwd`, or to a file outside the inbox) is refused, and a FIFO put in a file's place
+/// cannot make omnihub wait for a writer that never comes.
+public final class InboxFile: Sendable {
+    /// Where the file was opened.
+    public let path: String
+    /// Size and modification time when it was opened.
+    public let facts: FileFacts
+    let descriptor: Int32
+
+    /// Opens the regular file at `path`; `followLinks` only for files an operator names by hand.
+    ///
+    /// - Throws: ``FileError`` when the file is gone, unreadable, a link or not a regular file.
+    public init(opening path: String, followLinks: Bool = false) throws(FileError) {
+        self.path = path
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW)
+        let descriptor = open(path, flags)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ELOOP {
+                throw FileError(
+                    .notRegularFile, operation: "open", path: path,
+                    reason: "it is a symbolic link; omnihub takes only files that are in the inbox themselves, so a "
+                        + "link cannot smuggle in a file from elsewhere. Put the file itself into the inbox")
+            }
+            throw FileError(operation: "open", path: path, errno: code)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw FileError(operation: "inspect", path: path, errno: code)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw FileError(
+                .notRegularFile, operation: "open", path: path,
+                reason: "it is not a regular file (a FIFO, device, socket or folder); omnihub reads only regular "
+                    + "files. Remove it from the inbox")
+        }
+        self.descriptor = descriptor
+        self.facts = FileFacts(info)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// The facts now, through the open file (the path may have moved on).
+    public func currentFacts() throws(FileError) -> FileFacts {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw FileError(operation: "inspect", path: path, errno: errno) }
+        return FileFacts(info)
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset`; 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(FileError) -> Int {
+        while true {
+            let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            if count >= 0 { return count }
+            if errno != EINTR { throw FileError(operation: "read", path: path, errno: errno) }
+        }
+    }
+
+    /// The SHA-256 of the file's bytes, read in chunks from the start.
+    public func sha256() throws(FileError) -> String {
+        var digest = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: Int64 = 0
+        while true {
+            var failure: FileError?
+            let count = buffer.withUnsafeMutableBytes { bytes in
+                do throws(FileError) {
+                    return try read(into: bytes, at: offset)
+                } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            if let failure { throw failure }
+            if count == 0 { break }
+            offset += Int64(count)
+            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        return digest.finalizeHex()
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Glibc
+import Logging
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+import Testing
+
+/// What an attacker with write access to one partner's inbox tried: links, FIFOs, names that are
+/// not UTF-8, and a file that keeps growing while it is read.
+@Suite("Hostile inbox entries are refused, never followed, never waited on")
+struct HostileInboxTests {
+    let order = AmazonReport.file(AmazonReport.row(order: "302-7", item: "1"))
+
+    @Test("a symbolic link to a system file is refused: its content reaches no report and no store")
+    func linkToSystemFile() throws {
+        let world = try TestWorld()
+        try FileManager.default.createSymbolicLink(
+            atPath: world.inbox.appendingPathComponent("passwd.tsv").path, withDestinationPath: "/etc/passwd")
+        let report = try world.cycle()
+        #expect(report.outcomes.isEmpty)
+        #expect(report.refused.map { ($0.path as NSString).lastPathComponent } == ["passwd.tsv"])
+        #expect(report.refused.first?.message.contains("symbolic link") == true)
+        #expect(try world.store().files(limit: 10).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: world.quarantine.path))
+    }
+
+    @Test("a link to orders outside the inbox imports nothing")
+    func linkToOutsideOrders() throws {
+        let world = try TestWorld()
+        let outside = world.root.appendingPathComponent("outside.tsv")
+        try order.write(to: outside, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: world.inbox.appendingPathComponent("orders.tsv").path, withDestinationPath: outside.path)
+        let report = try world.cycle()
+        #expect(report.documentsImported == 0)
+        #expect(try world.store().orderCount() == 0)
+        #expect(report.refused.count == 1)
+    }
+
+    @Test("a FIFO in the inbox is refused at once, whether listed or swapped in for a file")
+    func fifo() throws {
+        let world = try TestWorld()
+        let pipe = world.inbox.appendingPathComponent("pipe.tsv").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let report = try world.cycle()
+        #expect(report.refused.first?.message.contains("FIFO") == true)
+        let configuration = try world.configuration()
+        let partner = try #require(configuration.partner("amazon-de"))
+        let importer = FileImporter(
+            store: try world.store(), configuration: configuration, now: { world.clock.now() },
+            logger: Logger(label: "test"))
+        #expect {
+            _ = try importer.importFile(at: pipe, partner: partner, feed: partner.feeds[0])
+        } throws: { error in
+            (error as? FileError)?.code == .notRegularFile
+        }
+    }
+
+    @Test("a name that is not UTF-8 is reported, not passed over in silence")
+    func nonUTF8Name() throws {
+        let world = try TestWorld()
+        let name: [UInt8] = Array("orders-".utf8) + [0xFF, 0xFE] + Array(".tsv".utf8)
+        let path = Array(world.inbox.path.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let descriptor = path.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+        }
+        #expect(descriptor >= 0)
+        close(descriptor)
+        let report = try world.cycle()
+        #expect(report.refused.count == 1)
+        #expect(report.refused.first?.message.contains("not valid UTF-8") == true)
+    }
+
+    @Test("a file that grows while it is read is not imported; the rest is not lost")
+    func growingFile() throws {
+        let world = try TestWorld()
+        let url = try world.drop("orders.tsv", order)
+        let configuration = try world.configuration()
+        let partner = try #require(configuration.partner("amazon-de"))
+        let importer = FileImporter(
+            store: try world.store(), configuration: configuration, now: { world.clock.now() },
+            logger: Logger(label: "test"))
+        let writing = AtomicBool()
+        let writer = Thread {
+            let handle = try! FileHandle(forWritingTo: url)
+            handle.seekToEndOfFile()
+            var number = 100
+            while !writing.isStopped {
+                number += 1
+                handle.write(Data((AmazonReport.row(order: "302-\(number)", item: "1") + "\n").utf8))
+                usleep(200)
+            }
+            try? handle.close()
+        }
+        writer.start()
+        usleep(2_000)
+        #expect {
+            _ = try importer.importFile(at: url.path, partner: partner, feed: partner.feeds[0])
+        } throws: { error in
+            (error as? FileError)?.code == .changedWhileRead
+        }
+        writing.stop()
+        #expect(try world.store().orderCount() == 0)
+        #expect(try world.store().files(limit: 10).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: url.path))
+    }
+}
+
+/// A flag one thread sets and another reads.
+final class AtomicBool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    func stop() { lock.withLock { stopped = true } }
+}
