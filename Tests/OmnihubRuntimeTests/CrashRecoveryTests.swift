@@ -1,4 +1,5 @@
 import Foundation
+import OmnihubRuntime
 import OmnihubStore
 import Testing
 
@@ -50,6 +51,31 @@ struct CrashRecoveryTests {
         let errors = try #require(report["errors"] as? [[String: Any]])
         #expect(errors.map { $0["code"] as? String } == ["quantity_below_one"])
         #expect(try world.store().files().count == 1)
+    }
+
+    @Test("a file the process died on twice is quarantined as poison; the files after it import")
+    func poisonFile() throws {
+        let world = try TestWorld(stableAfterSeconds: 0)
+        try world.drop("a-poison.tsv", AmazonReport.file(AmazonReport.row(order: "P1", item: "1")))
+        try world.drop("b-good.tsv", AmazonReport.file(AmazonReport.row(order: "G1", item: "1")))
+        for _ in 1...FileImporter.crashesBeforeQuarantine {
+            // Dies on the first file it takes in hand: a-poison.tsv, as a reader crash would.
+            let killed = try OmnihubProcess.run(
+                ["run", "--once", "--config", world.configFile.path],
+                environment: ["OMNIHUB_FAILPOINT": "while-in-hand"])
+            #expect(killed.status == SIGKILL)
+            #expect(try world.store().files().isEmpty)
+        }
+        let rerun = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
+        #expect(rerun.status == 1, "a quarantined file makes the cycle exit 1: \(rerun.standardError)")
+        let files = try world.store().files().sorted { $0.name < $1.name }
+        #expect(files.map(\.name) == ["a-poison.tsv", "b-good.tsv"])
+        #expect(files.map(\.status) == [.quarantined, .imported])
+        #expect(files.first?.ordersImported == 0)
+        let errors = try #require(try world.report(for: "a-poison.tsv")["errors"] as? [[String: Any]])
+        #expect(errors.map { $0["code"] as? String } == ["poison_file"])
+        #expect(try world.store().orderCount() == 1)
+        #expect(try world.inboxFiles().isEmpty)
     }
 }
 

@@ -45,4 +45,6 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     case staleSnapshot = "stale_snapshot"
     case deltaBeforeSnapshot = "delta_before_snapshot"
     case fileRejected = "file_rejected"
+    // Containment.
+    case poisonFile = "poison_file"
 }

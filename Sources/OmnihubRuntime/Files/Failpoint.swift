@@ -6,6 +6,8 @@ import Glibc
 /// Set `OMNIHUB_FAILPOINT` to a point's name; when the process reaches it, it kills itself with
 /// SIGKILL, as a power cut or an OOM kill would. Unset, a failpoint costs one comparison.
 enum Failpoint: String {
+    /// After a file was marked in hand, before it is mapped: a crash in a reader, as a poison file causes.
+    case whileInHand = "while-in-hand"
     /// After a file's import transaction committed, before its original is archived.
     case afterImportCommit = "after-import-commit"
     /// After an outbound document was rendered, inside the transaction that records it.

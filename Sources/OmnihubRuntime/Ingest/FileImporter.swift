@@ -56,6 +56,13 @@ public struct FileImporter: Sendable {
             return try recordDuplicate(receipt, original: known, receivedAt: receivedAt)
         }
         let mapper = FeedMapper(mapping: feed.mapping, fileName: "\(partner.id)/\(name)")
+        let crashes = try store.takeInHand(
+            sha256: receipt.sha256, partner: partner.id, inboxPath: path, at: receivedAt)
+        defer { try? store.letGo(sha256: receipt.sha256) }
+        if crashes >= FileImporter.crashesBeforeQuarantine {
+            return try quarantinePoison(receipt, crashes: crashes, receivedAt: receivedAt)
+        }
+        Failpoint.whileInHand.reach()
         var issues: [MappingIssue] = []
         let record = try store.recordImport(
             of: receipt, receivedAt: receivedAt,
@@ -83,6 +90,34 @@ public struct FileImporter: Sendable {
 
     /// Maps the file at `path` and stores what comes out through `fileImport`: every document,
     /// every issue, and, for a file that is all-or-nothing and has bad records, nothing at all.
+    /// How many times the process may die with a file in hand before the file is quarantined.
+    public static let crashesBeforeQuarantine = 2
+
+    /// Quarantines a file the process died on, without reading it again.
+    private func quarantinePoison(_ receipt: FileReceipt, crashes: Int, receivedAt: Timestamp) throws -> FileOutcome {
+        let issue = MappingIssue(
+            .poisonFile, file: "\(receipt.partner)/\(receipt.name)",
+            message: "omnihub stopped \(crashes) times while importing this file (a crash or a kill, see the logs "
+                + "of those runs), so it is not read again and cannot stop the other feeds. Find the cause in the "
+                + "file, then send a corrected file, or run 'omnihub files reprocess' on it once omnihub is fixed")
+        let record = try store.recordImport(
+            of: receipt, receivedAt: receivedAt,
+            storedPath: { status in
+                destination(for: receipt.name, partner: receipt.partner, status: status, at: receivedAt)
+            }
+        ) { fileImport in
+            try fileImport.report([issue])
+            var counts = FileImportCounts()
+            counts.errors = 1
+            return (.quarantined, counts)
+        }
+        try putAway(receipt.inboxPath, record: record)
+        logger.error(
+            "\(receipt.name) was in hand when omnihub stopped \(crashes) times; quarantined to \(record.storedPath)",
+            metadata: ["partner": "\(receipt.partner)"])
+        return FileOutcome(file: record, issues: [issue], resumed: false)
+    }
+
     /// A file that grew or changed while it was read is still being written: its import is
     /// rolled back, and the file is taken again once it is stable.
     private func checkUnchanged(_ file: InboxFile, since facts: FileFacts) throws(FileError) {

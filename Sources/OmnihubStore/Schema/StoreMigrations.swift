@@ -376,6 +376,18 @@ enum StoreMigrations {
                     CREATE INDEX shipments_unconfirmed ON shipments(channel, id) WHERE confirmation_document_id IS NULL;
                     """)
         }
+        migrator.registerMigration("v22: files in hand, so a file the process died on twice is not tried again") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE files_in_hand (
+                        sha256 TEXT PRIMARY KEY,
+                        partner TEXT NOT NULL,
+                        inbox_path TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        last_started_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
