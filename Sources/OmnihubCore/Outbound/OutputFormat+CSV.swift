@@ -1,4 +1,6 @@
 /// Writing CSV rows: the delimiter, and quotes only where a value needs them (or a column asks).
+/// Every cell is made inert first (``OutputEncoding/inertCSVCell(_:decimalSeparator:)``): a value a
+/// spreadsheet would run as a formula gets a `'` in front and quotes around it.
 extension OutputFormat {
     /// One row: each column's value for entry `index` of `collection`, quoted as CSV needs.
     func csvRow<Document: FormattedDocument>(
@@ -6,9 +8,10 @@ extension OutputFormat {
     ) throws(ConversionFailure) -> String {
         var cells: [String] = []
         for column in columns {
-            let text = try value(column, document, collection: collection, index: index) ?? ""
-            cells.append(
-                column.quoted ? "\"" + doubledQuotes(text) + "\"" : quote(text))
+            let raw = try value(column, document, collection: collection, index: index) ?? ""
+            let text = OutputEncoding.inertCSVCell(raw, decimalSeparator: decimalSeparator)
+            let neutralised = text.utf8.count != raw.utf8.count
+            cells.append(column.quoted || neutralised ? "\"" + doubledQuotes(text) + "\"" : quote(text))
         }
         return cells.joined(separator: String(delimiter))
     }

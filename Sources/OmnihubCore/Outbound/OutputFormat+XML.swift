@@ -89,16 +89,21 @@ extension OutputFormat {
         return text + "</\(shape.root)>\n"
     }
 
+    /// `value` as XML text or attribute content: markup characters escaped, and characters XML 1.0
+    /// forbids (NUL, other control characters, U+FFFE, U+FFFF) replaced, so no partner byte makes a
+    /// document that is not well-formed. The replacement is U+FFFD, or `?` where the file's encoding
+    /// has no U+FFFD.
     func escape(_ value: String) -> String {
         var text = ""
-        for character in value {
-            switch character {
+        let replacement: Unicode.Scalar = encoding == .utf8 ? "\u{FFFD}" : "?"
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "&": text += "&amp;"
             case "<": text += "&lt;"
             case ">": text += "&gt;"
             case "\"": text += "&quot;"
             case "'": text += "&apos;"
-            default: text.append(character)
+            default: text.unicodeScalars.append(OutputEncoding.isAllowedInXML(scalar) ? scalar : replacement)
             }
         }
         return text

@@ -133,15 +133,17 @@ public struct OutputFormat: Sendable {
         self.xml = xml
     }
 
-    /// The file's name for `document`.
+    /// The file's name for `document`, safe to create whatever the data in it
+    /// (``OutputEncoding/safeFileName(_:)``).
     public func fileName(for document: some FormattedDocument) -> String {
         let wave = document.wave.description.filter(\.isNumber).prefix(14)
         let template =
             document.type == "fulfilment_cancellation" ? cancellationFileName ?? "cancel-" + fileName : fileName
-        return template.replacingOccurrences(of: "{number}", with: document.number)
-            .replacingOccurrences(of: "{node}", with: document.destination)
-            .replacingOccurrences(of: "{destination}", with: document.destination)
-            .replacingOccurrences(of: "{wave}", with: String(wave))
+        return OutputEncoding.safeFileName(
+            template.replacingOccurrences(of: "{number}", with: document.number)
+                .replacingOccurrences(of: "{node}", with: document.destination)
+                .replacingOccurrences(of: "{destination}", with: document.destination)
+                .replacingOccurrences(of: "{wave}", with: String(wave)))
     }
 
     /// The file's bytes for `document`.

@@ -1,0 +1,56 @@
+/// What every writer does to a value from a feed before it lands in a partner's file, so that no
+/// partner byte can turn a document into something else: a spreadsheet formula, XML that is not
+/// well-formed, or a file name that points elsewhere or cannot be created.
+public enum OutputEncoding {
+    /// A CSV cell that a spreadsheet would not run as a formula.
+    ///
+    /// As OWASP recommends for CSV injection: a value starting with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return gets a `'` in front (the caller then quotes the cell). Plain numbers such as
+    /// `-4.50` (with either decimal separator) stay as they are, since they run nothing.
+    public static func inertCSVCell(_ value: String, decimalSeparator: Character = ".") -> String {
+        guard let first = value.utf8.first, formulaStarts.contains(first) else { return value }
+        if Amount(parsing: value, decimalSeparator: decimalSeparator) != nil { return value }
+        return "'" + value
+    }
+
+    private static let formulaStarts: Set<UInt8> = [
+        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D,
+    ]
+
+    /// Whether XML 1.0 allows `scalar` in a document: tab, line feed, carriage return, and every
+    /// character from U+0020 except U+FFFE and U+FFFF (surrogates are no scalars).
+    public static func isAllowedInXML(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: true
+        case 0x20...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
+    }
+
+    /// The longest file name omnihub writes, in bytes; file systems allow 255.
+    public static let longestFileName = 200
+
+    /// A file name made from data that is safe to create in an outbox folder: path separators,
+    /// control characters and characters Windows shares refuse become `_`, a leading dot is
+    /// dropped, and a name longer than ``longestFileName`` bytes is cut, keeping its extension and
+    /// adding a fingerprint of the whole name so two long names stay apart.
+    public static func safeFileName(_ name: String) -> String {
+        var safe = String(
+            String.UnicodeScalarView(
+                name.unicodeScalars.map { scalar in
+                    scalar.value < 0x20 || scalar.value == 0x7F || "/\\:*?\"<>|".unicodeScalars.contains(scalar)
+                        ? "_" : scalar
+                }))
+        while safe.hasPrefix(".") { safe.removeFirst() }
+        if safe.isEmpty { safe = "_" }
+        guard safe.utf8.count > longestFileName else { return safe }
+        var digest = SHA256()
+        digest.update(Array(name.utf8))
+        let tag = "~" + digest.finalizeHex().prefix(12)
+        let dot = safe.lastIndex(of: ".")
+        let fileExtension = dot.map { String(safe[$0...]) }.flatMap { $0.utf8.count <= 16 ? $0 : nil } ?? ""
+        var stem = String(safe.dropLast(fileExtension.count))
+        while stem.utf8.count + tag.utf8.count + fileExtension.utf8.count > longestFileName { stem.removeLast() }
+        return stem + tag + fileExtension
+    }
+}
