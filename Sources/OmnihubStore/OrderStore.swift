@@ -27,6 +27,10 @@ public final class OrderStore: Sendable {
                 // index; with SQLite's default 2 MB page cache that costs several times the insert.
                 try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384")
             }
+            // Two processes starting on a new store would race in switching it to WAL and in the
+            // migrations; the second waits here for the first to finish setting it up.
+            let setup = try StoreSetupLock(storePath: path)
+            defer { setup.release() }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreMigrations.migrator.migrate(pool)
         } catch {

@@ -50,8 +50,9 @@ enum FileMover {
         var folders = Set<String>()
         for file in files {
             let folder = (file.path as NSString).deletingLastPathComponent
+            // The process id keeps two processes writing the same document apart.
             let temporary = (folder as NSString).appendingPathComponent(
-                ".\((file.path as NSString).lastPathComponent).tmp")
+                ".\((file.path as NSString).lastPathComponent).\(getpid()).tmp")
             do {
                 if folders.insert(folder).inserted {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
