@@ -15,30 +15,53 @@ public struct ImportCycle: Sendable {
     let emitter: OutboxEmitter
     let now: @Sendable () -> Timestamp
     let logger: Logger
+    let stopRequested: @Sendable () -> Bool
 
     /// A cycle over `configuration`'s partners, storing into `store`.
     ///
     /// - Parameters:
     ///   - now: the clock; tests pass a fixed one.
     ///   - sleep: waits out the stability interval; tests pass one that changes files meanwhile.
+    ///     `nil` is the real clock's, cut short by a stop request.
+    ///   - stopRequested: whether the process was asked to stop (SIGTERM); the cycle then finishes
+    ///     the file in hand and ends, leaving the other files, sourcing and the outbox to the next run.
     public init(
         configuration: Configuration, store: OrderStore, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = SystemClock.now,
-        sleep: @escaping @Sendable (Duration) -> Void = SystemClock.sleep
+        sleep: (@Sendable (Duration) -> Void)? = nil,
+        stopRequested: @escaping @Sendable () -> Bool = { false }
     ) {
         self.configuration = configuration
         self.importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
-        self.stability = StabilityCheck(interval: configuration.stableAfter, now: now, sleep: sleep)
+        var stability = StabilityCheck(
+            interval: configuration.stableAfter, now: now,
+            sleep: sleep ?? { duration in SystemClock.sleep(duration, unless: stopRequested) })
+        stability.stopRequested = stopRequested
+        self.stability = stability
         self.sourcing = OrderSourcing(configuration: configuration, store: store)
-        self.emitter = OutboxEmitter(configuration: configuration, store: store, logger: logger)
+        self.emitter = OutboxEmitter(
+            configuration: configuration, store: store, logger: logger, stopRequested: stopRequested)
         self.now = now
         self.logger = logger
+        self.stopRequested = stopRequested
     }
 
-    /// Runs the cycle once.
+    /// Runs the cycle once; a stop request ends it after the file in hand.
     public func run() -> CycleReport {
+        var report = importFiles()
+        if stopRequested() {
+            report.stopped = true
+            logger.notice("stop requested: sourcing and the outbox wait for the next run")
+            return report
+        }
+        sourceAndEmit(into: &report)
+        return report
+    }
+
+    private func importFiles() -> CycleReport {
         var report = CycleReport()
         for partner in configuration.partners {
+            if stopRequested() { break }
             guard partner.enabled else {
                 logger.debug("partner \(partner.id) is switched off; skipped")
                 continue
@@ -61,6 +84,12 @@ public struct ImportCycle: Sendable {
                         metadata: ["partner": "\(partner.id)"])
                 }
                 for (path, _) in stable {
+                    if stopRequested() {
+                        logger.notice(
+                            "stop requested: \(path) and the files after it wait for the next run",
+                            metadata: ["partner": "\(partner.id)"])
+                        return report
+                    }
                     do {
                         report.outcomes.append(try importer.importFile(at: path, partner: partner, feed: feed))
                     } catch {
@@ -70,6 +99,10 @@ public struct ImportCycle: Sendable {
                 }
             }
         }
+        return report
+    }
+
+    private func sourceAndEmit(into report: inout CycleReport) {
         if let sourcing {
             do {
                 report.reservations = try sourcing.run(at: now())
@@ -87,7 +120,6 @@ public struct ImportCycle: Sendable {
             logger.error("fulfilment orders were not all written: \(error)")
             report.failures.append(CycleReport.Failure(path: configuration.outboxFolder, message: "outbox: \(error)"))
         }
-        return report
     }
 }
 
@@ -113,6 +145,8 @@ public struct CycleReport: Sendable {
     public var failures: [Failure] = []
     /// Files not taken because they were still changing.
     public var waiting = 0
+    /// Whether the cycle ended early because the process was asked to stop.
+    public var stopped = false
     /// Inbox entries never taken as they are (links, FIFOs, names that are not UTF-8), with the reason.
     public var refused: [Failure] = []
     /// Stock reserved for open orders after the imports.

@@ -13,4 +13,14 @@ public enum SystemClock {
         let (seconds, attoseconds) = duration.components
         Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
     }
+
+    /// Blocks the calling thread for `duration`, or until `stop` says so, looking every 100 ms.
+    public static func sleep(_ duration: Duration, unless stop: () -> Bool) {
+        var left = duration
+        while left > .zero && !stop() {
+            let slice = min(left, .milliseconds(100))
+            sleep(slice)
+            left -= slice
+        }
+    }
 }

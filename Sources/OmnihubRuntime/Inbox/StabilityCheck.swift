@@ -10,8 +10,11 @@ struct StabilityCheck {
     let interval: Duration
     /// The current time, injected so tests need no real waiting.
     let now: @Sendable () -> Timestamp
-    /// Waits; injected so tests can change a file "during" the wait.
+    /// Waits, or less when a stop is requested; injected so tests can change a file "during" the wait.
     let sleep: @Sendable (Duration) -> Void
+    /// Whether the process was asked to stop; the wait is cut short, and files still young wait
+    /// for the next run.
+    var stopRequested: @Sendable () -> Bool = { false }
 
     /// The stable files among `paths`, with their facts as observed; the rest wait for a later cycle.
     func stableFiles(_ paths: [String]) -> [(path: String, facts: FileFacts)] {
@@ -33,6 +36,7 @@ struct StabilityCheck {
         }
         guard !young.isEmpty else { return stable }
         sleep(.milliseconds(longestWait))
+        if stopRequested() { return stable }
         for (path, facts) in young where FileFacts.of(path) == facts {
             stable.append((path, facts))
         }

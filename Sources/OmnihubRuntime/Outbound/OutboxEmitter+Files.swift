@@ -44,6 +44,10 @@ extension OutboxEmitter {
             write(part.documents.map { ($0, contents.files[$0.path] ?? []) }, at: time, into: &outcome)
             guard let last = part.last else { return }
             after = last
+            if stopRequested() {
+                logger.notice("stop requested: the rest of the \(what)s waits for the next run")
+                return
+            }
         }
     }
 

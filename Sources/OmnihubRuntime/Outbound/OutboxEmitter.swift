@@ -21,13 +21,20 @@ public struct OutboxEmitter: Sendable {
     /// How many orders one part of a run's invoices or messages holds: each part is recorded,
     /// written and let go of before the next, so a batch of any size needs one part's memory.
     let partSize: Int
+    /// Whether the process was asked to stop: checked between kinds of documents and between
+    /// parts, so a stop waits for one part at most.
+    let stopRequested: @Sendable () -> Bool
 
     /// An emitter for the nodes and partners of `configuration` that name an outbound format.
-    public init(configuration: Configuration, store: OrderStore, logger: Logger, partSize: Int = 500) {
+    public init(
+        configuration: Configuration, store: OrderStore, logger: Logger, partSize: Int = 500,
+        stopRequested: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.partSize = max(1, partSize)
+        self.stopRequested = stopRequested
     }
 
     /// What one emit did: the documents written, and those left pending with the reason.
@@ -50,6 +57,7 @@ public struct OutboxEmitter: Sendable {
         // Each kind of document on its own: one that cannot be made (a value its format cannot
         // write) is reported and retried next cycle, and never holds back the others.
         func step(_ what: String, _ body: (inout Outcome) throws -> Void) {
+            guard !stopRequested() else { return }
             do {
                 try body(&outcome)
             } catch {
@@ -67,7 +75,7 @@ public struct OutboxEmitter: Sendable {
             step("fulfilment documents") { try recordFulfilmentDocuments(formats, at: time, into: &$0) }
         }
         // Last, so the feeds tell the channels what is left after this cycle's reservations.
-        recordInventoryFeeds(at: time, into: &outcome)
+        if !stopRequested() { recordInventoryFeeds(at: time, into: &outcome) }
         return outcome
     }
 

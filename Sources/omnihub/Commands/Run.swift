@@ -11,7 +11,9 @@ struct Run: ParsableCommand {
         discussion: """
             With --once, one cycle runs and the command exits with 0, or 1 when a file was quarantined, \
             or 3 when a file could not be processed. Without it, cycles repeat every \
-            inbox.poll_interval_seconds until SIGINT or SIGTERM, which let the current file finish.
+            inbox.poll_interval_seconds until SIGINT or SIGTERM. Either signal lets the file in hand \
+            finish and then stops within seconds, also during a stability wait or a long outbox run; \
+            the files not taken, sourcing and the documents not yet written wait for the next run.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,13 +28,15 @@ struct Run: ParsableCommand {
         let logger = global.logger()
         let configuration = try global.loadConfiguration()
         let store = try global.openStore(configuration)
-        let cycle = ImportCycle(configuration: configuration, store: store, logger: logger)
+        ShutdownSignal.install()
+        let cycle = ImportCycle(
+            configuration: configuration, store: store, logger: logger,
+            stopRequested: { ShutdownSignal.requested })
         if once {
             let report = cycle.run()
             try CycleReportView(report: report).show(json: json)
             throw ExitCode(CycleReportView(report: report).exitStatus.rawValue)
         }
-        ShutdownSignal.install()
         logger.notice("omnihub is running; polling every \(configuration.pollInterval)")
         while !ShutdownSignal.requested {
             let report = cycle.run()
@@ -58,5 +62,12 @@ enum ShutdownSignal {
     static func install() {
         signal(SIGINT) { _ in ShutdownSignal.flag = 1 }
         signal(SIGTERM) { _ in ShutdownSignal.flag = 1 }
+        // A parent that blocked signals (a supervisor's thread, a test runner) hands its mask on
+        // through fork and exec; unblocked here, a stop request always arrives.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 }
