@@ -23,6 +23,14 @@ public struct CSVRow: SourceRecord {
                 try encoding.decode(UnsafeBufferPointer(rebasing: buffer[start..<end]))
             }
         } catch {
+            if let text = error.readsAsUTF8 {
+                throw MappingIssue(
+                    .invalidEncoding, file: fileName, record: position.record, line: fieldLines[index],
+                    column: fieldColumns[index], source: columns.name(of: index), value: text,
+                    message: "the value is UTF-8 ('\(text)'), but the mapping declares \(encoding.rawValue); read "
+                        + "as declared it would turn into mojibake. Declare encoding: utf-8 in the mapping, or ask the "
+                        + "partner for \(encoding.rawValue)")
+            }
             let byte = error.byte.map { " (byte 0x\(String($0, radix: 16, uppercase: true)))" } ?? ""
             throw MappingIssue(
                 .invalidEncoding, file: fileName, record: position.record, line: fieldLines[index],

@@ -8,7 +8,14 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
     case iso8859Latin1 = "iso-8859-1"
 
     /// Decodes `bytes`; invalid bytes are an error naming the offset of the first one, never replaced.
+    ///
+    /// Bytes declared as Windows-1252 or ISO 8859-1 that read as UTF-8 with letters beyond ASCII
+    /// (`C3 BC` for ü) are an error too: decoded as declared they would become mojibake (`Ã¼`) in
+    /// every document, and a real single-byte text almost never forms valid UTF-8 sequences.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidBytes) -> String {
+        if self != .utf8, !TextEncoding.isASCII(bytes), let text = String(validating: bytes, as: UTF8.self) {
+            throw InvalidBytes(offset: 0, byte: nil, readsAsUTF8: text)
+        }
         switch self {
         case .utf8:
             if TextEncoding.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
@@ -47,6 +54,8 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
         public let offset: Int
         /// The byte, when one byte alone is invalid.
         public let byte: UInt8?
+        /// The text the bytes make as UTF-8, when a single-byte encoding was declared for UTF-8 text.
+        public var readsAsUTF8: String? = nil
     }
 
     private static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

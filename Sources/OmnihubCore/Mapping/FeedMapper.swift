@@ -58,7 +58,7 @@ public struct FeedMapper: Sendable {
         case .xml(let recordPath, let namespaces):
             let reader = XMLFeedReader(
                 source: source, recordPath: recordPath, namespaces: namespaces, encoding: mapping.encoding,
-                fileName: fileName)
+                fileName: fileName, limits: mapping.limits)
             try reader.read { record in try grouper.add(record) }
         }
         try grouper.finish()

@@ -71,8 +71,12 @@ public struct DateTimeFormat: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { pattern }
 
+    /// The years a feed's date may fall in: a placeholder such as 0001-01-01 or 9999-12-31 is a
+    /// missing value in disguise, not a date to source or invoice by.
+    public static let plausibleYears = 1970...2199
+
     /// Reads `text`; the zone comes from the text or else from `zone`, and a time without either
-    /// is an error, never guessed.
+    /// is an error, never guessed. A year outside ``plausibleYears`` is an error.
     public func parse(_ text: String, zone: TimeZone?) throws(ConversionFailure) -> Timestamp {
         var copy = text
         let result = copy.withUTF8 { bytes in
@@ -101,6 +105,11 @@ public struct DateTimeFormat: Sendable, Hashable, CustomStringConvertible {
             fields.hour < 24, fields.minute < 60, fields.second < 60
         else {
             throw ConversionFailure("'\(text)' is not a real date and time")
+        }
+        guard DateTimeFormat.plausibleYears.contains(fields.year) else {
+            throw ConversionFailure(
+                "'\(text)' is in the year \(fields.year); omnihub takes dates from \(DateTimeFormat.plausibleYears.lowerBound) "
+                    + "to \(DateTimeFormat.plausibleYears.upperBound). Check the feed's date column and format")
         }
         let offset: Int
         if let explicit = fields.offsetSeconds {

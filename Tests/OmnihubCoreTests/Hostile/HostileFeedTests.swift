@@ -104,4 +104,51 @@ struct HostileFeedTests {
         let found = issue { _ = try csvRows(text, limits: FeedLimits(recordFields: 10)) }
         #expect(found?.code == .fieldTooLong)
     }
+
+    func xml(_ text: String, limits: FeedLimits = .standard) throws -> Int {
+        var count = 0
+        let reader = XMLFeedReader(
+            source: InMemoryBytes(text), recordPath: XMLRecordPath("Order"), namespaces: [:], encoding: nil,
+            fileName: "x.xml", limits: limits)
+        try reader.read { _ in count += 1 }
+        return count
+    }
+
+    @Test("XML: deep nesting, a long text or attribute and a crowded record stop at their limits")
+    func xmlLimits() throws {
+        let deep =
+            "<Orders><Order>" + String(repeating: "<a>", count: 100) + String(repeating: "</a>", count: 100)
+            + "</Order></Orders>"
+        #expect(issue { _ = try xml(deep) }?.message.contains("nested more than 64") == true)
+        let long = "<Orders><Order><Name>" + String(repeating: "x", count: 2_000) + "</Name></Order></Orders>"
+        #expect(issue { _ = try xml(long, limits: FeedLimits(fieldBytes: 1_000)) }?.code == .fieldTooLong)
+        let attribute = "<Orders><Order id=\"" + String(repeating: "x", count: 2_000) + "\"/></Orders>"
+        #expect(issue { _ = try xml(attribute, limits: FeedLimits(fieldBytes: 1_000)) }?.code == .fieldTooLong)
+        let crowded = "<Orders><Order>" + String(repeating: "<l/>", count: 50) + "</Order></Orders>"
+        #expect(issue { _ = try xml(crowded, limits: FeedLimits(recordFields: 20)) }?.code == .fieldTooLong)
+        #expect(try xml("<Orders><Order><Name>Anna</Name></Order><Order/></Orders>") == 2)
+    }
+
+    @Test("UTF-8 text in a feed declared ISO-8859-1 or Windows-1252 is named, not turned into mojibake")
+    func utf8DeclaredAsLatin1() throws {
+        for encoding in [TextEncoding.iso8859Latin1, .windows1252] {
+            var reader = CSVReader(
+                source: InMemoryBytes("name\nJürgen\n"), dialect: CSVDialect(), encoding: encoding, fileName: "x.csv")
+            let row = try #require(try reader.next())
+            let found = issue { _ = try row.field(0) }
+            #expect(found?.code == .invalidEncoding)
+            #expect(found?.value == "Jürgen")
+        }
+        var latin1 = CSVReader(
+            source: InMemoryBytes([0x6E, 0x0A, 0x4A, 0xFC, 0x72, 0x67, 0x65, 0x6E, 0x0A]), dialect: CSVDialect(),
+            encoding: .iso8859Latin1, fileName: "x.csv")
+        #expect(try latin1.next()?.field(0) == "Jürgen")
+    }
+
+    @Test(
+        "placeholder dates in year 0001 or 9999 are refused",
+        arguments: ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"])
+    func placeholderDates(text: String) {
+        #expect(throws: ConversionFailure.self) { _ = try DateTimeFormat.iso8601.parse(text, zone: nil) }
+    }
 }

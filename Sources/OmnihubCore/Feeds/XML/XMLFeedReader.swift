@@ -12,6 +12,7 @@ public struct XMLFeedReader {
     private let namespaces: [String: String]
     private let encoding: TextEncoding?
     private let fileName: String?
+    private let limits: FeedLimits
 
     /// A reader.
     ///
@@ -20,11 +21,14 @@ public struct XMLFeedReader {
     ///     (any element of that name outside another record).
     ///   - namespaces: the mapping's prefixes, prefix → namespace URI.
     ///   - encoding: overrides the document's own declaration; `nil` honours it.
+    ///   - limits: how deep elements may nest, how long a text or attribute may be and how many
+    ///     elements and attributes a record may hold.
     public init(
         source: any ByteSource, recordPath: XMLRecordPath, namespaces: [String: String], encoding: TextEncoding?,
-        fileName: String?
+        fileName: String?, limits: FeedLimits = .standard
     ) {
         self.source = source
+        self.limits = limits
         self.recordPath = recordPath
         self.namespaces = namespaces
         self.encoding = encoding
@@ -54,6 +58,27 @@ public struct XMLFeedReader {
         var recordDepth = 0
         var recordNumber = 0
         var recordLine = 0
+        var recordValues = 0
+
+        func refuse(_ message: String, line: Int) -> MappingIssue {
+            MappingIssue(
+                .fieldTooLong, file: fileName, record: recordNumber, line: line,
+                message: message + "; the file looks hostile or broken. Raise the limit in the mapping only if the "
+                    + "partner really sends such records")
+        }
+        func count(_ values: Int, line: Int) throws(MappingIssue) {
+            recordValues += values
+            guard recordValues <= limits.recordFields else {
+                throw refuse(
+                    "record \(recordNumber) holds more than \(limits.recordFields) elements and attributes "
+                        + "(limits.record_fields)", line: line)
+            }
+        }
+        func checkLength(_ value: UnsafePointer<xmlChar>, line: Int) throws(MappingIssue) {
+            guard Int(xmlStrlen(value)) <= limits.fieldBytes else {
+                throw refuse("a value is longer than \(limits.fieldBytes) bytes (limits.field_bytes)", line: line)
+            }
+        }
 
         func finishElement() throws {
             stack.removeLast()
@@ -91,11 +116,20 @@ public struct XMLFeedReader {
                     local: xmlTextReaderConstLocalName(reader), namespace: xmlTextReaderConstNamespaceUri(reader))
                 stack.append(name)
                 let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
+                guard stack.count <= limits.nestingDepth else {
+                    throw MappingIssue(
+                        .malformedXML, file: fileName, line: line,
+                        message: "elements are nested more than \(limits.nestingDepth) deep (limits.nesting_depth); "
+                            + "the file looks hostile or broken. Raise the limit in the mapping only if the partner "
+                            + "really nests so deep")
+                }
                 if let building = tree {
+                    try count(1, line: line)
                     open.append(building.add(name: name, localName: localName, line: line, parent: open.last))
                 } else if recordPath.matches(stack) {
                     recordNumber += 1
                     recordLine = line
+                    recordValues = 1
                     recordDepth = stack.count
                     let building = RecordTree()
                     open = [building.add(name: name, localName: localName, line: line, parent: nil)]
@@ -107,6 +141,8 @@ public struct XMLFeedReader {
                         if let namespace, String(cString: namespace) == "http://www.w3.org/2000/xmlns/" { continue }
                         let (attribute, _) = names.resolve(
                             local: xmlTextReaderConstLocalName(reader), namespace: namespace)
+                        try count(1, line: recordLine)
+                        if let raw = xmlTextReaderConstValue(reader) { try checkLength(raw, line: recordLine) }
                         let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
                         building.nodes[node].attributes.append(RecordTree.Attribute(name: attribute, value: value))
                     }
@@ -117,8 +153,15 @@ public struct XMLFeedReader {
                 guard let building = tree, let node = open.last, let value = xmlTextReaderConstValue(reader) else {
                     continue
                 }
+                try checkLength(value, line: building.nodes[node].line)
                 let text = String(cString: value)
-                building.nodes[node].text = (building.nodes[node].text ?? "") + text
+                let joined = (building.nodes[node].text ?? "") + text
+                guard joined.utf8.count <= limits.fieldBytes else {
+                    throw refuse(
+                        "a value is longer than \(limits.fieldBytes) bytes (limits.field_bytes)",
+                        line: building.nodes[node].line)
+                }
+                building.nodes[node].text = joined
             case 15:  // end of element
                 try finishElement()
             default:
