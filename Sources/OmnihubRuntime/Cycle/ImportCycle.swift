@@ -106,6 +106,7 @@ public struct ImportCycle: Sendable {
         if let sourcing {
             do {
                 report.reservations = try sourcing.run(at: now())
+                Failpoint.afterSourcing.reach()
             } catch {
                 logger.error("sourcing failed, nothing was reserved: \(error)")
                 report.failures.append(

@@ -4,16 +4,28 @@ import Glibc
 /// moment loses and doubles nothing.
 ///
 /// Set `OMNIHUB_FAILPOINT` to a point's name; when the process reaches it, it kills itself with
-/// SIGKILL, as a power cut or an OOM kill would. Unset, a failpoint costs one comparison.
-enum Failpoint: String {
+/// SIGKILL, as a power cut or an OOM kill would. Unset, a failpoint costs one comparison. The
+/// crash matrix test (`CrashMatrixTests`) kills the sample world at every one of them, in the order
+/// a cycle reaches them.
+enum Failpoint: String, CaseIterable {
     /// After a file was marked in hand, before it is mapped: a crash in a reader, as a poison file causes.
     case whileInHand = "while-in-hand"
+    /// After a file was mapped and stored, inside its import transaction, before the commit.
+    case whileImporting = "while-importing"
     /// After a file's import transaction committed, before its original is archived.
     case afterImportCommit = "after-import-commit"
+    /// After a file's original was archived or quarantined.
+    case afterArchive = "after-archive"
+    /// After sourcing decided, inside the transaction that writes the reservations.
+    case whileSourcing = "while-sourcing"
+    /// After the reservations were committed, before the outbox is written.
+    case afterSourcing = "after-sourcing"
     /// After an outbound document was rendered, inside the transaction that records it.
     case afterOutboxRender = "after-outbox-render"
     /// After outbound documents were recorded, before their file is written.
     case beforeOutboxWrite = "before-outbox-write"
+    /// After outbound files were written and flushed under their temporary names, before the rename.
+    case beforeOutboxRename = "before-outbox-rename"
     /// After an outbound file was renamed into place, before it is marked written.
     case afterOutboxWrite = "after-outbox-write"
 

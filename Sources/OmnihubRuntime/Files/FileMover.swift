@@ -90,6 +90,7 @@ enum FileMover {
             }
             synced.append(entry)
         }
+        if !synced.isEmpty { Failpoint.beforeOutboxRename.reach() }
         for entry in synced where rename(entry.temporary, entry.path) != 0 {
             failed[entry.path] = FileError(operation: "rename", path: entry.temporary, errno: errno)
         }
@@ -101,6 +102,23 @@ enum FileMover {
             }
         }
         return failed
+    }
+
+    /// Removes the temporary files (`.NAME.PID.tmp`) that a process killed while writing left in
+    /// `folders`: those of processes no longer running. Returns how many went.
+    @discardableResult
+    static func removeStaleTemporaries(in folders: [String]) -> Int {
+        var removed = 0
+        for folder in folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                let parts = name.dropLast(4).split(separator: ".")
+                guard let pid = parts.last.flatMap({ Int32($0) }), pid != getpid() else { continue }
+                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed += 1 }
+            }
+        }
+        return removed
     }
 
     /// Writes `data` to `path` under a temporary name, flushes it, and renames it into place.

@@ -70,11 +70,13 @@ public struct FileImporter: Sendable {
         ) { fileImport in
             let result = try importContents(of: file, mapper: mapper, feed: feed, into: fileImport)
             try checkUnchanged(file, since: facts)
+            Failpoint.whileImporting.reach()
             issues = result.issues
             return (result.status, result.counts)
         }
         Failpoint.afterImportCommit.reach()
         try putAway(path, record: record)
+        Failpoint.afterArchive.reach()
         if let after = try? file.currentFacts(), after != facts {
             logger.error(
                 """

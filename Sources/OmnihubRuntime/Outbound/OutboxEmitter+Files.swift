@@ -51,6 +51,17 @@ extension OutboxEmitter {
         }
     }
 
+    /// Removes what processes killed while writing left under temporary names in the outbox's
+    /// destination folders (`outbox/<destination>/`).
+    func removeStaleTemporaries() {
+        let root = configuration.outboxFolder
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: root))?.map {
+            (root as NSString).appendingPathComponent($0)
+        }
+        let removed = FileMover.removeStaleTemporaries(in: folders ?? [])
+        if removed > 0 { logger.notice("removed \(removed) temporary file(s) an interrupted run left in the outbox") }
+    }
+
     /// The bytes of the files a part rendered, by path, until they are written.
     final class RenderedContents {
         var files: [String: [UInt8]] = [:]

@@ -54,6 +54,7 @@ public struct OrderSourcing: Sendable {
                 }
                 reservations += chosen
             }
+            Failpoint.whileSourcing.reach()
             return reservations
         }
     }
