@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Settings every target shares, kept in one list so no module drifts from the others.
@@ -98,3 +99,13 @@ let package = Package(
         ),
     ]
 )
+
+// The fuzz targets, only when scripts/fuzz.sh builds them with libFuzzer (`-sanitize=fuzzer`),
+// whose driver they call; a plain build could not link them.
+if ProcessInfo.processInfo.environment["OMNIHUB_FUZZ"] != nil {
+    package.products.append(.executable(name: "omnihub-fuzz", targets: ["OmnihubFuzz"]))
+    package.targets += [
+        .systemLibrary(name: "CFuzzer"),
+        .executableTarget(name: "OmnihubFuzz", dependencies: ["OmnihubCore", "CFuzzer"], swiftSettings: swiftSettings),
+    ]
+}

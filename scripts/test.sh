@@ -7,5 +7,6 @@ scripts/setup-debian.sh
 scripts/fetch-ubl-schemas.sh   # the official UBL 2.1 schemas the invoice tests check against
 swift build --build-tests
 swift test --skip-build
+scripts/fuzz.sh 8              # a short libFuzzer run per target; scripts/fuzz.sh 600 is the long one
 swift format lint --strict -r Sources Tests Package.swift
 echo "test: all tests passed and the code is formatted"
