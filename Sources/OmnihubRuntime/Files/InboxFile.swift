@@ -59,16 +59,20 @@ public final class InboxFile: Sendable {
         return FileFacts(info)
     }
 
-    /// Reads up to `buffer.count` bytes at `offset`; 0 at the end.
+    /// Reads up to `buffer.count` bytes at `offset`; 0 at the end of the file as it was when it
+    /// was opened, so a writer who goes on appending cannot keep the import reading for ever (the
+    /// change is found when the import compares the facts before it commits).
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(FileError) -> Int {
+        let wanted = Int(max(0, min(Int64(buffer.count), facts.size - offset)))
+        guard wanted > 0 else { return 0 }
         while true {
-            let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            let count = pread(descriptor, buffer.baseAddress, wanted, off_t(offset))
             if count >= 0 { return count }
             if errno != EINTR { throw FileError(operation: "read", path: path, errno: errno) }
         }
     }
 
-    /// The SHA-256 of the file's bytes, read in chunks from the start.
+    /// The SHA-256 of the file's bytes as it was when it was opened, read in chunks from the start.
     public func sha256() throws(FileError) -> String {
         var digest = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
