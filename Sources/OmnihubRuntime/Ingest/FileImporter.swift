@@ -90,49 +90,8 @@ public struct FileImporter: Sendable {
         return FileOutcome(file: record, issues: issues, resumed: false)
     }
 
-    /// Maps the file at `path` and stores what comes out through `fileImport`: every document,
+    /// Maps `file` and stores what comes out through `fileImport`: every document,
     /// every issue, and, for a file that is all-or-nothing and has bad records, nothing at all.
-    /// How many times the process may die with a file in hand before the file is quarantined.
-    public static let crashesBeforeQuarantine = 2
-
-    /// Quarantines a file the process died on, without reading it again.
-    private func quarantinePoison(_ receipt: FileReceipt, crashes: Int, receivedAt: Timestamp) throws -> FileOutcome {
-        let issue = MappingIssue(
-            .poisonFile, file: "\(receipt.partner)/\(receipt.name)",
-            message: "omnihub stopped \(crashes) times while importing this file (a crash or a kill, see the logs "
-                + "of those runs), so it is not read again and cannot stop the other feeds. Find the cause in the "
-                + "file, then send a corrected file, or run 'omnihub files reprocess' on it once omnihub is fixed")
-        let record = try store.recordImport(
-            of: receipt, receivedAt: receivedAt,
-            storedPath: { status in
-                destination(for: receipt.name, partner: receipt.partner, status: status, at: receivedAt)
-            }
-        ) { fileImport in
-            try fileImport.report([issue])
-            var counts = FileImportCounts()
-            counts.errors = 1
-            return (.quarantined, counts)
-        }
-        try putAway(receipt.inboxPath, record: record)
-        logger.error(
-            "\(receipt.name) was in hand when omnihub stopped \(crashes) times; quarantined to \(record.storedPath)",
-            metadata: ["partner": "\(receipt.partner)"])
-        return FileOutcome(file: record, issues: [issue], resumed: false)
-    }
-
-    /// A file that grew or changed while it was read is still being written: its import is
-    /// rolled back, and the file is taken again once it is stable.
-    private func checkUnchanged(_ file: InboxFile, since facts: FileFacts) throws(FileError) {
-        let now = try file.currentFacts()
-        guard now == facts else {
-            throw FileError(
-                .changedWhileRead, operation: "import", path: file.path,
-                reason: "it changed while it was read (\(facts.size) → \(now.size) bytes, modified "
-                    + "\(now.modifiedAt)); a partner is still writing it. Nothing was imported; it is taken again "
-                    + "once it stays unchanged")
-        }
-    }
-
     private func importContents(
         of file: InboxFile, mapper: FeedMapper, feed: Configuration.Feed, into fileImport: FileImport
     ) throws -> (status: FileStatus, counts: FileImportCounts, issues: [MappingIssue]) {
@@ -405,14 +364,14 @@ public struct FileImporter: Sendable {
     }
 
     /// Moves the original to where the ledger says it belongs, writing the report first for quarantine.
-    private func putAway(_ path: String, record: FileRecord) throws {
+    func putAway(_ path: String, record: FileRecord) throws {
         if record.status == .quarantined {
             try writeReport(for: record, issues: try store.importErrors(fileID: record.id), next: record.storedPath)
         }
         try FileMover.move(path, to: record.storedPath, keepingOriginal: keepOriginals)
     }
 
-    private func destination(for name: String, partner: String, status: FileStatus, at time: Timestamp) -> String {
+    func destination(for name: String, partner: String, status: FileStatus, at time: Timestamp) -> String {
         let folder: String
         if status == .quarantined {
             folder = (configuration.quarantineFolder as NSString).appendingPathComponent(partner)
