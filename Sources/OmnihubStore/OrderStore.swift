@@ -29,8 +29,8 @@ public final class OrderStore: Sendable {
             }
             // Two processes starting on a new store would race in switching it to WAL and in the
             // migrations; the second waits here for the first to finish setting it up.
-            let setup = try StoreSetupLock(storePath: path)
-            defer { setup.release() }
+            let setup = try StoreLock(storePath: path, purpose: .setup)
+            defer { withExtendedLifetime(setup) {} }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreMigrations.migrator.migrate(pool)
         } catch {

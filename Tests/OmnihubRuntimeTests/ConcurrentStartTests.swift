@@ -26,3 +26,38 @@ struct ConcurrentStartTests {
         #expect(try world.store().files().isEmpty)
     }
 }
+
+/// Two schedulers (or an operator and the daemon) running a cycle on the same store at once.
+@Suite("Two cycles at once on one store")
+struct ConcurrentCycleTests {
+    @Test("both finish: the second waits for the first, every file is imported once and every document written once")
+    func twoCyclesAtOnce() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        _ = try world.store()  // the store exists, so both go straight to the cycle
+        let processes = (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = OmnihubProcess.executable
+            process.arguments = ["run", "--once", "--json", "--config", world.configFile.path]
+            process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
+            return (process, errors)
+        }
+        for (process, _) in processes { try process.run() }
+        var messages: [String] = []
+        for (process, errors) in processes {
+            messages.append(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(messages.last ?? "")")
+        }
+        let store = try world.store()
+        let files = try store.files(limit: 100)
+        #expect(files.count == 8, "each sample file once")
+        #expect(files.allSatisfy { $0.status == .imported })
+        #expect(try store.orderCount() == 10)
+        let documents = try store.outboundDocuments(limit: 1_000)
+        #expect(Set(documents.map(\.path)).count == documents.count, "no document twice")
+        #expect(try store.pendingDocuments().isEmpty)
+        #expect(try world.inboxFiles().isEmpty)
+    }
+}

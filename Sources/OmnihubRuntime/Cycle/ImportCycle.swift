@@ -16,6 +16,7 @@ public struct ImportCycle: Sendable {
     let now: @Sendable () -> Timestamp
     let logger: Logger
     let stopRequested: @Sendable () -> Bool
+    let storePath: String
 
     /// A cycle over `configuration`'s partners, storing into `store`.
     ///
@@ -44,10 +45,25 @@ public struct ImportCycle: Sendable {
         self.now = now
         self.logger = logger
         self.stopRequested = stopRequested
+        self.storePath = store.path
     }
 
-    /// Runs the cycle once; a stop request ends it after the file in hand.
+    /// Runs the cycle once; a stop request ends it after the file in hand. Another process's
+    /// cycle on the same store is waited for, with a notice, so two processes never take the same
+    /// files or write the same documents.
     public func run() -> CycleReport {
+        let lock: StoreLock
+        do {
+            lock = try StoreLock(storePath: storePath, purpose: .cycle) {
+                logger.notice("another omnihub process is running a cycle on \(storePath); waiting for it to finish")
+            }
+        } catch {
+            logger.error("the cycle did not run: \(error)")
+            var report = CycleReport()
+            report.failures.append(CycleReport.Failure(path: storePath, message: "\(error)"))
+            return report
+        }
+        defer { withExtendedLifetime(lock) {} }
         var report = importFiles()
         if stopRequested() {
             report.stopped = true

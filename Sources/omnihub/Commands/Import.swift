@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import Logging
 import OmnihubRuntime
+import OmnihubStore
 
 /// `omnihub import`: import named files for a partner, outside the inbox cycle.
 struct Import: ParsableCommand {
@@ -36,6 +38,11 @@ struct Import: ParsableCommand {
                     + configuration.partners.map(\.id).joined(separator: ", "), code: .notFound)
         }
         let store = try global.openStore(configuration)
+        // One cycle or import at a time on a store, so the same bytes are never recorded twice at once.
+        let lock = try StoreLock(storePath: store.path, purpose: .cycle) {
+            logger.notice("another omnihub process is running a cycle on \(store.path); waiting for it to finish")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let importer = FileImporter(
             store: store, configuration: configuration, now: SystemClock.now, logger: logger, keepOriginals: true)
         var report = CycleReport()
