@@ -72,6 +72,15 @@ struct HostileInboxTests {
         #expect(report.refused.first?.message.contains("not valid UTF-8") == true)
     }
 
+    @Test("an inbox that cannot be read is said every cycle, not taken for an empty one")
+    func unreadableFolder() throws {
+        let world = try TestWorld()
+        try FileManager.default.removeItem(at: world.inbox)
+        try "not a folder".write(to: world.inbox, atomically: false, encoding: .utf8)
+        let report = try world.cycle()
+        #expect(report.refused.first?.message.contains("the folder cannot be read") == true)
+    }
+
     @Test("a file that grows while it is read is not imported; the rest is not lost")
     func growingFile() throws {
         let world = try TestWorld()

@@ -19,7 +19,14 @@ enum InboxScanner {
     /// The candidates in `folder`, and what was refused.
     static func scan(_ folder: String, pattern: String) -> Listing {
         var listing = Listing()
-        guard let directory = opendir(folder) else { return listing }
+        guard let directory = opendir(folder) else {
+            // A folder not made yet holds nothing; one omnihub may not read is said every cycle.
+            if errno != ENOENT {
+                listing.refused.append(
+                    (".", "the folder cannot be read: \(String(cString: strerror(errno))); check its permissions"))
+            }
+            return listing
+        }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
