@@ -108,6 +108,9 @@ public struct ImportCycle: Sendable {
                     }
                     do {
                         report.outcomes.append(try importer.importFile(at: path, partner: partner, feed: feed))
+                    } catch let error as FileError where error.code.meansStillWritten {
+                        logger.info("\(error)", metadata: ["partner": "\(partner.id)"])
+                        report.waiting += 1
                     } catch {
                         logger.error("\(path) was left in place: \(error)", metadata: ["partner": "\(partner.id)"])
                         report.failures.append(CycleReport.Failure(path: path, message: "\(error)"))

@@ -10,6 +10,11 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         case notRegularFile = "not_regular_file"
         /// The file changed while omnihub read it: a partner is still writing it.
         case changedWhileRead = "changed_while_read"
+        /// Another process still has the file open for writing, though it may have paused.
+        case stillOpenForWriting = "still_open_for_writing"
+
+        /// Whether the file is only not finished yet, and is taken again once it is.
+        public var meansStillWritten: Bool { self == .changedWhileRead || self == .stillOpenForWriting }
     }
 
     /// What kind of failure.
@@ -45,7 +50,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         switch code {
         case .system:
             "cannot \(operation) \(path): \(reason); check that it exists and omnihub may read and write there"
-        case .notRegularFile, .changedWhileRead:
+        case .notRegularFile, .changedWhileRead, .stillOpenForWriting:
             "cannot \(operation) \(path): \(reason)"
         }
     }

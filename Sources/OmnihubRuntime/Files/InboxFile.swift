@@ -1,3 +1,4 @@
+import CFileSystem
 import Glibc
 import OmnihubCore
 
@@ -6,7 +7,9 @@ import OmnihubCore
 ///
 /// Opened with `O_NOFOLLOW | O_NONBLOCK` and checked to be a regular file: a symbolic link (to
 /// `/etc/passwd`, or to a file outside the inbox) is refused, and a FIFO put in a file's place
-/// cannot make omnihub wait for a writer that never comes.
+/// cannot make omnihub wait for a writer that never comes. A file another process on this machine
+/// still has open for writing (a partner's upload that paused longer than the stability interval)
+/// is refused too, as not finished: the kernel grants a read lease only on a file nobody writes.
 public final class InboxFile: Sendable {
     /// Where the file was opened.
     public let path: String
@@ -43,6 +46,15 @@ public final class InboxFile: Sendable {
                 .notRegularFile, operation: "open", path: path,
                 reason: "it is not a regular file (a FIFO, device, socket or folder); omnihub reads only regular "
                     + "files. Remove it from the inbox")
+        }
+        // When it cannot be told (not the file's owner, a file system without leases), the size
+        // and time checks tell.
+        if !followLinks && omnihub_is_open_for_writing(descriptor) == 1 {
+            close(descriptor)
+            throw FileError(
+                .stillOpenForWriting, operation: "import", path: path,
+                reason: "another process still has it open for writing, though it has not changed for a while; "
+                    + "it is taken once the writer closes it")
         }
         self.descriptor = descriptor
         self.facts = FileFacts(info)
