@@ -81,4 +81,26 @@ struct HostileArithmeticTests {
         #expect(settlement.value(line: 0, units: 450_000) == settlement.linePayable[0])
         #expect(OrderSettlement.tax(inGross: settlement.total, rate: order.lines[0].taxRate!) > 0)
     }
+
+    @Test(
+        "an expression nested or long past its limits is a clear error, not a stack overflow",
+        arguments: [
+            String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
+            String(repeating: "-", count: 100_000) + "1",
+            String(repeating: "not ", count: 10_000) + "true",
+            String(repeating: "abs(", count: 10_000) + "1" + String(repeating: ")", count: 10_000),
+            Array(repeating: "1", count: 3_000).joined(separator: "+"),
+        ])
+    func expressionLimits(text: String) {
+        #expect(throws: ConversionFailure.self) { _ = try MappingExpression(parsing: text) }
+    }
+
+    @Test("an expression within the limits still parses and evaluates")
+    func expressionWithinLimits() throws {
+        let nested = String(repeating: "(", count: 60) + "2" + String(repeating: ")", count: 60)
+        let row = try record("a", "1")
+        #expect(try MappingExpression(parsing: nested + " * 3").evaluate(row).text == "6")
+        let sum = Array(repeating: "1", count: 1_000).joined(separator: "+")
+        #expect(try MappingExpression(parsing: sum).evaluate(row).text == "1000")
+    }
 }

@@ -1,9 +1,17 @@
 /// Reads expression text into an ``MappingExpression`` by recursive descent, lowest precedence first:
-/// `or`, `and`, `not`, comparisons, `&`, `+ -`, `* /`, unary `-`, then values.
+/// `or`, `and`, `not`, comparisons, `&`, `+ -`, `* /`, unary `-`, then values. An expression is
+/// at most ``longestText`` characters and nests at most ``deepestNesting`` levels, so neither
+/// parsing nor evaluating it can run out of stack.
 struct MappingExpressionParser {
+    /// The longest expression text a mapping may hold.
+    static let longestText = 4_096
+    /// The deepest nesting of parentheses, function calls, `not` and unary `-`.
+    static let deepestNesting = 64
+
     private let characters: [Character]
     private let text: String
     private var position = 0
+    private var depth = 0
 
     init(text: String) {
         self.text = text
@@ -11,6 +19,11 @@ struct MappingExpressionParser {
     }
 
     mutating func parseAll() throws(ConversionFailure) -> MappingExpression {
+        guard characters.count <= Self.longestText else {
+            throw ConversionFailure(
+                "the expression is \(characters.count) characters long; at most \(Self.longestText) are allowed. "
+                    + "Split it with a lookup or several fields")
+        }
         let expression = try parseOr()
         skipSpaces()
         guard position == characters.count else { throw failure("unexpected '\(characters[position])'") }
@@ -29,8 +42,20 @@ struct MappingExpressionParser {
         return left
     }
 
+    /// Goes one level deeper for `body`, refusing past ``deepestNesting``.
+    private mutating func nested(
+        _ body: (inout MappingExpressionParser) throws(ConversionFailure) -> MappingExpression
+    ) throws(ConversionFailure) -> MappingExpression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.deepestNesting else {
+            throw failure("the expression nests more than \(Self.deepestNesting) levels deep")
+        }
+        return try body(&self)
+    }
+
     private mutating func parseNot() throws(ConversionFailure) -> MappingExpression {
-        if keyword("not") { return .not(try parseNot()) }
+        if keyword("not") { return .not(try nested { (parser) throws(ConversionFailure) in try parser.parseNot() }) }
         return try parseComparison()
     }
 
@@ -75,7 +100,9 @@ struct MappingExpressionParser {
     }
 
     private mutating func parseUnary() throws(ConversionFailure) -> MappingExpression {
-        if symbol("-") { return .negate(try parseUnary()) }
+        if symbol("-") {
+            return .negate(try nested { (parser) throws(ConversionFailure) in try parser.parseUnary() })
+        }
         return try parseValue()
     }
 
@@ -85,7 +112,7 @@ struct MappingExpressionParser {
         let character = characters[position]
         if character == "(" {
             position += 1
-            let inner = try parseOr()
+            let inner = try nested { (parser) throws(ConversionFailure) in try parser.parseOr() }
             guard symbol(")") else { throw failure("a '(' is not closed") }
             return inner
         }
@@ -131,7 +158,9 @@ struct MappingExpressionParser {
             guard symbol("(") else { throw failure("\(name) needs its arguments in parentheses") }
             var arguments: [MappingExpression] = []
             if !symbol(")") {
-                repeat { arguments.append(try parseOr()) } while symbol(",")
+                repeat {
+                    arguments.append(try nested { (parser) throws(ConversionFailure) in try parser.parseOr() })
+                } while symbol(",")
                 guard symbol(")") else { throw failure("expected ',' or ')' in the arguments of \(name)") }
             }
             try check(function, arguments.count)
