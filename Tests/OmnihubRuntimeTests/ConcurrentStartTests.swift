@@ -8,21 +8,8 @@ struct ConcurrentStartTests {
     @Test("each one opens the store: none fails in the WAL switch or the migrations", arguments: 1...3)
     func startTogether(round: Int) throws {
         let world = try TestWorld()
-        let processes = (0..<6).map { _ in
-            let process = Process()
-            process.executableURL = OmnihubProcess.executable
-            process.arguments = ["files", "list", "--json", "--config", world.configFile.path]
-            process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            process.standardError = errors
-            return (process, errors)
-        }
-        for (process, _) in processes { try process.run() }
-        for (process, errors) in processes {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "round \(round): \(message)")
-        }
+        let runs = try OmnihubProcess.runTogether(6, ["files", "list", "--json", "--config", world.configFile.path])
+        for run in runs { #expect(run.status == 0, "round \(round): \(run.standardError)") }
         #expect(try world.store().files().isEmpty)
     }
 }
@@ -34,22 +21,8 @@ struct ConcurrentCycleTests {
     func twoCyclesAtOnce() throws {
         let world = try TestWorld.shippedSampleWorld()
         _ = try world.store()  // the store exists, so both go straight to the cycle
-        let processes = (0..<2).map { _ in
-            let process = Process()
-            process.executableURL = OmnihubProcess.executable
-            process.arguments = ["run", "--once", "--json", "--config", world.configFile.path]
-            process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            process.standardError = errors
-            return (process, errors)
-        }
-        for (process, _) in processes { try process.run() }
-        var messages: [String] = []
-        for (process, errors) in processes {
-            messages.append(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(messages.last ?? "")")
-        }
+        let runs = try OmnihubProcess.runTogether(2, ["run", "--once", "--json", "--config", world.configFile.path])
+        for run in runs { #expect(run.status == 0, "\(run.standardError)") }
         let store = try world.store()
         let files = try store.files(limit: 100)
         #expect(files.count == 8, "each sample file once")
@@ -59,5 +32,28 @@ struct ConcurrentCycleTests {
         #expect(Set(documents.map(\.path)).count == documents.count, "no document twice")
         #expect(try store.pendingDocuments().isEmpty)
         #expect(try world.inboxFiles().isEmpty)
+    }
+}
+
+extension OmnihubProcess {
+    /// Starts `count` processes with the same arguments at once and waits for all of them.
+    static func runTogether(_ count: Int, _ arguments: [String]) throws -> [Result] {
+        let processes = (0..<count).map { _ in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
+            return (process, errors)
+        }
+        for (process, _) in processes { try process.run() }
+        return processes.map { process, errors in
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, terminationReason: process.terminationReason, standardOutput: "",
+                standardError: message)
+        }
     }
 }
