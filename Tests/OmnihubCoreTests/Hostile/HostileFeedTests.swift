@@ -51,11 +51,15 @@ struct HostileFeedTests {
     }
 
     @Test("a key given twice in one record is an error naming it")
-    func duplicateKeys() {
+    func duplicateKeys() throws {
         let found = issue { _ = try json(Array("{\"orders\": [{\"id\": 1, \"id\": 2}]}".utf8)) }
         #expect(found?.code == .malformedJSON)
         #expect(found?.source == "id")
         #expect(found?.line == 1)
+        let members = (1...20).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
+        let wide = issue { _ = try json(Array("{\"orders\": [{\(members), \"k3\": 0}]}".utf8)) }
+        #expect(wide?.source == "k3", "found among many members too")
+        #expect(try json(Array("{\"orders\": [{\(members)}]}".utf8)) == 1)
     }
 
     @Test(

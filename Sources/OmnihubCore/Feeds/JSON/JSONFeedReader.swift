@@ -156,12 +156,12 @@ public struct JSONFeedReader {
                 input.advance()
                 return node
             }
-            var keys: Set<String> = []
+            var manyKeys: Set<String>?
             while true {
                 try skipWhitespace()
                 let keyLine = input.line
                 let key = try string(keep: tree != nil)
-                if tree != nil && !keys.insert(key).inserted {
+                if let tree, let node, Self.isRepeated(key, in: tree, under: node, manyKeys: &manyKeys) {
                     throw MappingIssue(
                         .malformedJSON, file: fileName, record: recordNumber, line: keyLine, source: key,
                         message: "the key '\(key)' appears twice in one object; omnihub does not guess which one "
@@ -187,6 +187,19 @@ public struct JSONFeedReader {
                 guard try separator(closing: UInt8(ascii: "]")) else { return node }
             }
         }
+    }
+
+    /// Whether `key` is already a member of the object `node`: a look along its members while it
+    /// has few (most objects), a set once it has many, so a huge object costs no quadratic time.
+    private static func isRepeated(_ key: String, in tree: RecordTree, under node: Int, manyKeys: inout Set<String>?)
+        -> Bool
+    {
+        if manyKeys == nil {
+            let members = tree.nodes[node].children
+            guard members.count >= 16 else { return members.contains { tree.nodes[$0].name == key } }
+            manyKeys = Set(members.map { tree.nodes[$0].name })
+        }
+        return manyKeys?.insert(key).inserted == false
     }
 
     private func leaf(_ tree: RecordTree?, parent: Int?, name: String, line: Int, text: String?) -> Int? {

@@ -74,11 +74,6 @@ public struct XMLFeedReader {
                         + "(limits.record_fields)", line: line)
             }
         }
-        func checkLength(_ value: UnsafePointer<xmlChar>, line: Int) throws(MappingIssue) {
-            guard Int(xmlStrlen(value)) <= limits.fieldBytes else {
-                throw refuse("a value is longer than \(limits.fieldBytes) bytes (limits.field_bytes)", line: line)
-            }
-        }
 
         func finishElement() throws {
             stack.removeLast()
@@ -142,8 +137,12 @@ public struct XMLFeedReader {
                         let (attribute, _) = names.resolve(
                             local: xmlTextReaderConstLocalName(reader), namespace: namespace)
                         try count(1, line: recordLine)
-                        if let raw = xmlTextReaderConstValue(reader) { try checkLength(raw, line: recordLine) }
                         let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+                        guard value.utf8.count <= limits.fieldBytes else {
+                            throw refuse(
+                                "a value is longer than \(limits.fieldBytes) bytes (limits.field_bytes)",
+                                line: recordLine)
+                        }
                         building.nodes[node].attributes.append(RecordTree.Attribute(name: attribute, value: value))
                     }
                     xmlTextReaderMoveToElement(reader)
@@ -153,7 +152,6 @@ public struct XMLFeedReader {
                 guard let building = tree, let node = open.last, let value = xmlTextReaderConstValue(reader) else {
                     continue
                 }
-                try checkLength(value, line: building.nodes[node].line)
                 let text = String(cString: value)
                 let joined = (building.nodes[node].text ?? "") + text
                 guard joined.utf8.count <= limits.fieldBytes else {
