@@ -35,7 +35,18 @@ struct HostileOrderOutboxTests {
                 "recipient-name": Self.attacks[4],
                 "ship-address-1": Self.attacks[1], "ship-address-2": Self.attacks[2], "ship-city": Self.attacks[2],
             ])
-        try (header + "\n" + row + "\n").write(
+        // Two more that source to the dropshippers (a CSV purchase order and an ISO-8859-1 XML one);
+        // the Berlin store's pick list is the same CSV writer, and its stock is the sample world's.
+        let others = [("@cmd", "MUG-ALPINE"), ("-2+3+cmd", "MUG-NORDIC")].map { number, sku in
+            AmazonReport.row(
+                order: number, item: "1", sku: sku,
+                [
+                    "buyer-name": Self.attacks[4], "buyer-email": "x@example.com", "product-name": Self.attacks[0],
+                    "recipient-name": Self.attacks[1], "ship-address-1": Self.attacks[4],
+                    "ship-city": Self.attacks[3],
+                ])
+        }
+        try ([header, row] + others).joined(separator: "\n").appending("\n").write(
             to: world.root.appendingPathComponent("inbox/amazon-de/hostile.tsv"), atomically: false, encoding: .utf8)
         let first = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
         #expect(first.status == 0, "\(first.standardError)")
@@ -54,6 +65,13 @@ struct HostileOrderOutboxTests {
         let second = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
         #expect(second.status == 0, "\(second.standardError)")
         #expect(try world.store().pendingDocuments().isEmpty, "no document waits on a name it cannot have")
+        // The customer sends it back: a credit note, its bookings and the refund message.
+        let credit = try OmnihubProcess.run(
+            [
+                "finance", "credit-note", "=1+1", "--line", "1=1", "--reason", "=HYPERLINK(\"x\")", "--config",
+                world.configFile.path,
+            ])
+        #expect(credit.status == 0, "\(credit.standardError)")
 
         let outbox = world.root.appendingPathComponent("outbox")
         var carried = 0
@@ -72,6 +90,7 @@ struct HostileOrderOutboxTests {
             case "json":
                 #expect(throws: Never.self, "\(name) parses") { _ = try JSONSerialization.jsonObject(with: data) }
             case "csv", "txt":
+                #expect(!data.contains(0), "\(name) holds no NUL byte")
                 let delimiter: Character = text.contains("\t") ? "\t" : (text.contains(";") ? ";" : ",")
                 for line in text.split(whereSeparator: \.isNewline) {
                     for cell in cells(line, delimiter: delimiter) {
@@ -85,8 +104,8 @@ struct HostileOrderOutboxTests {
                 Issue.record("\(name): a kind of file this test does not check")
             }
         }
-        // Acknowledgement, fulfilment order, order confirmation; shipping confirmation, invoice,
-        // bookings, shipped message.
-        #expect(carried >= 7, "the files that carry the order: \(world.root.path)")
+        // Acknowledgement, three fulfilment orders, order confirmations; shipping confirmation,
+        // invoice, bookings, shipped message; credit note, its bookings, refund message.
+        #expect(carried >= 12, "the files that carry the orders: \(world.root.path)")
     }
 }

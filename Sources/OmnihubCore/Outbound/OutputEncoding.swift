@@ -2,12 +2,25 @@
 /// partner byte can turn a document into something else: a spreadsheet formula, XML that is not
 /// well-formed, or a file name that points elsewhere or cannot be created.
 public enum OutputEncoding {
-    /// A CSV cell that a spreadsheet would not run as a formula.
+    /// A CSV cell that a spreadsheet would not run as a formula and an importer would not cut short.
     ///
     /// As OWASP recommends for CSV injection: a value starting with `=`, `+`, `-`, `@`, a tab or a
     /// carriage return gets a `'` in front (the caller then quotes the cell). Plain numbers such as
-    /// `-4.50` (with either decimal separator) stay as they are, since they run nothing.
-    public static func inertCSVCell(_ value: String, decimalSeparator: Character = ".") -> String {
+    /// `-4.50` (with either decimal separator) stay as they are, since they run nothing. Control
+    /// characters other than tab, line feed and carriage return (NUL, ESC, …), which no reader takes
+    /// as text, become `replacement`.
+    public static func inertCSVCell(
+        _ value: String, decimalSeparator: Character = ".", replacement: Unicode.Scalar = "\u{FFFD}"
+    ) -> String {
+        var value = value
+        if value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
+            value = String(
+                String.UnicodeScalarView(
+                    value.unicodeScalars.map { scalar in
+                        (scalar.value < 0x20 && ![0x09, 0x0A, 0x0D].contains(scalar.value)) || scalar.value == 0x7F
+                            ? replacement : scalar
+                    }))
+        }
         guard let first = value.utf8.first, formulaStarts.contains(first) else { return value }
         if Amount(parsing: value, decimalSeparator: decimalSeparator) != nil { return value }
         return "'" + value

@@ -9,8 +9,9 @@ extension OutputFormat {
         var cells: [String] = []
         for column in columns {
             let raw = try value(column, document, collection: collection, index: index) ?? ""
-            let text = OutputEncoding.inertCSVCell(raw, decimalSeparator: decimalSeparator)
-            let neutralised = text.utf8.count != raw.utf8.count
+            let text = OutputEncoding.inertCSVCell(
+                raw, decimalSeparator: decimalSeparator, replacement: encoding == .utf8 ? "\u{FFFD}" : "?")
+            let neutralised = text.utf8.first == UInt8(ascii: "'") && raw.utf8.first != UInt8(ascii: "'")
             cells.append(column.quoted || neutralised ? "\"" + doubledQuotes(text) + "\"" : quote(text))
         }
         return cells.joined(separator: String(delimiter))

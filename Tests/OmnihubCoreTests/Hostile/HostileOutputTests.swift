@@ -51,6 +51,13 @@ struct HostileOutputTests {
         #expect(OutputEncoding.inertCSVCell("-2+3") == "'-2+3")
     }
 
+    @Test("CSV: control characters no reader takes as text are replaced; tab and line breaks are quoted")
+    func csvControlCharacters() {
+        #expect(OutputEncoding.inertCSVCell("A\u{0}B\u{1B}C\u{7F}") == "A\u{FFFD}B\u{FFFD}C\u{FFFD}")
+        #expect(OutputEncoding.inertCSVCell("A\u{0}B", replacement: "?") == "A?B")
+        #expect(OutputEncoding.inertCSVCell("A\tB\nC") == "A\tB\nC")
+    }
+
     @Test(
         "XML: characters XML 1.0 forbids never reach the file; it stays well-formed",
         arguments: [TextEncoding.utf8, .iso8859Latin1])
