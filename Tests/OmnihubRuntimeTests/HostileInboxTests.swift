@@ -87,31 +87,27 @@ struct HostileInboxTests {
         let url = try world.drop("orders.tsv", order)
         let configuration = try world.configuration()
         let partner = try #require(configuration.partner("amazon-de"))
+        // The importer asks the clock once the file is open and fingerprinted, before it maps
+        // it: a partner appends a row (in an open, append, close of its own, so no descriptor
+        // stays open) right then, and only the check before the commit can see it.
+        let appended = TestFlag()
         let importer = FileImporter(
-            store: try world.store(), configuration: configuration, now: { world.clock.now() },
-            logger: Logger(label: "test"))
-        let writing = AtomicBool()
-        // Each row in an open, append, close of its own: the writer holds no descriptor between
-        // rows, so only the size check before the commit can see it.
-        let writer = Thread {
-            var number = 100
-            while !writing.isStopped {
-                number += 1
-                let handle = try! FileHandle(forWritingTo: url)
-                handle.seekToEndOfFile()
-                handle.write(Data((AmazonReport.row(order: "302-\(number)", item: "1") + "\n").utf8))
-                try? handle.close()
-                usleep(200)
-            }
-        }
-        writer.start()
-        usleep(2_000)
+            store: try world.store(), configuration: configuration,
+            now: {
+                if !appended.isSet {
+                    appended.set()
+                    let handle = try! FileHandle(forWritingTo: url)
+                    handle.seekToEndOfFile()
+                    handle.write(Data((AmazonReport.row(order: "302-8", item: "1") + "\n").utf8))
+                    try? handle.close()
+                }
+                return world.clock.now()
+            }, logger: Logger(label: "test"))
         #expect {
             _ = try importer.importFile(at: url.path, partner: partner, feed: partner.feeds[0])
         } throws: { error in
-            (error as? FileError)?.code.meansStillWritten == true
+            (error as? FileError)?.code == .changedWhileRead
         }
-        writing.stop()
         #expect(try world.store().orderCount() == 0)
         #expect(try world.store().files(limit: 10).isEmpty)
         #expect(FileManager.default.fileExists(atPath: url.path))
@@ -141,12 +137,12 @@ extension HostileInboxTests {
     }
 }
 
-/// A flag one thread sets and another reads.
-final class AtomicBool: @unchecked Sendable {
+/// A flag a test's closures set and read, from any thread.
+final class TestFlag: @unchecked Sendable {
     private let lock = NSLock()
-    private var stopped = false
+    private var value = false
 
-    var isStopped: Bool { lock.withLock { stopped } }
+    var isSet: Bool { lock.withLock { value } }
 
-    func stop() { lock.withLock { stopped = true } }
+    func set() { lock.withLock { value = true } }
 }
