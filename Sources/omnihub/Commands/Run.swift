@@ -25,10 +25,11 @@ struct Run: ParsableCommand {
     var json = false
 
     func run() throws {
+        // First, so a stop request during start-up is heard too.
+        ShutdownSignal.install()
         let logger = global.logger()
         let configuration = try global.loadConfiguration()
         let store = try global.openStore(configuration)
-        ShutdownSignal.install()
         let cycle = ImportCycle(
             configuration: configuration, store: store, logger: logger,
             stopRequested: { ShutdownSignal.requested })
