@@ -42,6 +42,17 @@ struct HostileFeedTests {
         #expect(try json(Array("{\"orders\": [{\"x\": \(nested)}]}".utf8)) == 1)
     }
 
+    @Test("values outside the records are skipped, not counted against a record's limit")
+    func valuesOutsideRecords() throws {
+        let junk = (1...50).map(String.init).joined(separator: ", ")
+        var reader = JSONFeedReader(
+            source: InMemoryBytes("{\"catalogue\": [\(junk)], \"orders\": [{\"id\": 1}]}"),
+            layout: .document(recordPath: ["orders"]), fileName: "x.json", limits: FeedLimits(recordFields: 10))
+        var count = 0
+        try reader.read { _ in count += 1 }
+        #expect(count == 1)
+    }
+
     @Test("a value longer than the field limit is refused with the record")
     func longField() {
         let text = "{\"orders\": [{\"name\": \"" + String(repeating: "a", count: 70_000) + "\"}]}"

@@ -116,7 +116,8 @@ public struct JSONFeedReader {
     private mutating func value(into tree: RecordTree?, parent: Int?, name: String) throws -> Int? {
         guard let byte = try input.peek() else { throw issue("the file ends where a value was expected") }
         let line = input.line
-        recordValues += 1
+        // Values outside the records are skipped without being kept, so only a record's count.
+        if tree != nil { recordValues += 1 }
         if recordValues > limits.recordFields {
             throw issue(
                 "record \(recordNumber) holds more than \(limits.recordFields) values (limits.record_fields); the "
