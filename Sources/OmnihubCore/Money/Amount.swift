@@ -168,14 +168,9 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public func hash(into hasher: inout Hasher) {
-        var units = self.units
-        var scale = self.scale
-        while scale > 0 && units % 10 == 0 {
-            units /= 10
-            scale -= 1
-        }
-        hasher.combine(units)
-        hasher.combine(scale)
+        let value = normalized
+        hasher.combine(value.units)
+        hasher.combine(value.scale)
     }
 
     /// Compares values whatever their scales; never overflows (the comparison is made in 128 bits).

@@ -13,17 +13,20 @@ public enum OutputEncoding {
         _ value: String, decimalSeparator: Character = ".", replacement: Unicode.Scalar = "\u{FFFD}"
     ) -> String {
         var value = value
-        if value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
+        // Bytes and scalars below 0x80 are the same values, so one look at the bytes finds them.
+        if value.utf8.contains(where: { isUnreadableControl(UInt32($0)) }) {
             value = String(
                 String.UnicodeScalarView(
-                    value.unicodeScalars.map { scalar in
-                        (scalar.value < 0x20 && ![0x09, 0x0A, 0x0D].contains(scalar.value)) || scalar.value == 0x7F
-                            ? replacement : scalar
-                    }))
+                    value.unicodeScalars.map { isUnreadableControl($0.value) ? replacement : $0 }))
         }
         guard let first = value.utf8.first, formulaStarts.contains(first) else { return value }
         if Amount(parsing: value, decimalSeparator: decimalSeparator) != nil { return value }
         return "'" + value
+    }
+
+    /// A control character no reader takes as text: C0 but tab, line feed and carriage return, and DEL.
+    private static func isUnreadableControl(_ value: UInt32) -> Bool {
+        (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || value == 0x7F
     }
 
     private static let formulaStarts: Set<UInt8> = [

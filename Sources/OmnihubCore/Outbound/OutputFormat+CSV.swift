@@ -10,7 +10,7 @@ extension OutputFormat {
         for column in columns {
             let raw = try value(column, document, collection: collection, index: index) ?? ""
             let text = OutputEncoding.inertCSVCell(
-                raw, decimalSeparator: decimalSeparator, replacement: encoding == .utf8 ? "\u{FFFD}" : "?")
+                raw, decimalSeparator: decimalSeparator, replacement: replacementCharacter)
             let neutralised = text.utf8.first == UInt8(ascii: "'") && raw.utf8.first != UInt8(ascii: "'")
             cells.append(column.quoted || neutralised ? "\"" + doubledQuotes(text) + "\"" : quote(text))
         }

@@ -95,7 +95,6 @@ extension OutputFormat {
     /// has no U+FFFD.
     func escape(_ value: String) -> String {
         var text = ""
-        let replacement: Unicode.Scalar = encoding == .utf8 ? "\u{FFFD}" : "?"
         for scalar in value.unicodeScalars {
             switch scalar {
             case "&": text += "&amp;"
@@ -103,7 +102,7 @@ extension OutputFormat {
             case ">": text += "&gt;"
             case "\"": text += "&quot;"
             case "'": text += "&apos;"
-            default: text.unicodeScalars.append(OutputEncoding.isAllowedInXML(scalar) ? scalar : replacement)
+            default: text.unicodeScalars.append(OutputEncoding.isAllowedInXML(scalar) ? scalar : replacementCharacter)
             }
         }
         return text

@@ -133,6 +133,9 @@ public struct OutputFormat: Sendable {
         self.xml = xml
     }
 
+    /// What stands in for a character a file must not hold: U+FFFD, or `?` in an encoding without it.
+    var replacementCharacter: Unicode.Scalar { encoding == .utf8 ? "\u{FFFD}" : "?" }
+
     /// The file's name for `document`, safe to create whatever the data in it
     /// (``OutputEncoding/safeFileName(_:)``).
     public func fileName(for document: some FormattedDocument) -> String {

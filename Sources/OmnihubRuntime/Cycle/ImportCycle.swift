@@ -54,9 +54,7 @@ public struct ImportCycle: Sendable {
     public func run() -> CycleReport {
         let lock: StoreLock
         do {
-            lock = try StoreLock(storePath: storePath, purpose: .cycle) {
-                logger.notice("another omnihub process is running a cycle on \(storePath); waiting for it to finish")
-            }
+            lock = try ImportCycle.lock(storePath, logger: logger)
         } catch {
             logger.error("the cycle did not run: \(error)")
             var report = CycleReport()
@@ -72,6 +70,20 @@ public struct ImportCycle: Sendable {
         }
         sourceAndEmit(into: &report)
         return report
+    }
+
+    /// Holds the store's cycle lock, or waits for it, saying so, while another process has it.
+    /// `omnihub import` takes it too, so the same bytes are never recorded twice at once.
+    public static func lock(_ storePath: String, logger: Logger) throws(StoreError) -> StoreLock {
+        try StoreLock(storePath: storePath, purpose: .cycle) {
+            logger.notice("another omnihub process is running a cycle on \(storePath); waiting for it to finish")
+        }
+    }
+
+    /// Removes what a process killed while writing the outbox left under temporary names. Once at
+    /// start is enough: only a process that died before this one began can have left them.
+    public func removeInterruptedOutboxWrites() {
+        emitter.removeStaleTemporaries()
     }
 
     private func importFiles() -> CycleReport {

@@ -49,7 +49,6 @@ public struct OutboxEmitter: Sendable {
     public func emit(at now: Timestamp) throws -> Outcome {
         var outcome = Outcome()
         let time = try waveTime(now)
-        removeStaleTemporaries()
         write(try store.pendingDocuments().map { (document: $0.0, content: $0.1) }, at: time, into: &outcome)
         var formats: [String: OutputFormat] = [:]
         for node in configuration.network.nodes {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Glibc
-import Logging
 import OmnihubRuntime
 import OmnihubStore
 
@@ -38,10 +37,7 @@ struct Import: ParsableCommand {
                     + configuration.partners.map(\.id).joined(separator: ", "), code: .notFound)
         }
         let store = try global.openStore(configuration)
-        // One cycle or import at a time on a store, so the same bytes are never recorded twice at once.
-        let lock = try StoreLock(storePath: store.path, purpose: .cycle) {
-            logger.notice("another omnihub process is running a cycle on \(store.path); waiting for it to finish")
-        }
+        let lock = try ImportCycle.lock(store.path, logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let importer = FileImporter(
             store: store, configuration: configuration, now: SystemClock.now, logger: logger, keepOriginals: true)

@@ -33,6 +33,7 @@ struct Run: ParsableCommand {
         let cycle = ImportCycle(
             configuration: configuration, store: store, logger: logger,
             stopRequested: { ShutdownSignal.requested })
+        cycle.removeInterruptedOutboxWrites()
         if once {
             let report = cycle.run()
             try CycleReportView(report: report).show(json: json)
