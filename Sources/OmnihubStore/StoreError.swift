@@ -10,6 +10,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case corruptDocument = "corrupt_document"
         /// A request contradicts what the store holds, e.g. crediting units never invoiced.
         case refused
+        /// What a decision was made on changed before it was recorded (another process recorded
+        /// something meanwhile); nothing was recorded, and deciding again on the new facts helps.
+        case changedMeanwhile = "changed_meanwhile"
     }
 
     /// The kind of failure.

@@ -82,7 +82,8 @@ struct FinanceDocumentTests {
         try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,2\n")
         let first = try world.cycle()
         #expect(first.failures.isEmpty, "\(first.failures.map(\.message))")
-        #expect(first.documentsWritten.map(\.kind).sorted() == ["bookings", "invoice", "shipping_confirmation"])
+        #expect(
+            first.documentsWritten.map(\.kind.rawValue).sorted() == ["bookings", "invoice", "shipping_confirmation"])
         let one = try UBLInvoice(read(world, "RE-000001.xml"))
         #expect(one.payable == "44.93", "2 × 19.99 + 4.95 shipping")
         #expect(one.lines.map(\.quantity) == ["2"])
@@ -106,7 +107,7 @@ struct FinanceDocumentTests {
         let history = try store.financeHistory(orderID: order.id)
         #expect(history.invoicedUnits == [1: 3])
         #expect(history.invoicedTotal == Amount(parsing: "64.92")!)
-        #expect(try store.outboundDocuments(orderID: order.id).filter { $0.kind == "invoice" }.count == 2)
+        #expect(try store.outboundDocuments(orderID: order.id).filter { $0.kind.rawValue == "invoice" }.count == 2)
     }
 
     @Test("the UBL invoice and credit note follow UBL 2.1's element order, and their totals add up")
@@ -231,7 +232,7 @@ struct FinanceDocumentTests {
         try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,3\n")
         let blocked = try world.cycle()
         #expect(blocked.failures.contains { $0.message.contains("never overwrites") })
-        #expect(blocked.documentsWritten.map(\.kind).contains("bookings"), "the other files are still written")
+        #expect(blocked.documentsWritten.map(\.kind.rawValue).contains("bookings"), "the other files are still written")
         try FileManager.default.removeItem(at: folder.appendingPathComponent("RE-000001.xml"))
         world.clock.advance(by: .seconds(60))
         let freed = try world.cycle()
@@ -336,10 +337,12 @@ struct OutboundPartsTests {
         let outcome = try emitter.emit(at: world.clock.now())
         #expect(outcome.failures.isEmpty, "\(outcome.failures.map(\.message))")
         let written = outcome.written
-        #expect(written.filter { $0.kind == "invoice" }.map(\.number) == (1...5).map { "RE-00000\($0)" })
+        #expect(written.filter { $0.kind.rawValue == "invoice" }.map(\.number) == (1...5).map { "RE-00000\($0)" })
         #expect(
-            written.filter { $0.kind == "bookings" }.map(\.number) == ["BS-RE-000001", "BS-RE-000003", "BS-RE-000005"])
-        let messages = written.filter { $0.kind == "customer_notification" }.map(\.number)
+            written.filter { $0.kind.rawValue == "bookings" }.map(\.number) == [
+                "BS-RE-000001", "BS-RE-000003", "BS-RE-000005",
+            ])
+        let messages = written.filter { $0.kind.rawValue == "customer_notification" }.map(\.number)
         #expect(messages.count == 10 && Set(messages).count == 10, "a confirmation and a shipped message per order")
         #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "nothing is made twice")
     }

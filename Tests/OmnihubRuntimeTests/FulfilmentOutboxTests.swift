@@ -136,7 +136,7 @@ struct FulfilmentOutboxTests {
         let secondJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: second[0])) as? [String: Any]
         #expect((secondJSON?["lines"] as? [[String: Any]])?.map { $0["order"] as? String } == ["A2"])
         let store = try world.store()
-        #expect(try store.outboundDocuments().allSatisfy { $0.status == "written" })
+        #expect(try store.outboundDocuments().allSatisfy { $0.status.rawValue == "written" })
     }
 
     @Test("a store's pick list is CSV with its delimiter, encoding and numbered positions")
@@ -172,11 +172,17 @@ struct FulfilmentOutboxTests {
         #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
         let store = try world.store()
         let path = world.root.appendingPathComponent("outbox/DC-1/recorded.json").path
-        let recorded = try store.recordFulfilmentDocuments(at: world.clock.now()) { _, node, units, _ in
-            RenderedDocument(
-                number: "FO-\(node)-crash", path: path, content: Array("{\"units\":\(units.count)}\n".utf8))
+        let (facts, revision) = try store.fulfilmentFacts()
+        let documents = FulfilmentPlan(facts).nodes.map { work in
+            DocumentToRecord(
+                destination: work.node,
+                rendered: RenderedDocument(
+                    number: "FO-\(work.node)-crash", path: path,
+                    content: Array("{\"units\":\(work.toShip.count)}\n".utf8)),
+                covers: FulfilmentCoverage.handsOver(work.toShip))
         }
-        #expect(recorded.map(\.status) == ["pending"])
+        let recorded = try store.recordFulfilmentDocuments(documents, basedOn: revision, at: world.clock.now())
+        #expect(recorded.map(\.status.rawValue) == ["pending"])
         #expect(!FileManager.default.fileExists(atPath: path))
 
         try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
@@ -337,8 +343,10 @@ struct FulfilmentOutboxTests {
         try world.drop("orders-2.tsv", AmazonReport.file(AmazonReport.row(order: "A2", item: "2")))
         let second = try world.cycle()
         #expect(first.failures.isEmpty && second.failures.isEmpty, "\(second.failures.map(\.message))")
-        let numbers = (first.documentsWritten + second.documentsWritten).filter { $0.kind == "fulfilment_order" }
-            .map(\.number)
+        let numbers = (first.documentsWritten + second.documentsWritten).filter {
+            $0.kind.rawValue == "fulfilment_order"
+        }
+        .map(\.number)
         #expect(numbers.count == 2 && Set(numbers).count == 2, "\(numbers)")
         #expect(try outbox(world, "DC-1").count == 2)
     }
@@ -351,7 +359,7 @@ struct FulfilmentOutboxTests {
             "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "3", price: "59.97")))
         let first = try world.cycle()
         #expect(first.failures.isEmpty)
-        #expect(first.documentsWritten.map(\.kind) == ["fulfilment_order"])
+        #expect(first.documentsWritten.map(\.kind.rawValue) == ["fulfilment_order"])
 
         world.clock.advance(by: .seconds(60))
         try cancel(world, "c1.csv", order: "A1", quantity: 2)
@@ -359,7 +367,7 @@ struct FulfilmentOutboxTests {
         #expect(second.failures.isEmpty)
         let document = try #require(second.documentsWritten.first)
         #expect(second.documentsWritten.count == 1)
-        #expect(document.kind == "fulfilment_cancellation")
+        #expect(document.kind.rawValue == "fulfilment_cancellation")
         #expect(document.number.hasPrefix("FC-DC-1-"))
         #expect((document.path as NSString).lastPathComponent.hasPrefix("cancel-FO-DC-1-"))
         let json = try #require(
@@ -380,7 +388,7 @@ struct FulfilmentOutboxTests {
         #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
         let order = try #require(try store.orders(limit: 10).first)
         #expect(
-            try store.outboundDocuments(orderID: order.id).map(\.kind) == [
+            try store.outboundDocuments(orderID: order.id).map(\.kind.rawValue) == [
                 "fulfilment_order", "fulfilment_cancellation",
             ])
     }
@@ -405,7 +413,7 @@ struct FulfilmentOutboxTests {
         try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
         world.clock.advance(by: .seconds(60))
         let report = try world.cycle()
-        #expect(report.documentsWritten.map(\.kind) == ["fulfilment_order"])
+        #expect(report.documentsWritten.map(\.kind.rawValue) == ["fulfilment_order"])
         let json =
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: try #require(report.documentsWritten.first).path)))

@@ -29,7 +29,7 @@ struct InboxImportTests {
                 "DC-CENTRAL", "dropship-nordic", "dropship-bavaria", "store-berlin-mitte",
             ])
         #expect(
-            try world.store().orders(limit: 20).filter { $0.status == "open" }.map(\.externalID) == [
+            try world.store().orders(limit: 20).filter { $0.status.rawValue == "open" }.map(\.externalID) == [
                 "302-1111111-2000002"
             ])
         let store = try world.store()

@@ -29,7 +29,9 @@ struct InventoryFeedTests {
     }
 
     func feed(_ report: CycleReport) throws -> String? {
-        guard let document = report.documentsWritten.first(where: { $0.kind == "inventory_feed" }) else { return nil }
+        guard let document = report.documentsWritten.first(where: { $0.kind.rawValue == "inventory_feed" }) else {
+            return nil
+        }
         #expect(document.destination == "amazon-de")
         return try String(contentsOfFile: document.path, encoding: .utf8)
     }

@@ -56,7 +56,7 @@ struct SellerCancellationTests {
         world.clock.advance(by: .seconds(60))
         try cancel(world, folder: "cancel", "seller.csv", reason: "out_of_stock", quantity: 1)
         let seller = try world.cycle()
-        #expect(seller.documentsWritten.map(\.kind).contains("order_cancellation"))
+        #expect(seller.documentsWritten.map(\.kind.rawValue).contains("order_cancellation"))
         let files = try cancellationFiles(world)
         #expect(files.count == 1)
         let rows = try String(
@@ -80,6 +80,8 @@ struct SellerCancellationTests {
         #expect(last.contains("\tGeneralAdjustment\t"), "a reason without an Amazon code")
         let store = try world.store()
         let order = try #require(try store.orders(limit: 1).first)
-        #expect(try store.outboundDocuments(orderID: order.id).filter { $0.kind == "order_cancellation" }.count == 2)
+        #expect(
+            try store.outboundDocuments(orderID: order.id).filter { $0.kind.rawValue == "order_cancellation" }.count
+                == 2)
     }
 }

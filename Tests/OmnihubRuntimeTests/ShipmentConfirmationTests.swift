@@ -49,7 +49,7 @@ struct ShipmentConfirmationTests {
 
     func shippedAndStatus(_ store: OrderStore) throws -> [String] {
         let order = try #require(try store.orders(limit: 1).first)
-        return [String(try store.shippedUnits(orderID: order.id)), order.status]
+        return [String(try store.shippedUnits(orderID: order.id)), order.status.rawValue]
     }
 
     @Test("a partial shipment consumes that many reserved units and lowers on-hand; the rest ships later")
@@ -72,7 +72,8 @@ struct ShipmentConfirmationTests {
         #expect(try shippedAndStatus(store) == ["2", "sourced"])
         #expect(first.reservations.isEmpty, "shipped units are not sourced again")
         #expect(
-            first.documentsWritten.map(\.kind) == ["shipping_confirmation"], "no new fulfilment order for shipped units"
+            first.documentsWritten.map(\.kind.rawValue) == ["shipping_confirmation"],
+            "no new fulfilment order for shipped units"
         )
 
         world.clock.advance(by: .seconds(60))
@@ -166,7 +167,7 @@ struct ShipmentConfirmationTests {
                 + "SH-2,A1,DC-1,2026-11-27T09:30:00Z,Hermes,015012345678,TSHIRT-WHT-M,1\n")
         let report = try world.cycle()
         #expect(report.failures.isEmpty && report.outcomes.allSatisfy { $0.issues.isEmpty })
-        let confirmations = report.documentsWritten.filter { $0.kind == "shipping_confirmation" }
+        let confirmations = report.documentsWritten.filter { $0.kind.rawValue == "shipping_confirmation" }
         let document = try #require(confirmations.first)
         #expect(confirmations.count == 1 && document.destination == "amazon-de")
         #expect((document.path as NSString).lastPathComponent.hasPrefix("shipconfirm-amazon-de-"))
@@ -182,7 +183,7 @@ struct ShipmentConfirmationTests {
         #expect(try world.cycle().documentsWritten.isEmpty, "each shipment is confirmed once")
         let store = try world.store()
         let order = try #require(try store.orders(limit: 1).first)
-        #expect(try store.outboundDocuments(orderID: order.id).map(\.kind).contains("shipping_confirmation"))
+        #expect(try store.outboundDocuments(orderID: order.id).map(\.kind.rawValue).contains("shipping_confirmation"))
     }
 
     @Test("the shipped WMS shipment mapping reads the sample world's parcel: Berlin time to UTC, line and tracking")

@@ -109,7 +109,7 @@ public struct Configuration: Sendable {
     /// The `sourcing:` section.
     public struct Sourcing: Sendable {
         /// `optimize`, `priority` or `distance`.
-        public var strategy: String
+        public var strategy: SourcingStrategy
         /// The parameters of the cost function.
         public var parameters: SourcingProblem.Parameters
         /// Coordinates of postal areas by country and postal code prefix, for order locations.
@@ -341,10 +341,10 @@ extension Configuration {
             "strategy", "currency", "rate_card", "split_penalty", "unfilled_penalty", "max_parcels_per_order",
             "express_radius_km", "collect_trunk_cost", "postal_areas", "zone_rates",
         ])
-        let strategy = try node.optional("strategy")?.text() ?? "optimize"
-        guard ["optimize", "priority", "distance"].contains(strategy) else {
+        let named = try node.optional("strategy")?.text() ?? SourcingStrategy.optimize.rawValue
+        guard let strategy = SourcingStrategy(rawValue: named) else {
             throw try node.required("strategy", "").error(
-                "'\(strategy)' is not a strategy; expected optimize, priority or distance")
+                "'\(named)' is not a strategy; expected optimize, priority or distance")
         }
         var bands: [SourcingProblem.RateBand] = []
         for band in try node.required(

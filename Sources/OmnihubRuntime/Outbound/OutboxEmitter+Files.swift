@@ -22,33 +22,13 @@ extension OutboxEmitter {
         String(time.description.filter(\.isNumber).prefix(14))
     }
 
-    /// Records and writes a run's documents in parts of ``partSize`` orders, each let go of before
-    /// the next: `record` records the part after an order id, handing each file it renders to
-    /// `keep`. An order a part refused is reported as "`what` for order …: reason; `until` once
-    /// this is fixed".
-    func inParts(
-        at time: Timestamp, into outcome: inout Outcome, what: String, until: String,
-        record: (_ after: Int64, _ keep: @escaping (RenderedDocument) -> Void) throws -> RecordedPart
-    ) throws {
-        var after: Int64 = 0
-        while true {
-            let contents = RenderedContents()
-            let part = try record(after) { contents.files[$0.path] = $0.content }
-            for (order, reason) in part.refused {
-                logger.error("\(what) for order \(order) was not made: \(reason)")
-                outcome.failures.append(
-                    CycleReport.Failure(
-                        path: configuration.outboxFolder,
-                        message: "\(what) for order \(order): \(reason); \(until) once this is fixed"))
-            }
-            write(part.documents.map { ($0, contents.files[$0.path] ?? []) }, at: time, into: &outcome)
-            guard let last = part.last else { return }
-            after = last
-            if stopRequested() {
-                logger.notice("stop requested: the rest of the \(what)s waits for the next run")
-                return
-            }
-        }
+    /// Reports that `what` for `order` was not made, and is made again `until` the reason is fixed.
+    func refuse(what: String, order: String, reason: any Error, until: String, into outcome: inout Outcome) {
+        logger.error("\(what) for order \(order) was not made: \(reason)")
+        outcome.failures.append(
+            CycleReport.Failure(
+                path: configuration.outboxFolder,
+                message: "\(what) for order \(order): \(reason); \(until) once this is fixed"))
     }
 
     /// Removes what processes killed while writing left under temporary names in the outbox's
@@ -60,11 +40,6 @@ extension OutboxEmitter {
         }
         let removed = FileMover.removeStaleTemporaries(in: folders ?? [])
         if removed > 0 { logger.notice("removed \(removed) temporary file(s) an interrupted run left in the outbox") }
-    }
-
-    /// The bytes of the files a part rendered, by path, until they are written.
-    final class RenderedContents {
-        var files: [String: [UInt8]] = [:]
     }
 
     /// The document's file, or `nil` with the reason added to `refused` when it cannot be made:
@@ -106,6 +81,14 @@ extension OutboxEmitter {
         _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
     ) {
         write([(document, content)], at: time, into: &outcome)
+    }
+
+    /// Writes recorded documents with the bytes rendered for their paths.
+    func write(
+        _ recorded: [OutboundDocument], rendered: [RenderedDocument], at time: Timestamp, into outcome: inout Outcome
+    ) {
+        let contents = Dictionary(rendered.map { ($0.path, $0.content) }) { first, _ in first }
+        write(recorded.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
     /// Writes recorded documents with their recorded bytes, flushed together, and marks them
@@ -152,7 +135,7 @@ extension OutboxEmitter {
             }
             logger.info("wrote \(document.kind) \(document.number) → \(document.path)")
             var written = document
-            written.status = "written"
+            written.status = .written
             written.writtenAt = time.description
             outcome.written.append(written)
         }

@@ -5,28 +5,95 @@ import OmnihubStore
 
 extension OutboxEmitter {
     /// Invoices every order's shipped units that no invoice covers yet (the shipping charge with
-    /// the order's first invoice), and books them in one ledger batch.
+    /// the order's first invoice), and books them in one ledger batch, in parts of ``partSize``
+    /// orders. An order whose invoice (or its own bookings) cannot be made is reported and left
+    /// out: its shipments wait for the next run, its number goes to the next order, and the
+    /// other orders are invoiced.
     func recordInvoices(at time: Timestamp, into outcome: inout Outcome) throws {
         guard let finance = configuration.finance else { return }
-        try inParts(at: time, into: &outcome, what: "invoice", until: "its shipments are invoiced") { after, keep in
-            let steps = rendering(finance, kind: .invoice, at: time, keep: keep)
+        var after: Int64 = 0
+        while true {
+            let facts = try store.invoicingFacts(after: after, limit: partSize)
+            guard let last = facts.last else { return }
+            // Quickly first: one bookings batch for the part. When it cannot be rendered, each
+            // order's bookings are rendered on their own to find the ones at fault.
+            var issue = invoices(facts, finance, at: time, checkingBookings: false, into: &outcome)
+            var bookings: RenderedDocument?
             do {
-                // Quickly first; when the part's bookings cannot be rendered, nothing of it was
-                // recorded, and it is made again order by order to find the ones at fault. (A
-                // failing database fails the careful attempt too, and that error is thrown.)
-                return try store.recordInvoices(
-                    at: time, prefix: finance.invoicePrefix, after: after, limit: partSize, careful: false, steps)
+                bookings = try self.bookings(issue.map(\.document), finance, at: time)
             } catch {
-                return try store.recordInvoices(
-                    at: time, prefix: finance.invoicePrefix, after: after, limit: partSize, careful: true, steps)
+                issue = invoices(facts, finance, at: time, checkingBookings: true, into: &outcome)
+                bookings = try self.bookings(issue.map(\.document), finance, at: time)
+            }
+            let recorded = try store.recordFinanceDocuments(
+                issue, kind: .invoice, firstSequence: facts.nextSequence, bookings: bookings, at: time)
+            write(
+                recorded, rendered: issue.compactMap(\.rendered) + (bookings.map { [$0] } ?? []), at: time,
+                into: &outcome)
+            after = last
+            if stopRequested() {
+                logger.notice("stop requested: the rest of the invoices waits for the next run")
+                return
             }
         }
     }
 
+    /// The invoices of a part, numbered on from the facts' next sequence number without gaps:
+    /// an order whose invoice (or, `checkingBookings`, its own bookings) cannot be rendered is
+    /// reported and left out.
+    private func invoices(
+        _ facts: InvoicingFacts, _ finance: Configuration.Finance, at time: Timestamp, checkingBookings: Bool,
+        into outcome: inout Outcome
+    ) -> [IssuedFinanceDocument] {
+        var issued: [IssuedFinanceDocument] = []
+        for entry in facts.orders {
+            let invoice = Invoice.issue(
+                .invoice,
+                number: Invoice.number(prefix: finance.invoicePrefix, sequence: facts.nextSequence + issued.count),
+                destination: finance.destination, at: time, order: entry.order, units: entry.units,
+                history: entry.history, defaultTaxRate: finance.defaultTaxRate)
+            do {
+                let file = try finance.invoiceFormat.map { try rendered(invoice, in: $0) }
+                if checkingBookings { _ = try bookings([invoice], finance, at: time) }
+                issued.append(
+                    IssuedFinanceDocument(
+                        orderID: entry.orderID, document: invoice, rendered: file, shipments: entry.shipments.map(\.id))
+                )
+            } catch {
+                // The careful pass reports only what the quick one could not see, so an order is
+                // not reported twice.
+                if !checkingBookings || error is BookingsFailure {
+                    refuse(
+                        what: "invoice", order: entry.order.externalID, reason: error,
+                        until: "its shipments are invoiced", into: &outcome)
+                }
+            }
+        }
+        return issued
+    }
+
+    /// The bookings batch of `documents`, or `nil` when the ERP takes none.
+    private func bookings(_ documents: [Invoice], _ finance: Configuration.Finance, at time: Timestamp) throws
+        -> RenderedDocument?
+    {
+        guard let format = finance.bookingsFormat, let first = documents.first else { return nil }
+        // Named after its first document, which is in no other batch: unique however quickly
+        // batches follow each other.
+        let batch = FinanceBookings(
+            number: "BS-" + first.number, destination: finance.destination, createdAt: time, documents: documents,
+            zone: format.timeZone)
+        do {
+            return try rendered(batch, in: format)
+        } catch {
+            throw BookingsFailure(underlying: error)
+        }
+    }
+
     /// Issues a credit note for `units` (order line position → units) of an order's invoiced
-    /// units, records it with its bookings and writes the files.
+    /// units, records it with its bookings and refund message, and writes the files.
     ///
-    /// - Throws: when the configuration has no `finance:` section, or the store refuses the units.
+    /// - Throws: when the configuration has no `finance:` section, or the order's invoices do not
+    ///   carry the units.
     public func issueCreditNote(orderID: Int64, units: [Int: Int], reason: String, at time: Timestamp) throws
         -> (creditNote: Invoice, outcome: Outcome)
     {
@@ -35,70 +102,47 @@ extension OutboxEmitter {
                 operation: "issue a credit note with", path: configuration.file,
                 reason: "the configuration has no finance: section; add one to issue invoices and credit notes")
         }
-        var contents: [String: [UInt8]] = [:]
-        var steps = rendering(finance, kind: .creditNote, at: time) { contents[$0.path] = $0.content }
-        steps.refundNotice = refundNotice(at: time) { contents[$0.path] = $0.content }
-        let (creditNote, documents) = try store.recordCreditNote(
-            orderID: orderID, units: units, reason: reason, at: time, prefix: finance.creditNotePrefix, steps)
+        let (stored, history, sequence) = try store.creditNoteFacts(orderID: orderID)
+        if let refusal = history.refusal(crediting: units, of: stored.order) {
+            throw CreditNoteRefused(message: refusal)
+        }
+        let creditNote = Invoice.issue(
+            .creditNote, number: Invoice.number(prefix: finance.creditNotePrefix, sequence: sequence),
+            destination: finance.destination, at: time, order: stored.order, units: units, history: history,
+            defaultTaxRate: finance.defaultTaxRate)
+        let file = try finance.creditNoteFormat.map { try rendered(creditNote, in: $0) }
+        let bookings = try bookings([creditNote], finance, at: time)
+        var refundNotice: (notification: NotificationToRecord, destination: String)?
+        if let settings = configuration.notifications {
+            let request = NotificationRequest(
+                orderID: stored.id, order: stored.order, event: .refundIssued, reference: creditNote.number,
+                shipments: [], amount: creditNote.payableTotal)
+            refundNotice = (
+                NotificationToRecord(request: request, rendered: try notification(request, settings, at: time)),
+                settings.destination
+            )
+        }
+        let recorded = try store.recordFinanceDocuments(
+            [IssuedFinanceDocument(orderID: orderID, document: creditNote, rendered: file, reason: reason)],
+            kind: .creditNote, firstSequence: sequence, bookings: bookings, refundNotice: refundNotice, at: time)
         var outcome = Outcome()
-        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
+        let files = [file, bookings, refundNotice?.notification.rendered].compactMap { $0 }
+        write(recorded, rendered: files, at: time, into: &outcome)
         return (creditNote, outcome)
     }
+}
 
-    /// Whether crediting `units` gives back everything the customer received, with nothing left
-    /// to ship: then the shipping charge is refunded too (as on a withdrawal from the purchase).
-    static func everythingBack(_ order: Order, _ history: FinanceHistory, crediting units: [Int: Int]) -> Bool {
-        guard history.shippingInvoiced, !history.shippingCredited else { return false }
-        return order.lines.indices.allSatisfy { index in
-            let position = index + 1
-            let invoiced = history.invoicedUnits[position] ?? 0
-            let credited = (history.creditedUnits[position] ?? 0) + (units[position] ?? 0)
-            return credited == invoiced
-                && invoiced + (history.cancelledUnits[position] ?? 0) == order.lines[index].quantity
-        }
-    }
+/// A credit note asks for units the order's invoices do not carry.
+public struct CreditNoteRefused: Error, Sendable, CustomStringConvertible {
+    /// What was asked, what the invoices carry, and what to do.
+    public let message: String
 
-    /// How the store's finance documents are built and rendered: each priced with the order's
-    /// ``OrderSettlement``, units counted on from those already invoiced (or credited).
-    private func rendering(
-        _ finance: Configuration.Finance, kind: Invoice.Kind, at time: Timestamp,
-        keep: @escaping (RenderedDocument) -> Void
-    ) -> FinanceRendering {
-        let format = kind == .invoice ? finance.invoiceFormat : finance.creditNoteFormat
-        return FinanceRendering(
-            issue: { stored, units, history, number in
-                let order = stored.order
-                let settlement = OrderSettlement(order: order, defaultTaxRate: finance.defaultTaxRate)
-                let before = kind == .invoice ? history.invoicedUnits : history.creditedUnits
-                let parts = units.sorted { $0.key < $1.key }.map { position, quantity in
-                    let from = before[position] ?? 0
-                    return Invoice.Units(
-                        orderLine: position, quantity: quantity,
-                        value: settlement.shipped(line: position - 1, from: from, to: from + quantity))
-                }
-                return Invoice(
-                    kind: kind, number: number, destination: finance.destination, issuedAt: time, order: order,
-                    settlement: settlement, units: parts,
-                    withShipping: kind == .invoice
-                        ? !history.shippingInvoiced : Self.everythingBack(order, history, crediting: units),
-                    invoiceReference: kind == .creditNote ? history.lastInvoiceNumber : nil)
-            },
-            render: { document in
-                guard let format else { return nil }
-                let file = try rendered(document, in: format)
-                keep(file)
-                return file
-            },
-            bookings: { documents in
-                guard let format = finance.bookingsFormat else { return nil }
-                let batch = FinanceBookings(
-                    // Named after its first document, which is in no other batch: unique however
-                    // quickly batches follow each other.
-                    number: "BS-" + (documents.first?.number ?? Self.wave(time)),
-                    destination: finance.destination, createdAt: time, documents: documents, zone: format.timeZone)
-                let file = try rendered(batch, in: format)
-                keep(file)
-                return file
-            })
-    }
+    public var description: String { message }
+}
+
+/// The bookings batch could not be rendered.
+struct BookingsFailure: Error, CustomStringConvertible {
+    let underlying: any Error
+
+    var description: String { "\(underlying)" }
 }

@@ -39,22 +39,20 @@ extension OutboxEmitter {
             return
         }
         for feed in feeds {
-            let wave = Self.wave(time)
-            var content: [UInt8] = []
             do {
+                guard
+                    let changes = InventoryChanges(
+                        lastTold: try store.inventoryLastTold(channel: feed.channel),
+                        sellable: sellable(for: feed.channel, state: state), full: feed.full)
+                else { continue }
+                let document = InventoryFeed(
+                    number: "IF-\(feed.channel)-\(Self.wave(time))", channel: feed.channel, wave: time,
+                    mode: feed.full ? "full" : "changes",
+                    lines: changes.lines.map { InventoryFeed.Line(sku: $0.sku, quantity: $0.quantity) })
+                let file = try rendered(document, in: feed.format)
                 let recorded = try store.recordInventoryFeed(
-                    channel: feed.channel, quantities: sellable(for: feed.channel, state: state), full: feed.full,
-                    at: time
-                ) { lines in
-                    let document = InventoryFeed(
-                        number: "IF-\(feed.channel)-\(wave)", channel: feed.channel, wave: time,
-                        mode: feed.full ? "full" : "changes",
-                        lines: lines.map { InventoryFeed.Line(sku: $0.sku, quantity: $0.quantity) })
-                    let file = try rendered(document, in: feed.format)
-                    content = file.content
-                    return file
-                }
-                if let recorded { write(recorded, content, at: time, into: &outcome) }
+                    DocumentToRecord(destination: feed.channel, rendered: file, covers: changes), at: time)
+                write(recorded, file.content, at: time, into: &outcome)
             } catch {
                 logger.error("the inventory feed for \(feed.channel) was not recorded: \(error)")
                 outcome.failures.append(
@@ -65,21 +63,24 @@ extension OutboxEmitter {
     }
 
     func recordOrderAcknowledgements(at time: Timestamp, into outcome: inout Outcome) throws {
-        try recordChannelLines(
-            type: "order_acknowledgement", number: "OA", formats: partnerFormats(\.orderAcknowledgementFormat),
-            at: time, into: &outcome
-        ) { channels, render in
-            try store.recordOrderAcknowledgements(channels: channels, at: time, render: render)
-        }
+        let formats = partnerFormats(\.orderAcknowledgementFormat)
+        guard !formats.isEmpty else { return }
+        let lines = try store.unacknowledgedOrderLines(channels: Array(formats.keys))
+        let documents = channelDocuments(
+            type: "order_acknowledgement", number: "OA", formats: formats, lines: lines, at: time,
+            into: &outcome
+        ) { Array(Set($0.map(\.orderID))).sorted() }
+        try recordAndWrite(documents, at: time, into: &outcome) { try store.recordOrderAcknowledgements($0, at: time) }
     }
 
     func recordSellerCancellations(at time: Timestamp, into outcome: inout Outcome) throws {
-        try recordChannelLines(
-            type: "order_cancellation", number: "OC", formats: partnerFormats(\.orderCancellationFormat),
-            at: time, into: &outcome
-        ) { channels, render in
-            try store.recordSellerCancellations(channels: channels, at: time, render: render)
-        }
+        let formats = partnerFormats(\.orderCancellationFormat)
+        guard !formats.isEmpty else { return }
+        let lines = try store.untoldSellerCancellations(channels: Array(formats.keys))
+        let documents = channelDocuments(
+            type: "order_cancellation", number: "OC", formats: formats, lines: lines, at: time, into: &outcome
+        ) { $0.compactMap(\.cancellationID) }
+        try recordAndWrite(documents, at: time, into: &outcome) { try store.recordSellerCancellations($0, at: time) }
     }
 
     /// The partners (sales channels) that name a format at `keyPath`, with it.
@@ -91,17 +92,15 @@ extension OutboxEmitter {
         return formats
     }
 
-    /// Tells each channel in `formats` of its order lines in one document of `type` (number
-    /// `<number>-<channel>-<wave>`), recorded by `record`, then writes the files.
-    private func recordChannelLines(
-        type: String, number: String, formats: [String: OutputFormat], at time: Timestamp,
-        into outcome: inout Outcome,
-        record: ([String], (String, [ChannelOrderLine]) throws -> RenderedDocument?) throws -> [OutboundDocument]
-    ) throws {
-        guard !formats.isEmpty else { return }
-        var contents: [String: [UInt8]] = [:]
-        var refused: [CycleReport.Failure] = []
-        let documents = try record(Array(formats.keys)) { channel, lines in
+    /// One document of `type` (number `<number>-<channel>-<wave>`) per channel telling it of its
+    /// order lines, covering what `covers` names of them; a channel whose document cannot be made
+    /// is reported, and its lines wait for the next run.
+    private func channelDocuments(
+        type: String, number: String, formats: [String: OutputFormat], lines: [String: [ChannelOrderLine]],
+        at time: Timestamp, into outcome: inout Outcome, covers: ([ChannelOrderLine]) -> [Int64]
+    ) -> [DocumentToRecord<[Int64]>] {
+        lines.keys.sorted().compactMap { channel in
+            guard let format = formats[channel], let lines = lines[channel] else { return nil }
             let document = OrderAcknowledgement(
                 number: "\(number)-\(channel)-\(Self.wave(time))", channel: channel, wave: time,
                 lines: lines.map { line in
@@ -109,47 +108,49 @@ extension OutboxEmitter {
                         orderNumber: line.orderNumber, merchantOrderID: String(line.orderID), lineID: line.lineID,
                         linePosition: line.position, sku: line.sku, quantity: line.quantity, reason: line.reason)
                 }, type: type)
-            let file = renderedOrWaiting(document, in: formats[channel]!, &refused)
-            if let file { contents[file.path] = file.content }
-            return file
+            return renderedOrWaiting(document, in: format, &outcome.failures).map {
+                DocumentToRecord(destination: channel, rendered: $0, covers: covers(lines))
+            }
         }
-        outcome.failures += refused
-        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
+    }
+
+    /// Records `documents` with `record` and writes the files.
+    func recordAndWrite<Covered>(
+        _ documents: [DocumentToRecord<Covered>], at time: Timestamp, into outcome: inout Outcome,
+        record: ([DocumentToRecord<Covered>]) throws -> [OutboundDocument]
+    ) rethrows {
+        write(try record(documents), rendered: documents.map(\.rendered), at: time, into: &outcome)
     }
 
     func recordShippingConfirmations(at time: Timestamp, into outcome: inout Outcome) throws {
         let formats = partnerFormats(\.shippingConfirmationFormat)
         guard !formats.isEmpty else { return }
-        var contents: [String: [UInt8]] = [:]
-        var refused: [CycleReport.Failure] = []
-        let documents = try store.recordShippingConfirmations(channels: Array(formats.keys), at: time) {
-            channel, shipments in
-            guard let format = formats[channel] else { return nil }
-            let wave = Self.wave(time)
+        let unconfirmed = try store.unconfirmedShipments(channels: Array(formats.keys))
+        var documents: [DocumentToRecord<[Int64]>] = []
+        for channel in unconfirmed.keys.sorted() {
+            guard let format = formats[channel], let shipments = unconfirmed[channel] else { continue }
             var lines: [ShippingConfirmation.Line] = []
+            var unreadable: FileError?
             for shipment in shipments {
-                let shippedAt: Timestamp
-                do {
-                    shippedAt = try DateTimeFormat.iso8601.parse(shipment.shippedAt, zone: nil)
-                } catch {
-                    throw FileError(
+                guard let shippedAt = try? DateTimeFormat.iso8601.parse(shipment.shippedAt, zone: nil) else {
+                    unreadable = FileError(
                         operation: "confirm shipments for", path: channel,
                         reason: "shipment \(shipment.id) has the time '\(shipment.shippedAt)', which is not ISO 8601")
+                    break
                 }
                 lines.append(
                     ShippingConfirmation.Line(
                         orderNumber: shipment.orderNumber, lineID: shipment.lineID, sku: shipment.sku,
                         quantity: shipment.quantity, node: shipment.node, shippedAt: shippedAt,
-                        carrier: shipment.carrier,
-                        service: shipment.service, trackingNumber: shipment.trackingNumber))
+                        carrier: shipment.carrier, service: shipment.service, trackingNumber: shipment.trackingNumber))
             }
+            if let unreadable { throw unreadable }
             let document = ShippingConfirmation(
-                number: "SC-\(channel)-\(wave)", channel: channel, wave: time, lines: lines)
-            let file = renderedOrWaiting(document, in: format, &refused)
-            if let file { contents[file.path] = file.content }
-            return file
+                number: "SC-\(channel)-\(Self.wave(time))", channel: channel, wave: time, lines: lines)
+            if let file = renderedOrWaiting(document, in: format, &outcome.failures) {
+                documents.append(DocumentToRecord(destination: channel, rendered: file, covers: shipments.map(\.id)))
+            }
         }
-        outcome.failures += refused
-        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
+        try recordAndWrite(documents, at: time, into: &outcome) { try store.recordShippingConfirmations($0, at: time) }
     }
 }

@@ -4,43 +4,46 @@ import OmnihubCore
 import OmnihubStore
 
 extension OutboxEmitter {
-    /// Writes the customer notifications that are due: order confirmations and one message per
-    /// parcel (shipped, or ready for pickup at the store).
+    /// Writes the customer notifications that are due (``NotificationRequest/due(confirming:shipments:orders:)``):
+    /// order confirmations and one message per parcel (shipped, or ready for pickup at the store),
+    /// in parts of ``partSize`` orders. A message that cannot be made is reported and tried again
+    /// next run; the others are recorded.
     func recordCustomerNotifications(at time: Timestamp, into outcome: inout Outcome) throws {
         guard let settings = configuration.notifications else { return }
         let since = Timestamp(
             millisecondsSince1970: time.millisecondsSince1970 - Int64(settings.confirmWithinHours) * 3_600_000)
-        try inParts(at: time, into: &outcome, what: "customer notification", until: "it is made") { after, keep in
-            try store.recordCustomerNotifications(
-                at: time, confirmSince: since, destination: settings.destination, after: after, limit: partSize
-            ) { request in
-                guard let file = try notification(request, settings, at: time) else { return nil }
-                keep(file)
-                return file
+        var after: Int64 = 0
+        while true {
+            let facts = try store.notificationFacts(confirmSince: since, after: after, limit: partSize)
+            guard let last = facts.last else { return }
+            var toRecord: [NotificationToRecord] = []
+            for request in NotificationRequest.due(
+                confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders)
+            {
+                do {
+                    toRecord.append(
+                        NotificationToRecord(request: request, rendered: try notification(request, settings, at: time)))
+                } catch {
+                    refuse(
+                        what: "customer notification", order: request.order.externalID, reason: error,
+                        until: "it is made", into: &outcome)
+                }
+            }
+            let recorded = try store.recordCustomerNotifications(toRecord, destination: settings.destination, at: time)
+            write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
+            after = last
+            if stopRequested() {
+                logger.notice("stop requested: the rest of the customer notifications waits for the next run")
+                return
             }
         }
     }
 
-    /// The refund message for a credit note, when the configuration sends notifications.
-    func refundNotice(at time: Timestamp, keep: @escaping (RenderedDocument) -> Void) -> (
-        destination: String, render: (NotificationRequest) throws -> RenderedDocument?
-    )? {
-        guard let settings = configuration.notifications else { return nil }
-        return (
-            settings.destination,
-            { request in
-                guard let file = try notification(request, settings, at: time) else { return nil }
-                keep(file)
-                return file
-            }
-        )
-    }
-
     /// The file of one notification, or `nil` when the order has no e-mail address to write to.
-    private func notification(
+    func notification(
         _ request: NotificationRequest, _ settings: Configuration.Notifications, at time: Timestamp
     ) throws -> RenderedDocument? {
-        let order = request.order.order
+        let order = request.order
         guard let email = order.customer.email, !email.isEmpty else {
             logger.info("order \(order.externalID) has no e-mail address; no \(request.event.rawValue) message")
             return nil
@@ -56,7 +59,7 @@ extension OutboxEmitter {
         }
         let suffix = request.reference.isEmpty ? "" : "-" + request.reference.filter { $0.isLetter || $0.isNumber }
         var document = CustomerNotification(
-            event: request.event, number: "N-\(request.order.id)-\(request.event.rawValue)\(suffix)",
+            event: request.event, number: "N-\(request.orderID)-\(request.event.rawValue)\(suffix)",
             destination: settings.destination, at: time, order: order, lines: lines, languages: settings.languages,
             defaultLanguage: settings.defaultLanguage)
         document.carrier = request.shipments.first?.carrier

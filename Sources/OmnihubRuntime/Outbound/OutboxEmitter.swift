@@ -79,32 +79,61 @@ public struct OutboxEmitter: Sendable {
         return outcome
     }
 
+    /// Hands each node the units reserved there and not handed over yet, and tells it of handed-over
+    /// units a cancellation took back, as ``FulfilmentPlan`` decides; a node whose document cannot
+    /// be made is reported and gets it next run.
     private func recordFulfilmentDocuments(
         _ formats: [String: OutputFormat], at time: Timestamp, into outcome: inout Outcome
     ) throws {
+        let (facts, revision) = try store.fulfilmentFacts()
+        let plan = FulfilmentPlan(facts)
+        let orders = try store.orders(
+            ids: plan.nodes.flatMap { $0.toShip.map(\.orderID) + $0.toCancel.map(\.units.orderID) })
+        var documents: [DocumentToRecord<FulfilmentCoverage>] = []
         var contents: [String: [UInt8]] = [:]
-        var refused: [CycleReport.Failure] = []
-        let documents = try store.recordFulfilmentDocuments(at: time) { kind, node, units, orders in
-            guard let format = formats[node] else { return nil }
-            let wave = Self.wave(time)
-            let document = FulfilmentOrder(
-                type: kind.rawValue, number: "\(kind == .order ? "FO" : "FC")-\(node)-\(wave)", node: node, wave: time,
-                lines: units.compactMap { unit in
-                    guard let stored = orders[unit.orderID], unit.position <= stored.order.lines.count else {
-                        return nil
-                    }
-                    let order = stored.order
-                    let line = order.lines[unit.position - 1]
-                    return FulfilmentOrder.Line(
-                        channel: order.channel, orderNumber: order.externalID, lineID: line.lineID, sku: unit.sku,
-                        title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
-                        pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
-                })
-            let file = renderedOrWaiting(document, in: format, &refused)
-            if let file { contents[file.path] = file.content }
-            return file
+        for work in plan.nodes {
+            guard let format = formats[work.node] else { continue }
+            let cancellations = work.toCancel.map(\.units)
+            if !cancellations.isEmpty,
+                let file = renderedOrWaiting(
+                    fulfilmentDocument(.cancellation, work.node, cancellations, orders, at: time), in: format,
+                    &outcome.failures)
+            {
+                contents[file.path] = file.content
+                documents.append(
+                    DocumentToRecord(
+                        destination: work.node, rendered: file, covers: .tellsOf(cancellations: work.toCancel.map(\.id))
+                    ))
+            }
+            if !work.toShip.isEmpty,
+                let file = renderedOrWaiting(
+                    fulfilmentDocument(.order, work.node, work.toShip, orders, at: time), in: format, &outcome.failures)
+            {
+                contents[file.path] = file.content
+                documents.append(
+                    DocumentToRecord(destination: work.node, rendered: file, covers: .handsOver(work.toShip)))
+            }
         }
-        outcome.failures += refused
-        write(documents.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
+        let recorded = try store.recordFulfilmentDocuments(documents, basedOn: revision, at: time)
+        write(recorded.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
+    }
+
+    /// The fulfilment document of `kind` handing `units` to `node` (or taking them back).
+    private func fulfilmentDocument(
+        _ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate], _ orders: [Int64: StoredOrder],
+        at time: Timestamp
+    ) -> FulfilmentOrder {
+        FulfilmentOrder(
+            type: kind.rawValue, number: "\(kind == .order ? "FO" : "FC")-\(node)-\(Self.wave(time))", node: node,
+            wave: time,
+            lines: units.compactMap { unit in
+                guard let stored = orders[unit.orderID], unit.position <= stored.order.lines.count else { return nil }
+                let order = stored.order
+                let line = order.lines[unit.position - 1]
+                return FulfilmentOrder.Line(
+                    channel: order.channel, orderNumber: order.externalID, lineID: line.lineID, sku: unit.sku,
+                    title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
+                    pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
+            })
     }
 }

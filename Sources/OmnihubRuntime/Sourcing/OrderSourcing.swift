@@ -23,40 +23,56 @@ public struct OrderSourcing: Sendable {
         self.store = store
     }
 
-    /// Sources every open order now and returns the reservations written.
+    /// Sources every open order now and returns the reservations written: reads the open orders
+    /// and stock, decides, and records the reservations while the store is still as it was read
+    /// (deciding again, up to three times, when another process changed it meanwhile).
     ///
     /// Without ring-fences the whole batch is sourced at once. With them, each channel's orders are
     /// sourced in turn (channels in name order), each seeing the stock fenced for it and none of the
     /// stock fenced for others, after what the channels before it took.
     public func run(at time: Timestamp) throws -> [Reservation] {
-        try store.sourceOpenOrders(at: time) { state in
+        var attempt = 1
+        while true {
+            let state = try store.sourcingState(at: time)
             guard !state.orders.isEmpty else { return [] }
-            let fences = !configuration.network.ringFences.isEmpty
-            let groups: [(channel: String?, orders: [SourcingState.OpenOrder])] =
-                fences
-                ? Dictionary(grouping: state.orders, by: \.order.channel).sorted { $0.key < $1.key }.map {
-                    ($0.key, $0.value)
-                }
-                : [(nil, state.orders)]
-            var taken: [String: [String: Int]] = [:]
-            var parcels: [String: Int] = [:]
-            var reservations: [Reservation] = []
-            for group in groups {
-                var batch = SourcingState(
-                    orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
-                batch.parcelsToday = state.parcelsToday
-                let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels, at: time)
-                for reservation in chosen {
-                    taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
-                }
-                for orderReservations in Dictionary(grouping: chosen, by: \.orderID).values {
-                    for node in Set(orderReservations.map(\.node)) { parcels[node, default: 0] += 1 }
-                }
-                reservations += chosen
-            }
+            let reservations = try decide(state, at: time)
             Failpoint.whileSourcing.reach()
-            return reservations
+            do {
+                try store.recordReservations(
+                    reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision, at: time)
+                return reservations
+            } catch let error as StoreError where error.code == .changedMeanwhile && attempt < 3 {
+                attempt += 1
+            }
         }
+    }
+
+    /// The reservations the strategy chooses for `state`, channel by channel when stock is fenced.
+    func decide(_ state: SourcingState, at time: Timestamp) throws -> [Reservation] {
+        let fences = !configuration.network.ringFences.isEmpty
+        let groups: [(channel: String?, orders: [SourcingState.OpenOrder])] =
+            fences
+            ? Dictionary(grouping: state.orders, by: \.order.channel).sorted { $0.key < $1.key }.map {
+                ($0.key, $0.value)
+            }
+            : [(nil, state.orders)]
+        var taken: [String: [String: Int]] = [:]
+        var parcels: [String: Int] = [:]
+        var reservations: [Reservation] = []
+        for group in groups {
+            var batch = SourcingState(
+                orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
+            batch.parcelsToday = state.parcelsToday
+            let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels, at: time)
+            for reservation in chosen {
+                taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
+            }
+            for orderReservations in Dictionary(grouping: chosen, by: \.orderID).values {
+                for node in Set(orderReservations.map(\.node)) { parcels[node, default: 0] += 1 }
+            }
+            reservations += chosen
+        }
+        return reservations
     }
 
     /// The strategy's reservations for one batch.
@@ -68,20 +84,25 @@ public struct OrderSourcing: Sendable {
         let network = SourcingNetwork(problem)
         let plan: SourcingPlan
         switch sourcing.strategy {
-        case "priority": plan = RuleBasedSourcing.plan(network, rule: .priority)
-        case "distance": plan = RuleBasedSourcing.plan(network, rule: .distance)
-        default: plan = BatchOptimizer().plan(network)
+        case .priority: plan = RuleBasedSourcing.plan(network, rule: .priority)
+        case .distance: plan = RuleBasedSourcing.plan(network, rule: .distance)
+        case .optimize: plan = BatchOptimizer().plan(network)
         }
-        var skus: [String: String] = [:]
+        // The problem names lines by order id and position; each allocation maps back to the open
+        // line it came from, and one that names no open line is a fault of the strategy.
+        var lines: [String: [String: SourcingState.OpenLine]] = [:]
         for order in state.orders {
-            for line in order.lines { skus["\(order.id)/\(line.position)"] = line.sku }
+            for line in order.lines { lines[String(order.id), default: [:]][String(line.position)] = line }
         }
-        return plan.allocations.compactMap { allocation in
-            guard let orderID = Int64(allocation.order), let position = Int(allocation.line),
-                let sku = skus["\(allocation.order)/\(allocation.line)"]
-            else { return nil }
+        return try plan.allocations.map { allocation in
+            guard let line = lines[allocation.order]?[allocation.line] else {
+                throw SourcingFault(
+                    "the \(sourcing.strategy) strategy allocated order \(allocation.order) line \(allocation.line), "
+                        + "which is not an open line of this batch; nothing was reserved")
+            }
             return Reservation(
-                orderID: orderID, position: position, node: allocation.node, sku: sku, quantity: allocation.qty)
+                orderID: line.orderID, position: line.position, node: allocation.node, sku: line.sku,
+                quantity: allocation.qty)
         }
     }
 
@@ -197,4 +218,11 @@ extension Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
+}
+
+/// A sourcing strategy answered with something that does not fit the problem it was given.
+struct SourcingFault: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
 }

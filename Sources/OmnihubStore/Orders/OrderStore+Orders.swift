@@ -20,7 +20,8 @@ extension OrderStore {
                     id: row["id"], channel: row["channel"], externalID: row["external_id"], placedAt: row["placed_at"],
                     currency: row["currency"], customerName: row["customer_name"],
                     shipToCountry: row["ship_to_country"],
-                    deliveryMethod: row["delivery_method"], status: row["status"], lines: row["line_count"],
+                    deliveryMethod: row["delivery_method"], status: try Self.status(row, store: path),
+                    lines: row["line_count"],
                     units: row["units"], importedAt: row["imported_at"])
             }
         }
@@ -85,7 +86,10 @@ extension OrderStore {
         }
         do {
             let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
-            return StoredOrder(id: id, status: row["status"], importedAt: row["imported_at"], order: order)
+            return StoredOrder(
+                id: id, status: try status(row, store: db.description), importedAt: row["imported_at"], order: order)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(
                 .corruptDocument, path: db.description,
@@ -108,6 +112,20 @@ extension OrderStore {
         let fileName = try String.fetchOne(
             db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?", arguments: [row["file_id"]])
         order.source = SourceLocation(file: fileName ?? "?", record: row["record"], line: row["line"])
-        return StoredOrder(id: row["id"], status: row["status"], importedAt: row["imported_at"], order: order)
+        return StoredOrder(
+            id: row["id"], status: try Self.status(row, store: path), importedAt: row["imported_at"], order: order)
+    }
+
+    /// The status in an `orders` row.
+    ///
+    /// - Throws: ``StoreError/Code/corruptDocument`` for a status omnihub does not write.
+    static func status(_ row: Row, store path: String) throws -> OrderStatus {
+        guard let status = OrderStatus(rawValue: row["status"]) else {
+            throw StoreError(
+                .corruptDocument, path: path,
+                message: "order \(row["id"] as Int64) has the status '\(row["status"] as String)', which omnihub does "
+                    + "not write; the database was changed outside omnihub")
+        }
+        return status
     }
 }

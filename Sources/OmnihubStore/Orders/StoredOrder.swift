@@ -10,7 +10,7 @@ public struct OrderSummary: Sendable, Hashable, Codable {
     public var customerName: String?
     public var shipToCountry: String?
     public var deliveryMethod: String
-    public var status: String
+    public var status: OrderStatus
     public var lines: Int
     public var units: Int
     public var importedAt: String
@@ -30,8 +30,8 @@ public struct OrderSummary: Sendable, Hashable, Codable {
 public struct StoredOrder: Sendable, Hashable {
     /// omnihub's id for the order.
     public var id: Int64
-    /// Open, or later lifecycle states.
-    public var status: String
+    /// Where the order stands.
+    public var status: OrderStatus
     /// When it was imported.
     public var importedAt: String
     /// The canonical order, with its source location.

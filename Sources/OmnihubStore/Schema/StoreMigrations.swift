@@ -388,6 +388,32 @@ enum StoreMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v23: count changes to what sourcing decides on, so a stale decision is refused") {
+            db in
+            // New orders are seen by the newest order id; everything else sourcing reads bumps
+            // this count, so reservations decided on an older state are not recorded.
+            var sql = """
+                CREATE TABLE stock_revision (id INTEGER PRIMARY KEY CHECK (id = 1), changes INTEGER NOT NULL);
+                INSERT INTO stock_revision (id, changes) VALUES (1, 0);
+                """
+            let changes = [
+                ("stock_levels_inserted", "AFTER INSERT ON stock_levels"),
+                ("stock_levels_updated", "AFTER UPDATE ON stock_levels"),
+                ("stock_levels_deleted", "AFTER DELETE ON stock_levels"),
+                ("reservations_inserted", "AFTER INSERT ON reservations"),
+                ("sourcing_exclusions_inserted", "AFTER INSERT ON sourcing_exclusions"),
+                ("orders_status_updated", "AFTER UPDATE OF status, document ON orders"),
+                ("order_lines_updated", "AFTER UPDATE OF quantity, cancelled, shipped ON order_lines"),
+            ]
+            for (name, event) in changes {
+                sql += """
+
+                    CREATE TRIGGER stock_revision_\(name) \(event)
+                    BEGIN UPDATE stock_revision SET changes = changes + 1 WHERE id = 1; END;
+                    """
+            }
+            try db.execute(sql: sql)
+        }
         return migrator
     }
 }

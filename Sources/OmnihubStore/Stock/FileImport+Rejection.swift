@@ -42,7 +42,8 @@ extension FileImport {
         try db.execute(
             sql: "INSERT OR IGNORE INTO sourcing_exclusions (order_id, node, file_id) VALUES (?, ?, ?)",
             arguments: [orderID, node, fileID])
-        try db.execute(sql: "UPDATE orders SET status = 'open' WHERE id = ?", arguments: [orderID])
+        try db.execute(
+            sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.open.rawValue, orderID])
         return .released(units: released)
     }
 
@@ -131,7 +132,7 @@ extension FileImport {
                 ?? 0
             try db.execute(
                 sql: "UPDATE orders SET status = ? WHERE id = ?",
-                arguments: [shipped > 0 ? "shipped" : "cancelled", orderID])
+                arguments: [shipped > 0 ? OrderStatus.shipped.rawValue : OrderStatus.cancelled.rawValue, orderID])
         }
         return .cancelled(released: released, wholeOrder: remaining == 0)
     }

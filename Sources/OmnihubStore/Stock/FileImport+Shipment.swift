@@ -77,7 +77,8 @@ extension FileImport {
                 db, sql: "SELECT SUM(quantity - cancelled - shipped) FROM order_lines WHERE order_id = ?",
                 arguments: [orderID]) ?? 0
         if open <= 0 {
-            try db.execute(sql: "UPDATE orders SET status = 'shipped' WHERE id = ?", arguments: [orderID])
+            try db.execute(
+                sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.shipped.rawValue, orderID])
         }
         return .shipped(units: shippedUnits, unreserved: unreserved)
     }

@@ -2,97 +2,25 @@ import Foundation
 import GRDB
 public import OmnihubCore
 
-/// What sourcing sees of the store, read inside the transaction that writes its decision.
-public struct SourcingState: Sendable {
-    /// A line still waiting for stock.
-    public struct OpenLine: Sendable {
-        public let orderID: Int64
-        public let position: Int
-        public let sku: String
-        /// Units not reserved yet.
-        public let quantity: Int
-
-        /// A line.
-        public init(orderID: Int64, position: Int, sku: String, quantity: Int) {
-            self.orderID = orderID
-            self.position = position
-            self.sku = sku
-            self.quantity = quantity
-        }
-    }
-
-    /// An order with lines still waiting for stock.
-    public struct OpenOrder: Sendable {
-        public let id: Int64
-        public let order: Order
-        public let lines: [OpenLine]
-
-        /// An open order.
-        public init(id: Int64, order: Order, lines: [OpenLine]) {
-            self.id = id
-            self.order = order
-            self.lines = lines
-        }
-    }
-
-    /// The open orders, oldest first.
-    public let orders: [OpenOrder]
-    /// On-hand by node and SKU.
-    public let onHand: [String: [String: Int]]
-    /// Reserved and not released, by node and SKU.
-    public let reserved: [String: [String: Int]]
-    /// Nodes that rejected an order, by order id: they may not ship it again.
-    public let exclusions: [Int64: [String]]
-    /// Parcels each node was given today (UTC) by earlier runs, against its capacity per day.
-    public var parcelsToday: [String: Int] = [:]
-
-    /// A state.
-    public init(
-        orders: [OpenOrder], onHand: [String: [String: Int]], reserved: [String: [String: Int]],
-        exclusions: [Int64: [String]] = [:]
-    ) {
-        self.orders = orders
-        self.onHand = onHand
-        self.reserved = reserved
-        self.exclusions = exclusions
-    }
-}
-
-/// Units of one order line reserved at one node.
-public struct Reservation: Sendable, Hashable {
-    public let orderID: Int64
-    public let position: Int
-    public let node: String
-    public let sku: String
-    public let quantity: Int
-
-    /// A reservation.
-    public init(orderID: Int64, position: Int, node: String, sku: String, quantity: Int) {
-        self.orderID = orderID
-        self.position = position
-        self.node = node
-        self.sku = sku
-        self.quantity = quantity
-    }
-}
-
 extension OrderStore {
-    /// Sources the open orders in one write transaction: reads the open lines, on-hand and
-    /// reservations, lets `decide` choose, and writes its reservations. Another process sourcing at
-    /// the same time waits for this transaction and then sees its reservations, so stock is never
-    /// promised twice. Orders whose lines are all reserved become `sourced`; the others stay open
-    /// as backorders for the next run.
+    /// Records sourcing's reservations, and marks `sourced` the orders they cover completely, in
+    /// one transaction, while the store is still at the revision of the state they were decided
+    /// on; the others stay open as backorders for the next run.
     ///
-    /// - Returns: the reservations written.
-    public func sourceOpenOrders(at time: Timestamp, decide: (SourcingState) throws -> [Reservation]) throws
-        -> [Reservation]
-    {
+    /// - Throws: ``StoreError`` with ``StoreError/Code/changedMeanwhile`` when orders, stock or
+    ///   reservations changed since `state` was read (another process recorded something): nothing
+    ///   is recorded, and sourcing decides again on the new state.
+    public func recordReservations(
+        _ reservations: [Reservation], sourced: [Int64], basedOn revision: StockRevision, at time: Timestamp
+    ) throws {
         try write { db in
-            var state = try sourcingState(db)
-            state.parcelsToday = try parcels(on: time, db)
-            let reservations = try decide(state)
-            var remaining: [Int64: Int] = [:]
-            for order in state.orders { remaining[order.id] = order.lines.reduce(0) { $0 + $1.quantity } }
+            let now = try Self.stockRevision(db)
+            guard now == revision else {
+                throw StoreError(
+                    .changedMeanwhile, path: path,
+                    message: "orders, stock or reservations changed while sourcing decided (read at \(revision), "
+                        + "now \(now)); nothing was reserved, sourcing decides again on what the store holds now")
+            }
             for reservation in reservations where reservation.quantity > 0 {
                 try db.execute(
                     sql: """
@@ -103,13 +31,19 @@ extension OrderStore {
                         reservation.node, reservation.sku, reservation.orderID, reservation.position,
                         reservation.quantity, time.description,
                     ])
-                remaining[reservation.orderID, default: 0] -= reservation.quantity
             }
-            for (order, units) in remaining where units <= 0 {
-                try db.execute(sql: "UPDATE orders SET status = 'sourced' WHERE id = ?", arguments: [order])
+            for order in sourced {
+                try db.execute(
+                    sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.sourced.rawValue, order])
             }
-            return reservations
         }
+    }
+
+    /// The revision of what sourcing reads, in the caller's transaction.
+    static func stockRevision(_ db: Database) throws -> StockRevision {
+        StockRevision(
+            lastOrder: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM orders") ?? 0,
+            changes: try Int64.fetchOne(db, sql: "SELECT changes FROM stock_revision WHERE id = 1") ?? 0)
     }
 
     /// Reserved units of `sku` by node.
@@ -164,13 +98,19 @@ extension OrderStore {
         return parcels
     }
 
-    /// On-hand and reservations as they are now, with the open orders (read-only).
-    public func sourcingState() throws -> SourcingState {
-        try read { db in try sourcingState(db) }
+    /// On-hand and reservations as they are now, with the open orders and their revision; with
+    /// the parcels each node was given on the UTC day of `time` when given.
+    public func sourcingState(at time: Timestamp? = nil) throws -> SourcingState {
+        try read { db in
+            var state = try sourcingState(db)
+            state.revision = try Self.stockRevision(db)
+            if let time { state.parcelsToday = try parcels(on: time, db) }
+            return state
+        }
     }
 
     private func sourcingState(_ db: Database) throws -> SourcingState {
-        var reservedByLine: [String: Int] = [:]
+        var reservedByLine: [LineKey: Int] = [:]
         var reserved: [String: [String: Int]] = [:]
         for row in try Row.fetchAll(
             db,
@@ -180,7 +120,7 @@ extension OrderStore {
                 """)
         {
             let units: Int = row["units"]
-            reservedByLine["\(row["order_id"] as Int64)/\(row["position"] as Int)", default: 0] += units
+            reservedByLine[LineKey(orderID: row["order_id"], position: row["position"]), default: 0] += units
             reserved[row["node"], default: [:]][row["sku"], default: 0] += units
         }
         var onHand: [String: [String: Int]] = [:]
@@ -189,22 +129,25 @@ extension OrderStore {
         }
         var orders: [SourcingState.OpenOrder] = []
         let decoder = JSONDecoder()
-        var cancelledByLine: [String: Int] = [:]
+        var cancelledByLine: [LineKey: Int] = [:]
         for row in try Row.fetchAll(
             db,
             sql: """
                 SELECT l.order_id, l.position, l.cancelled + l.shipped AS closed FROM order_lines l
-                JOIN orders o ON o.id = l.order_id WHERE o.status = 'open' AND l.cancelled + l.shipped > 0
-                """)
+                JOIN orders o ON o.id = l.order_id WHERE o.status = ?1 AND l.cancelled + l.shipped > 0
+                """, arguments: [OrderStatus.open.rawValue])
         {
             // Cancelled and shipped units are no longer open; shipped ones no longer hold a reservation.
-            cancelledByLine["\(row["order_id"] as Int64)/\(row["position"] as Int)"] = row["closed"]
+            cancelledByLine[LineKey(orderID: row["order_id"], position: row["position"])] = row["closed"]
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, document FROM orders WHERE status = 'open' ORDER BY id") {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id",
+            arguments: [OrderStatus.open.rawValue])
+        {
             let id: Int64 = row["id"]
             let order = try decoder.decode(Order.self, from: Data((row["document"] as String).utf8))
             let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
-                let key = "\(id)/\(index + 1)"
+                let key = LineKey(orderID: id, position: index + 1)
                 let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)
                 return open > 0
                     ? SourcingState.OpenLine(orderID: id, position: index + 1, sku: line.sku, quantity: open) : nil
@@ -217,4 +160,10 @@ extension OrderStore {
         }
         return SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: exclusions)
     }
+}
+
+/// One order line, as sourcing adds up what is reserved, cancelled and shipped of it.
+private struct LineKey: Hashable {
+    let orderID: Int64
+    let position: Int
 }

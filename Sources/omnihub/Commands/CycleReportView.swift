@@ -1,4 +1,5 @@
 import Foundation
+import OmnihubCore
 import OmnihubRuntime
 import OmnihubStore
 

@@ -165,7 +165,7 @@ struct Finance: ParsableCommand {
             do {
                 result = try emitter.issueCreditNote(
                     orderID: stored.id, units: units, reason: reason, at: SystemClock.now())
-            } catch let error as StoreError where error.code == .refused {
+            } catch let error as CreditNoteRefused {
                 fail(error.message, code: .rejected)
             }
             let summary = Summary(

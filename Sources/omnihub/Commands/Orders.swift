@@ -39,7 +39,7 @@ struct Orders: ParsableCommand {
                 table.add(
                     String(order.id), order.channel, order.externalID, order.placedAt, order.customerName ?? "-",
                     order.shipToCountry ?? "-", order.deliveryMethod, String(order.lines), String(order.units),
-                    order.status)
+                    order.status.rawValue)
             }
             say(table.rendered)
         }

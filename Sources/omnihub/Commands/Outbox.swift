@@ -1,4 +1,5 @@
 import ArgumentParser
+import OmnihubCore
 import OmnihubStore
 
 /// `omnihub outbox`: the documents omnihub emits.
@@ -18,6 +19,14 @@ struct Outbox: ParsableCommand {
         @Option(help: "Only documents of this kind, e.g. invoice, fulfilment_order, customer_notification.")
         var kind: String?
 
+        func validate() throws {
+            if let kind, OutboundDocumentKind(rawValue: kind) == nil {
+                throw ValidationError(
+                    "'\(kind)' is not a kind of document; expected one of "
+                        + OutboundDocumentKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+
         @Option(name: .customLong("for"), help: "Only documents for this node or partner, e.g. erp, DC-CENTRAL.")
         var destination: String?
 
@@ -30,7 +39,8 @@ struct Outbox: ParsableCommand {
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
             let documents = try store.outboundDocuments(
-                limit: limit, kind: kind, destination: destination, status: pending ? "pending" : nil)
+                limit: limit, kind: kind.flatMap(OutboundDocumentKind.init(rawValue:)), destination: destination,
+                status: pending ? .pending : nil)
             if json {
                 try JSONOutput.print(documents)
                 return
@@ -42,8 +52,8 @@ struct Outbox: ParsableCommand {
             var table = TextTable("ID", "KIND", "FOR", "NUMBER", "STATUS", "PATH")
             for document in documents {
                 table.add(
-                    String(document.id), document.kind, document.destination, document.number, document.status,
-                    document.path)
+                    String(document.id), document.kind.rawValue, document.destination, document.number,
+                    document.status.rawValue, document.path)
             }
             say(table.rendered)
         }

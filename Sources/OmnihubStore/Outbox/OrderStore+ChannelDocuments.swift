@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// Units of an order line its channel is to be told about: acknowledged (the whole line) or
+/// cancelled by the seller (with the reason).
+public struct ChannelOrderLine: Sendable, Hashable {
+    public let orderID: Int64
+    public let orderNumber: String
+    public let lineID: String
+    public let position: Int
+    public let sku: String
+    public let quantity: Int
+    /// Why the seller cancelled the units; `nil` for an acknowledgement.
+    public var reason: String? = nil
+    /// The seller cancellation these units are (cancellations only).
+    public var cancellationID: Int64? = nil
+}
+
+/// A booked shipment no shipping confirmation has told its channel about yet.
+public struct UnconfirmedShipment: Sendable, Hashable {
+    public let id: Int64
+    public let channel: String
+    public let orderNumber: String
+    public let lineID: String
+    public let sku: String
+    public let quantity: Int
+    public let node: String
+    public let shippedAt: String
+    public let carrier: String?
+    public let service: String?
+    public let trackingNumber: String?
+}
+
+/// What the sales channels have not been told yet, and the documents that tell them.
+extension OrderStore {
+    /// Order lines of each of `channels`' orders not acknowledged yet, by channel; channels
+    /// without any are left out.
+    public func unacknowledgedOrderLines(channels: [String]) throws -> [String: [ChannelOrderLine]] {
+        try read { db in
+            var lines: [String: [ChannelOrderLine]] = [:]
+            for channel in channels {
+                let found = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
+                        JOIN order_lines l ON l.order_id = o.id
+                        WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL ORDER BY o.id, l.position
+                        """, arguments: [channel]
+                ).map { row in
+                    ChannelOrderLine(
+                        orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
+                        position: row["position"], sku: row["sku"], quantity: row["quantity"])
+                }
+                if !found.isEmpty { lines[channel] = found }
+            }
+            return lines
+        }
+    }
+
+    /// Records order acknowledgements, each with the orders it acknowledges, in one transaction.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run acknowledged one of the
+    ///   orders meanwhile: nothing is recorded.
+    public func recordOrderAcknowledgements(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+        -> [OutboundDocument]
+    {
+        try record(documents, kind: .orderAcknowledgement, at: time) { db, orders, document in
+            for order in Set(orders).sorted() {
+                try cover(db, "orders", "acknowledgement_document_id", id: order, with: document)
+            }
+        }
+    }
+
+    /// Units the seller cancelled that each of `channels` was not told of yet, by channel.
+    public func untoldSellerCancellations(channels: [String]) throws -> [String: [ChannelOrderLine]] {
+        try read { db in
+            var lines: [String: [ChannelOrderLine]] = [:]
+            for channel in channels {
+                let found = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.id AS cancellation, o.id, o.external_id, l.line_id, l.position, l.sku, c.quantity, c.reason
+                        FROM seller_cancellations c
+                        JOIN orders o ON o.id = c.order_id
+                        JOIN order_lines l ON l.order_id = c.order_id AND l.position = c.position
+                        WHERE c.document_id IS NULL AND o.channel = ? ORDER BY c.id
+                        """, arguments: [channel]
+                ).map { row in
+                    ChannelOrderLine(
+                        orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
+                        position: row["position"], sku: row["sku"], quantity: row["quantity"], reason: row["reason"],
+                        cancellationID: row["cancellation"])
+                }
+                if !found.isEmpty { lines[channel] = found }
+            }
+            return lines
+        }
+    }
+
+    /// Records order cancellations, each with the seller cancellations (ids) it tells of, in one
+    /// transaction.
+    public func recordSellerCancellations(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+        -> [OutboundDocument]
+    {
+        try record(documents, kind: .orderCancellation, at: time) { db, cancellations, document in
+            for id in cancellations { try cover(db, "seller_cancellations", "document_id", id: id, with: document) }
+        }
+    }
+
+    /// Booked shipments of `channels`' orders not confirmed yet, by channel.
+    public func unconfirmedShipments(channels: [String]) throws -> [String: [UnconfirmedShipment]] {
+        try read { db in
+            var byChannel: [String: [UnconfirmedShipment]] = [:]
+            for channel in channels {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.*, o.external_id, l.line_id FROM shipments s
+                        JOIN orders o ON o.id = s.order_id
+                        JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
+                        WHERE s.channel = ? AND s.confirmation_document_id IS NULL ORDER BY s.id
+                        """, arguments: [channel])
+                {
+                    byChannel[channel, default: []].append(
+                        UnconfirmedShipment(
+                            id: row["id"], channel: row["channel"], orderNumber: row["external_id"],
+                            lineID: row["line_id"], sku: row["sku"], quantity: row["quantity"], node: row["node"],
+                            shippedAt: row["shipped_at"], carrier: row["carrier"], service: row["service"],
+                            trackingNumber: row["tracking_number"]))
+                }
+            }
+            return byChannel
+        }
+    }
+
+    /// Records shipping confirmations, each with the shipments (ids) it confirms, in one transaction.
+    public func recordShippingConfirmations(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+        -> [OutboundDocument]
+    {
+        try record(documents, kind: .shippingConfirmation, at: time) { db, shipments, document in
+            for id in shipments { try cover(db, "shipments", "confirmation_document_id", id: id, with: document) }
+        }
+    }
+
+    /// The sellable quantity per SKU `channel` was last told.
+    public func inventoryLastTold(channel: String) throws -> [String: Int] {
+        try read { db in try Self.inventoryLastTold(db, channel: channel) }
+    }
+
+    private static func inventoryLastTold(_ db: Database, channel: String) throws -> [String: Int] {
+        var told: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT sku, quantity FROM inventory_feed_levels WHERE channel = ?", arguments: [channel])
+        {
+            told[row["sku"]] = row["quantity"]
+        }
+        return told
+    }
+
+    /// Records an inventory feed with the levels it tells its channel (the new "last told"), in
+    /// one transaction, while what the channel was last told is still what the changes were
+    /// computed from.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told the channel meanwhile.
+    public func recordInventoryFeed(_ document: DocumentToRecord<InventoryChanges>, at time: Timestamp) throws
+        -> OutboundDocument
+    {
+        try write { db in
+            let channel = document.destination
+            guard try Self.inventoryLastTold(db, channel: channel) == document.covers.lastTold else {
+                throw StoreError(
+                    .changedMeanwhile, path: path,
+                    message: "another run told \(channel) its stock while this one made its inventory feed; nothing "
+                        + "was recorded, and the next cycle compares again")
+            }
+            let outbound = try Self.recordPending(
+                db, kind: .inventoryFeed, destination: channel, document.rendered, at: time)
+            for (sku, quantity) in document.covers.changed.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO inventory_feed_levels (channel, sku, quantity, document_id) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (channel, sku) DO UPDATE SET quantity = excluded.quantity,
+                            document_id = excluded.document_id
+                        """, arguments: [channel, sku, quantity, outbound.id])
+            }
+            return outbound
+        }
+    }
+
+    /// Records `documents` of `kind` in one transaction; `mark` points the facts each covers at it.
+    private func record<Covered>(
+        _ documents: [DocumentToRecord<Covered>], kind: OutboundDocumentKind, at time: Timestamp,
+        mark: (Database, Covered, Int64) throws -> Void
+    ) throws -> [OutboundDocument] {
+        guard !documents.isEmpty else { return [] }
+        return try write { db in
+            try documents.map { document in
+                let outbound = try Self.recordPending(
+                    db, kind: kind, destination: document.destination, document.rendered, at: time)
+                try mark(db, document.covers, outbound.id)
+                return outbound
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// A fulfilment document to record: what it hands over or takes back.
+public enum FulfilmentCoverage: Sendable {
+    /// Units handed to the node to pick and ship.
+    case handsOver([FulfilmentCandidate])
+    /// Recorded cancellations (by id) the node is told of.
+    case tellsOf(cancellations: [Int64])
+}
+
+extension OrderStore {
+    /// What fulfilment is decided on: reservations, hand-overs and cancellations per order line
+    /// at a node, as of one read, with the revision they were read at.
+    public func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
+        try read { db in
+            var facts = FulfilmentPlan.Facts()
+            func add(_ sql: String, into totals: inout [OrderLineAtNode: Int]) throws {
+                for row in try Row.fetchAll(db, sql: sql) {
+                    let line = OrderLineAtNode(
+                        orderID: row["order_id"], position: row["position"], node: row["node"], sku: row["sku"])
+                    totals[line, default: 0] += row["units"] as Int
+                }
+            }
+            try add(
+                """
+                SELECT order_id, position, node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                FROM reservations GROUP BY order_id, position, node, sku
+                """, into: &facts.reserved)
+            try add(
+                "SELECT order_id, position, node, sku, SUM(quantity) AS units FROM fulfilment_lines GROUP BY 1, 2, 3, 4",
+                into: &facts.handedOver)
+            try add(
+                """
+                SELECT order_id, position, node, sku, SUM(quantity) AS units FROM fulfilment_cancellations
+                GROUP BY 1, 2, 3, 4
+                """, into: &facts.takenBack)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id")
+            {
+                let line = OrderLineAtNode(
+                    orderID: row["order_id"], position: row["position"], node: row["node"], sku: row["sku"])
+                facts.untoldCancellations.append(
+                    FulfilmentPlan.UntoldCancellation(
+                        id: row["id"],
+                        units: FulfilmentCandidate(line, quantity: row["quantity"], reason: row["reason"])))
+            }
+            return (facts, try Self.fulfilmentRevision(db))
+        }
+    }
+
+    /// Records fulfilment documents with what each hands over or tells of, in one transaction,
+    /// while reservations and hand-overs are still as `revision` read them.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when they changed meanwhile: nothing is
+    ///   recorded, and the next cycle plans again.
+    public func recordFulfilmentDocuments(
+        _ documents: [DocumentToRecord<FulfilmentCoverage>], basedOn revision: FulfilmentRevision, at time: Timestamp
+    ) throws -> [OutboundDocument] {
+        guard !documents.isEmpty else { return [] }
+        return try write { db in
+            let now = try Self.fulfilmentRevision(db)
+            guard now == revision else {
+                throw StoreError(
+                    .changedMeanwhile, path: path,
+                    message: "reservations or fulfilment documents changed while fulfilment was planned; nothing was "
+                        + "recorded, and the next cycle plans again on what the store holds then")
+            }
+            var recorded: [OutboundDocument] = []
+            for document in documents {
+                switch document.covers {
+                case .handsOver(let units):
+                    let outbound = try Self.recordPending(
+                        db, kind: .fulfilmentOrder, destination: document.destination, document.rendered, at: time)
+                    for unit in units {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO fulfilment_lines (document_id, order_id, position, node, sku, quantity)
+                                VALUES (?, ?, ?, ?, ?, ?)
+                                """,
+                            arguments: [outbound.id, unit.orderID, unit.position, unit.node, unit.sku, unit.quantity])
+                    }
+                    recorded.append(outbound)
+                case .tellsOf(let cancellations):
+                    let outbound = try Self.recordPending(
+                        db, kind: .fulfilmentCancellation, destination: document.destination, document.rendered,
+                        at: time)
+                    for id in cancellations {
+                        try cover(db, "fulfilment_cancellations", "document_id", id: id, with: outbound.id)
+                    }
+                    recorded.append(outbound)
+                }
+            }
+            return recorded
+        }
+    }
+
+    /// The stored orders with `ids` (those that exist), by id.
+    public func orders(ids: some Collection<Int64>) throws -> [Int64: StoredOrder] {
+        try read { db in
+            var orders: [Int64: StoredOrder] = [:]
+            for id in Set(ids) { orders[id] = try Self.storedOrder(db, id: id) }
+            return orders
+        }
+    }
+
+    /// Units of an order line handed to `node` in fulfilment orders and not cancelled there since.
+    static func unitsHandedOver(_ db: Database, orderID: Int64, position: Int, node: String) throws -> Int {
+        let handed =
+            try Int.fetchOne(
+                db, sql: "SELECT SUM(quantity) FROM fulfilment_lines WHERE order_id = ? AND position = ? AND node = ?",
+                arguments: [orderID, position, node]) ?? 0
+        let cancelled =
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT SUM(quantity) FROM fulfilment_cancellations WHERE order_id = ? AND position = ? AND node = ?",
+                arguments: [orderID, position, node]) ?? 0
+        return handed - cancelled
+    }
+
+    static func fulfilmentRevision(_ db: Database) throws -> FulfilmentRevision {
+        FulfilmentRevision(
+            stockChanges: try stockRevision(db).changes,
+            lastHandOver: try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM fulfilment_lines") ?? 0)
+    }
+}
+
+/// A version of what fulfilment is planned on: reservations (counted in the stock revision's
+/// changes, which every reservation and release bumps) and the newest hand-over.
+public struct FulfilmentRevision: Sendable, Hashable {
+    let stockChanges: Int64
+    let lastHandOver: Int64
+}

@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// What invoicing one part of a run is decided on.
+public struct InvoicingFacts: Sendable {
+    /// An order with shipped units no invoice covers yet.
+    public struct Uninvoiced: Sendable {
+        public let orderID: Int64
+        public let order: Order
+        public let history: FinanceHistory
+        /// The shipments to invoice, by id, with their line position and units.
+        public let shipments: [(id: Int64, position: Int, quantity: Int)]
+
+        /// Units to invoice per line position.
+        public var units: [Int: Int] {
+            var units: [Int: Int] = [:]
+            for shipment in shipments { units[shipment.position, default: 0] += shipment.quantity }
+            return units
+        }
+    }
+
+    /// The orders, by id.
+    public var orders: [Uninvoiced] = []
+    /// The sequence number the next invoice takes.
+    public var nextSequence = 1
+    /// The last order id looked at, or `nil` when there was none: the run is done.
+    public var last: Int64?
+}
+
+/// An invoice or credit note issued, to record with its file and what it covers.
+public struct IssuedFinanceDocument: Sendable {
+    public let orderID: Int64
+    public let document: Invoice
+    /// Its file, or `nil` when the ERP takes no such files.
+    public let rendered: RenderedDocument?
+    /// The shipments it invoices (invoices only).
+    public let shipments: [Int64]
+    /// Why the units are credited (credit notes only).
+    public let reason: String?
+
+    /// An issued document.
+    public init(
+        orderID: Int64, document: Invoice, rendered: RenderedDocument?, shipments: [Int64] = [], reason: String? = nil
+    ) {
+        self.orderID = orderID
+        self.document = document
+        self.rendered = rendered
+        self.shipments = shipments
+        self.reason = reason
+    }
+}
+
+extension OrderStore {
+    /// The shipped units no invoice covers yet of at most `limit` orders with ids above `after`,
+    /// with each order's finance history, and the next invoice sequence number.
+    public func invoicingFacts(after: Int64 = 0, limit: Int = 500) throws -> InvoicingFacts {
+        try read { db in
+            var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, order_id, position, quantity FROM shipments
+                    WHERE invoice_id IS NULL AND order_id IN (
+                        SELECT DISTINCT order_id FROM shipments WHERE invoice_id IS NULL AND order_id > ?
+                        ORDER BY order_id LIMIT ?)
+                    ORDER BY id
+                    """, arguments: [after, limit])
+            {
+                byOrder[row["order_id"], default: []].append((row["id"], row["position"], row["quantity"]))
+            }
+            var facts = InvoicingFacts(nextSequence: try Self.nextSequence(db, .invoice), last: byOrder.keys.max())
+            for (orderID, shipments) in byOrder.sorted(by: { $0.key < $1.key }) {
+                guard let stored = try Self.storedOrder(db, id: orderID) else { continue }
+                facts.orders.append(
+                    InvoicingFacts.Uninvoiced(
+                        orderID: orderID, order: stored.order, history: try Self.financeHistory(db, orderID: orderID),
+                        shipments: shipments))
+            }
+            return facts
+        }
+    }
+
+    /// The order, what it has been invoiced and credited, and the next credit note's sequence
+    /// number: what a credit note is decided on.
+    ///
+    /// - Throws: ``StoreError/Code/refused`` when there is no such order.
+    public func creditNoteFacts(orderID: Int64) throws -> (order: StoredOrder, history: FinanceHistory, next: Int) {
+        try read { db in
+            guard let order = try Self.storedOrder(db, id: orderID) else {
+                throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
+            }
+            return (order, try Self.financeHistory(db, orderID: orderID), try Self.nextSequence(db, .creditNote))
+        }
+    }
+
+    /// Records issued invoices or credit notes (numbered from `firstSequence` on, without gaps),
+    /// their files, the bookings batch of them and a refund notice, in one transaction.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run took a number of the kind
+    ///   or invoiced one of the shipments meanwhile: nothing is recorded.
+    public func recordFinanceDocuments(
+        _ issued: [IssuedFinanceDocument], kind: Invoice.Kind, firstSequence: Int, bookings: RenderedDocument?,
+        refundNotice: (notification: NotificationToRecord, destination: String)? = nil, at time: Timestamp
+    ) throws -> [OutboundDocument] {
+        guard !issued.isEmpty else { return [] }
+        return try write { db in
+            guard try Self.nextSequence(db, kind) == firstSequence else {
+                throw StoreError(
+                    .changedMeanwhile, path: path,
+                    message:
+                        "another run issued a \(kind.rawValue.replacingOccurrences(of: "_", with: " ")) while this "
+                        + "one numbered its own; nothing was recorded, and they are issued again with the next numbers")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO document_sequences (kind, last) VALUES (?1, ?2)
+                    ON CONFLICT (kind) DO UPDATE SET last = ?2
+                    """, arguments: [kind.rawValue, firstSequence + issued.count - 1])
+            var documents: [OutboundDocument] = []
+            for entry in issued {
+                let document = entry.document
+                try db.execute(
+                    sql: """
+                        INSERT INTO finance_documents
+                            (kind, number, order_id, issued_at, currency, payable, with_shipping, invoice_reference, reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        kind.rawValue, document.number, entry.orderID, time.description, document.currency.code,
+                        document.payableTotal.description, !document.charges.isEmpty, document.invoiceReference,
+                        entry.reason,
+                    ])
+                let id = db.lastInsertedRowID
+                let minor = document.currency.minorUnits
+                for line in document.lines {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO finance_lines (finance_document_id, position, quantity, value_minor)
+                            VALUES (?, ?, ?, ?)
+                            """,
+                        arguments: [id, line.orderLine, line.quantity, line.gross.rounded(toScale: minor).units])
+                }
+                if let rendered = entry.rendered {
+                    let file = try Self.recordPending(
+                        db, kind: OutboundDocumentKind(rawValue: kind.rawValue) ?? .invoice,
+                        destination: document.destination, rendered, at: time)
+                    try db.execute(
+                        sql: "UPDATE finance_documents SET document_id = ? WHERE id = ?", arguments: [file.id, id])
+                    documents.append(file)
+                }
+                for shipment in entry.shipments {
+                    try cover(db, "shipments", "invoice_id", id: shipment, with: id)
+                }
+            }
+            if let bookings {
+                let batch = try Self.recordPending(
+                    db, kind: .bookings, destination: issued[0].document.destination, bookings, at: time)
+                for entry in issued {
+                    try db.execute(
+                        sql: "UPDATE finance_documents SET bookings_document_id = ? WHERE number = ?",
+                        arguments: [batch.id, entry.document.number])
+                }
+                documents.append(batch)
+            }
+            if let (notification, destination) = refundNotice {
+                let (_, file) = try Self.recordNotification(
+                    db, notification.request, notification.rendered, to: destination, at: time)
+                if let file { documents.append(file) }
+            }
+            return documents
+        }
+    }
+
+    /// What `orderID` has been invoiced and credited.
+    public func financeHistory(orderID: Int64) throws -> FinanceHistory {
+        try read { db in try Self.financeHistory(db, orderID: orderID) }
+    }
+
+    /// The sequence number the next document of `kind` takes.
+    private static func nextSequence(_ db: Database, _ kind: Invoice.Kind) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT last FROM document_sequences WHERE kind = ?", arguments: [kind.rawValue])
+            ?? 0) + 1
+    }
+
+    static func financeHistory(_ db: Database, orderID: Int64) throws -> FinanceHistory {
+        var history = FinanceHistory()
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.kind, l.position, SUM(l.quantity) AS units FROM finance_lines l
+                JOIN finance_documents d ON d.id = l.finance_document_id
+                WHERE d.order_id = ? GROUP BY d.kind, l.position
+                """, arguments: [orderID])
+        {
+            if row["kind"] as String == Invoice.Kind.invoice.rawValue {
+                history.invoicedUnits[row["position"]] = row["units"]
+            } else {
+                history.creditedUnits[row["position"]] = row["units"]
+            }
+        }
+        for row in try Row.fetchAll(
+            db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ? AND cancelled > 0",
+            arguments: [orderID])
+        {
+            history.cancelledUnits[row["position"]] = row["cancelled"]
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT kind, number, payable, with_shipping FROM finance_documents WHERE order_id = ? ORDER BY id",
+            arguments: [orderID])
+        {
+            let payable = Amount(parsing: row["payable"] as String) ?? .zero
+            if row["kind"] as String == Invoice.Kind.invoice.rawValue {
+                history.invoicedTotal = history.invoicedTotal + payable
+                history.shippingInvoiced = history.shippingInvoiced || row["with_shipping"] as Bool
+                history.lastInvoiceNumber = row["number"]
+            } else {
+                history.creditedTotal = history.creditedTotal + payable
+                history.shippingCredited = history.shippingCredited || row["with_shipping"] as Bool
+            }
+        }
+        return history
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// What customer notifications are decided on: the orders to confirm, the shipments no message
+/// told of, and those orders.
+public struct NotificationFacts: Sendable {
+    /// Orders imported in the confirmation window, with units left and no confirmation yet.
+    public var confirming: [Int64] = []
+    /// Shipments no message told of, by order and booking.
+    public var shipments: [NotifiedShipment] = []
+    /// The orders named, by id.
+    public var orders: [Int64: Order] = [:]
+    /// The last order id looked at, or `nil` when there was none: the run is done.
+    public var last: Int64?
+}
+
+/// A notification to record, with its file (or `nil` when there is nothing to send, e.g. no
+/// e-mail address: recorded too, so the event is not looked at again).
+public struct NotificationToRecord: Sendable {
+    public let request: NotificationRequest
+    public let rendered: RenderedDocument?
+
+    /// A notification to record.
+    public init(request: NotificationRequest, rendered: RenderedDocument?) {
+        self.request = request
+        self.rendered = rendered
+    }
+}
+
+extension OrderStore {
+    /// What notifications are due for at most `limit` orders with ids above `after`: orders
+    /// imported since `confirmSince` with units left and no confirmation, and shipments not told
+    /// of, so a large batch is decided, recorded and written in parts.
+    public func notificationFacts(confirmSince: Timestamp, after: Int64 = 0, limit: Int = 500) throws
+        -> NotificationFacts
+    {
+        try read { db in
+            let toConfirm = """
+                SELECT o.id FROM orders o
+                WHERE o.id > ?1 AND o.imported_at >= ?2
+                  AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
+                  AND NOT EXISTS (SELECT 1 FROM customer_notifications n
+                                  WHERE n.order_id = o.id AND n.event = 'order_confirmed')
+                """
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM (\(toConfirm)
+                        UNION SELECT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?1)
+                    ORDER BY id LIMIT ?3
+                    """, arguments: [after, confirmSince.description, limit])
+            guard let last = ids.last else { return NotificationFacts() }
+            var facts = NotificationFacts(last: last)
+            facts.confirming = try Int64.fetchAll(
+                db, sql: toConfirm + " AND o.id <= ?3 ORDER BY o.id",
+                arguments: [after, confirmSince.description, last])
+            facts.shipments = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM shipments WHERE notification_id IS NULL AND order_id > ? AND order_id <= ?
+                    ORDER BY order_id, id
+                    """, arguments: [after, last]
+            ).map { row in
+                NotifiedShipment(
+                    id: row["id"], orderID: row["order_id"], position: row["position"], node: row["node"],
+                    sku: row["sku"], quantity: row["quantity"], carrier: row["carrier"],
+                    trackingNumber: row["tracking_number"], fileID: row["file_id"])
+            }
+            for id in Set(facts.confirming + facts.shipments.map(\.orderID)) {
+                facts.orders[id] = try Self.storedOrder(db, id: id)?.order
+            }
+            return facts
+        }
+    }
+
+    /// Records customer notifications, each once per order, event and reference, with their
+    /// files and the shipments they tell of, in one transaction.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told of a shipment meanwhile.
+    public func recordCustomerNotifications(
+        _ notifications: [NotificationToRecord], destination: String, at time: Timestamp
+    ) throws -> [OutboundDocument] {
+        guard !notifications.isEmpty else { return [] }
+        return try write { db in
+            var documents: [OutboundDocument] = []
+            for notification in notifications {
+                let (id, document) = try Self.recordNotification(
+                    db, notification.request, notification.rendered, to: destination, at: time)
+                if let document { documents.append(document) }
+                for shipment in notification.request.shipments {
+                    try cover(db, "shipments", "notification_id", id: shipment.id, with: id)
+                }
+            }
+            return documents
+        }
+    }
+
+    /// Records one notification (and its file, when there is one); a second request for the same
+    /// order, event and reference records nothing and returns the first one's id.
+    static func recordNotification(
+        _ db: Database, _ request: NotificationRequest, _ rendered: RenderedDocument?, to destination: String,
+        at time: Timestamp
+    ) throws -> (id: Int64, document: OutboundDocument?) {
+        if let existing = try Int64.fetchOne(
+            db, sql: "SELECT id FROM customer_notifications WHERE order_id = ? AND event = ? AND reference = ?",
+            arguments: [request.orderID, request.event.rawValue, request.reference])
+        {
+            return (existing, nil)
+        }
+        let document = try rendered.map {
+            try recordPending(db, kind: .customerNotification, destination: destination, $0, at: time)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO customer_notifications (order_id, event, reference, document_id, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [request.orderID, request.event.rawValue, request.reference, document?.id, time.description])
+        return (db.lastInsertedRowID, document)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+extension OrderStore {
+    /// When the latest outbound document was recorded (ISO 8601), or `nil` before the first.
+    public func latestDocumentTime() throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT created_at FROM outbound_documents ORDER BY id DESC LIMIT 1")
+        }
+    }
+
+    /// Documents recorded but not written yet (after an interruption), with their bytes.
+    public func pendingDocuments() throws -> [(OutboundDocument, [UInt8])] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbound_documents WHERE status = ? ORDER BY id",
+                arguments: [OutboundDocument.Status.pending.rawValue]
+            ).map { row in
+                (try OutboundDocument(row: row, store: path), Array(row["content"] as Data))
+            }
+        }
+    }
+
+    /// Marks documents as written to their paths, in one transaction.
+    public func markWritten(_ ids: [Int64], at time: Timestamp) throws {
+        guard !ids.isEmpty else { return }
+        try write { db in
+            for id in ids {
+                try db.execute(
+                    sql: "UPDATE outbound_documents SET status = ?, written_at = ? WHERE id = ?",
+                    arguments: [OutboundDocument.Status.written.rawValue, time.description, id])
+            }
+        }
+    }
+
+    /// Outbound documents, newest first; only those of `kind`, for `destination` or with `status`
+    /// when given.
+    public func outboundDocuments(
+        limit: Int = 100, kind: OutboundDocumentKind? = nil, destination: String? = nil,
+        status: OutboundDocument.Status? = nil
+    ) throws -> [OutboundDocument] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, destination, number, path, status, created_at, written_at FROM outbound_documents
+                    WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR destination = ?2) AND (?3 IS NULL OR status = ?3)
+                    ORDER BY id DESC LIMIT ?4
+                    """, arguments: [kind?.rawValue, destination, status?.rawValue, limit]
+            ).map { try OutboundDocument(row: $0, store: path) }
+        }
+    }
+
+    /// Outbound documents that carried an order.
+    public func outboundDocuments(orderID: Int64) throws -> [OutboundDocument] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, destination, number, path, status, created_at, written_at
+                    FROM outbound_documents WHERE id IN (
+                        SELECT document_id FROM fulfilment_lines WHERE order_id = ?1
+                        UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
+                        UNION SELECT confirmation_document_id FROM shipments WHERE order_id = ?1
+                        UNION SELECT acknowledgement_document_id FROM orders WHERE id = ?1
+                        UNION SELECT document_id FROM finance_documents WHERE order_id = ?1
+                        UNION SELECT bookings_document_id FROM finance_documents WHERE order_id = ?1
+                        UNION SELECT document_id FROM seller_cancellations WHERE order_id = ?1
+                        UNION SELECT document_id FROM customer_notifications WHERE order_id = ?1
+                    ) ORDER BY id
+                    """, arguments: [orderID]
+            ).map { try OutboundDocument(row: $0, store: path) }
+        }
+    }
+}

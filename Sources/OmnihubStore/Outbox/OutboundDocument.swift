@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+public import OmnihubCore
+
+/// A file omnihub emits, as the outbox ledger keeps it.
+public struct OutboundDocument: Sendable, Hashable, Codable {
+    /// Whether the file is in its place yet.
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Recorded with its bytes, not written yet (or written and not marked: the next run sees).
+        case pending
+        /// Written to its path.
+        case written
+    }
+
+    public var id: Int64
+    public var kind: OutboundDocumentKind
+    public var destination: String
+    public var number: String
+    public var path: String
+    public var status: Status
+    public var createdAt: String
+    public var writtenAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, destination, number, path, status
+        case createdAt = "created_at"
+        case writtenAt = "written_at"
+    }
+}
+
+/// A document to record: where it goes and its bytes.
+public struct RenderedDocument: Sendable {
+    public let number: String
+    public let path: String
+    public let content: [UInt8]
+
+    /// A rendered document.
+    public init(number: String, path: String, content: [UInt8]) {
+        self.number = number
+        self.path = path
+        self.content = content
+    }
+}
+
+/// A rendered document with the facts it tells its destination of, to record in one transaction.
+public struct DocumentToRecord<Covered: Sendable>: Sendable {
+    /// Whom it goes to: a node, a channel, the ERP.
+    public let destination: String
+    public let rendered: RenderedDocument
+    /// What it covers: order ids, shipment ids, cancellation ids, levels.
+    public let covers: Covered
+
+    /// A document to record.
+    public init(destination: String, rendered: RenderedDocument, covers: Covered) {
+        self.destination = destination
+        self.rendered = rendered
+        self.covers = covers
+    }
+}
+
+extension OutboundDocument {
+    /// The document in a row of `outbound_documents`.
+    ///
+    /// - Throws: ``StoreError/Code/corruptDocument`` for a kind or status omnihub does not write.
+    init(row: Row, store path: String) throws {
+        guard let kind = OutboundDocumentKind(rawValue: row["kind"]),
+            let status = Status(rawValue: row["status"])
+        else {
+            throw StoreError(
+                .corruptDocument, path: path,
+                message: "outbound document \(row["id"] as Int64) has kind '\(row["kind"] as String)' and status "
+                    + "'\(row["status"] as String)', which omnihub does not write; the store was changed by hand")
+        }
+        self.init(
+            id: row["id"], kind: kind, destination: row["destination"], number: row["number"], path: row["path"],
+            status: status, createdAt: row["created_at"], writtenAt: row["written_at"])
+    }
+}
+
+extension OrderStore {
+    /// Records a rendered document as `pending`, with its bytes, in the caller's transaction.
+    static func recordPending(
+        _ db: Database, kind: OutboundDocumentKind, destination: String, _ rendered: RenderedDocument,
+        at time: Timestamp
+    ) throws -> OutboundDocument {
+        try db.execute(
+            sql: """
+                INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                kind.rawValue, destination, rendered.number, rendered.path, Data(rendered.content),
+                OutboundDocument.Status.pending.rawValue, time.description,
+            ])
+        return OutboundDocument(
+            id: db.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
+            path: rendered.path, status: .pending, createdAt: time.description, writtenAt: nil)
+    }
+
+    /// Points the fact `id` of `table` (not told of yet: its `column` is NULL) at `document`, in
+    /// the caller's transaction.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told of it meanwhile: the
+    ///   transaction is rolled back and nothing of the batch is recorded.
+    func cover(_ db: Database, _ table: String, _ column: String, id: Int64, with document: Int64) throws {
+        try db.execute(
+            sql: "UPDATE \(table) SET \(column) = ? WHERE id = ? AND \(column) IS NULL", arguments: [document, id])
+        guard db.changesCount == 1 else {
+            throw StoreError(
+                .changedMeanwhile, path: path,
+                message: "\(table) \(id) was told of by another run while this one made its document; nothing of "
+                    + "this batch was recorded, and what is still untold is made again next cycle")
+        }
+    }
+}
