@@ -93,6 +93,7 @@ let package = Package(
             name: "OmnihubRuntimeTests",
             dependencies: [
                 "OmnihubRuntime", "OmnihubStore", "OmnihubCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Golden", "Mappings"],
             swiftSettings: swiftSettings

@@ -1,5 +1,7 @@
+public import OmnihubCore
+
 /// A failure of the SQLite store, with the database file and what to do.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
+public struct StoreError: OmnihubError {
     /// What went wrong, for programs.
     public enum Code: String, Sendable {
         /// The database file cannot be opened or migrated.
@@ -32,4 +34,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(message)" }
+
+    /// A refused request is the caller's mistake, and a decision on changed facts is made again
+    /// next cycle; everything else is the store failing.
+    public var kind: FailureKind {
+        switch code {
+        case .refused: .rejected
+        case .changedMeanwhile: .leftForNextCycle
+        case .cannotOpen, .database, .corruptDocument: .store
+        }
+    }
+    public var location: String { path }
+    public var errorCode: String { code.rawValue }
 }

@@ -207,7 +207,35 @@ public struct SourcingProblem: Sendable, Decodable {
     }
 
     /// Reads a problem file's bytes.
-    public static func decode(_ data: Data) throws -> SourcingProblem {
-        try JSONDecoder().decode(SourcingProblem.self, from: data)
+    ///
+    /// - Throws: ``ConversionFailure`` naming the field and what is wrong with it.
+    public static func decode(_ data: Data) throws(ConversionFailure) -> SourcingProblem {
+        do {
+            return try JSONDecoder().decode(SourcingProblem.self, from: data)
+        } catch let error as DecodingError {
+            throw ConversionFailure(Self.explain(error))
+        } catch {
+            throw ConversionFailure("it is not a sourcing problem: \(error)")
+        }
+    }
+
+    /// Where a problem file is wrong and how, in words.
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let named = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return named.isEmpty ? "the top level" : String(named.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])) is missing; see docs/sourcing.md for the problem format"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)) is not a \(type): \(context.debugDescription)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) is null where a \(type) is expected"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
     }
 }

@@ -1,6 +1,8 @@
+public import OmnihubCore
+
 /// A mistake in `omnihub.yaml` or a mapping file, naming the file, the line, the key and what is
 /// expected there. omnihub stops before reading any feed when it finds one.
-public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ConfigurationError: OmnihubError, Hashable {
     /// The file with the mistake.
     public let file: String
     /// The line in the file, from 1, when known.
@@ -16,6 +18,15 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         self.line = line
         self.key = key
         self.message = message
+    }
+
+    public var kind: FailureKind { .configuration }
+    public var errorCode: String { "configuration" }
+    public var location: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let key { place += ", key \(key)" }
+        return place
     }
 
     public var description: String {

@@ -58,7 +58,7 @@ public struct ImportCycle: Sendable {
         } catch {
             logger.error("the cycle did not run: \(error)")
             var report = CycleReport()
-            report.failures.append(CycleReport.Failure(path: storePath, message: "\(error)"))
+            report.failures.append(CycleReport.Failure(path: storePath, error: error))
             return report
         }
         defer { withExtendedLifetime(lock) {} }
@@ -125,7 +125,7 @@ public struct ImportCycle: Sendable {
                         report.waiting += 1
                     } catch {
                         logger.error("\(path) was left in place: \(error)", metadata: ["partner": "\(partner.id)"])
-                        report.failures.append(CycleReport.Failure(path: path, message: "\(error)"))
+                        report.failures.append(CycleReport.Failure(path: path, error: error))
                     }
                 }
             }
@@ -141,7 +141,7 @@ public struct ImportCycle: Sendable {
             } catch {
                 logger.error("sourcing failed, nothing was reserved: \(error)")
                 report.failures.append(
-                    CycleReport.Failure(path: configuration.storePath, message: "sourcing: \(error)"))
+                    CycleReport.Failure(path: configuration.storePath, "sourcing", error: error))
             }
         }
         do {
@@ -150,7 +150,7 @@ public struct ImportCycle: Sendable {
             report.failures += outcome.failures
         } catch {
             logger.error("fulfilment orders were not all written: \(error)")
-            report.failures.append(CycleReport.Failure(path: configuration.outboxFolder, message: "outbox: \(error)"))
+            report.failures.append(CycleReport.Failure(path: configuration.outboxFolder, "outbox", error: error))
         }
     }
 }
@@ -163,11 +163,21 @@ public struct CycleReport: Sendable {
         public let path: String
         /// Why.
         public let message: String
+        /// What kind of failure: a file left for the next cycle, or the store failing.
+        public let kind: FailureKind
 
         /// A failure.
-        public init(path: String, message: String) {
+        public init(path: String, message: String, kind: FailureKind = .leftForNextCycle) {
             self.path = path
             self.message = message
+            self.kind = kind
+        }
+
+        /// A failure of `what` because of `error`, of the error's kind when omnihub knows it.
+        public init(path: String, _ what: String? = nil, error: any Error) {
+            self.init(
+                path: path, message: what.map { "\($0): \(error)" } ?? "\(error)",
+                kind: (error as? any OmnihubError)?.kind ?? .leftForNextCycle)
         }
     }
 

@@ -1,7 +1,9 @@
+import Foundation
 import Glibc
+public import OmnihubCore
 
-/// A file that could not be used, with the path, the system's reason and what to do.
-public struct FileError: Error, Sendable, CustomStringConvertible {
+/// A file that could not be used, with the path, the system's reason and the remedy that fits.
+public struct FileError: OmnihubError {
     /// What kind of failure, for programs.
     public enum Code: String, Sendable {
         /// A system call failed; `errno` says why.
@@ -12,6 +14,10 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         case changedWhileRead = "changed_while_read"
         /// Another process still has the file open for writing, though it may have paused.
         case stillOpenForWriting = "still_open_for_writing"
+        /// Another file already has the name omnihub would write, and omnihub never overwrites.
+        case alreadyThere = "already_there"
+        /// A document cannot be written in its destination's format (a value the format cannot hold).
+        case cannotRender = "cannot_render"
 
         /// Whether the file is only not finished yet, and is taken again once it is.
         public var meansStillWritten: Bool { self == .changedWhileRead || self == .stillOpenForWriting }
@@ -27,6 +33,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public let reason: String
     /// The system's error number, when a system call failed.
     public let errno: Int32?
+    /// The underlying error, when a library call failed.
+    public let cause: (any Error & Sendable)?
 
     /// An error from a system call's `errno`.
     public init(operation: String, path: String, errno code: Int32) {
@@ -35,23 +43,71 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         self.path = path
         self.reason = String(cString: strerror(code))
         self.errno = code
+        self.cause = nil
     }
 
-    /// An error with a reason in words.
+    /// An error from a Foundation call, with the system's error number when it carries one.
+    public init(operation: String, path: String, cause: any Error) {
+        let error = cause as NSError
+        let posix = [error, error.userInfo[NSUnderlyingErrorKey] as? NSError].compactMap { $0 }.first {
+            $0.domain == NSPOSIXErrorDomain
+        }
+        self.code = .system
+        self.operation = operation
+        self.path = path
+        self.errno = posix.map { Int32($0.code) }
+        self.reason = self.errno.map { String(cString: strerror($0)) } ?? error.localizedDescription
+        self.cause = DescribedError(description: "\(cause)")
+    }
+
+    /// An error with a reason in words, which says what to do.
     public init(_ code: Code = .system, operation: String, path: String, reason: String) {
         self.code = code
         self.operation = operation
         self.path = path
         self.reason = reason
         self.errno = nil
+        self.cause = nil
     }
 
-    public var description: String {
+    public var kind: FailureKind {
         switch code {
-        case .system:
-            "cannot \(operation) \(path): \(reason); check that it exists and omnihub may read and write there"
-        case .notRegularFile, .changedWhileRead, .stillOpenForWriting:
-            "cannot \(operation) \(path): \(reason)"
+        case .system, .alreadyThere, .changedWhileRead, .stillOpenForWriting: .leftForNextCycle
+        case .notRegularFile, .cannotRender: .rejected
         }
     }
+    public var errorCode: String { code.rawValue }
+    public var location: String { path }
+    public var message: String {
+        guard code == .system else { return "cannot \(operation) \(path): \(reason)" }
+        let number = errno.map { " (\(Self.name(of: $0)))" } ?? ""
+        return "cannot \(operation) \(path): \(reason)\(number); \(remedy)"
+    }
+    public var description: String { message }
+
+    /// What to do about a failed system call, by its error number.
+    private var remedy: String {
+        switch errno {
+        case ENOENT: "check that the file and its folder exist"
+        case EACCES, EPERM: "check that omnihub's user may read and write there"
+        case ENOSPC, EDQUOT: "free space on that file system"
+        case EROFS: "the file system is read-only; point omnihub at a writable folder"
+        case EMFILE, ENFILE: "too many files are open; raise the limit (ulimit -n)"
+        default: "check the file, its folder and omnihub's rights there"
+        }
+    }
+
+    private static func name(of number: Int32) -> String {
+        let names: [Int32: String] = [
+            ENOENT: "ENOENT", EACCES: "EACCES", EPERM: "EPERM", ENOSPC: "ENOSPC", EDQUOT: "EDQUOT", EROFS: "EROFS",
+            EMFILE: "EMFILE", ENFILE: "ENFILE", EEXIST: "EEXIST", EISDIR: "EISDIR", ENOTDIR: "ENOTDIR", EIO: "EIO",
+            EXDEV: "EXDEV", ELOOP: "ELOOP",
+        ]
+        return names[number] ?? "errno \(number)"
+    }
+}
+
+/// A library error kept as its description, for errors that are not `Sendable` themselves.
+struct DescribedError: Error, Sendable, CustomStringConvertible {
+    let description: String
 }

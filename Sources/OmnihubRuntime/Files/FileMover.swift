@@ -21,11 +21,12 @@ enum FileMover {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw FileError(operation: "create folder", path: folder, reason: "\(error)")
+            throw FileError(operation: "create folder", path: folder, cause: error)
         }
         if FileManager.default.fileExists(atPath: destination) {
             throw FileError(
-                operation: "move a file to", path: destination, reason: "a file with that name is already there")
+                .alreadyThere, operation: "move a file to", path: destination,
+                reason: "a file with that name is already there, and omnihub never overwrites one; move it away")
         }
         if !keepingOriginal {
             if rename(source, destination) == 0 { return }
@@ -35,7 +36,7 @@ enum FileMover {
             try FileManager.default.copyItem(atPath: source, toPath: destination)
             if !keepingOriginal { try FileManager.default.removeItem(atPath: source) }
         } catch {
-            throw FileError(operation: "move", path: source, reason: "\(error)")
+            throw FileError(operation: "move", path: source, cause: error)
         }
     }
 
@@ -58,7 +59,7 @@ enum FileMover {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
             } catch {
-                failed[file.path] = FileError(operation: "create folder", path: folder, reason: "\(error)")
+                failed[file.path] = FileError(operation: "create folder", path: folder, cause: error)
                 continue
             }
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

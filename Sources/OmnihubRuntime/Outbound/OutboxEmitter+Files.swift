@@ -67,7 +67,7 @@ extension OutboxEmitter {
             content = try format.render(document)
         } catch {
             throw FileError(
-                operation: "render the \(document.type.replacingOccurrences(of: "_", with: " ")) for",
+                .cannotRender, operation: "render the \(document.type.replacingOccurrences(of: "_", with: " ")) for",
                 path: document.destination, reason: error.message)
         }
         Failpoint.afterOutboxRender.reach()
@@ -106,7 +106,7 @@ extension OutboxEmitter {
             if let existing = FileManager.default.contents(atPath: document.path) {
                 if Array(existing) != content {
                     failed[document.path] = FileError(
-                        operation: "write", path: document.path,
+                        .alreadyThere, operation: "write", path: document.path,
                         reason: "another file with that name is already there and omnihub never overwrites an outbox "
                             + "file; move it away and run again, \(document.number) stays pending until then")
                 }
@@ -124,13 +124,13 @@ extension OutboxEmitter {
             outcome.failures.append(
                 CycleReport.Failure(
                     path: configuration.storePath,
-                    message: "outbox: \(error); the files are there and are recognised next run"))
+                    message: "outbox: \(error); the files are there and are recognised next run", kind: .store))
             return
         }
         for (document, _) in documents {
             if let error = failed[document.path] {
                 logger.error("\(document.number) not written: \(error)")
-                outcome.failures.append(CycleReport.Failure(path: document.path, message: "outbox: \(error)"))
+                outcome.failures.append(CycleReport.Failure(path: document.path, "outbox", error: error))
                 continue
             }
             logger.info("wrote \(document.kind) \(document.number) → \(document.path)")

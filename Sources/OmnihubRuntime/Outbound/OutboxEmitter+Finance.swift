@@ -98,13 +98,13 @@ extension OutboxEmitter {
         -> (creditNote: Invoice, outcome: Outcome)
     {
         guard let finance = configuration.finance else {
-            throw FileError(
-                operation: "issue a credit note with", path: configuration.file,
-                reason: "the configuration has no finance: section; add one to issue invoices and credit notes")
+            throw ConfigurationError(
+                file: configuration.file, line: nil, key: "finance",
+                message: "there is no finance: section; add one to issue invoices and credit notes")
         }
         let (stored, history, sequence) = try store.creditNoteFacts(orderID: orderID)
         if let refusal = history.refusal(crediting: units, of: stored.order) {
-            throw CreditNoteRefused(message: refusal)
+            throw CreditNoteRefused(message: refusal, location: "order \(stored.order.externalID)")
         }
         let creditNote = Invoice.issue(
             .creditNote, number: Invoice.number(prefix: finance.creditNotePrefix, sequence: sequence),
@@ -133,10 +133,14 @@ extension OutboxEmitter {
 }
 
 /// A credit note asks for units the order's invoices do not carry.
-public struct CreditNoteRefused: Error, Sendable, CustomStringConvertible {
+public struct CreditNoteRefused: OmnihubError {
     /// What was asked, what the invoices carry, and what to do.
     public let message: String
+    /// The order.
+    public let location: String
 
+    public var kind: FailureKind { .rejected }
+    public var errorCode: String { "credit_not_invoiced" }
     public var description: String { message }
 }
 

@@ -35,7 +35,7 @@ extension OutboxEmitter {
             state = try store.sourcingState()
         } catch {
             outcome.failures.append(
-                CycleReport.Failure(path: configuration.storePath, message: "inventory feeds: \(error)"))
+                CycleReport.Failure(path: configuration.storePath, "inventory feeds", error: error))
             return
         }
         for feed in feeds {
@@ -57,7 +57,7 @@ extension OutboxEmitter {
                 logger.error("the inventory feed for \(feed.channel) was not recorded: \(error)")
                 outcome.failures.append(
                     CycleReport.Failure(
-                        path: configuration.outboxFolder, message: "inventory feed \(feed.channel): \(error)"))
+                        path: configuration.outboxFolder, "inventory feed \(feed.channel)", error: error))
             }
         }
     }

@@ -63,7 +63,7 @@ public struct OutboxEmitter: Sendable {
             } catch {
                 logger.error("\(what) were not recorded: \(error)")
                 outcome.failures.append(
-                    CycleReport.Failure(path: configuration.outboxFolder, message: "\(what): \(error)"))
+                    CycleReport.Failure(path: configuration.outboxFolder, what, error: error))
             }
         }
         step("order acknowledgements") { try recordOrderAcknowledgements(at: time, into: &$0) }

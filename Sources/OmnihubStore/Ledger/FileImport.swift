@@ -76,32 +76,32 @@ public struct FileImport {
         let document = storable.document
         let statements = try self.statements()
         let insert = statements.insertOrder
-        insert.bind(1, order.channel)
-        insert.bind(2, order.externalID)
-        insert.bind(3, order.placedAt.description)
-        insert.bind(4, order.currency.code)
-        insert.bind(5, order.customer.name)
-        insert.bind(6, order.shipTo?.country)
-        insert.bind(7, order.delivery.method.rawValue)
-        insert.bind(8, bytes: document)
-        insert.bind(9, fileID)
-        insert.bind(10, Int64(order.source?.record ?? 0))
-        insert.bind(11, order.source?.line.map(Int64.init))
-        insert.bind(12, importedAt)
+        try insert.bind(1, order.channel)
+        try insert.bind(2, order.externalID)
+        try insert.bind(3, order.placedAt.description)
+        try insert.bind(4, order.currency.code)
+        try insert.bind(5, order.customer.name)
+        try insert.bind(6, order.shipTo?.country)
+        try insert.bind(7, order.delivery.method.rawValue)
+        try insert.bind(8, bytes: document)
+        try insert.bind(9, fileID)
+        try insert.bind(10, Int64(order.source?.record ?? 0))
+        try insert.bind(11, order.source?.line.map(Int64.init))
+        try insert.bind(12, importedAt)
         try insert.execute()
         guard insert.changes == 1 else { return try resent(order, document: document, statements: statements) }
         let orderID = insert.lastInsertedRowID
         let insertLine = statements.insertLine
         for (index, line) in order.lines.enumerated() {
-            insertLine.bind(1, orderID)
-            insertLine.bind(2, Int64(index + 1))
-            insertLine.bind(3, line.lineID)
-            insertLine.bind(4, line.sku)
-            insertLine.bind(5, line.gtin)
-            insertLine.bind(6, line.title)
-            insertLine.bind(7, Int64(line.quantity))
-            insertLine.bind(8, line.unitPrice.description)
-            insertLine.bind(9, line.taxRate?.description)
+            try insertLine.bind(1, orderID)
+            try insertLine.bind(2, Int64(index + 1))
+            try insertLine.bind(3, line.lineID)
+            try insertLine.bind(4, line.sku)
+            try insertLine.bind(5, line.gtin)
+            try insertLine.bind(6, line.title)
+            try insertLine.bind(7, Int64(line.quantity))
+            try insertLine.bind(8, line.unitPrice.description)
+            try insertLine.bind(9, line.taxRate?.description)
             try insertLine.execute()
         }
         return .imported(orderID)
@@ -109,24 +109,25 @@ public struct FileImport {
 
     private func resent(_ order: Order, document: [UInt8], statements: BulkStatements) throws -> OrderOutcome {
         var existing: (id: Int64, document: String, fileID: Int64)?
-        statements.findOrder.bind(1, order.channel)
-        statements.findOrder.bind(2, order.externalID)
+        try statements.findOrder.bind(1, order.channel)
+        try statements.findOrder.bind(2, order.externalID)
         try statements.findOrder.query { row in
             existing = (sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1) ?? "", sqlite3_column_int64(row, 2))
             return false
         }
         guard let existing else {
-            throw StoreError(.database, path: "", message: "order \(order.externalID) conflicted but cannot be found")
+            throw StoreError(
+                .database, path: db.filePath, message: "order \(order.externalID) conflicted but cannot be found")
         }
         let identical = existing.document.utf8.elementsEqual(document)
         // The same file mapped again (after a fix) meets the orders it imported the first time.
         if existing.fileID == fileID && identical { return .identicalResend(existing.id) }
         let lineage = statements.insertLineage
-        lineage.bind(1, existing.id)
-        lineage.bind(2, fileID)
-        lineage.bind(3, Int64(order.source?.record ?? 0))
-        lineage.bind(4, order.source?.line.map(Int64.init))
-        lineage.bind(5, identical ? "identical_resend" : "changed_resend")
+        try lineage.bind(1, existing.id)
+        try lineage.bind(2, fileID)
+        try lineage.bind(3, Int64(order.source?.record ?? 0))
+        try lineage.bind(4, order.source?.line.map(Int64.init))
+        try lineage.bind(5, identical ? "identical_resend" : "changed_resend")
         try lineage.execute()
         return identical ? .identicalResend(existing.id) : .changedResend(existing.id)
     }
@@ -141,18 +142,18 @@ public struct FileImport {
                     delivery_method, document, file_id, record, line, imported_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (channel, external_id) DO NOTHING
-                """, path: ""),
+                """, path: db.filePath),
             insertLine: try SQLiteStatement(
                 db,
                 """
                 INSERT INTO order_lines (order_id, position, line_id, sku, gtin, title, quantity, unit_price, tax_rate)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, path: ""),
+                """, path: db.filePath),
             findOrder: try SQLiteStatement(
-                db, "SELECT id, document, file_id FROM orders WHERE channel = ? AND external_id = ?", path: ""),
+                db, "SELECT id, document, file_id FROM orders WHERE channel = ? AND external_id = ?", path: db.filePath),
             insertLineage: try SQLiteStatement(
                 db, "INSERT INTO order_lineage (order_id, file_id, record, line, outcome) VALUES (?, ?, ?, ?, ?)",
-                path: ""))
+                path: db.filePath))
         cache.statements = prepared
         return prepared
     }

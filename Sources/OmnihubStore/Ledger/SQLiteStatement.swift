@@ -8,37 +8,53 @@ struct SQLiteStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     private let path: String
+    private let sql: String
 
     /// A cached statement of `db` for `sql`.
     init(_ db: Database, _ sql: String, path: String) throws {
         let statement = try db.cachedStatement(sql: sql)
+        guard let connection = db.sqliteConnection else {
+            throw StoreError(.database, path: path, message: "the store's connection is closed; run omnihub again")
+        }
         self.handle = statement.sqliteStatement
-        self.connection = db.sqliteConnection!
+        self.connection = connection
         self.path = path
+        self.sql = sql
     }
 
-    func bind(_ index: Int32, _ text: String?) {
+    func bind(_ index: Int32, _ text: String?) throws {
         guard let text else {
-            sqlite3_bind_null(handle, index)
+            try check(sqlite3_bind_null(handle, index), binding: index)
             return
         }
-        sqlite3_bind_text(handle, index, text, -1, transient)
+        try check(sqlite3_bind_text(handle, index, text, -1, transient), binding: index)
     }
 
-    func bind(_ index: Int32, bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            _ = sqlite3_bind_text(
-                handle, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
-                Int32(buffer.count), transient)
+    func bind(_ index: Int32, bytes: [UInt8]) throws {
+        // An empty buffer may have no address: bind the empty text then.
+        guard !bytes.isEmpty else { return try bind(index, "") }
+        let code = bytes.withUnsafeBytes { buffer in
+            sqlite3_bind_text(
+                handle, index, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
         }
+        try check(code, binding: index)
     }
 
-    func bind(_ index: Int32, _ number: Int64?) {
+    func bind(_ index: Int32, _ number: Int64?) throws {
         guard let number else {
-            sqlite3_bind_null(handle, index)
+            try check(sqlite3_bind_null(handle, index), binding: index)
             return
         }
-        sqlite3_bind_int64(handle, index, number)
+        try check(sqlite3_bind_int64(handle, index, number), binding: index)
+    }
+
+    private func check(_ code: Int32, binding index: Int32) throws {
+        guard code == SQLITE_OK else {
+            throw StoreError(
+                .database, path: path,
+                message: "binding value \(index) of \(sql) failed: SQLite error \(code): "
+                    + String(cString: sqlite3_errmsg(connection)))
+        }
     }
 
     /// Runs the statement to completion.
@@ -73,8 +89,9 @@ struct SQLiteStatement {
     private func failure(_ code: Int32) -> StoreError {
         StoreError(
             .database, path: path,
-            message: "a write to the store failed: SQLite error \(code): \(String(cString: sqlite3_errmsg(connection)))"
-        )
+            message:
+                "a write to the store failed: SQLite error \(code): \(String(cString: sqlite3_errmsg(connection))) "
+                + "in \(sql)")
     }
 
     private var transient: sqlite3_destructor_type {

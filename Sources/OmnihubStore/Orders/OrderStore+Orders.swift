@@ -84,36 +84,32 @@ extension OrderStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]) else {
             return nil
         }
-        do {
-            let order = try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8))
-            return StoredOrder(
-                id: id, status: try status(row, store: db.description), importedAt: row["imported_at"], order: order)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(
-                .corruptDocument, path: db.description,
-                message: "order \(id) has a stored document that does not decode (\(error)); "
-                    + "the database was changed outside omnihub or is damaged", cause: error)
-        }
+        return StoredOrder(
+            id: id, status: try status(row, store: db.filePath), importedAt: row["imported_at"],
+            order: try order(row["document"], id: id, store: db.filePath))
     }
 
     private func storedOrder(_ row: Row, db: Database) throws -> StoredOrder {
-        let document: String = row["document"]
-        var order: Order
-        do {
-            order = try JSONDecoder().decode(Order.self, from: Data(document.utf8))
-        } catch {
-            throw StoreError(
-                .corruptDocument, path: path,
-                message: "order \(row["id"] as Int64) has a stored document that does not decode (\(error)); "
-                    + "the database was changed outside omnihub or is damaged", cause: error)
-        }
+        var order = try Self.order(row["document"], id: row["id"], store: path)
         let fileName = try String.fetchOne(
             db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?", arguments: [row["file_id"]])
         order.source = SourceLocation(file: fileName ?? "?", record: row["record"], line: row["line"])
         return StoredOrder(
             id: row["id"], status: try Self.status(row, store: path), importedAt: row["imported_at"], order: order)
+    }
+
+    /// The canonical order stored as `document` for order `id`.
+    ///
+    /// - Throws: ``StoreError/Code/corruptDocument`` when it does not decode.
+    static func order(_ document: String, id: Int64, store path: String) throws -> Order {
+        do {
+            return try JSONDecoder().decode(Order.self, from: Data(document.utf8))
+        } catch {
+            throw StoreError(
+                .corruptDocument, path: path,
+                message: "order \(id) has a stored document that does not decode (\(error)); "
+                    + "the database was changed outside omnihub or is damaged", cause: error)
+        }
     }
 
     /// The status in an `orders` row.

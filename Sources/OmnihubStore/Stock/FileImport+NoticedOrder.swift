@@ -22,7 +22,7 @@ extension FileImport {
                 arguments: [channel, externalID])
         }
         guard rows.count == 1, let row = rows.first else { return nil }
-        return (row["id"], try JSONDecoder().decode(Order.self, from: Data((row["document"] as String).utf8)))
+        return (row["id"], try OrderStore.order(row["document"], id: row["id"], store: db.filePath))
     }
 
     /// The sales channels of the stored orders, read once per file.

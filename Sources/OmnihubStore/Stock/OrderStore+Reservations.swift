@@ -128,7 +128,6 @@ extension OrderStore {
             onHand[row["node"], default: [:]][row["sku"]] = row["on_hand"]
         }
         var orders: [SourcingState.OpenOrder] = []
-        let decoder = JSONDecoder()
         var cancelledByLine: [LineKey: Int] = [:]
         for row in try Row.fetchAll(
             db,
@@ -145,7 +144,7 @@ extension OrderStore {
             arguments: [OrderStatus.open.rawValue])
         {
             let id: Int64 = row["id"]
-            let order = try decoder.decode(Order.self, from: Data((row["document"] as String).utf8))
+            let order = try Self.order(row["document"], id: id, store: path)
             let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
                 let key = LineKey(orderID: id, position: index + 1)
                 let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)

@@ -23,6 +23,8 @@ struct CycleReportView {
     }
 
     var exitStatus: ExitStatus {
+        // The store failing outweighs everything else: nothing more can be recorded.
+        if report.failures.contains(where: { $0.kind == .store }) { return .store }
         if !report.failures.isEmpty { return .leftInInbox }
         if report.outcomes.contains(where: { $0.file.status != .imported }) || !report.refused.isEmpty {
             return .rejected

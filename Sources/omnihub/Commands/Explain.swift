@@ -28,9 +28,8 @@ struct Explain: ParsableCommand {
             let configuration = try global.loadConfiguration()
             let store = try global.openStore(configuration)
             guard let sourcing = OrderSourcing(configuration: configuration, store: store) else {
-                fail(
-                    "\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)",
-                    code: .configuration)
+                throw CommandFailure.configuration(
+                    "\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)")
             }
             let stored = try global.singleOrder(id, channel: channel, in: store)
             let explanation = try sourcing.explain(stored, at: SystemClock.now())

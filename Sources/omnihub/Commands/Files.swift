@@ -69,7 +69,7 @@ struct Files: ParsableCommand {
             let configuration = try global.loadConfiguration()
             let store = try global.openStore(configuration)
             guard let file = try store.file(id: id) else {
-                fail("there is no file \(id) in the ledger", code: .notFound)
+                throw CommandFailure.notFound("there is no file \(id) in the ledger")
             }
             let importer = FileImporter(
                 store: store, configuration: configuration, now: SystemClock.now, logger: logger)
@@ -77,7 +77,7 @@ struct Files: ParsableCommand {
             do {
                 outcome = try importer.reprocess(file)
             } catch let error as ReprocessError {
-                fail(error.message, code: .notFound)
+                throw CommandFailure.notFound(error.message)
             }
             var report = CycleReport()
             report.outcomes = [outcome]

@@ -75,7 +75,7 @@ struct Finance: ParsableCommand {
         func run() throws {
             let configuration = try global.loadConfiguration()
             guard let finance = configuration.finance else {
-                fail("\(configuration.file) has no finance section; see docs/outbound.md", code: .configuration)
+                throw CommandFailure.configuration("\(configuration.file) has no finance section; see docs/outbound.md")
             }
             let store = try global.openStore(configuration)
             let stored = try global.singleOrder(id, channel: channel, in: store)
@@ -154,20 +154,15 @@ struct Finance: ParsableCommand {
             let logger = global.logger()
             let configuration = try global.loadConfiguration()
             guard let finance = configuration.finance else {
-                fail("\(configuration.file) has no finance section; see docs/outbound.md", code: .configuration)
+                throw CommandFailure.configuration("\(configuration.file) has no finance section; see docs/outbound.md")
             }
             let store = try global.openStore(configuration)
             let stored = try global.singleOrder(id, channel: channel, in: store)
             var units: [Int: Int] = [:]
             for line in lines.compactMap(parse) { units[line.position, default: 0] += line.units }
             let emitter = OutboxEmitter(configuration: configuration, store: store, logger: logger)
-            let result: (creditNote: Invoice, outcome: OutboxEmitter.Outcome)
-            do {
-                result = try emitter.issueCreditNote(
-                    orderID: stored.id, units: units, reason: reason, at: SystemClock.now())
-            } catch let error as CreditNoteRefused {
-                fail(error.message, code: .rejected)
-            }
+            let result = try emitter.issueCreditNote(
+                orderID: stored.id, units: units, reason: reason, at: SystemClock.now())
             let summary = Summary(
                 stored, try store.financeHistory(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))

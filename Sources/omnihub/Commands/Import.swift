@@ -32,9 +32,9 @@ struct Import: ParsableCommand {
         let logger = global.logger()
         let configuration = try global.loadConfiguration()
         guard let partner = configuration.partner(partner) else {
-            fail(
+            throw CommandFailure.notFound(
                 "there is no partner '\(self.partner)' in \(configuration.file); partners: "
-                    + configuration.partners.map(\.id).joined(separator: ", "), code: .notFound)
+                    + configuration.partners.map(\.id).joined(separator: ", "))
         }
         let store = try global.openStore(configuration)
         let lock = try ImportCycle.lock(store.path, logger: logger)
@@ -51,15 +51,15 @@ struct Import: ParsableCommand {
             guard
                 let chosen = candidates.first ?? (self.feed == nil && partner.feeds.count == 1 ? partner.feeds[0] : nil)
             else {
-                fail(
+                throw CommandFailure.notFound(
                     "no feed of partner \(partner.id) takes \(name); feeds: "
                         + partner.feeds.map { "\($0.name) (\($0.pattern))" }.joined(separator: ", ")
-                        + ". Name one with --feed", code: .notFound)
+                        + ". Name one with --feed")
             }
             do {
                 report.outcomes.append(try importer.importFile(at: absolute, partner: partner, feed: chosen))
             } catch {
-                report.failures.append(CycleReport.Failure(path: absolute, message: "\(error)"))
+                report.failures.append(CycleReport.Failure(path: absolute, error: error))
             }
         }
         let view = CycleReportView(report: report)

@@ -27,7 +27,7 @@ struct Map: ParsableCommand {
         do {
             orderMapping = try MappingFile.load(mapping)
         } catch {
-            fail("\(error)", code: .configuration)
+            throw error
         }
         let encoder = JSONOutput.encoder(pretty: false)
         var failed = false
@@ -43,7 +43,7 @@ struct Map: ParsableCommand {
         do {
             source = try FileByteSource(path: file)
         } catch {
-            fail("\(error)", code: .notFound)
+            throw CommandFailure.notFound("\(error)")
         }
         do {
             try FeedMapper(mapping: orderMapping, fileName: name).map(source) { outcome in

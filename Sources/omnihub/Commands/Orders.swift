@@ -61,12 +61,11 @@ struct Orders: ParsableCommand {
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
             let orders = try store.orders(matching: id, channel: channel)
-            guard !orders.isEmpty else { fail("no order matches '\(id)'", code: .notFound) }
+            guard !orders.isEmpty else { throw CommandFailure.notFound("no order matches '\(id)'") }
             guard orders.count == 1 else {
-                fail(
+                throw CommandFailure.notFound(
                     "\(orders.count) orders match '\(id)' (channels "
-                        + orders.map(\.order.channel).joined(separator: ", ") + "); name one with --channel",
-                    code: .notFound)
+                        + orders.map(\.order.channel).joined(separator: ", ") + "); name one with --channel")
             }
             try JSONOutput.print(orders[0].order)
         }

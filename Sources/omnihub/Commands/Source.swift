@@ -48,12 +48,18 @@ struct Source: ParsableCommand {
             try sourceStore()
             return
         }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: problem))
+        } catch {
+            throw CommandFailure.notFound("the problem file \(problem) cannot be read: \(error)")
+        }
         let network: SourcingNetwork
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: problem))
             network = SourcingNetwork(try SourcingProblem.decode(data))
         } catch {
-            fail("the problem file \(problem) cannot be read: \(error)", code: .notFound)
+            throw CommandFailure(
+                kind: .rejected, message: "the problem file \(problem) is not a sourcing problem: \(error)")
         }
         let clock = ContinuousClock()
         var plan: SourcingPlan?
@@ -88,7 +94,8 @@ struct Source: ParsableCommand {
         let configuration = try global.loadConfiguration()
         let store = try global.openStore(configuration)
         guard let sourcing = OrderSourcing(configuration: configuration, store: store) else {
-            fail("\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)", code: .configuration)
+            throw CommandFailure.configuration(
+                "\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)")
         }
         let reservations = try sourcing.run(at: SystemClock.now())
         if json {

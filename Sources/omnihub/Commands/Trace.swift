@@ -42,7 +42,7 @@ struct Trace: ParsableCommand {
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
             let orders = try store.orders(matching: id, channel: channel)
-            guard !orders.isEmpty else { fail("no order matches '\(id)'", code: .notFound) }
+            guard !orders.isEmpty else { throw CommandFailure.notFound("no order matches '\(id)'") }
             let traces = try orders.map { stored in
                 Lineage(
                     orderID: stored.id, channel: stored.order.channel, externalID: stored.order.externalID,

@@ -23,13 +23,9 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "omnihub")
     }
 
-    /// The configuration, or exit 78 with the mistake explained.
+    /// The configuration, or a ``ConfigurationError`` explaining the mistake (exit 78).
     func loadConfiguration() throws -> Configuration {
-        do {
-            return try Configuration.load(config)
-        } catch {
-            fail("\(error)", code: .configuration)
-        }
+        try Configuration.load(config)
     }
 
     /// The one order `id` (omnihub's id or a channel's order number) names, or exit 4 saying that
@@ -37,42 +33,21 @@ struct GlobalOptions: ParsableArguments {
     func singleOrder(_ id: String, channel: String?, in store: OrderStore) throws -> StoredOrder {
         let orders = try store.orders(matching: id, channel: channel)
         guard orders.count == 1, let stored = orders.first else {
-            fail(
-                orders.isEmpty ? "no order matches '\(id)'" : "\(orders.count) orders match '\(id)'; name --channel",
-                code: .notFound)
+            throw CommandFailure.notFound(
+                orders.isEmpty ? "no order matches '\(id)'" : "\(orders.count) orders match '\(id)'; name --channel")
         }
         return stored
     }
 
-    /// The store the configuration names, or exit 70 with the reason.
+    /// The store the configuration names, or a ``StoreError`` with the reason (exit 70).
     func openStore(_ configuration: Configuration) throws -> OrderStore {
-        do {
-            return try OrderStore(path: configuration.storePath)
-        } catch {
-            fail("\(error)", code: .store)
-        }
+        try OrderStore(path: configuration.storePath)
     }
 }
 
 /// The log levels, as the command line spells them.
 enum LogLevel: String, ExpressibleByArgument, CaseIterable {
     case trace, debug, info, notice, warning, error, critical
-}
-
-/// The documented exit codes.
-enum ExitStatus: Int32 {
-    case success = 0
-    case rejected = 1
-    case leftInInbox = 3
-    case notFound = 4
-    case store = 70
-    case configuration = 78
-}
-
-/// Prints `message` to standard error as omnihub's error and exits with `code`.
-func fail(_ message: String, code: ExitStatus) -> Never {
-    FileHandle.standardError.write(Data("omnihub: error: \(message)\n".utf8))
-    Omnihub.exit(withError: ExitCode(code.rawValue))
 }
 
 /// Writes a line to standard output.
