@@ -37,7 +37,7 @@ struct Import: ParsableCommand {
                     + configuration.partners.map(\.id).joined(separator: ", "))
         }
         let store = try global.openStore(configuration)
-        let lock = try ImportCycle.lock(store.path, logger: logger)
+        let lock = try Cycle.lock(store.path, logger: logger)
         defer { withExtendedLifetime(lock) {} }
         let importer = FileImporter(
             store: store, configuration: configuration, now: SystemClock.now, logger: logger, keepOriginals: true)

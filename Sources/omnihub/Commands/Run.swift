@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
         let logger = global.logger()
         let configuration = try global.loadConfiguration()
         let store = try global.openStore(configuration)
-        let cycle = ImportCycle(
+        let cycle = Cycle(
             configuration: configuration, store: store, logger: logger,
             stopRequested: { ShutdownSignal.requested })
         cycle.removeInterruptedOutboxWrites()

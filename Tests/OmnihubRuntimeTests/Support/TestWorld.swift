@@ -113,7 +113,7 @@ struct TestWorld {
         let clock = self.clock
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return ImportCycle(
+        return Cycle(
             configuration: try configuration(), store: try store(), logger: logger, now: { clock.now() },
             sleep: { duration in
                 whileWaiting()

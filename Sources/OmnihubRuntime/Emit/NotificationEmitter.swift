@@ -1,20 +1,25 @@
-import Foundation
 import Logging
 import OmnihubCore
 import OmnihubStore
 
-extension OutboxEmitter {
+/// Writes the messages customers are due: order confirmations, one message per parcel (shipped,
+/// or ready for pickup at the store) and refunds, each once.
+struct NotificationEmitter: DocumentEmitter {
+    let writer: OutboxWriter
+
+    var documents: String { "customer notifications" }
+
     /// Writes the customer notifications that are due (``NotificationRequest/due(confirming:shipments:orders:)``):
     /// order confirmations and one message per parcel (shipped, or ready for pickup at the store),
-    /// in parts of ``partSize`` orders. A message that cannot be made is reported and tried again
+    /// in parts of the writer's part size of orders. A message that cannot be made is reported and tried again
     /// next run; the others are recorded.
-    func recordCustomerNotifications(at time: Timestamp, into outcome: inout Outcome) throws {
-        guard let settings = configuration.notifications else { return }
+    func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
+        guard let settings = writer.configuration.notifications else { return }
         let since = Timestamp(
             millisecondsSince1970: time.millisecondsSince1970 - Int64(settings.confirmWithinHours) * 3_600_000)
         var after: Int64 = 0
         while true {
-            let facts = try store.notificationFacts(confirmSince: since, after: after, limit: partSize)
+            let facts = try writer.store.notificationFacts(confirmSince: since, after: after, limit: writer.partSize)
             guard let last = facts.last else { return }
             var toRecord: [NotificationToRecord] = []
             for request in NotificationRequest.due(
@@ -24,16 +29,17 @@ extension OutboxEmitter {
                     toRecord.append(
                         NotificationToRecord(request: request, rendered: try notification(request, settings, at: time)))
                 } catch {
-                    refuse(
+                    writer.refuse(
                         what: "customer notification", order: request.order.externalID, reason: error,
                         until: "it is made", into: &outcome)
                 }
             }
-            let recorded = try store.recordCustomerNotifications(toRecord, destination: settings.destination, at: time)
-            write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
+            let recorded = try writer.store.recordCustomerNotifications(
+                toRecord, destination: settings.destination, at: time)
+            writer.write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
             after = last
-            if stopRequested() {
-                logger.notice("stop requested: the rest of the customer notifications waits for the next run")
+            if writer.stopRequested() {
+                writer.logger.notice("stop requested: the rest of the customer notifications waits for the next run")
                 return
             }
         }
@@ -45,7 +51,7 @@ extension OutboxEmitter {
     ) throws -> RenderedDocument? {
         let order = request.order
         guard let email = order.customer.email, !email.isEmpty else {
-            logger.info("order \(order.externalID) has no e-mail address; no \(request.event.rawValue) message")
+            writer.logger.info("order \(order.externalID) has no e-mail address; no \(request.event.rawValue) message")
             return nil
         }
         let lines: [CustomerNotification.Line]
@@ -65,6 +71,6 @@ extension OutboxEmitter {
         document.carrier = request.shipments.first?.carrier
         document.trackingNumber = request.shipments.first?.trackingNumber
         document.amount = request.amount
-        return try rendered(document, in: settings.format)
+        return try writer.rendered(document, in: settings.format)
     }
 }

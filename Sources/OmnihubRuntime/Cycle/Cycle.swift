@@ -3,14 +3,17 @@ public import Logging
 public import OmnihubCore
 public import OmnihubStore
 
-/// One pass over every enabled partner's inbound feeds: take the stable files and import each.
+/// One pass of the hub, stage by stage: collect each enabled partner's stable inbox files
+/// (``InboxCollector``), import each (``FileImporter``), source the open orders
+/// (``OrderSourcing``), and emit the outbox (``OutboxEmitter``).
 ///
 /// A file that cannot be read or stored is logged and left in place for the next cycle; the cycle
-/// goes on with the other files.
-public struct ImportCycle: Sendable {
+/// goes on with the other files. Each stage reads its facts from the store, asks Core, and
+/// records the result in its own transaction.
+public struct Cycle: Sendable {
     let configuration: Configuration
+    let collector: InboxCollector
     let importer: FileImporter
-    let stability: StabilityCheck
     let sourcing: OrderSourcing?
     let emitter: OutboxEmitter
     let now: @Sendable () -> Timestamp
@@ -38,7 +41,7 @@ public struct ImportCycle: Sendable {
             interval: configuration.stableAfter, now: now,
             sleep: sleep ?? { duration in SystemClock.sleep(duration, unless: stopRequested) })
         stability.stopRequested = stopRequested
-        self.stability = stability
+        self.collector = InboxCollector(stability: stability, logger: logger)
         self.sourcing = OrderSourcing(configuration: configuration, store: store)
         self.emitter = OutboxEmitter(
             configuration: configuration, store: store, logger: logger, stopRequested: stopRequested)
@@ -54,7 +57,7 @@ public struct ImportCycle: Sendable {
     public func run() -> CycleReport {
         let lock: StoreLock
         do {
-            lock = try ImportCycle.lock(storePath, logger: logger)
+            lock = try Cycle.lock(storePath, logger: logger)
         } catch {
             logger.error("the cycle did not run: \(error)")
             var report = CycleReport()
@@ -86,6 +89,8 @@ public struct ImportCycle: Sendable {
         emitter.removeStaleTemporaries()
     }
 
+    /// The collect and import stages: each enabled partner's feeds are collected (the stable
+    /// files in their inboxes), and each file is imported on its own.
     private func importFiles() -> CycleReport {
         var report = CycleReport()
         for partner in configuration.partners {
@@ -95,23 +100,7 @@ public struct ImportCycle: Sendable {
                 continue
             }
             for feed in partner.feeds {
-                let listing = InboxScanner.scan(feed.folder, pattern: feed.pattern)
-                for (name, reason) in listing.refused {
-                    logger.warning(
-                        "\(name) in \(feed.folder) is not taken: \(reason)", metadata: ["partner": "\(partner.id)"])
-                    report.refused.append(
-                        CycleReport.Failure(
-                            path: (feed.folder as NSString).appendingPathComponent(name), message: reason))
-                }
-                let candidates = listing.candidates
-                let stable = stability.stableFiles(candidates)
-                report.waiting += candidates.count - stable.count
-                if candidates.count > stable.count {
-                    logger.info(
-                        "\(candidates.count - stable.count) file(s) in \(feed.folder) are still changing; next cycle",
-                        metadata: ["partner": "\(partner.id)"])
-                }
-                for (path, _) in stable {
+                for path in collector.collect(feed, of: partner, into: &report) {
                     if stopRequested() {
                         logger.notice(
                             "stop requested: \(path) and the files after it wait for the next run",
@@ -133,6 +122,7 @@ public struct ImportCycle: Sendable {
         return report
     }
 
+    /// The source and emit stages.
     private func sourceAndEmit(into report: inout CycleReport) {
         if let sourcing {
             do {
@@ -153,52 +143,4 @@ public struct ImportCycle: Sendable {
             report.failures.append(CycleReport.Failure(path: configuration.outboxFolder, "outbox", error: error))
         }
     }
-}
-
-/// What a cycle did.
-public struct CycleReport: Sendable {
-    /// A file that could not be processed and stays in its inbox.
-    public struct Failure: Sendable, Codable {
-        /// The file.
-        public let path: String
-        /// Why.
-        public let message: String
-        /// What kind of failure: a file left for the next cycle, or the store failing.
-        public let kind: FailureKind
-
-        /// A failure.
-        public init(path: String, message: String, kind: FailureKind = .leftForNextCycle) {
-            self.path = path
-            self.message = message
-            self.kind = kind
-        }
-
-        /// A failure of `what` because of `error`, of the error's kind when omnihub knows it.
-        public init(path: String, _ what: String? = nil, error: any Error) {
-            self.init(
-                path: path, message: what.map { "\($0): \(error)" } ?? "\(error)",
-                kind: (error as? any OmnihubError)?.kind ?? .leftForNextCycle)
-        }
-    }
-
-    /// Every file taken, in order.
-    public var outcomes: [FileOutcome] = []
-    /// Files left in place because of an error.
-    public var failures: [Failure] = []
-    /// Files not taken because they were still changing.
-    public var waiting = 0
-    /// Whether the cycle ended early because the process was asked to stop.
-    public var stopped = false
-    /// Inbox entries never taken as they are (links, FIFOs, names that are not UTF-8), with the reason.
-    public var refused: [Failure] = []
-    /// Stock reserved for open orders after the imports.
-    public var reservations: [Reservation] = []
-    /// Outbound documents written after sourcing.
-    public var documentsWritten: [OutboundDocument] = []
-
-    /// An empty report.
-    public init() {}
-
-    /// Documents (orders, stock reports, events) imported by the cycle.
-    public var documentsImported: Int { outcomes.reduce(0) { $0 + ($1.resumed ? 0 : $1.file.ordersImported) } }
 }

@@ -1,10 +1,29 @@
 import Foundation
 import Logging
 import OmnihubCore
-import OmnihubStore
+public import OmnihubStore
 
-/// Rendering documents into the outbox's files and writing them exactly once.
-extension OutboxEmitter {
+/// What one emit did: the documents written, and those left pending with the reason.
+public struct EmitOutcome: Sendable {
+    public var written: [OutboundDocument] = []
+    public var failures: [CycleReport.Failure] = []
+}
+
+/// Renders documents into the outbox's files and writes them exactly once: each document and its
+/// bytes are recorded in the store first (by its emitter), then written under a temporary name,
+/// flushed and renamed into place, then marked written; a crash in between writes the same bytes
+/// on the next run. A file already there with other bytes is never overwritten.
+struct OutboxWriter: Sendable {
+    let configuration: Configuration
+    let store: OrderStore
+    let logger: Logger
+    /// How many orders one part of a run's invoices or messages holds: each part is recorded,
+    /// written and let go of before the next, so a batch of any size needs one part's memory.
+    let partSize: Int
+    /// Whether the process was asked to stop: checked between kinds of documents and between
+    /// parts, so a stop waits for one part at most.
+    let stopRequested: @Sendable () -> Bool
+
     /// The time this run's documents are released at: `now`, or, when the last run recorded
     /// documents in the same second (or a later one), the second after that run's, so no two
     /// runs share a wave, and so no document number or file name.
@@ -23,7 +42,7 @@ extension OutboxEmitter {
     }
 
     /// Reports that `what` for `order` was not made, and is made again `until` the reason is fixed.
-    func refuse(what: String, order: String, reason: any Error, until: String, into outcome: inout Outcome) {
+    func refuse(what: String, order: String, reason: any Error, until: String, into outcome: inout EmitOutcome) {
         logger.error("\(what) for order \(order) was not made: \(reason)")
         outcome.failures.append(
             CycleReport.Failure(
@@ -78,14 +97,15 @@ extension OutboxEmitter {
     }
 
     func write(
-        _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout Outcome
+        _ document: OutboundDocument, _ content: [UInt8], at time: Timestamp, into outcome: inout EmitOutcome
     ) {
         write([(document, content)], at: time, into: &outcome)
     }
 
     /// Writes recorded documents with the bytes rendered for their paths.
     func write(
-        _ recorded: [OutboundDocument], rendered: [RenderedDocument], at time: Timestamp, into outcome: inout Outcome
+        _ recorded: [OutboundDocument], rendered: [RenderedDocument], at time: Timestamp,
+        into outcome: inout EmitOutcome
     ) {
         let contents = Dictionary(rendered.map { ($0.path, $0.content) }) { first, _ in first }
         write(recorded.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
@@ -96,7 +116,7 @@ extension OutboxEmitter {
     /// document counts as written (an earlier run got that far), with other bytes it stays pending.
     func write(
         _ documents: [(document: OutboundDocument, content: [UInt8])], at time: Timestamp,
-        into outcome: inout Outcome
+        into outcome: inout EmitOutcome
     ) {
         guard !documents.isEmpty else { return }
         Failpoint.beforeOutboxWrite.reach()
