@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import GRDB
 
 /// omnihub's SQLite store: one database file in WAL mode holding the file ledger, orders, import
@@ -6,16 +6,16 @@ import GRDB
 ///
 /// Safe to share between threads and between processes: SQLite serialises writers, and a writer
 /// waits up to ``busyTimeout`` for another one to finish.
-public final class OrderStore: Sendable {
+package final class OrderStore: Sendable {
     /// How long a writer waits for another process's transaction before giving up.
-    public static let busyTimeout: TimeInterval = 30
+    package static let busyTimeout: TimeInterval = 30
 
     let pool: DatabasePool
     /// The database file.
-    public let path: String
+    package let path: String
 
     /// Opens (or creates) the store at `path`, creating its folder and applying pending migrations.
-    public init(path: String) throws(StoreError) {
+    package init(path: String) throws(StoreError) {
         self.path = path
         do {
             try FileManager.default.createDirectory(

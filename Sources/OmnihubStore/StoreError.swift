@@ -1,9 +1,9 @@
-public import OmnihubCore
+package import OmnihubCore
 
 /// A failure of the SQLite store, with the database file and what to do.
-public struct StoreError: OmnihubError {
+package struct StoreError: OmnihubError {
     /// What went wrong, for programs.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The database file cannot be opened or migrated.
         case cannotOpen = "cannot_open"
         /// A statement failed.
@@ -18,13 +18,13 @@ public struct StoreError: OmnihubError {
     }
 
     /// The kind of failure.
-    public let code: Code
+    package let code: Code
     /// The database file.
-    public let path: String
+    package let path: String
     /// What happened and what to do.
-    public let message: String
+    package let message: String
     /// The underlying error.
-    public let cause: (any Error & Sendable)?
+    package let cause: (any Error & Sendable)?
 
     init(_ code: Code, path: String, message: String, cause: (any Error & Sendable)? = nil) {
         self.code = code
@@ -33,17 +33,17 @@ public struct StoreError: OmnihubError {
         self.cause = cause
     }
 
-    public var description: String { "\(path): \(message)" }
+    package var description: String { "\(path): \(message)" }
 
     /// A refused request is the caller's mistake, and a decision on changed facts is made again
     /// next cycle; everything else is the store failing.
-    public var kind: FailureKind {
+    package var kind: FailureKind {
         switch code {
         case .refused: .rejected
         case .changedMeanwhile: .leftForNextCycle
         case .cannotOpen, .database, .corruptDocument: .store
         }
     }
-    public var location: String { path }
-    public var errorCode: String { code.rawValue }
+    package var location: String { path }
+    package var errorCode: String { code.rawValue }
 }

@@ -23,7 +23,7 @@ public struct DocumentMapper: Sendable {
     }
 
     /// The mapping's fields resolved to schema slots once, not looked up by name for every record.
-    final class Plan: @unchecked Sendable {
+    final class Plan: Sendable {
         let schema: DocumentSchema
         let header: [CompiledField]
         let headerConditions: [(MappingExpression, [CompiledField])]

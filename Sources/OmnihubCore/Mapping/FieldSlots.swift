@@ -49,7 +49,7 @@ struct FieldValues {
 
 /// One field of a mapping, resolved once: its slot, name, kind and spec. A class, so the hot loop
 /// passes one reference instead of copying every part of the spec.
-final class CompiledField: @unchecked Sendable {
+final class CompiledField: Sendable {
     let slot: Int
     let name: String
     let kind: FieldKind

@@ -40,7 +40,7 @@ public struct BatchOptimizer: Sendable {
 
     /// For each order line, the parcel price from each node holding its SKU (in the order of
     /// ``SourcingNetwork/holders``), or `nil` where the node may not ship to the order.
-    final class HolderPrices: @unchecked Sendable {
+    final class HolderPrices: Sendable {
         let prices: [[[SourcingNetwork.Cost?]]]
 
         init(_ network: SourcingNetwork) {

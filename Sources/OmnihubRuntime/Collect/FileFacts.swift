@@ -1,16 +1,16 @@
 import Glibc
-public import OmnihubCore
+package import OmnihubCore
 
 /// What the file system says about a file: its size and last modification.
-public struct FileFacts: Sendable, Hashable {
+package struct FileFacts: Sendable, Hashable {
     /// Size in bytes.
-    public let size: Int64
+    package let size: Int64
     /// Last modification, to the millisecond.
-    public let modifiedAt: Timestamp
+    package let modifiedAt: Timestamp
 
     /// The facts of the file at `path`; `nil` when it is gone or is not a regular file. A symbolic
     /// link is not followed: it is not a regular file.
-    public static func of(_ path: String) -> FileFacts? {
+    package static func of(_ path: String) -> FileFacts? {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileFacts(info)

@@ -10,17 +10,17 @@ import OmnihubCore
 /// cannot make omnihub wait for a writer that never comes. A file another process on this machine
 /// still has open for writing (a partner's upload that paused longer than the stability interval)
 /// is refused too, as not finished: the kernel grants a read lease only on a file nobody writes.
-public final class InboxFile: Sendable {
+package final class InboxFile: Sendable {
     /// Where the file was opened.
-    public let path: String
+    package let path: String
     /// Size and modification time when it was opened.
-    public let facts: FileFacts
+    package let facts: FileFacts
     let descriptor: Int32
 
     /// Opens the regular file at `path`; `followLinks` only for files an operator names by hand.
     ///
     /// - Throws: ``FileError`` when the file is gone, unreadable, a link or not a regular file.
-    public init(opening path: String, followLinks: Bool = false) throws(FileError) {
+    package init(opening path: String, followLinks: Bool = false) throws(FileError) {
         self.path = path
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW)
         let descriptor = open(path, flags)
@@ -65,7 +65,7 @@ public final class InboxFile: Sendable {
     }
 
     /// The facts now, through the open file (the path may have moved on).
-    public func currentFacts() throws(FileError) -> FileFacts {
+    package func currentFacts() throws(FileError) -> FileFacts {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw FileError(operation: "inspect", path: path, errno: errno) }
         return FileFacts(info)
@@ -85,7 +85,7 @@ public final class InboxFile: Sendable {
     }
 
     /// The SHA-256 of the file's bytes as it was when it was opened, read in chunks from the start.
-    public func sha256() throws(FileError) -> String {
+    package func sha256() throws(FileError) -> String {
         var digest = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset: Int64 = 0

@@ -1,22 +1,22 @@
 import Foundation
-public import OmnihubCore
+package import OmnihubCore
 
 extension Configuration {
     /// Where invoices, credit notes and ledger bookings go (the `finance:` section): the ERP's
     /// outbox folder, number prefixes, the VAT rate of lines that carry none, and the formats.
-    public struct Finance: Sendable {
+    package struct Finance: Sendable {
         /// The outbox folder's name, e.g. `erp` for `outbox/erp/`.
-        public var destination: String
-        public var invoicePrefix: String
-        public var creditNotePrefix: String
+        package var destination: String
+        package var invoicePrefix: String
+        package var creditNotePrefix: String
         /// The VAT rate of order lines (and shipping) whose feed gives none.
-        public var defaultTaxRate: Amount
+        package var defaultTaxRate: Amount
         /// One file per invoice (e.g. UBL 2.1 Invoice).
-        public var invoiceFormat: OutputFormat?
+        package var invoiceFormat: OutputFormat?
         /// One file per credit note (e.g. UBL 2.1 CreditNote).
-        public var creditNoteFormat: OutputFormat?
+        package var creditNoteFormat: OutputFormat?
         /// One file per cycle with the bookings of its invoices and credit notes (e.g. DATEV).
-        public var bookingsFormat: OutputFormat?
+        package var bookingsFormat: OutputFormat?
     }
 
     static func parseFinance(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError) -> Finance {

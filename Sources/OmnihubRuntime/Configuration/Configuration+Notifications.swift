@@ -1,18 +1,18 @@
-public import OmnihubCore
+package import OmnihubCore
 
 extension Configuration {
     /// Messages for customers (the `notifications:` section): order confirmed, shipped, ready for
     /// pickup, refund issued, one file each in `outbox/<destination>/` for a mailer.
-    public struct Notifications: Sendable {
+    package struct Notifications: Sendable {
         /// The outbox folder's name, e.g. `mailer`.
-        public var destination: String
-        public var format: OutputFormat
+        package var destination: String
+        package var format: OutputFormat
         /// The languages the mailer writes; a customer's other language gets the default.
-        public var languages: [String]
-        public var defaultLanguage: String
+        package var languages: [String]
+        package var defaultLanguage: String
         /// Orders imported longer ago than this get no confirmation (so a store that starts
         /// sending notifications does not confirm its old orders).
-        public var confirmWithinHours: Int
+        package var confirmWithinHours: Int
     }
 
     static func parseNotifications(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)

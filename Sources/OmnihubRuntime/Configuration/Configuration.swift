@@ -1,124 +1,124 @@
-public import Foundation
-public import OmnihubCore
+package import Foundation
+package import OmnihubCore
 
 /// What `omnihub.yaml` says: where the store and folders are, and which partners send which feeds.
 ///
 /// Paths in the file are relative to the file's own folder; here they are absolute.
-public struct Configuration: Sendable {
+package struct Configuration: Sendable {
     /// The configuration file this was read from.
-    public var file: String
+    package var file: String
     /// The SQLite store.
-    public var storePath: String
+    package var storePath: String
     /// Where imported originals are kept, by date and partner.
-    public var archiveFolder: String
+    package var archiveFolder: String
     /// Where files with errors go, with their `.errors.json` reports.
-    public var quarantineFolder: String
+    package var quarantineFolder: String
     /// Where outbound documents are written, one folder per destination.
-    public var outboxFolder: String = ""
+    package var outboxFolder: String = ""
     /// How long a file's size and modification time must stay unchanged before it is taken.
-    public var stableAfter: Duration
+    package var stableAfter: Duration
     /// The pause between cycles of `omnihub run`.
-    public var pollInterval: Duration
+    package var pollInterval: Duration
     /// The partners, in file order.
-    public var partners: [Partner]
+    package var partners: [Partner]
     /// The nodes that hold and ship stock.
-    public var network: Network = Network()
+    package var network: Network = Network()
 
     /// The fulfilment network: DCs, stores and dropshippers, and the stock each keeps back.
-    public struct Network: Sendable {
+    package struct Network: Sendable {
         /// The nodes, in file order.
-        public var nodes: [Node] = []
+        package var nodes: [Node] = []
         /// Units kept back at every node of a type, never promised to an order.
-        public var safetyStockByType: [NodeType: Int] = [:]
+        package var safetyStockByType: [NodeType: Int] = [:]
         /// Units kept back of a SKU at every node, on top of the node type's.
-        public var safetyStockBySKU: [String: Int] = [:]
+        package var safetyStockBySKU: [String: Int] = [:]
         /// Units held at a node for one channel's orders only.
-        public var ringFences: [RingFence] = []
+        package var ringFences: [RingFence] = []
 
         /// Units of `sku` at `node` fenced for channels other than `channel` (every fence when `nil`).
-        public func fenced(node: String, sku: String, otherThan channel: String?) -> Int {
+        package func fenced(node: String, sku: String, otherThan channel: String?) -> Int {
             ringFences.filter { $0.node == node && $0.sku == sku && $0.channel != channel }.reduce(0) { $0 + $1.units }
         }
 
         /// The node with `id`.
-        public func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
+        package func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
 
         /// Units of `sku` kept back at `node`.
-        public func safetyStock(node: Node, sku: String) -> Int {
+        package func safetyStock(node: Node, sku: String) -> Int {
             (safetyStockByType[node.type] ?? 0) + (safetyStockBySKU[sku] ?? 0)
         }
 
         /// Units of `sku` at `node` that `channel`'s orders may have (every channel's when `nil`):
         /// on-hand minus those held, the safety stock and stock fenced for other channels. Negative
         /// when more is held or kept back than is on hand.
-        public func available(node: Node, sku: String, onHand: Int, held: Int, for channel: String?) -> Int {
+        package func available(node: Node, sku: String, onHand: Int, held: Int, for channel: String?) -> Int {
             onHand - held - safetyStock(node: node, sku: sku) - fenced(node: node.id, sku: sku, otherThan: channel)
         }
     }
 
     /// Stock held back at a node for one channel, e.g. for a marketplace's promise.
-    public struct RingFence: Sendable {
-        public var channel: String
-        public var node: String
-        public var sku: String
-        public var units: Int
+    package struct RingFence: Sendable {
+        package var channel: String
+        package var node: String
+        package var sku: String
+        package var units: Int
     }
 
     /// A DC, store or dropshipper.
-    public struct Node: Sendable {
+    package struct Node: Sendable {
         /// Short id, as stock files and plans name it.
-        public var id: String
+        package var id: String
         /// Name for people.
-        public var name: String
+        package var name: String
         /// What kind of node.
-        public var type: NodeType
+        package var type: NodeType
         /// Switched off nodes promise nothing.
-        public var enabled: Bool
+        package var enabled: Bool
         /// Where the node is, for shipping distances.
-        public var latitude: Double?
-        public var longitude: Double?
+        package var latitude: Double?
+        package var longitude: Double?
         /// Handling cost per unit and per parcel.
-        public var unitCost: Decimal = 0
-        public var parcelCost: Decimal = 0
+        package var unitCost: Decimal = 0
+        package var parcelCost: Decimal = 0
         /// Parcels the node can ship per day (UTC); `nil` is unlimited.
-        public var capacityParcels: Int?
+        package var capacityParcels: Int?
         /// Order of preference for the `priority` strategy, lowest first.
-        public var priority: Int = 0
+        package var priority: Int = 0
         /// The sales channels whose orders the node may ship; `nil` is every channel.
-        public var channels: [String]?
+        package var channels: [String]?
         /// What the node may do: `ship` parcels (to customers, or to a store for click & collect),
         /// hand over click & `collect` orders, `reserve` in store. Every capability by default.
-        public var capabilities: Set<Capability> = Set(Capability.allCases)
+        package var capabilities: Set<Capability> = Set(Capability.allCases)
         /// The format of the fulfilment orders the node receives; none: the node gets none.
-        public var fulfilmentFormat: OutputFormat?
+        package var fulfilmentFormat: OutputFormat?
     }
 
     /// What a node may do for an order.
-    public enum Capability: String, Sendable, Hashable, CaseIterable {
+    package enum Capability: String, Sendable, Hashable, CaseIterable {
         case ship, collect, reserve
     }
 
     /// How orders are sourced: the strategy and the costs it weighs.
-    public var sourcing: Sourcing?
+    package var sourcing: Sourcing?
     /// Invoices, credit notes and bookings for the ERP; `nil` when the configuration has no
     /// `finance:` section.
-    public var finance: Finance?
+    package var finance: Finance?
     /// Customer notifications; `nil` when the configuration has no `notifications:` section.
-    public var notifications: Notifications?
+    package var notifications: Notifications?
 
     /// The `sourcing:` section.
-    public struct Sourcing: Sendable {
+    package struct Sourcing: Sendable {
         /// `optimize`, `priority` or `distance`.
-        public var strategy: SourcingStrategy
+        package var strategy: SourcingStrategy
         /// The parameters of the cost function.
-        public var parameters: SourcingProblem.Parameters
+        package var parameters: SourcingProblem.Parameters
         /// Coordinates of postal areas by country and postal code prefix, for order locations.
-        public var postalAreas: [PostalArea]
+        package var postalAreas: [PostalArea]
         /// Parcel prices by destination zone, which replace the distance bands for orders there.
-        public var zoneRates: [ZoneRate] = []
+        package var zoneRates: [ZoneRate] = []
 
         /// The zone rate for an address: its country and the longest matching postal code prefix.
-        public func zoneRate(for address: Address?) -> ZoneRate? {
+        package func zoneRate(for address: Address?) -> ZoneRate? {
             guard let country = address?.country else { return nil }
             let postalCode = address?.postalCode ?? ""
             return zoneRates.filter { $0.country == country && postalCode.hasPrefix($0.postalPrefix) }
@@ -127,63 +127,62 @@ public struct Configuration: Sendable {
     }
 
     /// A carrier's price to a zone: a country, or the part of it whose postal codes start with a prefix.
-    public struct ZoneRate: Sendable {
-        public var country: String
-        public var postalPrefix: String
-        public var cost: Decimal
-        public var transitDays: Int?
+    package struct ZoneRate: Sendable {
+        package var country: String
+        package var postalPrefix: String
+        package var cost: Decimal
+        package var transitDays: Int?
     }
 
     /// The centre of the area whose postal codes start with `prefix`, in `country`.
-    public struct PostalArea: Sendable {
-        public var country: String
-        public var prefix: String
-        public var latitude: Double
-        public var longitude: Double
+    package struct PostalArea: Sendable {
+        package var country: String
+        package var prefix: String
+        package var latitude: Double
+        package var longitude: Double
     }
 
     /// The kinds of node.
-    public enum NodeType: String, Sendable, Hashable, CaseIterable {
-        case dc, store, dropship
-    }
+    /// What a node is: a distribution centre, a store or a dropshipper (the sourcing problem's own type).
+    package typealias NodeType = SourcingProblem.NodeType
 
     /// A partner: a marketplace, web shop, warehouse, store system or dropshipper.
-    public struct Partner: Sendable {
+    package struct Partner: Sendable {
         /// Short id, used in folder names and reports, e.g. `amazon-de`.
-        public var id: String
+        package var id: String
         /// Name for people.
-        public var name: String
+        package var name: String
         /// Switched off partners are skipped by cycles.
-        public var enabled: Bool
+        package var enabled: Bool
         /// The partner's inbound feeds.
-        public var feeds: [Feed]
+        package var feeds: [Feed]
         /// How shipments of this partner's orders (channel = partner id) are confirmed to it.
-        public var shippingConfirmationFormat: OutputFormat?
+        package var shippingConfirmationFormat: OutputFormat?
         /// The inventory feed this partner (a sales channel) gets: its format, and whether every
         /// SKU is listed (`full`) or only those whose quantity changed.
-        public var inventoryFeed: (format: OutputFormat, full: Bool)?
+        package var inventoryFeed: (format: OutputFormat, full: Bool)?
         /// How this partner (a sales channel) is told omnihub has its orders.
-        public var orderAcknowledgementFormat: OutputFormat?
+        package var orderAcknowledgementFormat: OutputFormat?
         /// How this partner (a sales channel) is told of units the seller cancelled, with the reason.
-        public var orderCancellationFormat: OutputFormat?
+        package var orderCancellationFormat: OutputFormat?
     }
 
     /// One inbound feed of a partner: a folder, the files to take from it, and their mapping.
-    public struct Feed: Sendable {
+    package struct Feed: Sendable {
         /// The feed's name within the partner, e.g. `orders`.
-        public var name: String
+        package var name: String
         /// The folder polled for files.
-        public var folder: String
+        package var folder: String
         /// Shell-style pattern of the files to take, e.g. `*.tsv`.
-        public var pattern: String
+        package var pattern: String
         /// The mapping file.
-        public var mappingPath: String
+        package var mappingPath: String
         /// The mapping, loaded and checked.
-        public var mapping: DocumentMapping
+        package var mapping: DocumentMapping
     }
 
     /// The partner with `id`.
-    public func partner(_ id: String) -> Partner? {
+    package func partner(_ id: String) -> Partner? {
         partners.first { $0.id == id }
     }
 }
@@ -192,7 +191,7 @@ extension Configuration {
     /// Reads and checks the configuration and every mapping it names.
     ///
     /// - Throws: ``ConfigurationError`` naming the file, line and key of the first mistake.
-    public static func load(_ path: String) throws(ConfigurationError) -> Configuration {
+    package static func load(_ path: String) throws(ConfigurationError) -> Configuration {
         let file = URL(fileURLWithPath: path).standardizedFileURL.path
         let root = try YAMLNode.load(file)
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()

@@ -1,7 +1,7 @@
 import Foundation
-public import Logging
-public import OmnihubCore
-public import OmnihubStore
+package import Logging
+package import OmnihubCore
+package import OmnihubStore
 
 /// One pass of the hub, stage by stage: collect each enabled partner's stable inbox files
 /// (``InboxCollector``), import each (``FileImporter``), source the open orders
@@ -10,7 +10,7 @@ public import OmnihubStore
 /// A file that cannot be read or stored is logged and left in place for the next cycle; the cycle
 /// goes on with the other files. Each stage reads its facts from the store, asks Core, and
 /// records the result in its own transaction.
-public struct Cycle: Sendable {
+package struct Cycle: Sendable {
     let configuration: Configuration
     let collector: InboxCollector
     let importer: FileImporter
@@ -29,7 +29,7 @@ public struct Cycle: Sendable {
     ///     `nil` is the real clock's, cut short by a stop request.
     ///   - stopRequested: whether the process was asked to stop (SIGTERM); the cycle then finishes
     ///     the file in hand and ends, leaving the other files, sourcing and the outbox to the next run.
-    public init(
+    package init(
         configuration: Configuration, store: OrderStore, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = SystemClock.now,
         sleep: (@Sendable (Duration) -> Void)? = nil,
@@ -54,7 +54,7 @@ public struct Cycle: Sendable {
     /// Runs the cycle once; a stop request ends it after the file in hand. Another process's
     /// cycle on the same store is waited for, with a notice, so two processes never take the same
     /// files or write the same documents.
-    public func run() -> CycleReport {
+    package func run() -> CycleReport {
         let lock: StoreLock
         do {
             lock = try Cycle.lock(storePath, logger: logger)
@@ -77,7 +77,7 @@ public struct Cycle: Sendable {
 
     /// Holds the store's cycle lock, or waits for it, saying so, while another process has it.
     /// `omnihub import` takes it too, so the same bytes are never recorded twice at once.
-    public static func lock(_ storePath: String, logger: Logger) throws(StoreError) -> StoreLock {
+    package static func lock(_ storePath: String, logger: Logger) throws(StoreError) -> StoreLock {
         try StoreLock(storePath: storePath, purpose: .cycle) {
             logger.notice("another omnihub process is running a cycle on \(storePath); waiting for it to finish")
         }
@@ -85,7 +85,7 @@ public struct Cycle: Sendable {
 
     /// Removes what a process killed while writing the outbox left under temporary names. Once at
     /// start is enough: only a process that died before this one began can have left them.
-    public func removeInterruptedOutboxWrites() {
+    package func removeInterruptedOutboxWrites() {
         emitter.removeStaleTemporaries()
     }
 

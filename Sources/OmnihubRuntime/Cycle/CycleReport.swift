@@ -1,26 +1,26 @@
-public import OmnihubCore
-public import OmnihubStore
+package import OmnihubCore
+package import OmnihubStore
 
 /// What a cycle did.
-public struct CycleReport: Sendable {
+package struct CycleReport: Sendable {
     /// A file that could not be processed and stays in its inbox.
-    public struct Failure: Sendable, Codable {
+    package struct Failure: Sendable, Codable {
         /// The file.
-        public let path: String
+        package let path: String
         /// Why.
-        public let message: String
+        package let message: String
         /// What kind of failure: a file left for the next cycle, or the store failing.
-        public let kind: FailureKind
+        package let kind: FailureKind
 
         /// A failure.
-        public init(path: String, message: String, kind: FailureKind = .leftForNextCycle) {
+        package init(path: String, message: String, kind: FailureKind = .leftForNextCycle) {
             self.path = path
             self.message = message
             self.kind = kind
         }
 
         /// A failure of `what` because of `error`, of the error's kind when omnihub knows it.
-        public init(path: String, _ what: String? = nil, error: any Error) {
+        package init(path: String, _ what: String? = nil, error: any Error) {
             self.init(
                 path: path, message: what.map { "\($0): \(error)" } ?? "\(error)",
                 kind: (error as? any OmnihubError)?.kind ?? .leftForNextCycle)
@@ -28,23 +28,23 @@ public struct CycleReport: Sendable {
     }
 
     /// Every file taken, in order.
-    public var outcomes: [FileOutcome] = []
+    package var outcomes: [FileOutcome] = []
     /// Files left in place because of an error.
-    public var failures: [Failure] = []
+    package var failures: [Failure] = []
     /// Files not taken because they were still changing.
-    public var waiting = 0
+    package var waiting = 0
     /// Whether the cycle ended early because the process was asked to stop.
-    public var stopped = false
+    package var stopped = false
     /// Inbox entries never taken as they are (links, FIFOs, names that are not UTF-8), with the reason.
-    public var refused: [Failure] = []
+    package var refused: [Failure] = []
     /// Stock reserved for open orders after the imports.
-    public var reservations: [Reservation] = []
+    package var reservations: [Reservation] = []
     /// Outbound documents written after sourcing.
-    public var documentsWritten: [OutboundDocument] = []
+    package var documentsWritten: [OutboundDocument] = []
 
     /// An empty report.
-    public init() {}
+    package init() {}
 
     /// Documents (orders, stock reports, events) imported by the cycle.
-    public var documentsImported: Int { outcomes.reduce(0) { $0 + ($1.resumed ? 0 : $1.file.ordersImported) } }
+    package var documentsImported: Int { outcomes.reduce(0) { $0 + ($1.resumed ? 0 : $1.file.ordersImported) } }
 }

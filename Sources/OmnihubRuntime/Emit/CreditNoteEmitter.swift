@@ -1,4 +1,4 @@
-public import OmnihubCore
+package import OmnihubCore
 import OmnihubStore
 
 /// Issues a credit note on request (`omnihub finance credit-note`), with its bookings and the
@@ -52,15 +52,15 @@ struct CreditNoteEmitter {
 }
 
 /// A credit note asks for units the order's invoices do not carry.
-public struct CreditNoteRefused: OmnihubError {
+package struct CreditNoteRefused: OmnihubError {
     /// What was asked, what the invoices carry, and what to do.
-    public let message: String
+    package let message: String
     /// The order.
-    public let location: String
+    package let location: String
 
-    public var kind: FailureKind { .rejected }
-    public var errorCode: String { "credit_not_invoiced" }
-    public var description: String { message }
+    package var kind: FailureKind { .rejected }
+    package var errorCode: String { "credit_not_invoiced" }
+    package var description: String { message }
 }
 
 /// The bookings batch could not be rendered.

@@ -1,7 +1,7 @@
 import Foundation
-public import Logging
-public import OmnihubCore
-public import OmnihubStore
+package import Logging
+package import OmnihubCore
+package import OmnihubStore
 
 /// The emit stage: writes the outbox, one emitter per kind of document, each reading what is
 /// still untold, asking Core, recording the documents with their bytes and writing the files
@@ -15,7 +15,7 @@ public import OmnihubStore
 /// 5. ``InventoryFeedEmitter`` tells the channels what they may sell, after this cycle's reservations.
 ///
 /// A kind that cannot be made is reported and retried next cycle, and never holds back the others.
-public struct OutboxEmitter: Sendable {
+package struct OutboxEmitter: Sendable {
     let writer: OutboxWriter
 
     /// An emitter for the nodes and partners of `configuration` that name an outbound format.
@@ -25,7 +25,7 @@ public struct OutboxEmitter: Sendable {
     ///     is recorded, written and let go of before the next.
     ///   - stopRequested: whether the process was asked to stop: checked between kinds of
     ///     documents and between parts, so a stop waits for one part at most.
-    public init(
+    package init(
         configuration: Configuration, store: OrderStore, logger: Logger, partSize: Int = 500,
         stopRequested: @escaping @Sendable () -> Bool = { false }
     ) {
@@ -35,7 +35,7 @@ public struct OutboxEmitter: Sendable {
     }
 
     /// What one emit did: the documents written, and those left pending with the reason.
-    public typealias Outcome = EmitOutcome
+    package typealias Outcome = EmitOutcome
 
     /// The emitters, in the order they run.
     var emitters: [any DocumentEmitter] {
@@ -50,7 +50,7 @@ public struct OutboxEmitter: Sendable {
     /// Finishes documents an interruption left unwritten, then records and writes new ones. A
     /// document that cannot be written stays pending and is tried again next run; the others
     /// are written regardless.
-    public func emit(at now: Timestamp) throws -> Outcome {
+    package func emit(at now: Timestamp) throws -> Outcome {
         var outcome = Outcome()
         let time = try writer.waveTime(now)
         writer.write(
@@ -73,7 +73,7 @@ public struct OutboxEmitter: Sendable {
     ///
     /// - Throws: ``ConfigurationError`` without a `finance:` section, ``CreditNoteRefused`` when
     ///   the order's invoices do not carry the units.
-    public func issueCreditNote(orderID: Int64, units: [Int: Int], reason: String, at time: Timestamp) throws
+    package func issueCreditNote(orderID: Int64, units: [Int: Int], reason: String, at time: Timestamp) throws
         -> (creditNote: Invoice, outcome: Outcome)
     {
         try CreditNoteEmitter(writer: writer).issue(orderID: orderID, units: units, reason: reason, at: time)

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
 import OmnihubCore
-public import OmnihubStore
+package import OmnihubStore
 
 /// What one emit did: the documents written, and those left pending with the reason.
-public struct EmitOutcome: Sendable {
-    public var written: [OutboundDocument] = []
-    public var failures: [CycleReport.Failure] = []
+package struct EmitOutcome: Sendable {
+    package var written: [OutboundDocument] = []
+    package var failures: [CycleReport.Failure] = []
 }
 
 /// Renders documents into the outbox's files and writes them exactly once: each document and its

@@ -1,11 +1,11 @@
 import Foundation
 import Glibc
-public import OmnihubCore
+package import OmnihubCore
 
 /// A file that could not be used, with the path, the system's reason and the remedy that fits.
-public struct FileError: OmnihubError {
+package struct FileError: OmnihubError {
     /// What kind of failure, for programs.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// A system call failed; `errno` says why.
         case system
         /// The inbox entry is a link, a FIFO, a device or a folder, not a regular file.
@@ -20,24 +20,24 @@ public struct FileError: OmnihubError {
         case cannotRender = "cannot_render"
 
         /// Whether the file is only not finished yet, and is taken again once it is.
-        public var meansStillWritten: Bool { self == .changedWhileRead || self == .stillOpenForWriting }
+        package var meansStillWritten: Bool { self == .changedWhileRead || self == .stillOpenForWriting }
     }
 
     /// What kind of failure.
-    public let code: Code
+    package let code: Code
     /// What omnihub was doing: open, read, move, write.
-    public let operation: String
+    package let operation: String
     /// The file.
-    public let path: String
+    package let path: String
     /// The system's reason, or the reason in words.
-    public let reason: String
+    package let reason: String
     /// The system's error number, when a system call failed.
-    public let errno: Int32?
+    package let errno: Int32?
     /// The underlying error, when a library call failed.
-    public let cause: (any Error & Sendable)?
+    package let cause: (any Error & Sendable)?
 
     /// An error from a system call's `errno`.
-    public init(operation: String, path: String, errno code: Int32) {
+    package init(operation: String, path: String, errno code: Int32) {
         self.code = .system
         self.operation = operation
         self.path = path
@@ -47,7 +47,7 @@ public struct FileError: OmnihubError {
     }
 
     /// An error from a Foundation call, with the system's error number when it carries one.
-    public init(operation: String, path: String, cause: any Error) {
+    package init(operation: String, path: String, cause: any Error) {
         let error = cause as NSError
         let posix = [error, error.userInfo[NSUnderlyingErrorKey] as? NSError].compactMap { $0 }.first {
             $0.domain == NSPOSIXErrorDomain
@@ -57,11 +57,11 @@ public struct FileError: OmnihubError {
         self.path = path
         self.errno = posix.map { Int32($0.code) }
         self.reason = self.errno.map { String(cString: strerror($0)) } ?? error.localizedDescription
-        self.cause = DescribedError(description: "\(cause)")
+        self.cause = cause
     }
 
     /// An error with a reason in words, which says what to do.
-    public init(_ code: Code = .system, operation: String, path: String, reason: String) {
+    package init(_ code: Code = .system, operation: String, path: String, reason: String) {
         self.code = code
         self.operation = operation
         self.path = path
@@ -70,20 +70,20 @@ public struct FileError: OmnihubError {
         self.cause = nil
     }
 
-    public var kind: FailureKind {
+    package var kind: FailureKind {
         switch code {
         case .system, .alreadyThere, .changedWhileRead, .stillOpenForWriting: .leftForNextCycle
         case .notRegularFile, .cannotRender: .rejected
         }
     }
-    public var errorCode: String { code.rawValue }
-    public var location: String { path }
-    public var message: String {
+    package var errorCode: String { code.rawValue }
+    package var location: String { path }
+    package var message: String {
         guard code == .system else { return "cannot \(operation) \(path): \(reason)" }
         let number = errno.map { " (\(Self.name(of: $0)))" } ?? ""
         return "cannot \(operation) \(path): \(reason)\(number); \(remedy)"
     }
-    public var description: String { message }
+    package var description: String { message }
 
     /// What to do about a failed system call, by its error number.
     private var remedy: String {
@@ -105,9 +105,4 @@ public struct FileError: OmnihubError {
         ]
         return names[number] ?? "errno \(number)"
     }
-}
-
-/// A library error kept as its description, for errors that are not `Sendable` themselves.
-struct DescribedError: Error, Sendable, CustomStringConvertible {
-    let description: String
 }

@@ -6,7 +6,7 @@ import OmnihubStore
 /// instead of tried for ever, and a file still being written is not imported half.
 extension FileImporter {
     /// How many times the process may die with a file in hand before the file is quarantined.
-    public static let crashesBeforeQuarantine = 2
+    package static let crashesBeforeQuarantine = 2
 
     /// Quarantines a file the process died on, without reading it again.
     func quarantinePoison(_ receipt: FileReceipt, crashes: Int, receivedAt: Timestamp) throws -> FileOutcome {

@@ -1,7 +1,7 @@
 import Foundation
-public import Logging
-public import OmnihubCore
-public import OmnihubStore
+package import Logging
+package import OmnihubCore
+package import OmnihubStore
 
 /// Imports one inbound file exactly once: fingerprint, ledger check, mapping, one transaction for
 /// the file and its orders, then the original to the archive (or to quarantine with a report).
@@ -9,7 +9,7 @@ public import OmnihubStore
 /// The ledger row names where the original will go before the transaction commits, so a process
 /// killed between the commit and the move finishes the move on its next run instead of importing
 /// the file again.
-public struct FileImporter: Sendable {
+package struct FileImporter: Sendable {
     let store: OrderStore
     let configuration: Configuration
     let now: @Sendable () -> Timestamp
@@ -20,7 +20,7 @@ public struct FileImporter: Sendable {
     ///
     /// - Parameter keepOriginals: copy files into the archive or quarantine instead of moving them,
     ///   for files an operator imports by hand from a folder of their own.
-    public init(
+    package init(
         store: OrderStore, configuration: Configuration, now: @escaping @Sendable () -> Timestamp, logger: Logger,
         keepOriginals: Bool = false
     ) {
@@ -35,7 +35,7 @@ public struct FileImporter: Sendable {
     ///
     /// - Throws: ``FileError`` or ``StoreError`` when the file or the store cannot be used; the file
     ///   then stays where it is, untouched, for the next cycle.
-    public func importFile(at path: String, partner: Configuration.Partner, feed: Configuration.Feed) throws
+    package func importFile(at path: String, partner: Configuration.Partner, feed: Configuration.Feed) throws
         -> FileOutcome
     {
         let name = (path as NSString).lastPathComponent
@@ -186,7 +186,7 @@ public struct FileImporter: Sendable {
     /// moves to the archive when it now imports cleanly, or stays in quarantine with a new report.
     ///
     /// - Throws: ``ReprocessError`` when the file is not in quarantine or its partner or feed is gone.
-    public func reprocess(_ file: FileRecord) throws -> FileOutcome {
+    package func reprocess(_ file: FileRecord) throws -> FileOutcome {
         guard file.status == .quarantined, file.duplicateOf == nil else {
             throw ReprocessError(
                 fileID: file.id,
@@ -402,21 +402,21 @@ public struct FileImporter: Sendable {
 }
 
 /// What importing one file did.
-public struct FileOutcome: Sendable {
+package struct FileOutcome: Sendable {
     /// The file's ledger entry.
-    public let file: FileRecord
+    package let file: FileRecord
     /// Everything reported against it.
-    public let issues: [MappingIssue]
+    package let issues: [MappingIssue]
     /// Whether this run only finished putting away a file imported before an interruption.
-    public let resumed: Bool
+    package let resumed: Bool
 }
 
 /// A file that cannot be mapped again, and why.
-public struct ReprocessError: Error, Sendable, CustomStringConvertible {
+package struct ReprocessError: Error, Sendable, CustomStringConvertible {
     /// The file's ledger id.
-    public let fileID: Int64
+    package let fileID: Int64
     /// Why, and what to do.
-    public let message: String
+    package let message: String
 
-    public var description: String { message }
+    package var description: String { message }
 }

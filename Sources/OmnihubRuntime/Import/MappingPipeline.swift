@@ -1,13 +1,15 @@
+import Dispatch
 import Foundation
 import OmnihubCore
 import OmnihubStore
+import Synchronization
 
 /// Maps a file on a thread of its own while the caller stores what comes out, so that parsing
 /// and mapping on one core overlap with SQLite on the other.
 ///
 /// The mapping thread hands over documents in batches through a bounded queue: memory holds a few
 /// batches, whatever the size of the file, and a slow store holds the mapper back.
-final class MappingPipeline: @unchecked Sendable {
+final class MappingPipeline: Sendable {
     /// A mapped document made ready for the store on the mapping thread.
     enum Outcome: Sendable {
         /// An order with its stored form rendered.
@@ -26,7 +28,7 @@ final class MappingPipeline: @unchecked Sendable {
         }
     }
 
-    private enum Message {
+    private enum Message: Sendable {
         case outcomes([Outcome])
         case finished(FeedMapper.Summary)
         case failed(any Error)
@@ -95,46 +97,56 @@ final class MappingPipeline: @unchecked Sendable {
 }
 
 /// A first-in first-out queue between two threads that blocks the producer when full and the
-/// consumer when empty.
-final class BoundedQueue<Element>: @unchecked Sendable {
-    private let condition = NSCondition()
-    /// A ring of slots; a taken slot is emptied at once so that nothing consumed stays alive.
-    private var slots: [Element?]
-    private var head = 0
-    private var count = 0
+/// consumer when empty: one semaphore counts the free slots, one the filled ones, and a mutex
+/// guards the ring.
+final class BoundedQueue<Element: Sendable>: Sendable {
+    private struct Ring: ~Copyable {
+        /// A taken slot is emptied at once, so that nothing consumed stays alive.
+        var slots: [Element?]
+        var head = 0
+        var count = 0
+    }
+
+    private let ring: Mutex<Ring>
+    private let free: DispatchSemaphore
+    private let filled = DispatchSemaphore(value: 0)
 
     init(capacity: Int) {
-        slots = Array(repeating: nil, count: capacity)
+        ring = Mutex(Ring(slots: Array(repeating: nil, count: capacity)))
+        free = DispatchSemaphore(value: capacity)
     }
 
     func push(_ item: Element) {
-        condition.lock()
-        while count == slots.count { condition.wait() }
-        slots[(head + count) % slots.count] = item
-        count += 1
-        condition.broadcast()
-        condition.unlock()
+        free.wait()
+        ring.withLock { ring in
+            ring.slots[(ring.head + ring.count) % ring.slots.count] = item
+            ring.count += 1
+        }
+        filled.signal()
     }
 
     func pop() -> Element {
-        condition.lock()
-        while count == 0 { condition.wait() }
-        let item = slots[head]!
-        slots[head] = nil
-        head = (head + 1) % slots.count
-        count -= 1
-        condition.broadcast()
-        condition.unlock()
-        return item
+        while true {
+            filled.wait()
+            let item = ring.withLock { ring -> Element? in
+                let item = ring.slots[ring.head]
+                ring.slots[ring.head] = nil
+                ring.head = (ring.head + 1) % ring.slots.count
+                ring.count -= 1
+                return item
+            }
+            free.signal()
+            // A filled slot always holds an item; the loop only guards against a broken ring.
+            if let item { return item }
+        }
     }
 }
 
 /// A flag one thread sets and another reads.
-final class AtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+final class AtomicFlag: Sendable {
+    private let value = Atomic<Bool>(false)
 
-    var isSet: Bool { lock.withLock { value } }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 
-    func set() { lock.withLock { value = true } }
+    func set() { value.store(true, ordering: .releasing) }
 }

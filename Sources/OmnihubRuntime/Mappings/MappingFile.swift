@@ -1,17 +1,17 @@
 import Foundation
-public import OmnihubCore
+package import OmnihubCore
 
 /// Reads a declarative mapping file (YAML) into a ``DocumentMapping``, checking every key before
 /// any feed is read. `docs/mapping.md` is the reference for the format.
-public enum MappingFile {
+package enum MappingFile {
     /// Loads and checks the mapping at `path`; lookup files are found relative to it.
-    public static func load(_ path: String) throws(ConfigurationError) -> DocumentMapping {
+    package static func load(_ path: String) throws(ConfigurationError) -> DocumentMapping {
         let folder = (path as NSString).deletingLastPathComponent
         return try parse(YAMLNode.load(path), folder: folder)
     }
 
     /// Parses mapping text, for tests and tools; `file` names it in errors, `folder` holds lookup files.
-    public static func parse(_ text: String, file: String, folder: String = ".") throws(ConfigurationError)
+    package static func parse(_ text: String, file: String, folder: String = ".") throws(ConfigurationError)
         -> DocumentMapping
     {
         try parse(YAMLNode.parse(text, file: file), folder: folder)

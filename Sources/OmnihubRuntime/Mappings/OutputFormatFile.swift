@@ -1,10 +1,10 @@
 import Foundation
-public import OmnihubCore
+package import OmnihubCore
 
 /// Reads a declarative output format file (YAML). `docs/outbound.md` is the reference.
-public enum OutputFormatFile {
+package enum OutputFormatFile {
     /// Loads and checks the format at `path`.
-    public static func load(_ path: String) throws(ConfigurationError) -> OutputFormat {
+    package static func load(_ path: String) throws(ConfigurationError) -> OutputFormat {
         let root = try YAMLNode.load(path)
         try root.allowOnly([
             "format", "document", "type", "delimiter", "encoding", "file_name", "header", "columns", "xml",

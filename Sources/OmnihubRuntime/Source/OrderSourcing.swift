@@ -1,6 +1,6 @@
 import Foundation
-public import OmnihubCore
-public import OmnihubStore
+package import OmnihubCore
+package import OmnihubStore
 
 /// Sources the stored open orders against the network's available stock and reserves what the
 /// strategy chooses, in one transaction.
@@ -10,13 +10,13 @@ public import OmnihubStore
 /// to its postal area's centre (by country and the longest matching postal code prefix in the
 /// `postal_areas` file); click & collect and reserve in store are located at their store. Lines
 /// without stock anywhere stay open as backorders and are sourced by a later run.
-public struct OrderSourcing: Sendable {
+package struct OrderSourcing: Sendable {
     let configuration: Configuration
     let sourcing: Configuration.Sourcing
     let store: OrderStore
 
     /// A sourcing run for `configuration`'s network; `nil` when it has no `sourcing:` section.
-    public init?(configuration: Configuration, store: OrderStore) {
+    package init?(configuration: Configuration, store: OrderStore) {
         guard let sourcing = configuration.sourcing else { return nil }
         self.configuration = configuration
         self.sourcing = sourcing
@@ -30,7 +30,7 @@ public struct OrderSourcing: Sendable {
     /// Without ring-fences the whole batch is sourced at once. With them, each channel's orders are
     /// sourced in turn (channels in name order), each seeing the stock fenced for it and none of the
     /// stock fenced for others, after what the channels before it took.
-    public func run(at time: Timestamp) throws -> [Reservation] {
+    package func run(at time: Timestamp) throws -> [Reservation] {
         var attempt = 1
         while true {
             let state = try store.sourcingState(at: time)
@@ -110,7 +110,7 @@ public struct OrderSourcing: Sendable {
     ///
     /// The other nodes are judged on the stock and capacity they have now, with this order's own
     /// reservations counted as free again.
-    public func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
+    package func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
         let state = try store.sourcingState()
         let reservations = try store.reservations(orderID: stored.id)
         var own: [String: [String: Int]] = [:]
@@ -144,7 +144,8 @@ public struct OrderSourcing: Sendable {
         taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:], at time: Timestamp
     ) -> SourcingProblem {
         let network = configuration.network
-        let nodes = network.nodes.filter { $0.enabled && $0.latitude != nil }.map { node in
+        let nodes = network.nodes.compactMap { node -> SourcingProblem.Node? in
+            guard node.enabled, let latitude = node.latitude, let longitude = node.longitude else { return nil }
             var stock: [String: Int] = [:]
             for (sku, units) in state.onHand[node.id] ?? [:] {
                 let held =
@@ -153,8 +154,8 @@ public struct OrderSourcing: Sendable {
                 if available > 0 { stock[sku] = available }
             }
             return SourcingProblem.Node(
-                id: node.id, type: SourcingProblem.NodeType(rawValue: node.type.rawValue) ?? .dc, lat: node.latitude!,
-                lon: node.longitude!, priority: node.priority, unitCost: node.unitCost, parcelCost: node.parcelCost,
+                id: node.id, type: node.type, lat: latitude, lon: longitude, priority: node.priority,
+                unitCost: node.unitCost, parcelCost: node.parcelCost,
                 capacityParcels: node.capacityParcels.map {
                     max(0, $0 - (state.parcelsToday[node.id] ?? 0) - (usedParcels[node.id] ?? 0))
                 }, stock: stock)

@@ -1,19 +1,19 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 /// What invoicing one part of a run is decided on.
-public struct InvoicingFacts: Sendable {
+package struct InvoicingFacts: Sendable {
     /// An order with shipped units no invoice covers yet.
-    public struct Uninvoiced: Sendable {
-        public let orderID: Int64
-        public let order: Order
-        public let history: FinanceHistory
+    package struct Uninvoiced: Sendable {
+        package let orderID: Int64
+        package let order: Order
+        package let history: FinanceHistory
         /// The shipments to invoice, by id, with their line position and units.
-        public let shipments: [(id: Int64, position: Int, quantity: Int)]
+        package let shipments: [(id: Int64, position: Int, quantity: Int)]
 
         /// Units to invoice per line position.
-        public var units: [Int: Int] {
+        package var units: [Int: Int] {
             var units: [Int: Int] = [:]
             for shipment in shipments { units[shipment.position, default: 0] += shipment.quantity }
             return units
@@ -21,26 +21,26 @@ public struct InvoicingFacts: Sendable {
     }
 
     /// The orders, by id.
-    public var orders: [Uninvoiced] = []
+    package var orders: [Uninvoiced] = []
     /// The sequence number the next invoice takes.
-    public var nextSequence = 1
+    package var nextSequence = 1
     /// The last order id looked at, or `nil` when there was none: the run is done.
-    public var last: Int64?
+    package var last: Int64?
 }
 
 /// An invoice or credit note issued, to record with its file and what it covers.
-public struct IssuedFinanceDocument: Sendable {
-    public let orderID: Int64
-    public let document: Invoice
+package struct IssuedFinanceDocument: Sendable {
+    package let orderID: Int64
+    package let document: Invoice
     /// Its file, or `nil` when the ERP takes no such files.
-    public let rendered: RenderedDocument?
+    package let rendered: RenderedDocument?
     /// The shipments it invoices (invoices only).
-    public let shipments: [Int64]
+    package let shipments: [Int64]
     /// Why the units are credited (credit notes only).
-    public let reason: String?
+    package let reason: String?
 
     /// An issued document.
-    public init(
+    package init(
         orderID: Int64, document: Invoice, rendered: RenderedDocument?, shipments: [Int64] = [], reason: String? = nil
     ) {
         self.orderID = orderID
@@ -54,7 +54,7 @@ public struct IssuedFinanceDocument: Sendable {
 extension OrderStore {
     /// The shipped units no invoice covers yet of at most `limit` orders with ids above `after`,
     /// with each order's finance history, and the next invoice sequence number.
-    public func invoicingFacts(after: Int64 = 0, limit: Int = 500) throws -> InvoicingFacts {
+    package func invoicingFacts(after: Int64 = 0, limit: Int = 500) throws -> InvoicingFacts {
         try read { db in
             var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
             for row in try Row.fetchAll(
@@ -85,7 +85,7 @@ extension OrderStore {
     /// number: what a credit note is decided on.
     ///
     /// - Throws: ``StoreError/Code/refused`` when there is no such order.
-    public func creditNoteFacts(orderID: Int64) throws -> (order: StoredOrder, history: FinanceHistory, next: Int) {
+    package func creditNoteFacts(orderID: Int64) throws -> (order: StoredOrder, history: FinanceHistory, next: Int) {
         try read { db in
             guard let order = try Self.storedOrder(db, id: orderID) else {
                 throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
@@ -99,7 +99,7 @@ extension OrderStore {
     ///
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run took a number of the kind
     ///   or invoiced one of the shipments meanwhile: nothing is recorded.
-    public func recordFinanceDocuments(
+    package func recordFinanceDocuments(
         _ issued: [IssuedFinanceDocument], kind: Invoice.Kind, firstSequence: Int, bookings: RenderedDocument?,
         refundNotice: (notification: NotificationToRecord, destination: String)? = nil, at time: Timestamp
     ) throws -> [OutboundDocument] {
@@ -173,7 +173,7 @@ extension OrderStore {
     }
 
     /// What `orderID` has been invoiced and credited.
-    public func financeHistory(orderID: Int64) throws -> FinanceHistory {
+    package func financeHistory(orderID: Int64) throws -> FinanceHistory {
         try read { db in try Self.financeHistory(db, orderID: orderID) }
     }
 

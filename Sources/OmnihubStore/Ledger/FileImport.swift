@@ -1,14 +1,14 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-public import OmnihubCore
+package import OmnihubCore
 
 /// One file's import, inside the single transaction that records the file, its orders, its errors
 /// and their lineage together: either all of it is committed or none of it.
-public struct FileImport {
+package struct FileImport {
     let db: Database
     /// The file's id in the ledger.
-    public let fileID: Int64
+    package let fileID: Int64
     let importedAt: String
     private let encoder: JSONEncoder
 
@@ -23,7 +23,7 @@ public struct FileImport {
     }
 
     /// What became of an order offered to the store.
-    public enum OrderOutcome: Sendable, Hashable {
+    package enum OrderOutcome: Sendable, Hashable {
         /// New: stored under this id.
         case imported(Int64)
         /// Already stored with the same content (a re-send): nothing changed.
@@ -34,7 +34,7 @@ public struct FileImport {
 
     /// Stores a notice (stock report, shipment, rejection, pickup, return, cancellation) for the
     /// steps that give it meaning; one with a partner reference already stored is not stored again.
-    public func add(_ notice: InboundNotice) throws -> OrderOutcome {
+    package func add(_ notice: InboundNotice) throws -> OrderOutcome {
         var content = notice
         content.source = nil
         let document = String(decoding: try encoder.encode(content), as: UTF8.self)
@@ -66,12 +66,12 @@ public struct FileImport {
 
     /// Stores `order` unless an order with its channel and external id exists; a re-send is
     /// recorded in the order's lineage, as identical or changed.
-    public func add(_ order: Order) throws -> OrderOutcome {
+    package func add(_ order: Order) throws -> OrderOutcome {
         try add(StorableOrder(order))
     }
 
     /// Stores an order whose stored form was rendered beforehand, on another thread.
-    public func add(_ storable: StorableOrder) throws -> OrderOutcome {
+    package func add(_ storable: StorableOrder) throws -> OrderOutcome {
         let order = storable.order
         let document = storable.document
         let statements = try self.statements()
@@ -159,7 +159,7 @@ public struct FileImport {
     }
 
     /// Records issues against the file.
-    public func report(_ issues: [MappingIssue]) throws {
+    package func report(_ issues: [MappingIssue]) throws {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO import_errors (file_id, code, record, line, "column", field, source, value, message)
@@ -176,7 +176,7 @@ public struct FileImport {
     /// Runs `work` so that everything it stores can be undone, for files that are all-or-nothing.
     ///
     /// - Returns: whether the work was kept.
-    public func undoable(_ work: () throws -> Bool) throws -> Bool {
+    package func undoable(_ work: () throws -> Bool) throws -> Bool {
         var kept = false
         try db.inSavepoint {
             kept = try work()
@@ -187,15 +187,15 @@ public struct FileImport {
 }
 
 /// The counts a finished import writes into the ledger.
-public struct FileImportCounts: Sendable, Hashable, Codable {
-    public var records = 0
-    public var ordersImported = 0
-    public var ordersAlreadyKnown = 0
-    public var ordersRejected = 0
-    public var errors = 0
+package struct FileImportCounts: Sendable, Hashable, Codable {
+    package var records = 0
+    package var ordersImported = 0
+    package var ordersAlreadyKnown = 0
+    package var ordersRejected = 0
+    package var errors = 0
 
     /// Zero counts.
-    public init() {}
+    package init() {}
 }
 
 /// The prepared statements of one file's import.
@@ -214,14 +214,14 @@ final class StatementCache {
 }
 
 /// An order with the compact document the store keeps, rendered where there is a core to spare.
-public struct StorableOrder: Sendable {
+package struct StorableOrder: Sendable {
     /// The order.
-    public let order: Order
+    package let order: Order
     /// Its canonical JSON without source and nulls.
-    public let document: [UInt8]
+    package let document: [UInt8]
 
     /// Renders the stored form of `order`.
-    public init(_ order: Order) {
+    package init(_ order: Order) {
         self.order = order
         self.document = order.canonicalJSON(includingSource: false, compact: true)
     }

@@ -1,24 +1,24 @@
-public import OmnihubCore
+package import OmnihubCore
 
 /// A file as it was found in an inbox: what the ledger records to import it exactly once.
-public struct FileReceipt: Sendable, Hashable {
+package struct FileReceipt: Sendable, Hashable {
     /// The partner the file came from.
-    public var partner: String
+    package var partner: String
     /// The partner's feed (one partner may have several).
-    public var feed: String
+    package var feed: String
     /// The file's name.
-    public var name: String
+    package var name: String
     /// Where it was found.
-    public var inboxPath: String
+    package var inboxPath: String
     /// Its size in bytes.
-    public var size: Int64
+    package var size: Int64
     /// Its modification time.
-    public var modifiedAt: Timestamp
+    package var modifiedAt: Timestamp
     /// The SHA-256 of its bytes, lower-case hex.
-    public var sha256: String
+    package var sha256: String
 
     /// A receipt.
-    public init(
+    package init(
         partner: String, feed: String, name: String, inboxPath: String, size: Int64, modifiedAt: Timestamp,
         sha256: String
     ) {
@@ -33,7 +33,7 @@ public struct FileReceipt: Sendable, Hashable {
 }
 
 /// What happened to a file, as the ledger keeps it.
-public enum FileStatus: String, Sendable, Hashable, Codable, CaseIterable {
+package enum FileStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Recorded, import under way (only seen while a transaction is open).
     case importing
     /// Imported; the original is in the archive.
@@ -45,29 +45,29 @@ public enum FileStatus: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A file in the ledger.
-public struct FileRecord: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var partner: String
-    public var feed: String
-    public var name: String
-    public var inboxPath: String
-    public var size: Int64
-    public var modifiedAt: String
-    public var sha256: String
-    public var status: FileStatus
-    public var receivedAt: String
+package struct FileRecord: Sendable, Hashable, Codable {
+    package var id: Int64
+    package var partner: String
+    package var feed: String
+    package var name: String
+    package var inboxPath: String
+    package var size: Int64
+    package var modifiedAt: String
+    package var sha256: String
+    package var status: FileStatus
+    package var receivedAt: String
     /// Where the original bytes are now: the archive, or quarantine.
-    public var storedPath: String
+    package var storedPath: String
     /// For a duplicate, the file that first brought the same bytes.
-    public var duplicateOf: Int64?
-    public var records: Int
-    public var ordersImported: Int
+    package var duplicateOf: Int64?
+    package var records: Int
+    package var ordersImported: Int
     /// Orders in the file that were imported before, from another file.
-    public var ordersAlreadyKnown: Int
-    public var ordersRejected: Int
-    public var errors: Int
+    package var ordersAlreadyKnown: Int
+    package var ordersRejected: Int
+    package var errors: Int
     /// When the file was last mapped again after a fix (`omnihub files reprocess`).
-    public var reprocessedAt: String?
+    package var reprocessedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, partner, feed, name, size, sha256, status, records, errors

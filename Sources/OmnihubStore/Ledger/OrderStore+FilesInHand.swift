@@ -1,5 +1,5 @@
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 /// The files a process is importing right now, committed before their mapping starts.
 ///
@@ -10,7 +10,7 @@ public import OmnihubCore
 extension OrderStore {
     /// Marks the file with `sha256` as in hand and returns how many earlier attempts ended without
     /// letting go of it (that is, with the process dying).
-    public func takeInHand(sha256: String, partner: String, inboxPath: String, at time: Timestamp) throws -> Int {
+    package func takeInHand(sha256: String, partner: String, inboxPath: String, at time: Timestamp) throws -> Int {
         try write { db in
             let earlier =
                 try Int.fetchOne(db, sql: "SELECT attempts FROM files_in_hand WHERE sha256 = ?", arguments: [sha256])
@@ -28,7 +28,7 @@ extension OrderStore {
     }
 
     /// Lets go of a file: its import committed, or failed with an error the process survived.
-    public func letGo(sha256: String) throws {
+    package func letGo(sha256: String) throws {
         try write { db in
             try db.execute(sql: "DELETE FROM files_in_hand WHERE sha256 = ?", arguments: [sha256])
         }

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension OrderStore {
     /// The file that first brought these bytes (imported or quarantined), if any.
-    public func file(withContent sha256: String) throws -> FileRecord? {
+    package func file(withContent sha256: String) throws -> FileRecord? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM files WHERE sha256 = ? AND status != 'duplicate'", arguments: [sha256]
@@ -21,7 +21,7 @@ extension OrderStore {
     /// - Parameters:
     ///   - storedPath: where the original will be moved once the transaction commits (archive or
     ///     quarantine); recorded first so that a crash before the move is finished on the next run.
-    public func recordImport(
+    package func recordImport(
         of receipt: FileReceipt, receivedAt: Timestamp, storedPath: (FileStatus) -> String,
         _ work: (FileImport) throws -> (FileStatus, FileImportCounts)
     ) throws -> FileRecord {
@@ -48,7 +48,7 @@ extension OrderStore {
                     status.rawValue, storedPath(status), counts.records, counts.ordersImported,
                     counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, fileID,
                 ])
-            return try FileRecord(row: Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [fileID])!)
+            return try FileRecord.fileRecord(db, id: fileID, store: path)
         }
     }
 
@@ -57,7 +57,7 @@ extension OrderStore {
     /// takes the new status, counts and place.
     ///
     /// - Parameter storedPath: where the original will be once the transaction commits.
-    public func recordReprocess(
+    package func recordReprocess(
         of file: FileRecord, at time: Timestamp, storedPath: (FileStatus) -> String,
         _ work: (FileImport) throws -> (FileStatus, FileImportCounts)
     ) throws -> FileRecord {
@@ -74,12 +74,12 @@ extension OrderStore {
                     status.rawValue, storedPath(status), counts.records, counts.ordersImported,
                     counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, time.description, file.id,
                 ])
-            return try FileRecord(row: Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [file.id])!)
+            return try FileRecord.fileRecord(db, id: file.id, store: path)
         }
     }
 
     /// Records that a file repeats the bytes of `original` and was not imported.
-    public func recordDuplicate(
+    package func recordDuplicate(
         of receipt: FileReceipt, original: FileRecord, receivedAt: Timestamp, storedPath: String
     )
         throws -> FileRecord
@@ -95,13 +95,12 @@ extension OrderStore {
                     receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
                     receipt.modifiedAt.description, receipt.sha256, receivedAt.description, storedPath, original.id,
                 ])
-            return try FileRecord(
-                row: Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+            return try FileRecord.fileRecord(db, id: db.lastInsertedRowID, store: path)
         }
     }
 
     /// Files in the ledger, newest first.
-    public func files(partner: String? = nil, limit: Int = 100) throws -> [FileRecord] {
+    package func files(partner: String? = nil, limit: Int = 100) throws -> [FileRecord] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -114,14 +113,14 @@ extension OrderStore {
     }
 
     /// One file by its ledger id.
-    public func file(id: Int64) throws -> FileRecord? {
+    package func file(id: Int64) throws -> FileRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map(FileRecord.init(row:))
         }
     }
 
     /// The issues recorded against a file, in the order they were found.
-    public func importErrors(fileID: Int64) throws -> [MappingIssue] {
+    package func importErrors(fileID: Int64) throws -> [MappingIssue] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM import_errors WHERE file_id = ? ORDER BY id", arguments: [fileID])
                 .map { row in
@@ -154,5 +153,14 @@ extension FileRecord {
         ordersRejected = row["orders_rejected"]
         errors = row["errors"]
         reprocessedAt = row["reprocessed_at"]
+    }
+
+    /// The ledger row of file `id`, just written in the caller's transaction.
+    static func fileRecord(_ db: Database, id: Int64, store path: String) throws -> FileRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]) else {
+            throw StoreError(
+                .database, path: path, message: "file \(id) was recorded but cannot be read back; check the disk")
+        }
+        return try FileRecord(row: row)
     }
 }

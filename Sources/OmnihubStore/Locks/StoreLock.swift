@@ -3,9 +3,9 @@ import Glibc
 /// An exclusive lock beside the store, shared by every omnihub process that opens it: an `flock`
 /// on `<store>.<purpose>.lock`. The kernel releases it when the process dies, so a crash never
 /// leaves the store locked.
-public final class StoreLock: Sendable {
+package final class StoreLock: Sendable {
     /// What a lock serialises.
-    public enum Purpose: String, Sendable {
+    package enum Purpose: String, Sendable {
         /// Opening and migrating the store: processes starting together on a new store set it up
         /// one after the other instead of failing with "database is locked" or "table already exists".
         case setup
@@ -15,13 +15,13 @@ public final class StoreLock: Sendable {
 
     private let descriptor: Int32
     /// The lock file.
-    public let path: String
+    package let path: String
 
     /// Takes the lock for `purpose` on the store at `storePath`; when another process holds it,
     /// calls `waiting` once and then waits for it.
     ///
     /// - Throws: ``StoreError`` when the lock file cannot be opened or locked.
-    public init(storePath: String, purpose: Purpose, waiting: () -> Void = {}) throws(StoreError) {
+    package init(storePath: String, purpose: Purpose, waiting: () -> Void = {}) throws(StoreError) {
         path = storePath + "." + purpose.rawValue + ".lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StoreLock.failure(path, errno) }

@@ -4,7 +4,7 @@ import OmnihubCore
 
 extension OrderStore {
     /// Orders, newest first, optionally of one channel.
-    public func orders(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
+    package func orders(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -28,13 +28,13 @@ extension OrderStore {
     }
 
     /// How many orders the store holds.
-    public func orderCount() throws -> Int {
+    package func orderCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
     }
 
     /// The orders a reference names: omnihub's numeric id, or a channel's external id (which two
     /// channels may share; `channel` narrows it).
-    public func orders(matching reference: String, channel: String? = nil) throws -> [StoredOrder] {
+    package func orders(matching reference: String, channel: String? = nil) throws -> [StoredOrder] {
         try read { db in
             var rows: [Row] = []
             if channel == nil, let id = Int64(reference) {
@@ -56,7 +56,7 @@ extension OrderStore {
     }
 
     /// Every file and record that carried the order, oldest first.
-    public func lineage(orderID: Int64) throws -> [LineageEntry] {
+    package func lineage(orderID: Int64) throws -> [LineageEntry] {
         try read { db in
             try Row.fetchAll(
                 db,

@@ -1,19 +1,19 @@
-public import OmnihubCore
+package import OmnihubCore
 
 /// An order as `omnihub orders list` shows it: the key facts, without lines.
-public struct OrderSummary: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var channel: String
-    public var externalID: String
-    public var placedAt: String
-    public var currency: String
-    public var customerName: String?
-    public var shipToCountry: String?
-    public var deliveryMethod: String
-    public var status: OrderStatus
-    public var lines: Int
-    public var units: Int
-    public var importedAt: String
+package struct OrderSummary: Sendable, Hashable, Codable {
+    package var id: Int64
+    package var channel: String
+    package var externalID: String
+    package var placedAt: String
+    package var currency: String
+    package var customerName: String?
+    package var shipToCountry: String?
+    package var deliveryMethod: String
+    package var status: OrderStatus
+    package var lines: Int
+    package var units: Int
+    package var importedAt: String
 
     enum CodingKeys: String, CodingKey {
         case id, channel, currency, status, lines, units
@@ -27,35 +27,35 @@ public struct OrderSummary: Sendable, Hashable, Codable {
 }
 
 /// A stored order with its canonical document.
-public struct StoredOrder: Sendable, Hashable {
+package struct StoredOrder: Sendable, Hashable {
     /// omnihub's id for the order.
-    public var id: Int64
+    package var id: Int64
     /// Where the order stands.
-    public var status: OrderStatus
+    package var status: OrderStatus
     /// When it was imported.
-    public var importedAt: String
+    package var importedAt: String
     /// The canonical order, with its source location.
-    public var order: Order
+    package var order: Order
 }
 
 /// One file and record that carried an order, as `omnihub trace order` shows it.
-public struct LineageEntry: Sendable, Hashable, Codable {
+package struct LineageEntry: Sendable, Hashable, Codable {
     /// The file's ledger id.
-    public var fileID: Int64
+    package var fileID: Int64
     /// The partner that sent it.
-    public var partner: String
+    package var partner: String
     /// The file's name.
-    public var file: String
+    package var file: String
     /// Where the original bytes are kept now.
-    public var storedPath: String
+    package var storedPath: String
     /// When the file was received.
-    public var receivedAt: String
+    package var receivedAt: String
     /// The record in the file, from 1.
-    public var record: Int
+    package var record: Int
     /// The line in the file, from 1.
-    public var line: Int?
+    package var line: Int?
     /// `imported`, `identical_resend` or `changed_resend`.
-    public var outcome: String
+    package var outcome: String
 
     enum CodingKeys: String, CodingKey {
         case partner, file, record, line, outcome

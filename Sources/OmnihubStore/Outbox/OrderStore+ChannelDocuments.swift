@@ -1,42 +1,42 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 /// Units of an order line its channel is to be told about: acknowledged (the whole line) or
 /// cancelled by the seller (with the reason).
-public struct ChannelOrderLine: Sendable, Hashable {
-    public let orderID: Int64
-    public let orderNumber: String
-    public let lineID: String
-    public let position: Int
-    public let sku: String
-    public let quantity: Int
+package struct ChannelOrderLine: Sendable, Hashable {
+    package let orderID: Int64
+    package let orderNumber: String
+    package let lineID: String
+    package let position: Int
+    package let sku: String
+    package let quantity: Int
     /// Why the seller cancelled the units; `nil` for an acknowledgement.
-    public var reason: String? = nil
+    package var reason: String? = nil
     /// The seller cancellation these units are (cancellations only).
-    public var cancellationID: Int64? = nil
+    package var cancellationID: Int64? = nil
 }
 
 /// A booked shipment no shipping confirmation has told its channel about yet.
-public struct UnconfirmedShipment: Sendable, Hashable {
-    public let id: Int64
-    public let channel: String
-    public let orderNumber: String
-    public let lineID: String
-    public let sku: String
-    public let quantity: Int
-    public let node: String
-    public let shippedAt: String
-    public let carrier: String?
-    public let service: String?
-    public let trackingNumber: String?
+package struct UnconfirmedShipment: Sendable, Hashable {
+    package let id: Int64
+    package let channel: String
+    package let orderNumber: String
+    package let lineID: String
+    package let sku: String
+    package let quantity: Int
+    package let node: String
+    package let shippedAt: String
+    package let carrier: String?
+    package let service: String?
+    package let trackingNumber: String?
 }
 
 /// What the sales channels have not been told yet, and the documents that tell them.
 extension OrderStore {
     /// Order lines of each of `channels`' orders not acknowledged yet, by channel; channels
     /// without any are left out.
-    public func unacknowledgedOrderLines(channels: [String]) throws -> [String: [ChannelOrderLine]] {
+    package func unacknowledgedOrderLines(channels: [String]) throws -> [String: [ChannelOrderLine]] {
         try read { db in
             var lines: [String: [ChannelOrderLine]] = [:]
             for channel in channels {
@@ -62,7 +62,7 @@ extension OrderStore {
     ///
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run acknowledged one of the
     ///   orders meanwhile: nothing is recorded.
-    public func recordOrderAcknowledgements(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+    package func recordOrderAcknowledgements(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
         -> [OutboundDocument]
     {
         try record(documents, kind: .orderAcknowledgement, at: time) { db, orders, document in
@@ -73,7 +73,7 @@ extension OrderStore {
     }
 
     /// Units the seller cancelled that each of `channels` was not told of yet, by channel.
-    public func untoldSellerCancellations(channels: [String]) throws -> [String: [ChannelOrderLine]] {
+    package func untoldSellerCancellations(channels: [String]) throws -> [String: [ChannelOrderLine]] {
         try read { db in
             var lines: [String: [ChannelOrderLine]] = [:]
             for channel in channels {
@@ -100,7 +100,7 @@ extension OrderStore {
 
     /// Records order cancellations, each with the seller cancellations (ids) it tells of, in one
     /// transaction.
-    public func recordSellerCancellations(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+    package func recordSellerCancellations(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
         -> [OutboundDocument]
     {
         try record(documents, kind: .orderCancellation, at: time) { db, cancellations, document in
@@ -109,7 +109,7 @@ extension OrderStore {
     }
 
     /// Booked shipments of `channels`' orders not confirmed yet, by channel.
-    public func unconfirmedShipments(channels: [String]) throws -> [String: [UnconfirmedShipment]] {
+    package func unconfirmedShipments(channels: [String]) throws -> [String: [UnconfirmedShipment]] {
         try read { db in
             var byChannel: [String: [UnconfirmedShipment]] = [:]
             for channel in channels {
@@ -135,7 +135,7 @@ extension OrderStore {
     }
 
     /// Records shipping confirmations, each with the shipments (ids) it confirms, in one transaction.
-    public func recordShippingConfirmations(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+    package func recordShippingConfirmations(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
         -> [OutboundDocument]
     {
         try record(documents, kind: .shippingConfirmation, at: time) { db, shipments, document in
@@ -144,7 +144,7 @@ extension OrderStore {
     }
 
     /// The sellable quantity per SKU `channel` was last told.
-    public func inventoryLastTold(channel: String) throws -> [String: Int] {
+    package func inventoryLastTold(channel: String) throws -> [String: Int] {
         try read { db in try Self.inventoryLastTold(db, channel: channel) }
     }
 
@@ -163,7 +163,7 @@ extension OrderStore {
     /// computed from.
     ///
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told the channel meanwhile.
-    public func recordInventoryFeed(_ document: DocumentToRecord<InventoryChanges>, at time: Timestamp) throws
+    package func recordInventoryFeed(_ document: DocumentToRecord<InventoryChanges>, at time: Timestamp) throws
         -> OutboundDocument
     {
         try write { db in

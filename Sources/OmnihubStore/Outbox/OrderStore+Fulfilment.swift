@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 /// A fulfilment document to record: what it hands over or takes back.
-public enum FulfilmentCoverage: Sendable {
+package enum FulfilmentCoverage: Sendable {
     /// Units handed to the node to pick and ship.
     case handsOver([FulfilmentCandidate])
     /// Recorded cancellations (by id) the node is told of.
@@ -13,7 +13,7 @@ public enum FulfilmentCoverage: Sendable {
 extension OrderStore {
     /// What fulfilment is decided on: reservations, hand-overs and cancellations per order line
     /// at a node, as of one read, with the revision they were read at.
-    public func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
+    package func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
         try read { db in
             var facts = FulfilmentPlan.Facts()
             func add(_ sql: String, into totals: inout [OrderLineAtNode: Int]) throws {
@@ -55,7 +55,7 @@ extension OrderStore {
     ///
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when they changed meanwhile: nothing is
     ///   recorded, and the next cycle plans again.
-    public func recordFulfilmentDocuments(
+    package func recordFulfilmentDocuments(
         _ documents: [DocumentToRecord<FulfilmentCoverage>], basedOn revision: FulfilmentRevision, at time: Timestamp
     ) throws -> [OutboundDocument] {
         guard !documents.isEmpty else { return [] }
@@ -97,7 +97,7 @@ extension OrderStore {
     }
 
     /// The stored orders with `ids` (those that exist), by id.
-    public func orders(ids: some Collection<Int64>) throws -> [Int64: StoredOrder] {
+    package func orders(ids: some Collection<Int64>) throws -> [Int64: StoredOrder] {
         try read { db in
             var orders: [Int64: StoredOrder] = [:]
             for id in Set(ids) { orders[id] = try Self.storedOrder(db, id: id) }
@@ -129,7 +129,7 @@ extension OrderStore {
 
 /// A version of what fulfilment is planned on: reservations (counted in the stock revision's
 /// changes, which every reservation and release bumps) and the newest hand-over.
-public struct FulfilmentRevision: Sendable, Hashable {
+package struct FulfilmentRevision: Sendable, Hashable {
     let stockChanges: Int64
     let lastHandOver: Int64
 }

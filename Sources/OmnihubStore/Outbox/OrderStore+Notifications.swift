@@ -1,28 +1,28 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 /// What customer notifications are decided on: the orders to confirm, the shipments no message
 /// told of, and those orders.
-public struct NotificationFacts: Sendable {
+package struct NotificationFacts: Sendable {
     /// Orders imported in the confirmation window, with units left and no confirmation yet.
-    public var confirming: [Int64] = []
+    package var confirming: [Int64] = []
     /// Shipments no message told of, by order and booking.
-    public var shipments: [NotifiedShipment] = []
+    package var shipments: [NotifiedShipment] = []
     /// The orders named, by id.
-    public var orders: [Int64: Order] = [:]
+    package var orders: [Int64: Order] = [:]
     /// The last order id looked at, or `nil` when there was none: the run is done.
-    public var last: Int64?
+    package var last: Int64?
 }
 
 /// A notification to record, with its file (or `nil` when there is nothing to send, e.g. no
 /// e-mail address: recorded too, so the event is not looked at again).
-public struct NotificationToRecord: Sendable {
-    public let request: NotificationRequest
-    public let rendered: RenderedDocument?
+package struct NotificationToRecord: Sendable {
+    package let request: NotificationRequest
+    package let rendered: RenderedDocument?
 
     /// A notification to record.
-    public init(request: NotificationRequest, rendered: RenderedDocument?) {
+    package init(request: NotificationRequest, rendered: RenderedDocument?) {
         self.request = request
         self.rendered = rendered
     }
@@ -32,7 +32,7 @@ extension OrderStore {
     /// What notifications are due for at most `limit` orders with ids above `after`: orders
     /// imported since `confirmSince` with units left and no confirmation, and shipments not told
     /// of, so a large batch is decided, recorded and written in parts.
-    public func notificationFacts(confirmSince: Timestamp, after: Int64 = 0, limit: Int = 500) throws
+    package func notificationFacts(confirmSince: Timestamp, after: Int64 = 0, limit: Int = 500) throws
         -> NotificationFacts
     {
         try read { db in
@@ -78,7 +78,7 @@ extension OrderStore {
     /// files and the shipments they tell of, in one transaction.
     ///
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told of a shipment meanwhile.
-    public func recordCustomerNotifications(
+    package func recordCustomerNotifications(
         _ notifications: [NotificationToRecord], destination: String, at time: Timestamp
     ) throws -> [OutboundDocument] {
         guard !notifications.isEmpty else { return [] }

@@ -1,17 +1,17 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension OrderStore {
     /// When the latest outbound document was recorded (ISO 8601), or `nil` before the first.
-    public func latestDocumentTime() throws -> String? {
+    package func latestDocumentTime() throws -> String? {
         try read { db in
             try String.fetchOne(db, sql: "SELECT created_at FROM outbound_documents ORDER BY id DESC LIMIT 1")
         }
     }
 
     /// Documents recorded but not written yet (after an interruption), with their bytes.
-    public func pendingDocuments() throws -> [(OutboundDocument, [UInt8])] {
+    package func pendingDocuments() throws -> [(OutboundDocument, [UInt8])] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outbound_documents WHERE status = ? ORDER BY id",
@@ -23,7 +23,7 @@ extension OrderStore {
     }
 
     /// Marks documents as written to their paths, in one transaction.
-    public func markWritten(_ ids: [Int64], at time: Timestamp) throws {
+    package func markWritten(_ ids: [Int64], at time: Timestamp) throws {
         guard !ids.isEmpty else { return }
         try write { db in
             for id in ids {
@@ -36,7 +36,7 @@ extension OrderStore {
 
     /// Outbound documents, newest first; only those of `kind`, for `destination` or with `status`
     /// when given.
-    public func outboundDocuments(
+    package func outboundDocuments(
         limit: Int = 100, kind: OutboundDocumentKind? = nil, destination: String? = nil,
         status: OutboundDocument.Status? = nil
     ) throws -> [OutboundDocument] {
@@ -53,7 +53,7 @@ extension OrderStore {
     }
 
     /// Outbound documents that carried an order.
-    public func outboundDocuments(orderID: Int64) throws -> [OutboundDocument] {
+    package func outboundDocuments(orderID: Int64) throws -> [OutboundDocument] {
         try read { db in
             try Row.fetchAll(
                 db,

@@ -1,25 +1,25 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 /// A file omnihub emits, as the outbox ledger keeps it.
-public struct OutboundDocument: Sendable, Hashable, Codable {
+package struct OutboundDocument: Sendable, Hashable, Codable {
     /// Whether the file is in its place yet.
-    public enum Status: String, Sendable, Hashable, Codable {
+    package enum Status: String, Sendable, Hashable, Codable {
         /// Recorded with its bytes, not written yet (or written and not marked: the next run sees).
         case pending
         /// Written to its path.
         case written
     }
 
-    public var id: Int64
-    public var kind: OutboundDocumentKind
-    public var destination: String
-    public var number: String
-    public var path: String
-    public var status: Status
-    public var createdAt: String
-    public var writtenAt: String?
+    package var id: Int64
+    package var kind: OutboundDocumentKind
+    package var destination: String
+    package var number: String
+    package var path: String
+    package var status: Status
+    package var createdAt: String
+    package var writtenAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, destination, number, path, status
@@ -29,13 +29,13 @@ public struct OutboundDocument: Sendable, Hashable, Codable {
 }
 
 /// A document to record: where it goes and its bytes.
-public struct RenderedDocument: Sendable {
-    public let number: String
-    public let path: String
-    public let content: [UInt8]
+package struct RenderedDocument: Sendable {
+    package let number: String
+    package let path: String
+    package let content: [UInt8]
 
     /// A rendered document.
-    public init(number: String, path: String, content: [UInt8]) {
+    package init(number: String, path: String, content: [UInt8]) {
         self.number = number
         self.path = path
         self.content = content
@@ -43,15 +43,15 @@ public struct RenderedDocument: Sendable {
 }
 
 /// A rendered document with the facts it tells its destination of, to record in one transaction.
-public struct DocumentToRecord<Covered: Sendable>: Sendable {
+package struct DocumentToRecord<Covered: Sendable>: Sendable {
     /// Whom it goes to: a node, a channel, the ERP.
-    public let destination: String
-    public let rendered: RenderedDocument
+    package let destination: String
+    package let rendered: RenderedDocument
     /// What it covers: order ids, shipment ids, cancellation ids, levels.
-    public let covers: Covered
+    package let covers: Covered
 
     /// A document to record.
-    public init(destination: String, rendered: RenderedDocument, covers: Covered) {
+    package init(destination: String, rendered: RenderedDocument, covers: Covered) {
         self.destination = destination
         self.rendered = rendered
         self.covers = covers

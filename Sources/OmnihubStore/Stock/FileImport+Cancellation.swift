@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension FileImport {
     /// What became of a cancellation request.
-    public enum CancellationOutcome: Sendable, Hashable {
+    package enum CancellationOutcome: Sendable, Hashable {
         /// The named lines (or the whole order) are cancelled; `released` units of stock are free again.
         case cancelled(released: Int, wholeOrder: Bool)
         /// No stored order has that channel and number.
@@ -14,7 +14,7 @@ extension FileImport {
     /// Cancels the lines a cancellation request names (the whole order when it names none): their
     /// reservations are released, the units are no longer sourced, and an order with nothing left
     /// becomes `cancelled`. Shipped units are the lifecycle's business and are not undone here.
-    public func applyCancellation(_ notice: InboundNotice, at time: String) throws -> CancellationOutcome {
+    package func applyCancellation(_ notice: InboundNotice, at time: String) throws -> CancellationOutcome {
         guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         var closed: [Int: Int] = [:]
         var held: [Int: [CancellationPolicy.Held]] = [:]

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension FileImport {
     /// What became of a fulfilment rejection.
-    public enum RejectionOutcome: Sendable, Hashable {
+    package enum RejectionOutcome: Sendable, Hashable {
         /// Reservations at the rejecting node were released; the order is open to be sourced again.
         case released(units: Int)
         /// No stored order has that channel and number.
@@ -16,7 +16,7 @@ extension FileImport {
     /// Releases what a node rejected (a store that cannot find an item, a dropshipper out of
     /// stock) and keeps the node away from the order, so the next sourcing run places those lines
     /// elsewhere; the order's other lines keep their reservations.
-    public func applyRejection(_ notice: InboundNotice, at time: String) throws -> RejectionOutcome {
+    package func applyRejection(_ notice: InboundNotice, at time: String) throws -> RejectionOutcome {
         guard let node = notice.node else { return .unknownOrder }
         guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         var released = 0

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension FileImport {
     /// What became of a shipment confirmation.
-    public enum ShipmentOutcome: Sendable, Hashable {
+    package enum ShipmentOutcome: Sendable, Hashable {
         /// `units` left the node; `unreserved` of them were not reserved there (the node shipped
         /// more than it was asked to, or lines sourced elsewhere).
         case shipped(units: Int, unreserved: Int)
@@ -19,7 +19,7 @@ extension FileImport {
     /// the shipment and already counts them), and are marked shipped on their order lines. A line
     /// is named by line id, else by SKU; a confirmation without lines ships everything the node
     /// holds for the order. An order with nothing left open becomes `shipped`.
-    public func applyShipment(_ notice: InboundNotice) throws -> ShipmentOutcome {
+    package func applyShipment(_ notice: InboundNotice) throws -> ShipmentOutcome {
         guard let node = notice.node else { return .unknownOrder }
         guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         let shippedAt = notice.occurredAt?.description ?? importedAt

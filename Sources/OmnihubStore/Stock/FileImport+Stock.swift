@@ -1,9 +1,9 @@
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension FileImport {
     /// What became of a stock report.
-    public enum StockOutcome: Sendable, Hashable {
+    package enum StockOutcome: Sendable, Hashable {
         /// On-hand was replaced (snapshot) or changed (delta); the count of SKUs touched.
         case applied(Int)
         /// A snapshot older than the node's latest one: the newer one already says more.
@@ -17,7 +17,7 @@ extension FileImport {
     /// A snapshot replaces everything the node had on hand (SKUs it does not list are 0) unless
     /// the node has a newer snapshot. A delta adds to on-hand unless it is dated before the node's
     /// latest snapshot, which then already reflects it. Every change is a movement in the ledger.
-    public func applyStock(_ notice: InboundNotice) throws -> StockOutcome {
+    package func applyStock(_ notice: InboundNotice) throws -> StockOutcome {
         guard let node = notice.node else { return .applied(0) }
         let asOf = notice.occurredAt?.description
         let latest = try String.fetchOne(db, sql: "SELECT as_of FROM stock_snapshots WHERE node = ?", arguments: [node])

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import OmnihubCore
+package import OmnihubCore
 
 extension OrderStore {
     /// Records sourcing's reservations, and marks `sourced` the orders they cover completely, in
@@ -10,7 +10,7 @@ extension OrderStore {
     /// - Throws: ``StoreError`` with ``StoreError/Code/changedMeanwhile`` when orders, stock or
     ///   reservations changed since `state` was read (another process recorded something): nothing
     ///   is recorded, and sourcing decides again on the new state.
-    public func recordReservations(
+    package func recordReservations(
         _ reservations: [Reservation], sourced: [Int64], basedOn revision: StockRevision, at time: Timestamp
     ) throws {
         try write { db in
@@ -47,7 +47,7 @@ extension OrderStore {
     }
 
     /// Reserved units of `sku` by node.
-    public func reserved(sku: String) throws -> [String: Int] {
+    package func reserved(sku: String) throws -> [String: Int] {
         try read { db in
             var result: [String: Int] = [:]
             for row in try Row.fetchAll(
@@ -64,7 +64,7 @@ extension OrderStore {
     }
 
     /// Reservations of an order, by line position and node.
-    public func reservations(orderID: Int64) throws -> [Reservation] {
+    package func reservations(orderID: Int64) throws -> [Reservation] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -100,7 +100,7 @@ extension OrderStore {
 
     /// On-hand and reservations as they are now, with the open orders and their revision; with
     /// the parcels each node was given on the UTC day of `time` when given.
-    public func sourcingState(at time: Timestamp? = nil) throws -> SourcingState {
+    package func sourcingState(at time: Timestamp? = nil) throws -> SourcingState {
         try read { db in
             var state = try sourcingState(db)
             state.revision = try Self.stockRevision(db)

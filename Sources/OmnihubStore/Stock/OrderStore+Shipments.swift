@@ -2,14 +2,14 @@ import Foundation
 import GRDB
 
 /// Units a node confirmed as shipped for one order line, with the carrier's tracking.
-public struct ShipmentRecord: Sendable, Hashable, Codable {
-    public var position: Int
-    public var node: String
-    public var sku: String
-    public var quantity: Int
-    public var carrier: String?
-    public var trackingNumber: String?
-    public var shippedAt: String
+package struct ShipmentRecord: Sendable, Hashable, Codable {
+    package var position: Int
+    package var node: String
+    package var sku: String
+    package var quantity: Int
+    package var carrier: String?
+    package var trackingNumber: String?
+    package var shippedAt: String
 
     enum CodingKeys: String, CodingKey {
         case position, node, sku, quantity, carrier
@@ -20,7 +20,7 @@ public struct ShipmentRecord: Sendable, Hashable, Codable {
 
 extension OrderStore {
     /// The units of an order shipped so far.
-    public func shippedUnits(orderID: Int64) throws -> Int {
+    package func shippedUnits(orderID: Int64) throws -> Int {
         try read { db in
             try Int.fetchOne(db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
                 ?? 0
@@ -28,7 +28,7 @@ extension OrderStore {
     }
 
     /// Every shipment booked for an order, in the order they were received.
-    public func shipments(orderID: Int64) throws -> [ShipmentRecord] {
+    package func shipments(orderID: Int64) throws -> [ShipmentRecord] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [orderID])
                 .map {

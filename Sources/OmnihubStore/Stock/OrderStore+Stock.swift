@@ -1,13 +1,13 @@
 import GRDB
 
 /// On-hand stock of one SKU at one node.
-public struct StockLevel: Sendable, Hashable, Codable {
+package struct StockLevel: Sendable, Hashable, Codable {
     /// The node.
-    public var node: String
+    package var node: String
     /// Units on hand.
-    public var onHand: Int
+    package var onHand: Int
     /// When the last snapshot or delta that changed it was taken.
-    public var updatedAt: String
+    package var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
         case node
@@ -18,7 +18,7 @@ public struct StockLevel: Sendable, Hashable, Codable {
 
 extension OrderStore {
     /// On-hand of `sku` at every node that has a level for it, by node.
-    public func stock(sku: String) throws -> [StockLevel] {
+    package func stock(sku: String) throws -> [StockLevel] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT node, on_hand, updated_at FROM stock_levels WHERE sku = ? ORDER BY node",

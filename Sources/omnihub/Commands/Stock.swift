@@ -1,4 +1,5 @@
 import ArgumentParser
+import OmnihubCore
 import OmnihubRuntime
 import OmnihubStore
 

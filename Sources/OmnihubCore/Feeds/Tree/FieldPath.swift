@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where a value sits in a record: a CSV column, or a path through an XML or JSON record.
 ///
@@ -135,17 +136,16 @@ extension Substring {
 }
 
 /// Gives every distinct path text one small number for the life of the process.
-final class FieldPathRegistry: @unchecked Sendable {
+final class FieldPathRegistry: Sendable {
     static let shared = FieldPathRegistry()
-    private let lock = NSLock()
-    private var ids: [String: Int] = [:]
+    private let ids = Mutex<[String: Int]>([:])
 
     func id(for text: String) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id = ids[text] { return id }
-        let id = ids.count
-        ids[text] = id
-        return id
+        ids.withLock { ids in
+            if let id = ids[text] { return id }
+            let id = ids.count
+            ids[text] = id
+            return id
+        }
     }
 }
