@@ -3,14 +3,7 @@ import Testing
 
 @Suite("Cancellation policy: what a cancellation takes back, and from whom")
 struct CancellationPolicyTests {
-    static let order = Order(
-        channel: "web", externalID: "W-1", placedAt: Timestamp(millisecondsSince1970: 0),
-        currency: Currency(code: "EUR")!, customer: Customer(name: "Erika"), shipTo: Address(country: "DE"),
-        billTo: nil, delivery: Delivery(method: .ship),
-        lines: [
-            OrderLine(lineID: "1", sku: "A", quantity: 5, unitPrice: Amount(parsing: "1")!),
-            OrderLine(lineID: "2", sku: "B", quantity: 2, unitPrice: Amount(parsing: "1")!),
-        ], shipping: nil, discounts: [], payment: nil, source: nil)
+    static let order = decisionOrder(lines: [("A", 5, "1"), ("B", 2, "1")])
 
     static func request(_ lines: [DocumentLine] = [], reason: String? = "customer") -> InboundNotice {
         InboundNotice(kind: .cancellationRequest, channel: "web", externalID: "W-1", reason: reason, lines: lines)

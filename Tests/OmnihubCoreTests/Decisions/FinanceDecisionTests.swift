@@ -3,14 +3,7 @@ import Testing
 
 @Suite("Finance decisions: what may be credited, when shipping goes back, how documents are numbered")
 struct FinanceDecisionTests {
-    static let order = Order(
-        channel: "web", externalID: "W-7", placedAt: Timestamp(millisecondsSince1970: 0),
-        currency: Currency(code: "EUR")!, customer: Customer(name: "Erika"), shipTo: Address(country: "DE"),
-        billTo: nil, delivery: Delivery(method: .ship),
-        lines: [
-            OrderLine(lineID: "1", sku: "A", quantity: 2, unitPrice: Amount(parsing: "10")!),
-            OrderLine(lineID: "2", sku: "B", quantity: 1, unitPrice: Amount(parsing: "5")!),
-        ], shipping: nil, discounts: [], payment: nil, source: nil)
+    static let order = decisionOrder("W-7", lines: [("A", 2, "10"), ("B", 1, "5")])
 
     static var history: FinanceHistory {
         var history = FinanceHistory()

@@ -4,12 +4,7 @@ import Testing
 @Suite("Customer notifications due: a confirmation per order, a message per parcel")
 struct NotificationDueTests {
     static func order(_ method: DeliveryMethod, pickup: String? = nil) -> Order {
-        Order(
-            channel: "web", externalID: "W-1", placedAt: Timestamp(millisecondsSince1970: 0),
-            currency: Currency(code: "EUR")!, customer: Customer(name: "Erika"), shipTo: Address(country: "DE"),
-            billTo: nil, delivery: Delivery(method: method, pickupNode: pickup),
-            lines: [OrderLine(lineID: "1", sku: "A", quantity: 3, unitPrice: Amount(parsing: "1")!)], shipping: nil,
-            discounts: [], payment: nil, source: nil)
+        decisionOrder(delivery: Delivery(method: method, pickupNode: pickup))
     }
 
     static func shipment(_ id: Int64, order: Int64, node: String, tracking: String?, file: Int64 = 1)

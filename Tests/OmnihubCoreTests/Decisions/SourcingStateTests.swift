@@ -3,21 +3,12 @@ import Testing
 
 @Suite("Sourcing state: an order is sourced when its open lines are reserved in full")
 struct SourcingStateTests {
-    static func order(_ number: String) -> Order {
-        Order(
-            channel: "web", externalID: number, placedAt: Timestamp(millisecondsSince1970: 0),
-            currency: Currency(code: "EUR")!, customer: Customer(name: "Erika"), shipTo: Address(country: "DE"),
-            billTo: nil, delivery: Delivery(method: .ship),
-            lines: [OrderLine(lineID: "1", sku: "A", quantity: 3, unitPrice: Amount(parsing: "1")!)], shipping: nil,
-            discounts: [], payment: nil, source: nil)
-    }
-
     @Test("full, partial and no reservations")
     func fullyReserved() {
         let state = SourcingState(
             orders: [1, 2, 3].map { id in
                 SourcingState.OpenOrder(
-                    id: id, order: Self.order("O\(id)"),
+                    id: id, order: decisionOrder("O\(id)"),
                     lines: [
                         .init(orderID: id, position: 1, sku: "A", quantity: 2),
                         .init(orderID: id, position: 2, sku: "B", quantity: 1),
