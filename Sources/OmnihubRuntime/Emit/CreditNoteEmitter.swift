@@ -62,10 +62,3 @@ package struct CreditNoteRefused: OmnihubError {
     package var errorCode: String { "credit_not_invoiced" }
     package var description: String { message }
 }
-
-/// The bookings batch could not be rendered.
-struct BookingsFailure: Error, CustomStringConvertible {
-    let underlying: any Error
-
-    var description: String { "\(underlying)" }
-}

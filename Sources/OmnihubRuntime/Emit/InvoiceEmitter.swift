@@ -9,10 +9,10 @@ struct InvoiceEmitter: DocumentEmitter {
     var documents: String { "invoices" }
 
     /// Invoices every order's shipped units that no invoice covers yet (the shipping charge with
-    /// the order's first invoice), and books them in one ledger batch, in parts of the writer's
-    /// part size of orders. An order whose invoice (or its own bookings) cannot be made is reported and left
-    /// out: its shipments wait for the next run, its number goes to the next order, and the
-    /// other orders are invoiced.
+    /// the order's first invoice), and books them in one ledger batch, part by part
+    /// (``OutboxWriter/partSize`` orders each). An order whose invoice (or its own bookings)
+    /// cannot be made is reported and left out: its shipments wait for the next run, its number
+    /// goes to the next order, and the other orders are invoiced.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         guard let finance = writer.configuration.finance else { return }
         var after: Int64 = 0
@@ -94,4 +94,11 @@ extension OutboxWriter {
             throw BookingsFailure(underlying: error)
         }
     }
+}
+
+/// The bookings batch could not be rendered.
+struct BookingsFailure: Error, CustomStringConvertible {
+    let underlying: any Error
+
+    var description: String { "\(underlying)" }
 }

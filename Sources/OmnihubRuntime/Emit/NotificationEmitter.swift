@@ -9,10 +9,11 @@ struct NotificationEmitter: DocumentEmitter {
 
     var documents: String { "customer notifications" }
 
-    /// Writes the customer notifications that are due (``NotificationRequest/due(confirming:shipments:orders:)``):
-    /// order confirmations and one message per parcel (shipped, or ready for pickup at the store),
-    /// in parts of the writer's part size of orders. A message that cannot be made is reported and tried again
-    /// next run; the others are recorded.
+    /// Writes the customer notifications that are due
+    /// (``NotificationRequest/due(confirming:shipments:orders:)``): order confirmations and one
+    /// message per parcel (shipped, or ready for pickup at the store), part by part
+    /// (``OutboxWriter/partSize`` orders each). A message that cannot be made is reported and
+    /// tried again next run; the others are recorded.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         guard let settings = writer.configuration.notifications else { return }
         let since = Timestamp(

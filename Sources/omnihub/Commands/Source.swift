@@ -43,24 +43,28 @@ struct Source: ParsableCommand {
         let summary: SourcingSummary
     }
 
+    /// The sourcing problem in the file at `path`; its bytes are let go of once it is decoded.
+    private static func problem(at path: String) throws -> SourcingProblem {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CommandFailure.notFound("the problem file \(path) cannot be read: \(error)")
+        }
+        do {
+            return try SourcingProblem.decode(data)
+        } catch {
+            throw CommandFailure(
+                kind: .rejected, message: "the problem file \(path) is not a sourcing problem: \(error)")
+        }
+    }
+
     func run() throws {
         guard let problem else {
             try sourceStore()
             return
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: problem))
-        } catch {
-            throw CommandFailure.notFound("the problem file \(problem) cannot be read: \(error)")
-        }
-        let network: SourcingNetwork
-        do {
-            network = SourcingNetwork(try SourcingProblem.decode(data))
-        } catch {
-            throw CommandFailure(
-                kind: .rejected, message: "the problem file \(problem) is not a sourcing problem: \(error)")
-        }
+        let network = SourcingNetwork(try Self.problem(at: problem))
         let clock = ContinuousClock()
         var plan: SourcingPlan?
         let elapsed = clock.measure {
