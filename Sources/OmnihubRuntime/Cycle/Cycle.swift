@@ -139,7 +139,7 @@ package struct Cycle: Sendable {
             report.documentsWritten = outcome.written
             report.failures += outcome.failures
         } catch {
-            logger.error("fulfilment orders were not all written: \(error)")
+            logger.error("the outbox was not written: \(error)")
             report.failures.append(CycleReport.Failure(path: configuration.outboxFolder, "outbox", error: error))
         }
     }
