@@ -47,6 +47,8 @@ package final class OrderStore: Sendable {
             return try pool.write(work)
         } catch let error as DatabaseError {
             throw StoreError(.database, path: path, message: "a write to the store failed: \(error)", cause: error)
+        } catch let error as RowDecodingError {
+            throw Self.undecodable(error, path: path)
         }
     }
 
@@ -56,6 +58,16 @@ package final class OrderStore: Sendable {
             return try pool.read(work)
         } catch let error as DatabaseError {
             throw StoreError(.database, path: path, message: "a read from the store failed: \(error)", cause: error)
+        } catch let error as RowDecodingError {
+            throw Self.undecodable(error, path: path)
         }
+    }
+
+    /// A row that does not decode into its record: a value omnihub never writes.
+    private static func undecodable(_ error: RowDecodingError, path: String) -> StoreError {
+        StoreError(
+            .corruptDocument, path: path,
+            message: "a stored row holds a value omnihub does not write (\(error)); the database was changed "
+                + "outside omnihub or is damaged", cause: error)
     }
 }

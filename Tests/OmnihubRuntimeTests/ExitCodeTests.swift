@@ -21,7 +21,7 @@ struct ExitCodeTests {
     /// Changes the store behind omnihub's back, as a damaged file or a hand edit would.
     func tamper(_ world: TestWorld, _ sql: String) throws {
         let queue = try DatabaseQueue(path: try world.configuration().storePath)
-        try queue.write { try $0.execute(sql: sql) }
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA ignore_check_constraints = ON; " + sql) }
     }
 
     @Test("a store that fails after start-up exits 70 from a command, naming the store file")
@@ -47,6 +47,22 @@ struct ExitCodeTests {
         let failures = report?["failures"] as? [[String: Any]]
         #expect(failures?.contains { $0["kind"] as? String == "store" } == true, "\(run.standardOutput)")
         #expect(run.standardError.contains("stock_revision"), "\(run.standardError)")
+    }
+
+    @Test("a stored value omnihub never writes is named as a damaged store (70), never read as something else")
+    func undecodableRows() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let config = ["--config", world.configFile.path]
+        let first = try OmnihubProcess.run(["run", "--once"] + config)
+        #expect([0, 1].contains(first.status), "\(first.standardError)")
+        try tamper(world, "UPDATE outbound_documents SET kind = 'fax' WHERE id = 1")
+        let outbox = try OmnihubProcess.run(["outbox", "list", "--json"] + config)
+        #expect(outbox.status == 70, "\(outbox.standardError)")
+        #expect(outbox.standardError.contains("fax"), "\(outbox.standardError)")
+        try tamper(world, "UPDATE files SET status = 'eaten' WHERE id = 1")
+        let files = try OmnihubProcess.run(["files", "list", "--json"] + config)
+        #expect(files.status == 70, "\(files.standardError)")
+        #expect(files.standardError.contains("outside omnihub"), "\(files.standardError)")
     }
 
     @Test("a problem file that is not a sourcing problem exits 1, naming the field")

@@ -45,7 +45,7 @@ extension OrderStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    status.rawValue, storedPath(status), counts.records, counts.ordersImported,
+                    status, storedPath(status), counts.records, counts.ordersImported,
                     counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, fileID,
                 ])
             return try FileRecord.fileRecord(db, id: fileID, store: path)
@@ -71,7 +71,7 @@ extension OrderStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    status.rawValue, storedPath(status), counts.records, counts.ordersImported,
+                    status, storedPath(status), counts.records, counts.ordersImported,
                     counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, time.description, file.id,
                 ])
             return try FileRecord.fileRecord(db, id: file.id, store: path)
@@ -125,7 +125,7 @@ extension OrderStore {
             try Row.fetchAll(db, sql: "SELECT * FROM import_errors WHERE file_id = ? ORDER BY id", arguments: [fileID])
                 .map { row in
                     MappingIssue(
-                        IssueCode(rawValue: row["code"]) ?? .fileRejected, record: row["record"], line: row["line"],
+                        try row.decode(IssueCode.self, forColumn: "code"), record: row["record"], line: row["line"],
                         column: row["column"], field: row["field"], source: row["source"], value: row["value"],
                         message: row["message"])
                 }
@@ -143,7 +143,7 @@ extension FileRecord {
         size = row["size"]
         modifiedAt = row["modified_at"]
         sha256 = row["sha256"]
-        status = FileStatus(rawValue: row["status"]) ?? .importing
+        status = try row.decode(FileStatus.self, forColumn: "status")
         receivedAt = row["received_at"]
         storedPath = row["stored_path"]
         duplicateOf = row["duplicate_of"]

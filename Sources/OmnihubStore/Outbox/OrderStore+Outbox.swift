@@ -15,9 +15,9 @@ extension OrderStore {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outbound_documents WHERE status = ? ORDER BY id",
-                arguments: [OutboundDocument.Status.pending.rawValue]
+                arguments: [OutboundDocument.Status.pending]
             ).map { row in
-                (try OutboundDocument(row: row, store: path), Array(row["content"] as Data))
+                (try OutboundDocument(row: row), try row.decode(Data.self, forColumn: "content").map { $0 })
             }
         }
     }
@@ -29,7 +29,7 @@ extension OrderStore {
             for id in ids {
                 try db.execute(
                     sql: "UPDATE outbound_documents SET status = ?, written_at = ? WHERE id = ?",
-                    arguments: [OutboundDocument.Status.written.rawValue, time.description, id])
+                    arguments: [OutboundDocument.Status.written, time, id])
             }
         }
     }
@@ -41,21 +41,20 @@ extension OrderStore {
         status: OutboundDocument.Status? = nil
     ) throws -> [OutboundDocument] {
         try read { db in
-            try Row.fetchAll(
+            try OutboundDocument.fetchAll(
                 db,
                 sql: """
                     SELECT id, kind, destination, number, path, status, created_at, written_at FROM outbound_documents
                     WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR destination = ?2) AND (?3 IS NULL OR status = ?3)
                     ORDER BY id DESC LIMIT ?4
-                    """, arguments: [kind?.rawValue, destination, status?.rawValue, limit]
-            ).map { try OutboundDocument(row: $0, store: path) }
+                    """, arguments: [kind, destination, status, limit])
         }
     }
 
     /// Outbound documents that carried an order.
     package func outboundDocuments(orderID: Int64) throws -> [OutboundDocument] {
         try read { db in
-            try Row.fetchAll(
+            try OutboundDocument.fetchAll(
                 db,
                 sql: """
                     SELECT id, kind, destination, number, path, status, created_at, written_at
@@ -69,8 +68,7 @@ extension OrderStore {
                         UNION SELECT document_id FROM seller_cancellations WHERE order_id = ?1
                         UNION SELECT document_id FROM customer_notifications WHERE order_id = ?1
                     ) ORDER BY id
-                    """, arguments: [orderID]
-            ).map { try OutboundDocument(row: $0, store: path) }
+                    """, arguments: [orderID])
         }
     }
 }

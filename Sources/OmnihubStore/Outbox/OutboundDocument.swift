@@ -3,7 +3,7 @@ import GRDB
 package import OmnihubCore
 
 /// A file omnihub emits, as the outbox ledger keeps it.
-package struct OutboundDocument: Sendable, Hashable, Codable {
+package struct OutboundDocument: Sendable, Hashable, Codable, FetchableRecord {
     /// Whether the file is in its place yet.
     package enum Status: String, Sendable, Hashable, Codable {
         /// Recorded with its bytes, not written yet (or written and not marked: the next run sees).
@@ -58,25 +58,6 @@ package struct DocumentToRecord<Covered: Sendable>: Sendable {
     }
 }
 
-extension OutboundDocument {
-    /// The document in a row of `outbound_documents`.
-    ///
-    /// - Throws: ``StoreError/Code/corruptDocument`` for a kind or status omnihub does not write.
-    init(row: Row, store path: String) throws {
-        guard let kind = OutboundDocumentKind(rawValue: row["kind"]),
-            let status = Status(rawValue: row["status"])
-        else {
-            throw StoreError(
-                .corruptDocument, path: path,
-                message: "outbound document \(row["id"] as Int64) has kind '\(row["kind"] as String)' and status "
-                    + "'\(row["status"] as String)', which omnihub does not write; the store was changed by hand")
-        }
-        self.init(
-            id: row["id"], kind: kind, destination: row["destination"], number: row["number"], path: row["path"],
-            status: status, createdAt: row["created_at"], writtenAt: row["written_at"])
-    }
-}
-
 extension OrderStore {
     /// Records a rendered document as `pending`, with its bytes, in the caller's transaction.
     static func recordPending(
@@ -89,8 +70,8 @@ extension OrderStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                kind.rawValue, destination, rendered.number, rendered.path, Data(rendered.content),
-                OutboundDocument.Status.pending.rawValue, time.description,
+                kind, destination, rendered.number, rendered.path, Data(rendered.content),
+                OutboundDocument.Status.pending, time,
             ])
         return OutboundDocument(
             id: db.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,

@@ -76,7 +76,7 @@ extension FileImport {
                     db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID]) ?? 0
             try db.execute(
                 sql: "UPDATE orders SET status = ? WHERE id = ?",
-                arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped).rawValue, orderID])
+                arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped), orderID])
         }
         return .cancelled(released: decision.released, wholeOrder: decision.remaining == 0)
     }

@@ -35,7 +35,7 @@ extension FileImport {
             sql: "INSERT OR IGNORE INTO sourcing_exclusions (order_id, node, file_id) VALUES (?, ?, ?)",
             arguments: [orderID, node, fileID])
         try db.execute(
-            sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.open.rawValue, orderID])
+            sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.open, orderID])
         return .released(units: released)
     }
 }

@@ -78,7 +78,7 @@ extension FileImport {
                 arguments: [orderID]) ?? 0
         if open <= 0 {
             try db.execute(
-                sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.shipped.rawValue, orderID])
+                sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.shipped, orderID])
         }
         return .shipped(units: shippedUnits, unreserved: unreserved)
     }

@@ -34,7 +34,7 @@ extension OrderStore {
             }
             for order in sourced {
                 try db.execute(
-                    sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.sourced.rawValue, order])
+                    sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.sourced, order])
             }
         }
     }
@@ -134,14 +134,14 @@ extension OrderStore {
             sql: """
                 SELECT l.order_id, l.position, l.cancelled + l.shipped AS closed FROM order_lines l
                 JOIN orders o ON o.id = l.order_id WHERE o.status = ?1 AND l.cancelled + l.shipped > 0
-                """, arguments: [OrderStatus.open.rawValue])
+                """, arguments: [OrderStatus.open])
         {
             // Cancelled and shipped units are no longer open; shipped ones no longer hold a reservation.
             cancelledByLine[LineKey(orderID: row["order_id"], position: row["position"])] = row["closed"]
         }
         for row in try Row.fetchAll(
             db, sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id",
-            arguments: [OrderStatus.open.rawValue])
+            arguments: [OrderStatus.open])
         {
             let id: Int64 = row["id"]
             let order = try Self.order(row["document"], id: id, store: path)
