@@ -89,4 +89,77 @@ struct StaleDecisionTests {
         #expect(try store.outboundDocuments().map(\.number) == ["OA-1"], "nothing of the refused batch stays")
         #expect(try store.unacknowledgedOrderLines(channels: ["web"])["web"]?.map(\.orderNumber) == ["W-2"])
     }
+
+    func rendered(_ number: String) -> RenderedDocument {
+        RenderedDocument(number: number, path: "/outbox/\(number)", content: Array(number.utf8))
+    }
+
+    @Test("fulfilment documents planned before another run handed the units over are refused whole")
+    func fulfilmentTwice() throws {
+        let store = try store(orders: ["W-1"])
+        let state = try store.sourcingState(at: now)
+        let reserved = [reservation(state)]
+        try store.recordReservations(reserved, sourced: [state.orders[0].id], basedOn: state.revision, at: now)
+        let (facts, revision) = try store.fulfilmentFacts()
+        let work = try #require(FulfilmentPlan(facts).nodes.first)
+        #expect(work.node == "DC" && work.toShip.map(\.quantity) == [2])
+        let document = DocumentToRecord(
+            destination: "DC", rendered: rendered("FO-1"), covers: FulfilmentCoverage.handsOver(work.toShip))
+        _ = try store.recordFulfilmentDocuments([document], basedOn: revision, at: now)
+        let again = #expect(throws: StoreError.self) {
+            try store.recordFulfilmentDocuments([document], basedOn: revision, at: now)
+        }
+        #expect(again?.code == .changedMeanwhile)
+        #expect(FulfilmentPlan(try store.fulfilmentFacts().facts).nodes.isEmpty, "every unit handed over once")
+        #expect(try store.outboundDocuments().map(\.number) == ["FO-1"])
+    }
+
+    @Test("credit note numbers run without gaps, and a number another run took is not taken again")
+    func numbering() throws {
+        let store = try store(orders: ["W-1"])
+        let (stored, history, next) = try store.creditNoteFacts(orderID: 1)
+        #expect(next == 1)
+        func issued(_ sequence: Int) -> IssuedFinanceDocument {
+            IssuedFinanceDocument(
+                orderID: stored.id,
+                document: Invoice.issue(
+                    .creditNote, number: Invoice.number(prefix: "GS-", sequence: sequence), destination: "erp", at: now,
+                    order: stored.order, units: [1: 1], history: history, defaultTaxRate: Amount(parsing: "19")!),
+                rendered: rendered("GS-\(sequence)"), reason: "returned")
+        }
+        _ = try store.recordFinanceDocuments([issued(1)], kind: .creditNote, firstSequence: 1, bookings: nil, at: now)
+        let taken = #expect(throws: StoreError.self) {
+            try store.recordFinanceDocuments([issued(1)], kind: .creditNote, firstSequence: 1, bookings: nil, at: now)
+        }
+        #expect(taken?.code == .changedMeanwhile)
+        #expect(try store.creditNoteFacts(orderID: 1).next == 2)
+        _ = try store.recordFinanceDocuments([issued(2)], kind: .creditNote, firstSequence: 2, bookings: nil, at: now)
+        #expect(try store.outboundDocuments().map(\.number).sorted() == ["GS-1", "GS-2"])
+        #expect(try store.financeHistory(orderID: 1).creditedUnits == [1: 2])
+    }
+
+    @Test("a customer notification is recorded once per order, event and reference")
+    func notificationOnce() throws {
+        let store = try store(orders: ["W-1"])
+        let facts = try store.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0))
+        #expect(facts.confirming == [1])
+        let due = NotificationRequest.due(
+            confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders)
+        let toRecord = due.map { NotificationToRecord(request: $0, rendered: rendered("N-\($0.orderID)")) }
+        #expect(try store.recordCustomerNotifications(toRecord, destination: "mail", at: now).count == 1)
+        #expect(try store.recordCustomerNotifications(toRecord, destination: "mail", at: now).isEmpty)
+        #expect(try store.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0)).confirming.isEmpty)
+    }
+
+    @Test("an inventory feed computed from levels another run has told since is refused")
+    func inventoryFeed() throws {
+        let store = try store(orders: [])
+        let told = try store.inventoryLastTold(channel: "web")
+        let changes = try #require(InventoryChanges(lastTold: told, sellable: ["A": 4], full: false))
+        let feed = DocumentToRecord(destination: "web", rendered: rendered("IF-1"), covers: changes)
+        _ = try store.recordInventoryFeed(feed, at: now)
+        #expect(try store.inventoryLastTold(channel: "web") == ["A": 4])
+        let stale = #expect(throws: StoreError.self) { try store.recordInventoryFeed(feed, at: now) }
+        #expect(stale?.code == .changedMeanwhile)
+    }
 }
