@@ -102,20 +102,16 @@ extension OrderStore {
     /// Files in the ledger, newest first.
     package func files(partner: String? = nil, limit: Int = 100) throws -> [FileRecord] {
         try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM files WHERE ?1 IS NULL OR partner = ?1 ORDER BY id DESC LIMIT ?2
-                    """,
-                arguments: [partner, limit]
-            ).map(FileRecord.init(row:))
+            try FileRecord.fetchAll(
+                db, sql: "SELECT * FROM files WHERE ?1 IS NULL OR partner = ?1 ORDER BY id DESC LIMIT ?2",
+                arguments: [partner, limit])
         }
     }
 
     /// One file by its ledger id.
     package func file(id: Int64) throws -> FileRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map(FileRecord.init(row:))
+            try FileRecord.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id])
         }
     }
 
@@ -133,28 +129,7 @@ extension OrderStore {
     }
 }
 
-extension FileRecord {
-    init(row: Row) throws {
-        id = row["id"]
-        partner = row["partner"]
-        feed = row["feed"]
-        name = row["name"]
-        inboxPath = row["inbox_path"]
-        size = row["size"]
-        modifiedAt = row["modified_at"]
-        sha256 = row["sha256"]
-        status = try row.decode(FileStatus.self, forColumn: "status")
-        receivedAt = row["received_at"]
-        storedPath = row["stored_path"]
-        duplicateOf = row["duplicate_of"]
-        records = row["records"]
-        ordersImported = row["orders_imported"]
-        ordersAlreadyKnown = row["orders_already_known"]
-        ordersRejected = row["orders_rejected"]
-        errors = row["errors"]
-        reprocessedAt = row["reprocessed_at"]
-    }
-
+extension FileRecord: FetchableRecord {
     /// The ledger row of file `id`, just written in the caller's transaction.
     static func fileRecord(_ db: Database, id: Int64, store path: String) throws -> FileRecord {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]) else {

@@ -6,24 +6,17 @@ extension OrderStore {
     /// Orders, newest first, optionally of one channel.
     package func orders(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
         try read { db in
-            try Row.fetchAll(
+            try OrderSummary.fetchAll(
                 db,
                 sql: """
-                    SELECT o.*, COUNT(l.position) AS line_count, COALESCE(SUM(l.quantity), 0) AS units
+                    SELECT o.id, o.channel, o.external_id, o.placed_at, o.currency, o.customer_name,
+                        o.ship_to_country, o.delivery_method, o.status, o.imported_at,
+                        COUNT(l.position) AS lines, COALESCE(SUM(l.quantity), 0) AS units
                     FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
                     WHERE ?1 IS NULL OR o.channel = ?1
                     GROUP BY o.id ORDER BY o.id DESC LIMIT ?2 OFFSET ?3
                     """,
-                arguments: [channel, limit, offset]
-            ).map { row in
-                OrderSummary(
-                    id: row["id"], channel: row["channel"], externalID: row["external_id"], placedAt: row["placed_at"],
-                    currency: row["currency"], customerName: row["customer_name"],
-                    shipToCountry: row["ship_to_country"],
-                    deliveryMethod: row["delivery_method"], status: try Self.status(row, store: path),
-                    lines: row["line_count"],
-                    units: row["units"], importedAt: row["imported_at"])
-            }
+                arguments: [channel, limit, offset])
         }
     }
 
@@ -58,24 +51,20 @@ extension OrderStore {
     /// Every file and record that carried the order, oldest first.
     package func lineage(orderID: Int64) throws -> [LineageEntry] {
         try read { db in
-            try Row.fetchAll(
+            try LineageEntry.fetchAll(
                 db,
                 sql: """
                     SELECT o.file_id, o.record, o.line, 'imported' AS outcome, 0 AS sequence,
-                        f.partner, f.name, f.stored_path, f.received_at
+                        f.partner, f.name AS file, f.stored_path, f.received_at
                     FROM orders o JOIN files f ON f.id = o.file_id WHERE o.id = ?1
                     UNION ALL
                     SELECT g.file_id, g.record, g.line, g.outcome, g.id AS sequence,
-                        f.partner, f.name, f.stored_path, f.received_at
+                        f.partner, f.name AS file, f.stored_path, f.received_at
                     FROM order_lineage g JOIN files f ON f.id = g.file_id WHERE g.order_id = ?1
                     ORDER BY sequence
                     """,
                 arguments: [orderID]
-            ).map { row in
-                LineageEntry(
-                    fileID: row["file_id"], partner: row["partner"], file: row["name"], storedPath: row["stored_path"],
-                    receivedAt: row["received_at"], record: row["record"], line: row["line"], outcome: row["outcome"])
-            }
+            )
         }
     }
 

@@ -1,7 +1,8 @@
+import GRDB
 package import OmnihubCore
 
 /// An order as `omnihub orders list` shows it: the key facts, without lines.
-package struct OrderSummary: Sendable, Hashable, Codable {
+package struct OrderSummary: Sendable, Hashable, Codable, FetchableRecord {
     package var id: Int64
     package var channel: String
     package var externalID: String
@@ -39,7 +40,7 @@ package struct StoredOrder: Sendable, Hashable {
 }
 
 /// One file and record that carried an order, as `omnihub trace order` shows it.
-package struct LineageEntry: Sendable, Hashable, Codable {
+package struct LineageEntry: Sendable, Hashable, Codable, FetchableRecord {
     /// The file's ledger id.
     package var fileID: Int64
     /// The partner that sent it.

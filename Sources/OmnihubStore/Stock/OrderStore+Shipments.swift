@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Units a node confirmed as shipped for one order line, with the carrier's tracking.
-package struct ShipmentRecord: Sendable, Hashable, Codable {
+package struct ShipmentRecord: Sendable, Hashable, Codable, FetchableRecord {
     package var position: Int
     package var node: String
     package var sku: String
@@ -30,13 +30,8 @@ extension OrderStore {
     /// Every shipment booked for an order, in the order they were received.
     package func shipments(orderID: Int64) throws -> [ShipmentRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [orderID])
-                .map {
-                    row in
-                    ShipmentRecord(
-                        position: row["position"], node: row["node"], sku: row["sku"], quantity: row["quantity"],
-                        carrier: row["carrier"], trackingNumber: row["tracking_number"], shippedAt: row["shipped_at"])
-                }
+            try ShipmentRecord.fetchAll(
+                db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [orderID])
         }
     }
 }
