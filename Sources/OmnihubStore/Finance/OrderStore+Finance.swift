@@ -67,7 +67,11 @@ extension OrderStore {
                     ORDER BY id
                     """, arguments: [after, limit])
             {
-                byOrder[row["order_id"], default: []].append((row["id"], row["position"], row["quantity"]))
+                byOrder[try row.decode(forColumn: "order_id"), default: []].append(
+                    (
+                        try row.decode(forColumn: "id"), try row.decode(forColumn: "position"),
+                        try row.decode(forColumn: "quantity")
+                    ))
             }
             var facts = InvoicingFacts(nextSequence: try Self.nextSequence(db, .invoice), last: byOrder.keys.max())
             for (orderID, shipments) in byOrder.sorted(by: { $0.key < $1.key }) {
@@ -193,31 +197,33 @@ extension OrderStore {
                 WHERE d.order_id = ? GROUP BY d.kind, l.position
                 """, arguments: [orderID])
         {
-            if row["kind"] as String == Invoice.Kind.invoice.rawValue {
-                history.invoicedUnits[row["position"]] = row["units"]
+            if try row.decode(forColumn: "kind") as String == Invoice.Kind.invoice.rawValue {
+                history.invoicedUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
             } else {
-                history.creditedUnits[row["position"]] = row["units"]
+                history.creditedUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
             }
         }
         for row in try Row.fetchAll(
             db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ? AND cancelled > 0",
             arguments: [orderID])
         {
-            history.cancelledUnits[row["position"]] = row["cancelled"]
+            history.cancelledUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
         }
         for row in try Row.fetchAll(
             db,
             sql: "SELECT kind, number, payable, with_shipping FROM finance_documents WHERE order_id = ? ORDER BY id",
             arguments: [orderID])
         {
-            let payable = Amount(parsing: row["payable"] as String) ?? .zero
-            if row["kind"] as String == Invoice.Kind.invoice.rawValue {
+            let payable = Amount(parsing: try row.decode(forColumn: "payable") as String) ?? .zero
+            if try row.decode(forColumn: "kind") as String == Invoice.Kind.invoice.rawValue {
                 history.invoicedTotal = history.invoicedTotal + payable
-                history.shippingInvoiced = history.shippingInvoiced || row["with_shipping"] as Bool
-                history.lastInvoiceNumber = row["number"]
+                history.shippingInvoiced =
+                    try history.shippingInvoiced || row.decode(forColumn: "with_shipping") as Bool
+                history.lastInvoiceNumber = try row.decode(forColumn: "number")
             } else {
                 history.creditedTotal = history.creditedTotal + payable
-                history.shippingCredited = history.shippingCredited || row["with_shipping"] as Bool
+                history.shippingCredited =
+                    try history.shippingCredited || row.decode(forColumn: "with_shipping") as Bool
             }
         }
         return history

@@ -48,7 +48,8 @@ package struct FileImport {
                 arguments: [notice.kind.rawValue, notice.channel ?? "", notice.node ?? "", reference])
         {
             let id: Int64 = existing["id"]
-            return (existing["document"] as String) == document ? .identicalResend(id) : .changedResend(id)
+            return try existing.decode(forColumn: "document") as String == document
+                ? .identicalResend(id) : .changedResend(id)
         }
         try db.execute(
             sql: """

@@ -121,9 +121,11 @@ extension OrderStore {
             try Row.fetchAll(db, sql: "SELECT * FROM import_errors WHERE file_id = ? ORDER BY id", arguments: [fileID])
                 .map { row in
                     MappingIssue(
-                        try row.decode(IssueCode.self, forColumn: "code"), record: row["record"], line: row["line"],
-                        column: row["column"], field: row["field"], source: row["source"], value: row["value"],
-                        message: row["message"])
+                        try row.decode(IssueCode.self, forColumn: "code"), record: try row.decode(forColumn: "record"),
+                        line: try row.decode(forColumn: "line"),
+                        column: try row.decode(forColumn: "column"), field: try row.decode(forColumn: "field"),
+                        source: try row.decode(forColumn: "source"), value: try row.decode(forColumn: "value"),
+                        message: try row.decode(forColumn: "message"))
                 }
         }
     }

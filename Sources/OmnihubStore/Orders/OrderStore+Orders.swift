@@ -74,17 +74,21 @@ extension OrderStore {
             return nil
         }
         return StoredOrder(
-            id: id, status: try status(row, store: db.filePath), importedAt: row["imported_at"],
-            order: try order(row["document"], id: id, store: db.filePath))
+            id: id, status: try status(row, store: db.filePath), importedAt: try row.decode(forColumn: "imported_at"),
+            order: try order(try row.decode(forColumn: "document"), id: id, store: db.filePath))
     }
 
     private func storedOrder(_ row: Row, db: Database) throws -> StoredOrder {
-        var order = try Self.order(row["document"], id: row["id"], store: path)
+        var order = try Self.order(
+            try row.decode(forColumn: "document"), id: try row.decode(forColumn: "id"), store: path)
         let fileName = try String.fetchOne(
-            db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?", arguments: [row["file_id"]])
-        order.source = SourceLocation(file: fileName ?? "?", record: row["record"], line: row["line"])
+            db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?",
+            arguments: [try row.decode(forColumn: "file_id") as Int64])
+        order.source = SourceLocation(
+            file: fileName ?? "?", record: try row.decode(forColumn: "record"), line: try row.decode(forColumn: "line"))
         return StoredOrder(
-            id: row["id"], status: try Self.status(row, store: path), importedAt: row["imported_at"], order: order)
+            id: try row.decode(forColumn: "id"), status: try Self.status(row, store: path),
+            importedAt: try row.decode(forColumn: "imported_at"), order: order)
     }
 
     /// The canonical order stored as `document` for order `id`.
@@ -105,10 +109,11 @@ extension OrderStore {
     ///
     /// - Throws: ``StoreError/Code/corruptDocument`` for a status omnihub does not write.
     static func status(_ row: Row, store path: String) throws -> OrderStatus {
-        guard let status = OrderStatus(rawValue: row["status"]) else {
+        guard let status = OrderStatus(rawValue: try row.decode(forColumn: "status")) else {
             throw StoreError(
                 .corruptDocument, path: path,
-                message: "order \(row["id"] as Int64) has the status '\(row["status"] as String)', which omnihub does "
+                message:
+                    "order \(try row.decode(forColumn: "id") as Int64) has the status '\(try row.decode(forColumn: "status") as String)', which omnihub does "
                     + "not write; the database was changed outside omnihub")
         }
         return status

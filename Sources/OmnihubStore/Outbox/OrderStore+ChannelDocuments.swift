@@ -49,8 +49,10 @@ extension OrderStore {
                         """, arguments: [channel]
                 ).map { row in
                     ChannelOrderLine(
-                        orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
-                        position: row["position"], sku: row["sku"], quantity: row["quantity"])
+                        orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
+                        lineID: try row.decode(forColumn: "line_id"),
+                        position: try row.decode(forColumn: "position"), sku: try row.decode(forColumn: "sku"),
+                        quantity: try row.decode(forColumn: "quantity"))
                 }
                 if !found.isEmpty { lines[channel] = found }
             }
@@ -88,9 +90,11 @@ extension OrderStore {
                         """, arguments: [channel]
                 ).map { row in
                     ChannelOrderLine(
-                        orderID: row["id"], orderNumber: row["external_id"], lineID: row["line_id"],
-                        position: row["position"], sku: row["sku"], quantity: row["quantity"], reason: row["reason"],
-                        cancellationID: row["cancellation"])
+                        orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
+                        lineID: try row.decode(forColumn: "line_id"),
+                        position: try row.decode(forColumn: "position"), sku: try row.decode(forColumn: "sku"),
+                        quantity: try row.decode(forColumn: "quantity"), reason: try row.decode(forColumn: "reason"),
+                        cancellationID: try row.decode(forColumn: "cancellation"))
                 }
                 if !found.isEmpty { lines[channel] = found }
             }
@@ -124,10 +128,14 @@ extension OrderStore {
                 {
                     byChannel[channel, default: []].append(
                         UnconfirmedShipment(
-                            id: row["id"], channel: row["channel"], orderNumber: row["external_id"],
-                            lineID: row["line_id"], sku: row["sku"], quantity: row["quantity"], node: row["node"],
-                            shippedAt: row["shipped_at"], carrier: row["carrier"], service: row["service"],
-                            trackingNumber: row["tracking_number"]))
+                            id: try row.decode(forColumn: "id"), channel: try row.decode(forColumn: "channel"),
+                            orderNumber: try row.decode(forColumn: "external_id"),
+                            lineID: try row.decode(forColumn: "line_id"), sku: try row.decode(forColumn: "sku"),
+                            quantity: try row.decode(forColumn: "quantity"), node: try row.decode(forColumn: "node"),
+                            shippedAt: try row.decode(forColumn: "shipped_at"),
+                            carrier: try row.decode(forColumn: "carrier"),
+                            service: try row.decode(forColumn: "service"),
+                            trackingNumber: try row.decode(forColumn: "tracking_number")))
                 }
             }
             return byChannel
@@ -153,7 +161,7 @@ extension OrderStore {
         for row in try Row.fetchAll(
             db, sql: "SELECT sku, quantity FROM inventory_feed_levels WHERE channel = ?", arguments: [channel])
         {
-            told[row["sku"]] = row["quantity"]
+            told[try row.decode(forColumn: "sku")] = try row.decode(forColumn: "quantity")
         }
         return told
     }

@@ -19,8 +19,9 @@ extension OrderStore {
             func add(_ sql: String, into totals: inout [OrderLineAtNode: Int]) throws {
                 for row in try Row.fetchAll(db, sql: sql) {
                     let line = OrderLineAtNode(
-                        orderID: row["order_id"], position: row["position"], node: row["node"], sku: row["sku"])
-                    totals[line, default: 0] += row["units"] as Int
+                        orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
+                        node: try row.decode(forColumn: "node"), sku: try row.decode(forColumn: "sku"))
+                    totals[line, default: 0] += try row.decode(forColumn: "units") as Int
                 }
             }
             try add(
@@ -40,11 +41,14 @@ extension OrderStore {
                 db, sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id")
             {
                 let line = OrderLineAtNode(
-                    orderID: row["order_id"], position: row["position"], node: row["node"], sku: row["sku"])
+                    orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
+                    node: try row.decode(forColumn: "node"), sku: try row.decode(forColumn: "sku"))
                 facts.untoldCancellations.append(
                     FulfilmentPlan.UntoldCancellation(
-                        id: row["id"],
-                        units: FulfilmentCandidate(line, quantity: row["quantity"], reason: row["reason"])))
+                        id: try row.decode(forColumn: "id"),
+                        units: FulfilmentCandidate(
+                            line, quantity: try row.decode(forColumn: "quantity"),
+                            reason: try row.decode(forColumn: "reason"))))
             }
             return (facts, try Self.fulfilmentRevision(db))
         }

@@ -63,9 +63,12 @@ extension OrderStore {
                     """, arguments: [after, last]
             ).map { row in
                 NotifiedShipment(
-                    id: row["id"], orderID: row["order_id"], position: row["position"], node: row["node"],
-                    sku: row["sku"], quantity: row["quantity"], carrier: row["carrier"],
-                    trackingNumber: row["tracking_number"], fileID: row["file_id"])
+                    id: try row.decode(forColumn: "id"), orderID: try row.decode(forColumn: "order_id"),
+                    position: try row.decode(forColumn: "position"), node: try row.decode(forColumn: "node"),
+                    sku: try row.decode(forColumn: "sku"), quantity: try row.decode(forColumn: "quantity"),
+                    carrier: try row.decode(forColumn: "carrier"),
+                    trackingNumber: try row.decode(forColumn: "tracking_number"),
+                    fileID: try row.decode(forColumn: "file_id"))
             }
             for id in Set(facts.confirming + facts.shipments.map(\.orderID)) {
                 facts.orders[id] = try Self.storedOrder(db, id: id)?.order

@@ -32,9 +32,9 @@ extension FileImport {
                     """, arguments: [orderID, position]
             ).map { row in
                 CancellationPolicy.Held(
-                    node: row["node"], reserved: row["units"],
+                    node: try row.decode(forColumn: "node"), reserved: try row.decode(forColumn: "units"),
                     handedOver: try OrderStore.unitsHandedOver(
-                        db, orderID: orderID, position: position, node: row["node"]))
+                        db, orderID: orderID, position: position, node: try row.decode(forColumn: "node")))
             }
         }
         let decision = CancellationPolicy.cancel(notice, of: order, closed: closed, held: held)

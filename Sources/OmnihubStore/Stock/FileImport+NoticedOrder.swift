@@ -22,7 +22,11 @@ extension FileImport {
                 arguments: [channel, externalID])
         }
         guard rows.count == 1, let row = rows.first else { return nil }
-        return (row["id"], try OrderStore.order(row["document"], id: row["id"], store: db.filePath))
+        return (
+            try row.decode(forColumn: "id"),
+            try OrderStore.order(
+                try row.decode(forColumn: "document"), id: try row.decode(forColumn: "id"), store: db.filePath)
+        )
     }
 
     /// The sales channels of the stored orders, read once per file.

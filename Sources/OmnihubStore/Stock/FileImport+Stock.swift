@@ -33,8 +33,8 @@ extension FileImport {
             }
             let previous = try Row.fetchAll(
                 db, sql: "SELECT sku, on_hand FROM stock_levels WHERE node = ?", arguments: [node])
-            for row in previous where quantities[row["sku"]] == nil {
-                quantities[row["sku"]] = 0
+            for row in previous where quantities[try row.decode(forColumn: "sku")] == nil {
+                quantities[try row.decode(forColumn: "sku")] = 0
             }
             try db.execute(sql: "DELETE FROM stock_levels WHERE node = ?", arguments: [node])
             for (sku, quantity) in quantities.sorted(by: { $0.key < $1.key }) {

@@ -57,7 +57,7 @@ extension OrderStore {
                     FROM reservations WHERE sku = ? GROUP BY node
                     """, arguments: [sku])
             {
-                result[row["node"]] = row["units"]
+                result[try row.decode(forColumn: "node")] = try row.decode(forColumn: "units")
             }
             return result
         }
@@ -93,7 +93,7 @@ extension OrderStore {
                 WHERE kind = 'reserve' AND substr(run_at, 1, 10) = ? GROUP BY node
                 """, arguments: [day])
         {
-            parcels[row["node"]] = row["parcels"]
+            parcels[try row.decode(forColumn: "node")] = try row.decode(forColumn: "parcels")
         }
         return parcels
     }
@@ -119,13 +119,18 @@ extension OrderStore {
                 FROM reservations GROUP BY order_id, position, node, sku
                 """)
         {
-            let units: Int = row["units"]
-            reservedByLine[LineKey(orderID: row["order_id"], position: row["position"]), default: 0] += units
-            reserved[row["node"], default: [:]][row["sku"], default: 0] += units
+            let units: Int = try row.decode(forColumn: "units")
+            reservedByLine[
+                LineKey(
+                    orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position")),
+                default: 0] += units
+            reserved[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku"), default: 0] +=
+                units
         }
         var onHand: [String: [String: Int]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT node, sku, on_hand FROM stock_levels") {
-            onHand[row["node"], default: [:]][row["sku"]] = row["on_hand"]
+            onHand[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] = try row.decode(
+                forColumn: "on_hand")
         }
         var orders: [SourcingState.OpenOrder] = []
         var cancelledByLine: [LineKey: Int] = [:]
@@ -137,14 +142,16 @@ extension OrderStore {
                 """, arguments: [OrderStatus.open])
         {
             // Cancelled and shipped units are no longer open; shipped ones no longer hold a reservation.
-            cancelledByLine[LineKey(orderID: row["order_id"], position: row["position"])] = row["closed"]
+            cancelledByLine[
+                LineKey(orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"))
+            ] = try row.decode(forColumn: "closed")
         }
         for row in try Row.fetchAll(
             db, sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id",
             arguments: [OrderStatus.open])
         {
-            let id: Int64 = row["id"]
-            let order = try Self.order(row["document"], id: id, store: path)
+            let id: Int64 = try row.decode(forColumn: "id")
+            let order = try Self.order(try row.decode(forColumn: "document"), id: id, store: path)
             let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
                 let key = LineKey(orderID: id, position: index + 1)
                 let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)
@@ -155,7 +162,7 @@ extension OrderStore {
         }
         var exclusions: [Int64: [String]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT order_id, node FROM sourcing_exclusions ORDER BY order_id, node") {
-            exclusions[row["order_id"], default: []].append(row["node"])
+            exclusions[try row.decode(forColumn: "order_id"), default: []].append(try row.decode(forColumn: "node"))
         }
         return SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: exclusions)
     }
