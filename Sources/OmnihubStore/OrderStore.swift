@@ -1,8 +1,10 @@
 package import Foundation
 import GRDB
 
-/// omnihub's SQLite store: one database file in WAL mode holding the file ledger, orders, import
-/// errors and lineage.
+/// omnihub's SQLite store: one database file in WAL mode, one GRDB pool, and a topic for each
+/// kind of fact: the file ``ledger``, the ``orders``, ``stock`` (levels, reservations, shipments),
+/// the ``outbox`` and ``finance``. Each topic's reads gather what a decision needs; its writes record
+/// the result, in one transaction, only while those facts still hold.
 ///
 /// Safe to share between threads and between processes: SQLite serialises writers, and a writer
 /// waits up to ``busyTimeout`` for another one to finish.
@@ -41,33 +43,17 @@ package final class OrderStore: Sendable {
         }
     }
 
-    /// Runs `work` in one write transaction, turning SQLite failures into ``StoreError``.
-    func write<Result>(_ work: (Database) throws -> Result) throws -> Result {
-        do {
-            return try pool.write(work)
-        } catch let error as DatabaseError {
-            throw StoreError(.database, path: path, message: "a write to the store failed: \(error)", cause: error)
-        } catch let error as RowDecodingError {
-            throw Self.undecodable(error, path: path)
-        }
-    }
+    /// The connection every topic shares.
+    var database: StoreDatabase { StoreDatabase(pool: pool, path: path) }
 
-    /// Runs `work` on a read-only snapshot.
-    func read<Result>(_ work: (Database) throws -> Result) throws -> Result {
-        do {
-            return try pool.read(work)
-        } catch let error as DatabaseError {
-            throw StoreError(.database, path: path, message: "a read from the store failed: \(error)", cause: error)
-        } catch let error as RowDecodingError {
-            throw Self.undecodable(error, path: path)
-        }
-    }
-
-    /// A row that does not decode into its record: a value omnihub never writes.
-    private static func undecodable(_ error: RowDecodingError, path: String) -> StoreError {
-        StoreError(
-            .corruptDocument, path: path,
-            message: "a stored row holds a value omnihub does not write (\(error)); the database was changed "
-                + "outside omnihub or is damaged", cause: error)
-    }
+    /// The file ledger: which files came, what became of them, their errors, the files in hand.
+    package var ledger: FileLedger { FileLedger(database: database) }
+    /// The orders, their lines and lineage.
+    package var orders: OrderBook { OrderBook(database: database) }
+    /// Stock levels, reservations and shipments: what sourcing decides on.
+    package var stock: StockLedger { StockLedger(database: database) }
+    /// The outbox ledger: every document with its bytes, and what each told its destination.
+    package var outbox: Outbox { Outbox(database: database) }
+    /// Invoices, credit notes and their numbers.
+    package var finance: FinanceLedger { FinanceLedger(database: database) }
 }

@@ -10,7 +10,7 @@ struct ConcurrentStartTests {
         let world = try TestWorld()
         let runs = try OmnihubProcess.runTogether(6, ["files", "list", "--json", "--config", world.configFile.path])
         for run in runs { #expect(run.status == 0, "round \(round): \(run.standardError)") }
-        #expect(try world.store().files().isEmpty)
+        #expect(try world.store().ledger.files().isEmpty)
     }
 }
 
@@ -24,13 +24,13 @@ struct ConcurrentCycleTests {
         let runs = try OmnihubProcess.runTogether(2, ["run", "--once", "--json", "--config", world.configFile.path])
         for run in runs { #expect(run.status == 0, "\(run.standardError)") }
         let store = try world.store()
-        let files = try store.files(limit: 100)
+        let files = try store.ledger.files(limit: 100)
         #expect(files.count == 8, "each sample file once")
         #expect(files.allSatisfy { $0.status == .imported })
-        #expect(try store.orderCount() == 10)
-        let documents = try store.outboundDocuments(limit: 1_000)
+        #expect(try store.orders.count() == 10)
+        let documents = try store.outbox.documents(limit: 1_000)
         #expect(Set(documents.map(\.path)).count == documents.count, "no document twice")
-        #expect(try store.pendingDocuments().isEmpty)
+        #expect(try store.outbox.pendingDocuments().isEmpty)
         #expect(try world.inboxFiles().isEmpty)
     }
 }

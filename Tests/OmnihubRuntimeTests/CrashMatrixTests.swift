@@ -35,18 +35,18 @@ struct CrashMatrixTests {
             let folder = inboxRoot.appendingPathComponent(partner).path
             state.inbox += (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         }
-        for file in try store.files(limit: 1_000) {
+        for file in try store.ledger.files(limit: 1_000) {
             let put = FileManager.default.fileExists(atPath: file.storedPath) ? "stored" : "MISSING"
             state.ledger.append("\(file.partner)/\(file.name) \(file.status.rawValue) \(file.ordersImported) \(put)")
         }
         state.ledger.sort()
-        for summary in try store.orders(limit: 1_000) {
-            let reservations = try store.reservations(orderID: summary.id)
+        for summary in try store.orders.list(limit: 1_000) {
+            let reservations = try store.stock.reservations(orderID: summary.id)
                 .map { "\($0.position)@\($0.node):\($0.sku)x\($0.quantity)" }.sorted()
-            let finance = try store.financeHistory(orderID: summary.id)
+            let finance = try store.finance.history(orderID: summary.id)
             state.orders.append(
                 "\(summary.channel)/\(summary.externalID) \(summary.status) reserved \(reservations) "
-                    + "shipped \(try store.shippedUnits(orderID: summary.id)) "
+                    + "shipped \(try store.stock.shippedUnits(orderID: summary.id)) "
                     + "invoiced \(finance.invoicedTotal) credited \(finance.creditedTotal)")
         }
         state.orders.sort()
@@ -59,7 +59,7 @@ struct CrashMatrixTests {
                     .replacingOccurrences(of: "[0-9]{14}", with: "T", options: .regularExpression))
         }
         state.outbox.sort()
-        state.pending = try store.pendingDocuments().count
+        state.pending = try store.outbox.pendingDocuments().count
         return state
     }
 

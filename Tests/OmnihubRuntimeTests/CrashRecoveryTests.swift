@@ -18,18 +18,18 @@ struct CrashRecoveryTests {
         #expect(killed.terminationReason == .uncaughtSignal)
         #expect(killed.status == SIGKILL)
         #expect(try world.inboxFiles() == ["orders.tsv"], "the original is still in the inbox")
-        #expect(try world.store().orderCount() == 2, "the import committed before the kill")
+        #expect(try world.store().orders.count() == 2, "the import committed before the kill")
 
         let rerun = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path, "--json"])
         #expect(rerun.status == 0, "\(rerun.standardError)")
         #expect(try world.inboxFiles().isEmpty)
         let store = try world.store()
-        #expect(try store.orderCount() == 2)
-        let files = try store.files()
+        #expect(try store.orders.count() == 2)
+        let files = try store.ledger.files()
         #expect(files.count == 1)
         #expect(files.first?.status == .imported)
         #expect(FileManager.default.fileExists(atPath: try #require(files.first).storedPath))
-        #expect(try store.lineage(orderID: 1).count == 1)
+        #expect(try store.orders.lineage(orderID: 1).count == 1)
         #expect(rerun.standardError.contains("finishing file 1"))
     }
 
@@ -50,7 +50,7 @@ struct CrashRecoveryTests {
         let report = try world.report(for: "bad.tsv")
         let errors = try #require(report["errors"] as? [[String: Any]])
         #expect(errors.map { $0["code"] as? String } == ["quantity_below_one"])
-        #expect(try world.store().files().count == 1)
+        #expect(try world.store().ledger.files().count == 1)
     }
 
     @Test("a file the process died on twice is quarantined as poison; the files after it import")
@@ -64,17 +64,17 @@ struct CrashRecoveryTests {
                 ["run", "--once", "--config", world.configFile.path],
                 environment: ["OMNIHUB_FAILPOINT": "while-in-hand"])
             #expect(killed.status == SIGKILL)
-            #expect(try world.store().files().isEmpty)
+            #expect(try world.store().ledger.files().isEmpty)
         }
         let rerun = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
         #expect(rerun.status == 1, "a quarantined file makes the cycle exit 1: \(rerun.standardError)")
-        let files = try world.store().files().sorted { $0.name < $1.name }
+        let files = try world.store().ledger.files().sorted { $0.name < $1.name }
         #expect(files.map(\.name) == ["a-poison.tsv", "b-good.tsv"])
         #expect(files.map(\.status) == [.quarantined, .imported])
         #expect(files.first?.ordersImported == 0)
         let errors = try #require(try world.report(for: "a-poison.tsv")["errors"] as? [[String: Any]])
         #expect(errors.map { $0["code"] as? String } == ["poison_file"])
-        #expect(try world.store().orderCount() == 1)
+        #expect(try world.store().orders.count() == 1)
         #expect(try world.inboxFiles().isEmpty)
     }
 }

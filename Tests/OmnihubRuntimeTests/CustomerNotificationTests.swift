@@ -90,7 +90,7 @@ struct CustomerNotificationTests {
         try finance.shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T-111,TSHIRT-WHT-M,3\n")
         _ = try world.cycle()
         let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
+        let order = try #require(try store.orders.list(limit: 1).first)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: logger)

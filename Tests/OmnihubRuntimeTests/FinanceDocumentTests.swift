@@ -67,7 +67,7 @@ struct FinanceDocumentTests {
         try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,\(units)\n")
         _ = try world.cycle()
         let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
+        let order = try #require(try store.orders.list(limit: 1).first)
         let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
         return (world, store, order, emitter)
     }
@@ -103,11 +103,11 @@ struct FinanceDocumentTests {
             Amount(parsing: one.payable)! + Amount(parsing: two.payable)! == Amount(parsing: "64.92")!,
             "the invoices add up to what the customer paid")
         let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
-        let history = try store.financeHistory(orderID: order.id)
+        let order = try #require(try store.orders.list(limit: 1).first)
+        let history = try store.finance.history(orderID: order.id)
         #expect(history.invoicedUnits == [1: 3])
         #expect(history.invoicedTotal == Amount(parsing: "64.92")!)
-        #expect(try store.outboundDocuments(orderID: order.id).filter { $0.kind.rawValue == "invoice" }.count == 2)
+        #expect(try store.outbox.documents(orderID: order.id).filter { $0.kind.rawValue == "invoice" }.count == 2)
     }
 
     @Test("the UBL invoice and credit note follow UBL 2.1's element order, and their totals add up")
@@ -133,7 +133,7 @@ struct FinanceDocumentTests {
             #expect(ubl.taxInclusive == ubl.taxExclusive + ubl.taxTotal, "\(name)")
             #expect(ubl.taxableSum == ubl.taxExclusive, "\(name): the rates' taxable amounts add up")
         }
-        let history = try store.financeHistory(orderID: order.id)
+        let history = try store.finance.history(orderID: order.id)
         #expect(
             history.invoicedTotal - history.creditedTotal == Amount(parsing: "44.93")!,
             "64.92 paid, 19.99 refunded for the returned unit")
@@ -161,7 +161,7 @@ struct FinanceDocumentTests {
             orderID: order.id, units: [1: 1], reason: "returned", at: world.clock.now())
         #expect(last.creditNote.charges.map(\.gross) == [Amount(parsing: "4.95")!])
         #expect(last.creditNote.payableTotal == Amount(parsing: "24.94")!)
-        let history = try store.financeHistory(orderID: order.id)
+        let history = try store.finance.history(orderID: order.id)
         #expect(history.invoicedTotal - history.creditedTotal == .zero, "everything paid came back")
     }
 
@@ -217,8 +217,8 @@ struct FinanceDocumentTests {
         #expect(cycle.failures.contains { $0.message.contains("invoice for order Ł2") }, "\(cycle.failures)")
         #expect(try erpFiles(world).filter { $0.hasPrefix("RE-") } == ["RE-000001.xml"])
         let store = try world.store()
-        let waiting = try #require(try store.orders(matching: "Ł2").first)
-        #expect(try store.financeHistory(orderID: waiting.id).invoicedUnits.isEmpty)
+        let waiting = try #require(try store.orders.matching("Ł2").first)
+        #expect(try store.finance.history(orderID: waiting.id).invoicedUnits.isEmpty)
         #expect(try UBLInvoice(read(world, "RE-000001.xml")).payable == "24.94", "A1: 19.99 and 4.95 shipping")
     }
 
@@ -269,7 +269,7 @@ struct UBLSchemaTests {
         let shipped = try world.cycle()
         #expect(shipped.failures.isEmpty, "\(shipped.failures.map(\.message))")
         let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
+        let order = try #require(try store.orders.list(limit: 1).first)
         let emitter = OutboxEmitter(configuration: try world.configuration(), store: store, logger: .init(label: "t"))
         _ = try emitter.issueCreditNote(orderID: order.id, units: [1: 2], reason: "returned", at: world.clock.now())
         let schemas = repositoryRoot.appendingPathComponent("schemas/ubl-2.1/maindoc")
@@ -295,7 +295,7 @@ struct UBLSchemaTests {
         let refused = try other.cycle()
         #expect(refused.failures.contains { $0.message.contains("does not keep the schema") }, "\(refused.failures)")
         #expect(try finance.erpFiles(other).isEmpty, "nothing is written, and no invoice number is used")
-        #expect(try other.store().financeHistory(orderID: 1).invoicedUnits.isEmpty)
+        #expect(try other.store().finance.history(orderID: 1).invoicedUnits.isEmpty)
     }
 }
 

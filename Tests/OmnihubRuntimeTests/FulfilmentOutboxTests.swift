@@ -136,7 +136,7 @@ struct FulfilmentOutboxTests {
         let secondJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: second[0])) as? [String: Any]
         #expect((secondJSON?["lines"] as? [[String: Any]])?.map { $0["order"] as? String } == ["A2"])
         let store = try world.store()
-        #expect(try store.outboundDocuments().allSatisfy { $0.status.rawValue == "written" })
+        #expect(try store.outbox.documents().allSatisfy { $0.status.rawValue == "written" })
     }
 
     @Test("a store's pick list is CSV with its delimiter, encoding and numbered positions")
@@ -172,7 +172,7 @@ struct FulfilmentOutboxTests {
         #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
         let store = try world.store()
         let path = world.root.appendingPathComponent("outbox/DC-1/recorded.json").path
-        let (facts, revision) = try store.fulfilmentFacts()
+        let (facts, revision) = try store.outbox.fulfilmentFacts()
         let documents = FulfilmentPlan(facts).nodes.map { work in
             DocumentToRecord(
                 destination: work.node,
@@ -181,7 +181,7 @@ struct FulfilmentOutboxTests {
                     content: Array("{\"units\":\(work.toShip.count)}\n".utf8)),
                 covers: FulfilmentCoverage.handsOver(work.toShip))
         }
-        let recorded = try store.recordFulfilmentDocuments(documents, basedOn: revision, at: world.clock.now())
+        let recorded = try store.outbox.recordFulfilmentDocuments(documents, basedOn: revision, at: world.clock.now())
         #expect(recorded.map(\.status.rawValue) == ["pending"])
         #expect(!FileManager.default.fileExists(atPath: path))
 
@@ -190,7 +190,7 @@ struct FulfilmentOutboxTests {
         let report = try world.cycle()
         #expect(report.documentsWritten.map(\.number) == ["FO-DC-1-crash"], "only the pending document, no second one")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{\"units\":1}\n")
-        #expect(try store.pendingDocuments().isEmpty)
+        #expect(try store.outbox.pendingDocuments().isEmpty)
     }
 
     @Test("a foreign file under the same name is never overwritten; the document waits and is written once it is moved")
@@ -327,7 +327,8 @@ struct FulfilmentOutboxTests {
         #expect(try outbox(world, "DC-1").count == 1, "the DC's order is written")
         #expect(try outbox(world, "STORE-1").isEmpty)
         #expect(first.failures.contains { $0.message.contains("STORE-1") && $0.message.contains("windows-1252") })
-        #expect(try world.store().reserved(sku: "JACKET-NVY-M") == ["STORE-1": 1], "the store's units stay reserved")
+        #expect(
+            try world.store().stock.reserved(sku: "JACKET-NVY-M") == ["STORE-1": 1], "the store's units stay reserved")
         world.clock.advance(by: .seconds(60))
         let second = try world.cycle()
         #expect(second.failures.contains { $0.message.contains("STORE-1") }, "tried again, and reported again")
@@ -385,10 +386,10 @@ struct FulfilmentOutboxTests {
             try world.cycle().documentsWritten.isEmpty,
             "the cancellation is sent once, and no unit is handed over again")
         let store = try world.store()
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
-        let order = try #require(try store.orders(limit: 10).first)
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
+        let order = try #require(try store.orders.list(limit: 10).first)
         #expect(
-            try store.outboundDocuments(orderID: order.id).map(\.kind.rawValue) == [
+            try store.outbox.documents(orderID: order.id).map(\.kind.rawValue) == [
                 "fulfilment_order", "fulfilment_cancellation",
             ])
     }

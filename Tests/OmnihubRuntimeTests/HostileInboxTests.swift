@@ -21,7 +21,7 @@ struct HostileInboxTests {
         #expect(report.outcomes.isEmpty)
         #expect(report.refused.map { ($0.path as NSString).lastPathComponent } == ["passwd.tsv"])
         #expect(report.refused.first?.message.contains("symbolic link") == true)
-        #expect(try world.store().files(limit: 10).isEmpty)
+        #expect(try world.store().ledger.files(limit: 10).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: world.quarantine.path))
     }
 
@@ -34,7 +34,7 @@ struct HostileInboxTests {
             atPath: world.inbox.appendingPathComponent("orders.tsv").path, withDestinationPath: outside.path)
         let report = try world.cycle()
         #expect(report.documentsImported == 0)
-        #expect(try world.store().orderCount() == 0)
+        #expect(try world.store().orders.count() == 0)
         #expect(report.refused.count == 1)
     }
 
@@ -108,8 +108,8 @@ struct HostileInboxTests {
         } throws: { error in
             (error as? FileError)?.code == .changedWhileRead
         }
-        #expect(try world.store().orderCount() == 0)
-        #expect(try world.store().files(limit: 10).isEmpty)
+        #expect(try world.store().orders.count() == 0)
+        #expect(try world.store().ledger.files(limit: 10).isEmpty)
         #expect(FileManager.default.fileExists(atPath: url.path))
     }
 }
@@ -132,7 +132,7 @@ extension HostileInboxTests {
         try world.setModified(url, secondsBeforeNow: 60)
         let finished = try world.cycle()
         #expect(finished.outcomes.map(\.file.status) == [.imported])
-        let order = try #require(try world.store().orders(matching: "S1").first)
+        let order = try #require(try world.store().orders.matching("S1").first)
         #expect(order.order.lines.map(\.sku) == ["TSHIRT-WHT-M", "SOCKS"], "the rows written after the pause too")
     }
 }

@@ -50,7 +50,7 @@ struct HostileOrderOutboxTests {
             to: world.root.appendingPathComponent("inbox/amazon-de/hostile.tsv"), atomically: false, encoding: .utf8)
         let first = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
         #expect(first.status == 0, "\(first.standardError)")
-        let order = try #require(try world.store().orders(matching: "=1+1").first)
+        let order = try #require(try world.store().orders.matching("=1+1").first)
         #expect(order.order.customer.name == Self.attacks[0], "the value is stored as the partner sent it")
         // The warehouse ships it, with a tracking number of 304 characters: the shipping
         // confirmation, the invoice, the bookings and the shipped message follow.
@@ -64,7 +64,7 @@ struct HostileOrderOutboxTests {
             encoding: .utf8)
         let second = try OmnihubProcess.run(["run", "--once", "--config", world.configFile.path])
         #expect(second.status == 0, "\(second.standardError)")
-        #expect(try world.store().pendingDocuments().isEmpty, "no document waits on a name it cannot have")
+        #expect(try world.store().outbox.pendingDocuments().isEmpty, "no document waits on a name it cannot have")
         // The customer sends it back: a credit note, its bookings and the refund message.
         let credit = try OmnihubProcess.run(
             [

@@ -19,7 +19,7 @@ struct InboxImportTests {
             ])
         #expect(report.outcomes.allSatisfy { $0.file.status == .imported })
         #expect(report.documentsImported == 18, "10 orders, 5 stock snapshots, 3 stock changes")
-        #expect(try world.store().orderCount() == 10)
+        #expect(try world.store().orders.count() == 10)
         // Sourcing after the imports: from the DC, both dropshippers (the mugs only Bavaria has),
         // the Berlin store (a jacket the DC does not have, shipped from the store, and one for
         // click & collect there); the express order to Düsseldorf waits, as the jacket is only
@@ -29,12 +29,12 @@ struct InboxImportTests {
                 "DC-CENTRAL", "dropship-nordic", "dropship-bavaria", "store-berlin-mitte",
             ])
         #expect(
-            try world.store().orders(limit: 20).filter { $0.status.rawValue == "open" }.map(\.externalID) == [
+            try world.store().orders.list(limit: 20).filter { $0.status.rawValue == "open" }.map(\.externalID) == [
                 "302-1111111-2000002"
             ])
         let store = try world.store()
-        #expect(try store.orders(matching: "#1043").first?.order.delivery.pickupNode == "store-berlin-mitte")
-        #expect(try store.orders(matching: "PO-2026-11-0042").first?.order.lines.count == 3)
+        #expect(try store.orders.matching("#1043").first?.order.delivery.pickupNode == "store-berlin-mitte")
+        #expect(try store.orders.matching("PO-2026-11-0042").first?.order.lines.count == 3)
         #expect(try world.cycle().outcomes.isEmpty)
     }
 
@@ -60,7 +60,7 @@ struct InboxImportTests {
         let third = try world.cycle()
         #expect(third.documentsImported == 0)
         #expect(third.outcomes.map(\.file.status) == [.duplicate, .duplicate])
-        #expect(try world.store().orderCount() == 5)
+        #expect(try world.store().orders.count() == 5)
     }
 
     @Test("a file still growing is not imported; once it settles it is, whole")
@@ -77,11 +77,11 @@ struct InboxImportTests {
         #expect(report.outcomes.isEmpty)
         #expect(report.waiting == 1)
         #expect(try world.inboxFiles() == ["growing.tsv"])
-        #expect(try world.store().orderCount() == 0)
+        #expect(try world.store().orders.count() == 0)
 
         let later = try world.cycle()
         #expect(later.outcomes.count == 1)
-        let order = try #require(try world.store().orders(matching: "A1").first)
+        let order = try #require(try world.store().orders.matching("A1").first)
         #expect(order.order.lines.map(\.sku) == ["TSHIRT-WHT-M", "SOCKS"])
     }
 
@@ -115,8 +115,8 @@ struct InboxImportTests {
         let report = try world.report(for: "orders.tsv")
         let errors = try #require(report["errors"] as? [[String: Any]])
         #expect(errors.first?["code"] as? String == "duplicate_file")
-        #expect(try world.store().orderCount() == 1)
-        #expect(try world.store().files().count == 2)
+        #expect(try world.store().orders.count() == 1)
+        #expect(try world.store().ledger.files().count == 2)
     }
 
     @Test("the same bytes under a new name are a duplicate")
@@ -130,7 +130,7 @@ struct InboxImportTests {
         #expect(again.outcomes.map(\.file.status) == [.duplicate])
         #expect(again.outcomes.first?.file.duplicateOf == 1)
         #expect(again.outcomes.first?.issues.first?.message.contains("monday.tsv") == true)
-        #expect(try world.store().orderCount() == 1)
+        #expect(try world.store().orders.count() == 1)
     }
 
     @Test("the same order in two files is imported once and traced to both")
@@ -145,8 +145,8 @@ struct InboxImportTests {
         #expect(report.outcomes.map(\.file.ordersImported) == [1, 1])
         #expect(report.outcomes.map(\.file.ordersAlreadyKnown) == [0, 1])
         let store = try world.store()
-        #expect(try store.orderCount() == 2)
-        let lineage = try store.lineage(orderID: 1)
+        #expect(try store.orders.count() == 2)
+        let lineage = try store.orders.lineage(orderID: 1)
         #expect(lineage.map(\.file) == ["a.tsv", "b.tsv"])
         #expect(lineage.map(\.outcome) == ["imported", "identical_resend"])
     }
@@ -161,7 +161,7 @@ struct InboxImportTests {
         let report = try world.cycle()
         #expect(report.outcomes.first?.file.status == .quarantined)
         #expect(report.outcomes.first?.issues.map(\.code) == [.changedResend])
-        let stored = try #require(try world.store().orders(matching: "A1").first)
+        let stored = try #require(try world.store().orders.matching("A1").first)
         #expect(stored.order.lines[0].quantity == 1)
     }
 
@@ -200,7 +200,7 @@ struct InboxImportTests {
         #expect(errors[2]["value"] as? String == "yesterday")
         let file = try #require(report["file"] as? [String: Any])
         #expect(file["orders_imported"] as? Int == 1)
-        #expect(try world.store().orders(matching: "GOOD").count == 1)
+        #expect(try world.store().orders.matching("GOOD").count == 1)
     }
 
     @Test("with reject_file, one bad record keeps the whole file out")
@@ -216,7 +216,7 @@ struct InboxImportTests {
         #expect(outcome.file.status == .quarantined)
         #expect(outcome.file.ordersImported == 0)
         #expect(outcome.issues.map(\.code) == [.quantityBelowOne, .fileRejected])
-        #expect(try world.store().orderCount() == 0)
+        #expect(try world.store().orders.count() == 0)
     }
 
     @Test("a file whose header lacks a mapped column is quarantined whole")
@@ -226,7 +226,7 @@ struct InboxImportTests {
         let outcome = try #require(try world.cycle().outcomes.first)
         #expect(outcome.file.status == .quarantined)
         #expect(outcome.issues.map(\.code) == [.missingColumn])
-        #expect(try world.store().orderCount() == 0)
+        #expect(try world.store().orders.count() == 0)
     }
 }
 
@@ -262,16 +262,18 @@ struct ReprocessTests {
         #expect(outcome.file.id == first.file.id, "the same ledger row: the bytes are still one file")
         #expect(outcome.file.ordersImported == 2)
         #expect(outcome.file.reprocessedAt != nil)
-        #expect(try store.orderCount() == 2)
-        #expect(try store.orders(matching: "SPELLED-OUT").first?.order.shipTo?.country == "DE")
-        #expect(try store.lineage(orderID: 1).map(\.outcome) == ["imported"], "no re-send recorded for the same file")
+        #expect(try store.orders.count() == 2)
+        #expect(try store.orders.matching("SPELLED-OUT").first?.order.shipTo?.country == "DE")
+        #expect(
+            try store.orders.lineage(orderID: 1).map(\.outcome) == ["imported"], "no re-send recorded for the same file"
+        )
         #expect(FileManager.default.fileExists(atPath: outcome.file.storedPath))
         #expect(outcome.file.storedPath.contains("/archive/"))
         #expect(!FileManager.default.fileExists(atPath: world.quarantine.appendingPathComponent("mixed.tsv").path))
         #expect(
             !FileManager.default.fileExists(
                 atPath: world.quarantine.appendingPathComponent("mixed.tsv.errors.json").path))
-        #expect(try store.importErrors(fileID: first.file.id).isEmpty)
+        #expect(try store.ledger.importErrors(fileID: first.file.id).isEmpty)
 
         #expect(throws: ReprocessError.self) {
             _ = try FileImporter(

@@ -85,15 +85,15 @@ struct OrderSourcingTests {
         let first = try world.cycle()
         #expect(first.reservations.map(\.quantity) == [1])
         let store = try world.store()
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
-        #expect(try store.orders(limit: 10).map(\.status.rawValue).sorted() == ["open", "sourced"])
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
+        #expect(try store.orders.list(limit: 10).map(\.status.rawValue).sorted() == ["open", "sourced"])
         #expect(try world.cycle().reservations.isEmpty, "no stock arrived: the backorder waits")
 
         try stock(world, "s3.csv", "DC-1,2026-11-26T07:00:00Z,TSHIRT-WHT-M,5\n")
         let third = try world.cycle()
         #expect(third.reservations.map(\.quantity) == [1], "only the backorder is sourced, nothing twice")
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 2])
-        #expect(try store.orders(limit: 10).allSatisfy { $0.status.rawValue == "sourced" })
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 2])
+        #expect(try store.orders.list(limit: 10).allSatisfy { $0.status.rawValue == "sourced" })
         #expect(try world.cycle().reservations.isEmpty)
     }
 
@@ -136,8 +136,8 @@ struct OrderSourcingTests {
         for run in runs { run.waitUntilExit() }
         #expect(runs.allSatisfy { $0.terminationStatus == 0 })
         let store = try world.store()
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 3])
-        let sourced = try store.orders(limit: 20).filter { $0.status.rawValue == "sourced" }
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 3])
+        let sourced = try store.orders.list(limit: 20).filter { $0.status.rawValue == "sourced" }
         #expect(sourced.count == 3)
     }
 
@@ -180,8 +180,8 @@ struct OrderSourcingTests {
         #expect(report.outcomes.map(\.file.status) == [.imported])
         #expect(report.reservations.map(\.node) == ["DC-1"], "sourced again, never at the store that rejected it")
         let store = try world.store()
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1, "STORE-1": 0])
-        #expect(try store.orders(limit: 5).map(\.status.rawValue) == ["sourced"])
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1, "STORE-1": 0])
+        #expect(try store.orders.list(limit: 5).map(\.status.rawValue) == ["sourced"])
 
         let explained = try OmnihubProcess.run(["explain", "order", "A1", "--config", world.configFile.path])
         #expect(explained.standardOutput.contains("it rejected it"))
@@ -196,8 +196,8 @@ struct OrderSourcingTests {
             AmazonReport.file(AmazonReport.row(order: "A1", item: "1"), AmazonReport.row(order: "A2", item: "2")))
         _ = try world.cycle()
         let store = try world.store()
-        let sourced = try #require(try store.orders(limit: 5).first { $0.status.rawValue == "sourced" })
-        let waiting = try #require(try store.orders(limit: 5).first { $0.status.rawValue == "open" })
+        let sourced = try #require(try store.orders.list(limit: 5).first { $0.status.rawValue == "sourced" })
+        let waiting = try #require(try store.orders.list(limit: 5).first { $0.status.rawValue == "open" })
 
         let url = world.root.appendingPathComponent("inbox/cancel/cancel.csv")
         try
@@ -205,8 +205,8 @@ struct OrderSourcingTests {
             .write(to: url, atomically: false, encoding: .utf8)
         try world.setModified(url, secondsBeforeNow: 60)
         _ = try world.cycle()
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0], "the sourced order's unit is free again")
-        #expect(try store.orders(limit: 5).map(\.status.rawValue) == ["cancelled", "cancelled"])
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0], "the sourced order's unit is free again")
+        #expect(try store.orders.list(limit: 5).map(\.status.rawValue) == ["cancelled", "cancelled"])
 
         try stock(world, "s2.csv", "DC-1,2026-11-26T12:00:00Z,TSHIRT-WHT-M,9\n")
         #expect(try world.cycle().reservations.isEmpty, "nothing is sourced for cancelled orders")
@@ -221,7 +221,7 @@ struct OrderSourcingTests {
         try stock(world, "s1.csv", "STORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\n")
         try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
         #expect(try world.cycle().reservations.isEmpty, "the Berlin store serves the web shop only")
-        #expect(try world.store().orders(limit: 5).map(\.status.rawValue) == ["open"])
+        #expect(try world.store().orders.list(limit: 5).map(\.status.rawValue) == ["open"])
     }
 
     @Test("stock ring-fenced for one channel is never promised to another")
@@ -284,7 +284,7 @@ struct OrderSourcingTests {
         try stock(world, "s1.csv", "DC-1,2026-11-18T05:00:00Z,TSHIRT-WHT-M,9\n")
         try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
         #expect(try world.cycle().reservations.isEmpty, "Kassel to Berlin takes two days; one is left")
-        let stored = try #require(try world.store().orders(matching: "A1").first)
+        let stored = try #require(try world.store().orders.matching("A1").first)
         #expect(stored.order.delivery.promisedBy?.description == "2026-11-19T12:00:00Z")
 
         try stock(world, "s2.csv", "STORE-1,2026-11-18T06:00:00Z,TSHIRT-WHT-M,5\n")

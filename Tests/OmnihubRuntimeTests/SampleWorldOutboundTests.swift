@@ -47,8 +47,8 @@ struct SampleWorldOutboundTests {
             #expect(ubl.taxInclusive == ubl.taxExclusive + ubl.taxTotal, "\(name)")
         }
         // An order that shipped completely is invoiced exactly what the customer paid.
-        let jonas = try #require(try store.orders(matching: "#1044").first)
-        #expect(try store.financeHistory(orderID: jonas.id).invoicedTotal == Amount(parsing: "93.95")!)
+        let jonas = try #require(try store.orders.matching("#1044").first)
+        #expect(try store.finance.history(orderID: jonas.id).invoicedTotal == Amount(parsing: "93.95")!)
 
         let batches = outbox(world, "erp").filter { $0.hasPrefix("EXTF_") }
         #expect(batches.count == 1)

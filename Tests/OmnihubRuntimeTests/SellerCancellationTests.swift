@@ -79,9 +79,9 @@ struct SellerCancellationTests {
             contentsOf: world.root.appendingPathComponent("outbox/amazon-de/\(second[1])"), encoding: .utf8)
         #expect(last.contains("\tGeneralAdjustment\t"), "a reason without an Amazon code")
         let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
+        let order = try #require(try store.orders.list(limit: 1).first)
         #expect(
-            try store.outboundDocuments(orderID: order.id).filter { $0.kind.rawValue == "order_cancellation" }.count
+            try store.outbox.documents(orderID: order.id).filter { $0.kind.rawValue == "order_cancellation" }.count
                 == 2)
     }
 }

@@ -48,8 +48,8 @@ struct ShipmentConfirmationTests {
     }
 
     func shippedAndStatus(_ store: OrderStore) throws -> [String] {
-        let order = try #require(try store.orders(limit: 1).first)
-        return [String(try store.shippedUnits(orderID: order.id)), order.status.rawValue]
+        let order = try #require(try store.orders.list(limit: 1).first)
+        return [String(try store.stock.shippedUnits(orderID: order.id)), order.status.rawValue]
     }
 
     @Test("a partial shipment consumes that many reserved units and lowers on-hand; the rest ships later")
@@ -67,8 +67,8 @@ struct ShipmentConfirmationTests {
         #expect(
             first.failures.isEmpty && first.outcomes.allSatisfy { $0.issues.isEmpty }, "\(first.outcomes.map(\.issues))"
         )
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
-        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 8)
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 1])
+        #expect(try store.stock.levels(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 8)
         #expect(try shippedAndStatus(store) == ["2", "sourced"])
         #expect(first.reservations.isEmpty, "shipped units are not sourced again")
         #expect(
@@ -79,8 +79,8 @@ struct ShipmentConfirmationTests {
         world.clock.advance(by: .seconds(60))
         try ship(world, "sh2.csv", "SH-2,A1,DC-1,2026-11-26T11:00:00Z,DHL,00340434161094000002,TSHIRT-WHT-M,1\n")
         _ = try world.cycle()
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0])
-        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 7)
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0])
+        #expect(try store.stock.levels(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 7)
         #expect(try shippedAndStatus(store) == ["3", "shipped"])
     }
 
@@ -115,8 +115,8 @@ struct ShipmentConfirmationTests {
         try ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
         _ = try world.cycle()
         let store = try world.store()
-        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9)
-        #expect(try store.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0])
+        #expect(try store.stock.levels(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9)
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0])
         #expect(try shippedAndStatus(store) == ["1", "shipped"])
     }
 
@@ -132,14 +132,14 @@ struct ShipmentConfirmationTests {
         _ = try world.cycle()
         let store = try world.store()
         #expect(try shippedAndStatus(store) == ["1", "shipped"])
-        #expect(try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9)
+        #expect(try store.stock.levels(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9)
 
         world.clock.advance(by: .seconds(60))
         try ship(world, "sh1-again.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,1\n")
         _ = try world.cycle()
         #expect(try shippedAndStatus(store) == ["1", "shipped"])
         #expect(
-            try store.stock(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9,
+            try store.stock.levels(sku: "TSHIRT-WHT-M").first { $0.node == "DC-1" }?.onHand == 9,
             "the same shipment number is booked once")
     }
 
@@ -182,8 +182,8 @@ struct ShipmentConfirmationTests {
         world.clock.advance(by: .seconds(60))
         #expect(try world.cycle().documentsWritten.isEmpty, "each shipment is confirmed once")
         let store = try world.store()
-        let order = try #require(try store.orders(limit: 1).first)
-        #expect(try store.outboundDocuments(orderID: order.id).map(\.kind.rawValue).contains("shipping_confirmation"))
+        let order = try #require(try store.orders.list(limit: 1).first)
+        #expect(try store.outbox.documents(orderID: order.id).map(\.kind.rawValue).contains("shipping_confirmation"))
     }
 
     @Test("the shipped WMS shipment mapping reads the sample world's parcel: Berlin time to UTC, line and tracking")

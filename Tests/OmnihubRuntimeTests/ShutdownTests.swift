@@ -49,7 +49,7 @@ struct ShutdownTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
         #expect(try world.inboxFiles() == ["young.tsv"])
-        #expect(try world.store().orderCount() == 0)
+        #expect(try world.store().orders.count() == 0)
     }
 
     @Test("during a long import: the file in hand finishes, the rest stays in the inbox, nothing is half done")
@@ -72,10 +72,10 @@ struct ShutdownTests {
         #expect(process.terminationStatus == 0)
         let left = try world.inboxFiles().count
         let store = try world.store()
-        let imported = try store.files(limit: 10_000)
+        let imported = try store.ledger.files(limit: 10_000)
         #expect(left > 0, "the stop came before the last file")
         #expect(imported.count + left == count, "every file is either imported or still in the inbox")
         #expect(imported.allSatisfy { $0.status == .imported && $0.ordersImported == 5 })
-        #expect(try store.orderCount() == imported.count * 5, "no file half imported")
+        #expect(try store.orders.count() == imported.count * 5, "no file half imported")
     }
 }

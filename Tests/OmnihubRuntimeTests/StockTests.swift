@@ -51,7 +51,7 @@ struct StockTests {
     }
 
     func onHand(_ world: TestWorld, _ sku: String) throws -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: try world.store().stock(sku: sku).map { ($0.node, $0.onHand) })
+        Dictionary(uniqueKeysWithValues: try world.store().stock.levels(sku: sku).map { ($0.node, $0.onHand) })
     }
 
     @Test("a snapshot replaces the node's on-hand; deltas after it add; older data is reported, not counted")

@@ -32,7 +32,7 @@ struct OrderStoreTests {
         let store = try openStore()
         #expect(FileManager.default.fileExists(atPath: store.path))
         #expect(FileManager.default.fileExists(atPath: store.path + "-wal"))
-        #expect(try store.orderCount() == 0)
+        #expect(try store.orders.count() == 0)
         _ = try openStore()  // migrations run once; reopening is harmless
     }
 
@@ -40,14 +40,14 @@ struct OrderStoreTests {
     func exactlyOncePerOrder() throws {
         let store = try openStore()
         var outcomes: [FileImport.OrderOutcome] = []
-        _ = try store.recordImport(
+        _ = try store.ledger.recordImport(
             of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
             storedPath: { _ in "/archive/a.tsv" }
         ) { fileImport in
             outcomes.append(try fileImport.add(order("A1")))
             return (.imported, FileImportCounts())
         }
-        _ = try store.recordImport(
+        _ = try store.ledger.recordImport(
             of: receipt("b.tsv", sha: "bb"), receivedAt: Timestamp(millisecondsSince1970: 6),
             storedPath: { _ in "/archive/b.tsv" }
         ) { fileImport in
@@ -56,11 +56,12 @@ struct OrderStoreTests {
             return (.imported, FileImportCounts())
         }
         #expect(outcomes == [.imported(1), .identicalResend(1), .changedResend(1)])
-        #expect(try store.orderCount() == 1)
-        let stored = try #require(try store.orders(matching: "A1").first)
+        #expect(try store.orders.count() == 1)
+        let stored = try #require(try store.orders.matching("A1").first)
         #expect(stored.order.lines[0].quantity == 1, "the stored order keeps its first content")
         #expect(stored.order.source?.file == "amazon-de/a.tsv")
-        #expect(try store.lineage(orderID: 1).map(\.outcome) == ["imported", "identical_resend", "changed_resend"])
+        #expect(
+            try store.orders.lineage(orderID: 1).map(\.outcome) == ["imported", "identical_resend", "changed_resend"])
     }
 
     @Test("a failing import leaves no trace: file, orders and lineage roll back together")
@@ -68,7 +69,7 @@ struct OrderStoreTests {
         struct Crash: Error {}
         let store = try openStore()
         #expect(throws: Crash.self) {
-            _ = try store.recordImport(
+            _ = try store.ledger.recordImport(
                 of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
                 storedPath: { _ in "x" }
             ) { fileImport in
@@ -76,15 +77,15 @@ struct OrderStoreTests {
                 throw Crash()
             }
         }
-        #expect(try store.orderCount() == 0)
-        #expect(try store.files().isEmpty)
-        #expect(try store.file(withContent: "aa") == nil)
+        #expect(try store.orders.count() == 0)
+        #expect(try store.ledger.files().isEmpty)
+        #expect(try store.ledger.file(withContent: "aa") == nil)
     }
 
     @Test("undoable work is rolled back when it says so, the file row stays")
     func undoable() throws {
         let store = try openStore()
-        let record = try store.recordImport(
+        let record = try store.ledger.recordImport(
             of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
             storedPath: { status in "/\(status.rawValue)/a.tsv" }
         ) { fileImport in
@@ -98,30 +99,30 @@ struct OrderStoreTests {
         }
         #expect(record.status == .quarantined)
         #expect(record.storedPath == "/quarantined/a.tsv")
-        #expect(try store.orderCount() == 0)
-        #expect(try store.importErrors(fileID: record.id).map(\.code) == [.fileRejected])
+        #expect(try store.orders.count() == 0)
+        #expect(try store.ledger.importErrors(fileID: record.id).map(\.code) == [.fileRejected])
     }
 
     @Test("the same bytes cannot be recorded twice, except as a duplicate")
     func contentIsUnique() throws {
         let store = try openStore()
-        let first = try store.recordImport(
+        let first = try store.ledger.recordImport(
             of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5), storedPath: { _ in "x" }
         ) { _ in
             (.imported, FileImportCounts())
         }
         #expect(throws: (any Error).self) {
-            _ = try store.recordImport(
+            _ = try store.ledger.recordImport(
                 of: receipt("b.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 6),
                 storedPath: { _ in "y" }
             ) { _ in
                 (.imported, FileImportCounts())
             }
         }
-        let duplicate = try store.recordDuplicate(
+        let duplicate = try store.ledger.recordDuplicate(
             of: receipt("b.tsv", sha: "aa"), original: first, receivedAt: Timestamp(millisecondsSince1970: 7),
             storedPath: "z")
         #expect(duplicate.duplicateOf == first.id)
-        #expect(try store.file(withContent: "aa")?.id == first.id)
+        #expect(try store.ledger.file(withContent: "aa")?.id == first.id)
     }
 }

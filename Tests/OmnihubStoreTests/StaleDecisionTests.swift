@@ -18,7 +18,7 @@ struct StaleDecisionTests {
         let receipt = FileReceipt(
             partner: "web", feed: "orders", name: "\(file).csv", inboxPath: "/inbox/\(file).csv", size: 1,
             modifiedAt: now, sha256: file)
-        _ = try store.recordImport(of: receipt, receivedAt: now, storedPath: { _ in "/archive/\(file).csv" }) {
+        _ = try store.ledger.recordImport(of: receipt, receivedAt: now, storedPath: { _ in "/archive/\(file).csv" }) {
             fileImport in
             for number in numbers {
                 _ = try fileImport.add(
@@ -41,53 +41,54 @@ struct StaleDecisionTests {
     @Test("reservations decided before another order arrived are refused, and nothing is reserved")
     func newOrder() throws {
         let store = try store(orders: ["W-1"])
-        let state = try store.sourcingState(at: now)
+        let state = try store.stock.sourcingState(at: now)
         try importOrders(["W-2"], into: store, file: "second")
         let reservations = [reservation(state)]
         let error = #expect(throws: StoreError.self) {
-            try store.recordReservations(
+            try store.stock.recordReservations(
                 reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision, at: now)
         }
         #expect(error?.code == .changedMeanwhile)
-        #expect(try store.reservations(orderID: state.orders[0].id).isEmpty)
-        #expect(try store.orders().allSatisfy { $0.status == .open })
+        #expect(try store.stock.reservations(orderID: state.orders[0].id).isEmpty)
+        #expect(try store.orders.list().allSatisfy { $0.status == .open })
     }
 
     @Test("a second decision on the same state is refused once the first is recorded")
     func sameStateTwice() throws {
         let store = try store(orders: ["W-1", "W-2"])
-        let state = try store.sourcingState(at: now)
+        let state = try store.stock.sourcingState(at: now)
         let first = [reservation(state, order: 0)]
-        try store.recordReservations(first, sourced: state.fullyReserved(by: first), basedOn: state.revision, at: now)
+        try store.stock.recordReservations(
+            first, sourced: state.fullyReserved(by: first), basedOn: state.revision, at: now)
         let second = [reservation(state, order: 1)]
         #expect(throws: StoreError.self) {
-            try store.recordReservations(second, sourced: [], basedOn: state.revision, at: now)
+            try store.stock.recordReservations(second, sourced: [], basedOn: state.revision, at: now)
         }
-        #expect(try store.orders().map(\.status).sorted { $0.rawValue < $1.rawValue } == [.open, .sourced])
-        let fresh = try store.sourcingState(at: now)
+        #expect(try store.orders.list().map(\.status).sorted { $0.rawValue < $1.rawValue } == [.open, .sourced])
+        let fresh = try store.stock.sourcingState(at: now)
         #expect(fresh.orders.count == 1)
-        try store.recordReservations(
+        try store.stock.recordReservations(
             [reservation(fresh)], sourced: fresh.fullyReserved(by: [reservation(fresh)]), basedOn: fresh.revision,
             at: now)
-        #expect(try store.orders().allSatisfy { $0.status == .sourced })
+        #expect(try store.orders.list().allSatisfy { $0.status == .sourced })
     }
 
     @Test("an acknowledgement of an order another run acknowledged meanwhile is refused whole")
     func toldTwice() throws {
         let store = try store(orders: ["W-1", "W-2"])
-        let lines = try #require(try store.unacknowledgedOrderLines(channels: ["web"])["web"])
+        let lines = try #require(try store.outbox.unacknowledgedOrderLines(channels: ["web"])["web"])
         let document = { (number: String, orders: [Int64]) in
             DocumentToRecord(
                 destination: "web",
                 rendered: RenderedDocument(number: number, path: "/outbox/web/\(number)", content: [1]),
                 covers: orders)
         }
-        _ = try store.recordOrderAcknowledgements([document("OA-1", [lines[0].orderID])], at: now)
+        _ = try store.outbox.recordOrderAcknowledgements([document("OA-1", [lines[0].orderID])], at: now)
         #expect(throws: StoreError.self) {
-            try store.recordOrderAcknowledgements([document("OA-2", lines.map(\.orderID))], at: now)
+            try store.outbox.recordOrderAcknowledgements([document("OA-2", lines.map(\.orderID))], at: now)
         }
-        #expect(try store.outboundDocuments().map(\.number) == ["OA-1"], "nothing of the refused batch stays")
-        #expect(try store.unacknowledgedOrderLines(channels: ["web"])["web"]?.map(\.orderNumber) == ["W-2"])
+        #expect(try store.outbox.documents().map(\.number) == ["OA-1"], "nothing of the refused batch stays")
+        #expect(try store.outbox.unacknowledgedOrderLines(channels: ["web"])["web"]?.map(\.orderNumber) == ["W-2"])
     }
 
     func rendered(_ number: String) -> RenderedDocument {
@@ -97,27 +98,27 @@ struct StaleDecisionTests {
     @Test("fulfilment documents planned before another run handed the units over are refused whole")
     func fulfilmentTwice() throws {
         let store = try store(orders: ["W-1"])
-        let state = try store.sourcingState(at: now)
+        let state = try store.stock.sourcingState(at: now)
         let reserved = [reservation(state)]
-        try store.recordReservations(reserved, sourced: [state.orders[0].id], basedOn: state.revision, at: now)
-        let (facts, revision) = try store.fulfilmentFacts()
+        try store.stock.recordReservations(reserved, sourced: [state.orders[0].id], basedOn: state.revision, at: now)
+        let (facts, revision) = try store.outbox.fulfilmentFacts()
         let work = try #require(FulfilmentPlan(facts).nodes.first)
         #expect(work.node == "DC" && work.toShip.map(\.quantity) == [2])
         let document = DocumentToRecord(
             destination: "DC", rendered: rendered("FO-1"), covers: FulfilmentCoverage.handsOver(work.toShip))
-        _ = try store.recordFulfilmentDocuments([document], basedOn: revision, at: now)
+        _ = try store.outbox.recordFulfilmentDocuments([document], basedOn: revision, at: now)
         let again = #expect(throws: StoreError.self) {
-            try store.recordFulfilmentDocuments([document], basedOn: revision, at: now)
+            try store.outbox.recordFulfilmentDocuments([document], basedOn: revision, at: now)
         }
         #expect(again?.code == .changedMeanwhile)
-        #expect(FulfilmentPlan(try store.fulfilmentFacts().facts).nodes.isEmpty, "every unit handed over once")
-        #expect(try store.outboundDocuments().map(\.number) == ["FO-1"])
+        #expect(FulfilmentPlan(try store.outbox.fulfilmentFacts().facts).nodes.isEmpty, "every unit handed over once")
+        #expect(try store.outbox.documents().map(\.number) == ["FO-1"])
     }
 
     @Test("credit note numbers run without gaps, and a number another run took is not taken again")
     func numbering() throws {
         let store = try store(orders: ["W-1"])
-        let (stored, history, next) = try store.creditNoteFacts(orderID: 1)
+        let (stored, history, next) = try store.finance.creditNoteFacts(orderID: 1)
         #expect(next == 1)
         func issued(_ sequence: Int) -> IssuedFinanceDocument {
             IssuedFinanceDocument(
@@ -127,39 +128,43 @@ struct StaleDecisionTests {
                     order: stored.order, units: [1: 1], history: history, defaultTaxRate: Amount(parsing: "19")!),
                 rendered: rendered("GS-\(sequence)"), reason: "returned")
         }
-        _ = try store.recordFinanceDocuments([issued(1)], kind: .creditNote, firstSequence: 1, bookings: nil, at: now)
+        _ = try store.finance.recordFinanceDocuments(
+            [issued(1)], kind: .creditNote, firstSequence: 1, bookings: nil, at: now)
         let taken = #expect(throws: StoreError.self) {
-            try store.recordFinanceDocuments([issued(1)], kind: .creditNote, firstSequence: 1, bookings: nil, at: now)
+            try store.finance.recordFinanceDocuments(
+                [issued(1)], kind: .creditNote, firstSequence: 1, bookings: nil, at: now)
         }
         #expect(taken?.code == .changedMeanwhile)
-        #expect(try store.creditNoteFacts(orderID: 1).next == 2)
-        _ = try store.recordFinanceDocuments([issued(2)], kind: .creditNote, firstSequence: 2, bookings: nil, at: now)
-        #expect(try store.outboundDocuments().map(\.number).sorted() == ["GS-1", "GS-2"])
-        #expect(try store.financeHistory(orderID: 1).creditedUnits == [1: 2])
+        #expect(try store.finance.creditNoteFacts(orderID: 1).next == 2)
+        _ = try store.finance.recordFinanceDocuments(
+            [issued(2)], kind: .creditNote, firstSequence: 2, bookings: nil, at: now)
+        #expect(try store.outbox.documents().map(\.number).sorted() == ["GS-1", "GS-2"])
+        #expect(try store.finance.history(orderID: 1).creditedUnits == [1: 2])
     }
 
     @Test("a customer notification is recorded once per order, event and reference")
     func notificationOnce() throws {
         let store = try store(orders: ["W-1"])
-        let facts = try store.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0))
+        let facts = try store.outbox.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0))
         #expect(facts.confirming == [1])
         let due = NotificationRequest.due(
             confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders)
         let toRecord = due.map { NotificationToRecord(request: $0, rendered: rendered("N-\($0.orderID)")) }
-        #expect(try store.recordCustomerNotifications(toRecord, destination: "mail", at: now).count == 1)
-        #expect(try store.recordCustomerNotifications(toRecord, destination: "mail", at: now).isEmpty)
-        #expect(try store.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0)).confirming.isEmpty)
+        #expect(try store.outbox.recordCustomerNotifications(toRecord, destination: "mail", at: now).count == 1)
+        #expect(try store.outbox.recordCustomerNotifications(toRecord, destination: "mail", at: now).isEmpty)
+        #expect(
+            try store.outbox.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0)).confirming.isEmpty)
     }
 
     @Test("an inventory feed computed from levels another run has told since is refused")
     func inventoryFeed() throws {
         let store = try store(orders: [])
-        let told = try store.inventoryLastTold(channel: "web")
+        let told = try store.outbox.inventoryLastTold(channel: "web")
         let changes = try #require(InventoryChanges(lastTold: told, sellable: ["A": 4], full: false))
         let feed = DocumentToRecord(destination: "web", rendered: rendered("IF-1"), covers: changes)
-        _ = try store.recordInventoryFeed(feed, at: now)
-        #expect(try store.inventoryLastTold(channel: "web") == ["A": 4])
-        let stale = #expect(throws: StoreError.self) { try store.recordInventoryFeed(feed, at: now) }
+        _ = try store.outbox.recordInventoryFeed(feed, at: now)
+        #expect(try store.outbox.inventoryLastTold(channel: "web") == ["A": 4])
+        let stale = #expect(throws: StoreError.self) { try store.outbox.recordInventoryFeed(feed, at: now) }
         #expect(stale?.code == .changedMeanwhile)
     }
 }

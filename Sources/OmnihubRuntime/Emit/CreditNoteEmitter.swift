@@ -19,7 +19,7 @@ struct CreditNoteEmitter {
                 file: writer.configuration.file, line: nil, key: "finance",
                 message: "there is no finance: section; add one to issue invoices and credit notes")
         }
-        let (stored, history, sequence) = try writer.store.creditNoteFacts(orderID: orderID)
+        let (stored, history, sequence) = try writer.store.finance.creditNoteFacts(orderID: orderID)
         if let refusal = history.refusal(crediting: units, of: stored.order) {
             throw CreditNoteRefused(message: refusal, location: "order \(stored.order.externalID)")
         }
@@ -41,7 +41,7 @@ struct CreditNoteEmitter {
                 settings.destination
             )
         }
-        let recorded = try writer.store.recordFinanceDocuments(
+        let recorded = try writer.store.finance.recordFinanceDocuments(
             [IssuedFinanceDocument(orderID: orderID, document: creditNote, rendered: file, reason: reason)],
             kind: .creditNote, firstSequence: sequence, bookings: bookings, refundNotice: refundNotice, at: time)
         var outcome = EmitOutcome()

@@ -16,10 +16,10 @@ struct FulfilmentEmitter: DocumentEmitter {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
         guard !formats.isEmpty else { return }
-        let (facts, revision) = try writer.store.fulfilmentFacts()
+        let (facts, revision) = try writer.store.outbox.fulfilmentFacts()
         let plan = FulfilmentPlan(facts)
-        let orders = try writer.store.orders(
-            ids: plan.nodes.flatMap { $0.toShip.map(\.orderID) + $0.toCancel.map(\.units.orderID) })
+        let orders = try writer.store.orders.byID(
+            plan.nodes.flatMap { $0.toShip.map(\.orderID) + $0.toCancel.map(\.units.orderID) })
         var documents: [DocumentToRecord<FulfilmentCoverage>] = []
         for work in plan.nodes {
             guard let format = formats[work.node] else { continue }
@@ -42,7 +42,7 @@ struct FulfilmentEmitter: DocumentEmitter {
                     DocumentToRecord(destination: work.node, rendered: file, covers: .handsOver(work.toShip)))
             }
         }
-        let recorded = try writer.store.recordFulfilmentDocuments(documents, basedOn: revision, at: time)
+        let recorded = try writer.store.outbox.recordFulfilmentDocuments(documents, basedOn: revision, at: time)
         writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
     }
 

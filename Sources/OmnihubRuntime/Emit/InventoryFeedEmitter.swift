@@ -36,7 +36,7 @@ struct InventoryFeedEmitter: DocumentEmitter {
         guard !feeds.isEmpty else { return }
         let state: SourcingState
         do {
-            state = try writer.store.sourcingState()
+            state = try writer.store.stock.sourcingState()
         } catch {
             outcome.failures.append(
                 CycleReport.Failure(path: writer.configuration.storePath, "inventory feeds", error: error))
@@ -46,7 +46,7 @@ struct InventoryFeedEmitter: DocumentEmitter {
             do {
                 guard
                     let changes = InventoryChanges(
-                        lastTold: try writer.store.inventoryLastTold(channel: feed.channel),
+                        lastTold: try writer.store.outbox.inventoryLastTold(channel: feed.channel),
                         sellable: sellable(for: feed.channel, state: state), full: feed.full)
                 else { continue }
                 let document = InventoryFeed(
@@ -54,7 +54,7 @@ struct InventoryFeedEmitter: DocumentEmitter {
                     mode: feed.full ? "full" : "changes",
                     lines: changes.lines.map { InventoryFeed.Line(sku: $0.sku, quantity: $0.quantity) })
                 let file = try writer.rendered(document, in: feed.format)
-                let recorded = try writer.store.recordInventoryFeed(
+                let recorded = try writer.store.outbox.recordInventoryFeed(
                     DocumentToRecord(destination: feed.channel, rendered: file, covers: changes), at: time)
                 writer.write(recorded, file.content, at: time, into: &outcome)
             } catch {

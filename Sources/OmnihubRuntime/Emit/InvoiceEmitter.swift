@@ -17,7 +17,7 @@ struct InvoiceEmitter: DocumentEmitter {
         guard let finance = writer.configuration.finance else { return }
         var after: Int64 = 0
         while true {
-            let facts = try writer.store.invoicingFacts(after: after, limit: writer.partSize)
+            let facts = try writer.store.finance.invoicingFacts(after: after, limit: writer.partSize)
             guard let last = facts.last else { return }
             // Quickly first: one bookings batch for the part. When it cannot be rendered, each
             // order's bookings are rendered on their own to find the ones at fault.
@@ -29,7 +29,7 @@ struct InvoiceEmitter: DocumentEmitter {
                 issue = invoices(facts, finance, at: time, checkingBookings: true, into: &outcome)
                 bookings = try writer.bookings(issue.map(\.document), finance, at: time)
             }
-            let recorded = try writer.store.recordFinanceDocuments(
+            let recorded = try writer.store.finance.recordFinanceDocuments(
                 issue, kind: .invoice, firstSequence: facts.nextSequence, bookings: bookings, at: time)
             writer.write(
                 recorded, rendered: issue.compactMap(\.rendered) + (bookings.map { [$0] } ?? []), at: time,

@@ -20,7 +20,8 @@ struct NotificationEmitter: DocumentEmitter {
             millisecondsSince1970: time.millisecondsSince1970 - Int64(settings.confirmWithinHours) * 3_600_000)
         var after: Int64 = 0
         while true {
-            let facts = try writer.store.notificationFacts(confirmSince: since, after: after, limit: writer.partSize)
+            let facts = try writer.store.outbox.notificationFacts(
+                confirmSince: since, after: after, limit: writer.partSize)
             guard let last = facts.last else { return }
             var toRecord: [NotificationToRecord] = []
             for request in NotificationRequest.due(
@@ -35,7 +36,7 @@ struct NotificationEmitter: DocumentEmitter {
                         until: "it is made", into: &outcome)
                 }
             }
-            let recorded = try writer.store.recordCustomerNotifications(
+            let recorded = try writer.store.outbox.recordCustomerNotifications(
                 toRecord, destination: settings.destination, at: time)
             writer.write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
             after = last

@@ -10,11 +10,11 @@ struct OrderAcknowledgementEmitter: DocumentEmitter {
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         let formats = writer.partnerFormats(\.orderAcknowledgementFormat)
         guard !formats.isEmpty else { return }
-        let lines = try writer.store.unacknowledgedOrderLines(channels: Array(formats.keys))
+        let lines = try writer.store.outbox.unacknowledgedOrderLines(channels: Array(formats.keys))
         let documents = writer.channelLineDocuments(
             type: "order_acknowledgement", number: "OA", formats: formats, lines: lines, at: time, into: &outcome
         ) { Array(Set($0.map(\.orderID))).sorted() }
-        let recorded = try writer.store.recordOrderAcknowledgements(documents, at: time)
+        let recorded = try writer.store.outbox.recordOrderAcknowledgements(documents, at: time)
         writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
     }
 }

@@ -54,7 +54,8 @@ package struct OutboxEmitter: Sendable {
         var outcome = Outcome()
         let time = try writer.waveTime(now)
         writer.write(
-            try writer.store.pendingDocuments().map { (document: $0.0, content: $0.1) }, at: time, into: &outcome)
+            try writer.store.outbox.pendingDocuments().map { (document: $0.0, content: $0.1) }, at: time, into: &outcome
+        )
         for emitter in emitters {
             guard !writer.stopRequested() else { break }
             do {

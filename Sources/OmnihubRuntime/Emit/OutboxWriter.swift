@@ -28,7 +28,7 @@ struct OutboxWriter: Sendable {
     /// documents in the same second (or a later one), the second after that run's, so no two
     /// runs share a wave, and so no document number or file name.
     func waveTime(_ now: Timestamp) throws -> Timestamp {
-        guard let text = try store.latestDocumentTime(),
+        guard let text = try store.outbox.latestDocumentTime(),
             let last = try? DateTimeFormat.iso8601.parse(text, zone: nil)
         else { return now }
         let lastSecond = last.millisecondsSince1970 - last.millisecondsSince1970 % 1000
@@ -138,7 +138,7 @@ struct OutboxWriter: Sendable {
         if !toWrite.isEmpty { Failpoint.afterOutboxWrite.reach() }
         let done = documents.map(\.document).filter { failed[$0.path] == nil }
         do {
-            try store.markWritten(done.map(\.id), at: time)
+            try store.outbox.markWritten(done.map(\.id), at: time)
         } catch {
             logger.error("the outbox files were written but not marked: \(error)")
             outcome.failures.append(

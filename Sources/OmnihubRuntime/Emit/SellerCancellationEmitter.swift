@@ -10,11 +10,11 @@ struct SellerCancellationEmitter: DocumentEmitter {
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         let formats = writer.partnerFormats(\.orderCancellationFormat)
         guard !formats.isEmpty else { return }
-        let lines = try writer.store.untoldSellerCancellations(channels: Array(formats.keys))
+        let lines = try writer.store.outbox.untoldSellerCancellations(channels: Array(formats.keys))
         let documents = writer.channelLineDocuments(
             type: "order_cancellation", number: "OC", formats: formats, lines: lines, at: time, into: &outcome
         ) { $0.compactMap(\.cancellationID) }
-        let recorded = try writer.store.recordSellerCancellations(documents, at: time)
+        let recorded = try writer.store.outbox.recordSellerCancellations(documents, at: time)
         writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
     }
 }

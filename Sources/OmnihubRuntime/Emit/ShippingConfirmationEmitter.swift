@@ -11,7 +11,7 @@ struct ShippingConfirmationEmitter: DocumentEmitter {
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         let formats = writer.partnerFormats(\.shippingConfirmationFormat)
         guard !formats.isEmpty else { return }
-        let unconfirmed = try writer.store.unconfirmedShipments(channels: Array(formats.keys))
+        let unconfirmed = try writer.store.outbox.unconfirmedShipments(channels: Array(formats.keys))
         var documents: [DocumentToRecord<[Int64]>] = []
         for channel in unconfirmed.keys.sorted() {
             guard let format = formats[channel], let shipments = unconfirmed[channel] else { continue }
@@ -37,7 +37,7 @@ struct ShippingConfirmationEmitter: DocumentEmitter {
                 documents.append(DocumentToRecord(destination: channel, rendered: file, covers: shipments.map(\.id)))
             }
         }
-        let recorded = try writer.store.recordShippingConfirmations(documents, at: time)
+        let recorded = try writer.store.outbox.recordShippingConfirmations(documents, at: time)
         writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
     }
 }

@@ -15,7 +15,7 @@ extension FileImporter {
             message: "omnihub stopped \(crashes) times while importing this file (a crash or a kill, see the logs "
                 + "of those runs), so it is not read again and cannot stop the other feeds. Find the cause in the "
                 + "file, then send a corrected file, or run 'omnihub files reprocess' on it once omnihub is fixed")
-        let record = try store.recordImport(
+        let record = try store.ledger.recordImport(
             of: receipt, receivedAt: receivedAt,
             storedPath: { status in
                 destination(for: receipt.name, partner: receipt.partner, status: status, at: receivedAt)

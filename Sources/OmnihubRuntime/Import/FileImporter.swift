@@ -45,26 +45,26 @@ package struct FileImporter: Sendable {
             partner: partner.id, feed: feed.name, name: name, inboxPath: path, size: facts.size,
             modifiedAt: facts.modifiedAt, sha256: try file.sha256())
         let receivedAt = now()
-        if let known = try store.file(withContent: receipt.sha256) {
+        if let known = try store.ledger.file(withContent: receipt.sha256) {
             if known.inboxPath == path && !FileManager.default.fileExists(atPath: known.storedPath) {
                 logger.notice(
                     "finishing file \(known.id) (\(name)): it was recorded before an interruption and is now put away",
                     metadata: ["partner": "\(partner.id)"])
                 try putAway(path, record: known)
-                return FileOutcome(file: known, issues: try store.importErrors(fileID: known.id), resumed: true)
+                return FileOutcome(file: known, issues: try store.ledger.importErrors(fileID: known.id), resumed: true)
             }
             return try recordDuplicate(receipt, original: known, receivedAt: receivedAt)
         }
         let mapper = FeedMapper(mapping: feed.mapping, fileName: "\(partner.id)/\(name)")
-        let crashes = try store.takeInHand(
+        let crashes = try store.ledger.takeInHand(
             sha256: receipt.sha256, partner: partner.id, inboxPath: path, at: receivedAt)
-        defer { try? store.letGo(sha256: receipt.sha256) }
+        defer { try? store.ledger.letGo(sha256: receipt.sha256) }
         if crashes >= FileImporter.crashesBeforeQuarantine {
             return try quarantinePoison(receipt, crashes: crashes, receivedAt: receivedAt)
         }
         Failpoint.whileInHand.reach()
         var issues: [MappingIssue] = []
-        let record = try store.recordImport(
+        let record = try store.ledger.recordImport(
             of: receipt, receivedAt: receivedAt,
             storedPath: { status in destination(for: name, partner: partner.id, status: status, at: receivedAt) }
         ) { fileImport in
@@ -207,7 +207,7 @@ package struct FileImporter: Sendable {
         let now = self.now()
         let mapper = FeedMapper(mapping: feed.mapping, fileName: "\(partner.id)/\(file.name)")
         var issues: [MappingIssue] = []
-        let record = try store.recordReprocess(
+        let record = try store.ledger.recordReprocess(
             of: file, at: now,
             storedPath: { status in
                 status == .quarantined
@@ -221,7 +221,8 @@ package struct FileImporter: Sendable {
         }
         let report = file.storedPath + ".errors.json"
         if record.status == .quarantined {
-            try writeReport(for: record, issues: try store.importErrors(fileID: record.id), next: record.storedPath)
+            try writeReport(
+                for: record, issues: try store.ledger.importErrors(fileID: record.id), next: record.storedPath)
         } else {
             try FileMover.move(file.storedPath, to: record.storedPath)
             try? FileManager.default.removeItem(atPath: report)
@@ -348,7 +349,7 @@ package struct FileImporter: Sendable {
     {
         let folder = (configuration.quarantineFolder as NSString).appendingPathComponent(receipt.partner)
         let target = FileMover.freePath(in: folder, name: receipt.name, tag: String(receipt.sha256.prefix(12)))
-        let record = try store.recordDuplicate(
+        let record = try store.ledger.recordDuplicate(
             of: receipt, original: original, receivedAt: receivedAt, storedPath: target)
         let issue = MappingIssue(
             .duplicateFile, file: "\(receipt.partner)/\(receipt.name)",
@@ -366,7 +367,8 @@ package struct FileImporter: Sendable {
     /// Moves the original to where the ledger says it belongs, writing the report first for quarantine.
     func putAway(_ path: String, record: FileRecord) throws {
         if record.status == .quarantined {
-            try writeReport(for: record, issues: try store.importErrors(fileID: record.id), next: record.storedPath)
+            try writeReport(
+                for: record, issues: try store.ledger.importErrors(fileID: record.id), next: record.storedPath)
         }
         try FileMover.move(path, to: record.storedPath, keepingOriginal: keepOriginals)
     }

@@ -33,12 +33,12 @@ package struct OrderSourcing: Sendable {
     package func run(at time: Timestamp) throws -> [Reservation] {
         var attempt = 1
         while true {
-            let state = try store.sourcingState(at: time)
+            let state = try store.stock.sourcingState(at: time)
             guard !state.orders.isEmpty else { return [] }
             let reservations = try decide(state, at: time)
             Failpoint.whileSourcing.reach()
             do {
-                try store.recordReservations(
+                try store.stock.recordReservations(
                     reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision, at: time)
                 return reservations
             } catch let error as StoreError where error.code == .changedMeanwhile && attempt < 3 {
@@ -111,8 +111,8 @@ package struct OrderSourcing: Sendable {
     /// The other nodes are judged on the stock and capacity they have now, with this order's own
     /// reservations counted as free again.
     package func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
-        let state = try store.sourcingState()
-        let reservations = try store.reservations(orderID: stored.id)
+        let state = try store.stock.sourcingState()
+        let reservations = try store.stock.reservations(orderID: stored.id)
         var own: [String: [String: Int]] = [:]
         for reservation in reservations {
             own[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity

@@ -58,7 +58,7 @@ package struct DocumentToRecord<Covered: Sendable>: Sendable {
     }
 }
 
-extension OrderStore {
+extension Outbox {
     /// Records a rendered document as `pending`, with its bytes, in the caller's transaction.
     static func recordPending(
         _ db: Database, kind: OutboundDocumentKind, destination: String, _ rendered: RenderedDocument,
@@ -76,21 +76,5 @@ extension OrderStore {
         return OutboundDocument(
             id: db.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
             path: rendered.path, status: .pending, createdAt: time.description, writtenAt: nil)
-    }
-
-    /// Points the fact `id` of `table` (not told of yet: its `column` is NULL) at `document`, in
-    /// the caller's transaction.
-    ///
-    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told of it meanwhile: the
-    ///   transaction is rolled back and nothing of the batch is recorded.
-    func cover(_ db: Database, _ table: String, _ column: String, id: Int64, with document: Int64) throws {
-        try db.execute(
-            sql: "UPDATE \(table) SET \(column) = ? WHERE id = ? AND \(column) IS NULL", arguments: [document, id])
-        guard db.changesCount == 1 else {
-            throw StoreError(
-                .changedMeanwhile, path: path,
-                message: "\(table) \(id) was told of by another run while this one made its document; nothing of "
-                    + "this batch was recorded, and what is still untold is made again next cycle")
-        }
     }
 }

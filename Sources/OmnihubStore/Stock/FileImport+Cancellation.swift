@@ -33,7 +33,7 @@ extension FileImport {
             ).map { row in
                 CancellationPolicy.Held(
                     node: try row.decode(forColumn: "node"), reserved: try row.decode(forColumn: "units"),
-                    handedOver: try OrderStore.unitsHandedOver(
+                    handedOver: try Outbox.unitsHandedOver(
                         db, orderID: orderID, position: position, node: try row.decode(forColumn: "node")))
             }
         }

@@ -24,7 +24,7 @@ extension FileImport {
         guard rows.count == 1, let row = rows.first else { return nil }
         return (
             try row.decode(forColumn: "id"),
-            try OrderStore.order(
+            try OrderBook.order(
                 try row.decode(forColumn: "document"), id: try row.decode(forColumn: "id"), store: db.filePath)
         )
     }

@@ -24,7 +24,7 @@ struct Files: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
-            let files = try store.files(partner: partner, limit: limit)
+            let files = try store.ledger.files(partner: partner, limit: limit)
             if json {
                 try JSONOutput.print(files)
                 return
@@ -68,7 +68,7 @@ struct Files: ParsableCommand {
             let logger = global.logger()
             let configuration = try global.loadConfiguration()
             let store = try global.openStore(configuration)
-            guard let file = try store.file(id: id) else {
+            guard let file = try store.ledger.file(id: id) else {
                 throw CommandFailure.notFound("there is no file \(id) in the ledger")
             }
             let importer = FileImporter(

@@ -80,7 +80,7 @@ struct Finance: ParsableCommand {
             let store = try global.openStore(configuration)
             let stored = try global.singleOrder(id, channel: channel, in: store)
             let summary = Summary(
-                stored, try store.financeHistory(orderID: stored.id),
+                stored, try store.finance.history(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))
             if json {
                 try JSONOutput.print(summary)
@@ -164,7 +164,7 @@ struct Finance: ParsableCommand {
             let result = try emitter.issueCreditNote(
                 orderID: stored.id, units: units, reason: reason, at: SystemClock.now())
             let summary = Summary(
-                stored, try store.financeHistory(orderID: stored.id),
+                stored, try store.finance.history(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))
             if json {
                 try JSONOutput.print(

@@ -24,7 +24,7 @@ struct Orders: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
-            let orders = try store.orders(channel: channel, limit: limit)
+            let orders = try store.orders.list(channel: channel, limit: limit)
             if json {
                 try JSONOutput.print(orders)
                 return
@@ -60,7 +60,7 @@ struct Orders: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
-            let orders = try store.orders(matching: id, channel: channel)
+            let orders = try store.orders.matching(id, channel: channel)
             guard !orders.isEmpty else { throw CommandFailure.notFound("no order matches '\(id)'") }
             guard orders.count == 1 else {
                 throw CommandFailure.notFound(

@@ -38,7 +38,7 @@ struct Outbox: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
-            let documents = try store.outboundDocuments(
+            let documents = try store.outbox.documents(
                 limit: limit, kind: kind.flatMap(OutboundDocumentKind.init(rawValue:)), destination: destination,
                 status: pending ? .pending : nil)
             if json {

@@ -52,8 +52,8 @@ struct Stock: ParsableCommand {
         func run() throws {
             let configuration = try global.loadConfiguration()
             let store = try global.openStore(configuration)
-            let levels = try store.stock(sku: sku)
-            let reserved = try store.reserved(sku: sku)
+            let levels = try store.stock.levels(sku: sku)
+            let reserved = try store.stock.reserved(sku: sku)
             let network = configuration.network
             var rows: [Row] = network.nodes.map { node in
                 let level = levels.first { $0.node == node.id }

@@ -41,14 +41,14 @@ struct Trace: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(try global.loadConfiguration())
-            let orders = try store.orders(matching: id, channel: channel)
+            let orders = try store.orders.matching(id, channel: channel)
             guard !orders.isEmpty else { throw CommandFailure.notFound("no order matches '\(id)'") }
             let traces = try orders.map { stored in
                 Lineage(
                     orderID: stored.id, channel: stored.order.channel, externalID: stored.order.externalID,
-                    files: try store.lineage(orderID: stored.id),
-                    outbound: try store.outboundDocuments(orderID: stored.id),
-                    shipments: try store.shipments(orderID: stored.id))
+                    files: try store.orders.lineage(orderID: stored.id),
+                    outbound: try store.outbox.documents(orderID: stored.id),
+                    shipments: try store.stock.shipments(orderID: stored.id))
             }
             if json {
                 try JSONOutput.print(traces)

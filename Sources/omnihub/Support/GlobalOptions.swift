@@ -31,7 +31,7 @@ struct GlobalOptions: ParsableArguments {
     /// The one order `id` (omnihub's id or a channel's order number) names, or exit 4 saying that
     /// none or several match.
     func singleOrder(_ id: String, channel: String?, in store: OrderStore) throws -> StoredOrder {
-        let orders = try store.orders(matching: id, channel: channel)
+        let orders = try store.orders.matching(id, channel: channel)
         guard orders.count == 1, let stored = orders.first else {
             throw CommandFailure.notFound(
                 orders.isEmpty ? "no order matches '\(id)'" : "\(orders.count) orders match '\(id)'; name --channel")

@@ -51,7 +51,7 @@ package struct IssuedFinanceDocument: Sendable {
     }
 }
 
-extension OrderStore {
+extension FinanceLedger {
     /// The shipped units no invoice covers yet of at most `limit` orders with ids above `after`,
     /// with each order's finance history, and the next invoice sequence number.
     package func invoicingFacts(after: Int64 = 0, limit: Int = 500) throws -> InvoicingFacts {
@@ -75,7 +75,7 @@ extension OrderStore {
             }
             var facts = InvoicingFacts(nextSequence: try Self.nextSequence(db, .invoice), last: byOrder.keys.max())
             for (orderID, shipments) in byOrder.sorted(by: { $0.key < $1.key }) {
-                guard let stored = try Self.storedOrder(db, id: orderID) else { continue }
+                guard let stored = try OrderBook.storedOrder(db, id: orderID) else { continue }
                 facts.orders.append(
                     InvoicingFacts.Uninvoiced(
                         orderID: orderID, order: stored.order, history: try Self.financeHistory(db, orderID: orderID),
@@ -91,7 +91,7 @@ extension OrderStore {
     /// - Throws: ``StoreError/Code/refused`` when there is no such order.
     package func creditNoteFacts(orderID: Int64) throws -> (order: StoredOrder, history: FinanceHistory, next: Int) {
         try read { db in
-            guard let order = try Self.storedOrder(db, id: orderID) else {
+            guard let order = try OrderBook.storedOrder(db, id: orderID) else {
                 throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
             }
             return (order, try Self.financeHistory(db, orderID: orderID), try Self.nextSequence(db, .creditNote))
@@ -146,7 +146,7 @@ extension OrderStore {
                         arguments: [id, line.orderLine, line.quantity, line.gross.rounded(toScale: minor).units])
                 }
                 if let rendered = entry.rendered {
-                    let file = try Self.recordPending(
+                    let file = try Outbox.recordPending(
                         db, kind: OutboundDocumentKind(rawValue: kind.rawValue) ?? .invoice,
                         destination: document.destination, rendered, at: time)
                     try db.execute(
@@ -158,7 +158,7 @@ extension OrderStore {
                 }
             }
             if let bookings {
-                let batch = try Self.recordPending(
+                let batch = try Outbox.recordPending(
                     db, kind: .bookings, destination: issued[0].document.destination, bookings, at: time)
                 for entry in issued {
                     try db.execute(
@@ -168,7 +168,7 @@ extension OrderStore {
                 documents.append(batch)
             }
             if let (notification, destination) = refundNotice {
-                let (_, file) = try Self.recordNotification(
+                let (_, file) = try Outbox.recordNotification(
                     db, notification.request, notification.rendered, to: destination, at: time)
                 if let file { documents.append(file) }
             }
@@ -177,7 +177,7 @@ extension OrderStore {
     }
 
     /// What `orderID` has been invoiced and credited.
-    package func financeHistory(orderID: Int64) throws -> FinanceHistory {
+    package func history(orderID: Int64) throws -> FinanceHistory {
         try read { db in try Self.financeHistory(db, orderID: orderID) }
     }
 

@@ -16,9 +16,9 @@ package struct StockLevel: Sendable, Hashable, Codable {
     }
 }
 
-extension OrderStore {
+extension StockLedger {
     /// On-hand of `sku` at every node that has a level for it, by node.
-    package func stock(sku: String) throws -> [StockLevel] {
+    package func levels(sku: String) throws -> [StockLevel] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT node, on_hand, updated_at FROM stock_levels WHERE sku = ? ORDER BY node",

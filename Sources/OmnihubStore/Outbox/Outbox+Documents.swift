@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 package import OmnihubCore
 
-extension OrderStore {
+extension Outbox {
     /// When the latest outbound document was recorded (ISO 8601), or `nil` before the first.
     package func latestDocumentTime() throws -> String? {
         try read { db in
@@ -36,7 +36,7 @@ extension OrderStore {
 
     /// Outbound documents, newest first; only those of `kind`, for `destination` or with `status`
     /// when given.
-    package func outboundDocuments(
+    package func documents(
         limit: Int = 100, kind: OutboundDocumentKind? = nil, destination: String? = nil,
         status: OutboundDocument.Status? = nil
     ) throws -> [OutboundDocument] {
@@ -52,7 +52,7 @@ extension OrderStore {
     }
 
     /// Outbound documents that carried an order.
-    package func outboundDocuments(orderID: Int64) throws -> [OutboundDocument] {
+    package func documents(orderID: Int64) throws -> [OutboundDocument] {
         try read { db in
             try OutboundDocument.fetchAll(
                 db,

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 package import OmnihubCore
 
-extension OrderStore {
+extension FileLedger {
     /// The file that first brought these bytes (imported or quarantined), if any.
     package func file(withContent sha256: String) throws -> FileRecord? {
         try read { db in

@@ -33,7 +33,7 @@ package struct UnconfirmedShipment: Sendable, Hashable {
 }
 
 /// What the sales channels have not been told yet, and the documents that tell them.
-extension OrderStore {
+extension Outbox {
     /// Order lines of each of `channels`' orders not acknowledged yet, by channel; channels
     /// without any are left out.
     package func unacknowledgedOrderLines(channels: [String]) throws -> [String: [ChannelOrderLine]] {

@@ -2,9 +2,18 @@ import Foundation
 import GRDB
 import OmnihubCore
 
-extension OrderStore {
+extension OrderBook {
+    /// The stored orders with `ids` (those that exist), by id.
+    package func byID(_ ids: some Collection<Int64>) throws -> [Int64: StoredOrder] {
+        try read { db in
+            var orders: [Int64: StoredOrder] = [:]
+            for id in Set(ids) { orders[id] = try OrderBook.storedOrder(db, id: id) }
+            return orders
+        }
+    }
+
     /// Orders, newest first, optionally of one channel.
-    package func orders(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
+    package func list(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
         try read { db in
             try OrderSummary.fetchAll(
                 db,
@@ -21,13 +30,13 @@ extension OrderStore {
     }
 
     /// How many orders the store holds.
-    package func orderCount() throws -> Int {
+    package func count() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
     }
 
     /// The orders a reference names: omnihub's numeric id, or a channel's external id (which two
     /// channels may share; `channel` narrows it).
-    package func orders(matching reference: String, channel: String? = nil) throws -> [StoredOrder] {
+    package func matching(_ reference: String, channel: String? = nil) throws -> [StoredOrder] {
         try read { db in
             var rows: [Row] = []
             if channel == nil, let id = Int64(reference) {

@@ -7,7 +7,7 @@ package import OmnihubCore
 /// be taken again by every cycle and stop every partner after it, for ever. The mark survives the
 /// crash: the next process sees how often the file was in hand when a process died, and a file
 /// that was in hand twice is quarantined instead of being tried a third time.
-extension OrderStore {
+extension FileLedger {
     /// Marks the file with `sha256` as in hand and returns how many earlier attempts ended without
     /// letting go of it (that is, with the process dying).
     package func takeInHand(sha256: String, partner: String, inboxPath: String, at time: Timestamp) throws -> Int {

@@ -18,7 +18,7 @@ package struct ShipmentRecord: Sendable, Hashable, Codable, FetchableRecord {
     }
 }
 
-extension OrderStore {
+extension StockLedger {
     /// The units of an order shipped so far.
     package func shippedUnits(orderID: Int64) throws -> Int {
         try read { db in

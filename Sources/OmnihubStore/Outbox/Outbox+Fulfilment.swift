@@ -10,7 +10,7 @@ package enum FulfilmentCoverage: Sendable {
     case tellsOf(cancellations: [Int64])
 }
 
-extension OrderStore {
+extension Outbox {
     /// What fulfilment is decided on: reservations, hand-overs and cancellations per order line
     /// at a node, as of one read, with the revision they were read at.
     package func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
@@ -100,15 +100,6 @@ extension OrderStore {
         }
     }
 
-    /// The stored orders with `ids` (those that exist), by id.
-    package func orders(ids: some Collection<Int64>) throws -> [Int64: StoredOrder] {
-        try read { db in
-            var orders: [Int64: StoredOrder] = [:]
-            for id in Set(ids) { orders[id] = try Self.storedOrder(db, id: id) }
-            return orders
-        }
-    }
-
     /// Units of an order line handed to `node` in fulfilment orders and not cancelled there since.
     static func unitsHandedOver(_ db: Database, orderID: Int64, position: Int, node: String) throws -> Int {
         let handed =
@@ -126,7 +117,7 @@ extension OrderStore {
 
     static func fulfilmentRevision(_ db: Database) throws -> FulfilmentRevision {
         FulfilmentRevision(
-            stockChanges: try stockRevision(db).changes,
+            stockChanges: try StockLedger.stockRevision(db).changes,
             lastHandOver: try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM fulfilment_lines") ?? 0)
     }
 }

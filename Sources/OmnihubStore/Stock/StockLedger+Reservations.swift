@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 package import OmnihubCore
 
-extension OrderStore {
+extension StockLedger {
     /// Records sourcing's reservations, and marks `sourced` the orders they cover completely, in
     /// one transaction, while the store is still at the revision of the state they were decided
     /// on; the others stay open as backorders for the next run.
@@ -151,7 +151,7 @@ extension OrderStore {
             arguments: [OrderStatus.open])
         {
             let id: Int64 = try row.decode(forColumn: "id")
-            let order = try Self.order(try row.decode(forColumn: "document"), id: id, store: path)
+            let order = try OrderBook.order(try row.decode(forColumn: "document"), id: id, store: path)
             let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
                 let key = LineKey(orderID: id, position: index + 1)
                 let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)

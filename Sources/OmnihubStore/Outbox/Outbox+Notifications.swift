@@ -28,7 +28,7 @@ package struct NotificationToRecord: Sendable {
     }
 }
 
-extension OrderStore {
+extension Outbox {
     /// What notifications are due for at most `limit` orders with ids above `after`: orders
     /// imported since `confirmSince` with units left and no confirmation, and shipments not told
     /// of, so a large batch is decided, recorded and written in parts.
@@ -71,7 +71,7 @@ extension OrderStore {
                     fileID: try row.decode(forColumn: "file_id"))
             }
             for id in Set(facts.confirming + facts.shipments.map(\.orderID)) {
-                facts.orders[id] = try Self.storedOrder(db, id: id)?.order
+                facts.orders[id] = try OrderBook.storedOrder(db, id: id)?.order
             }
             return facts
         }
