@@ -1,7 +1,7 @@
 import GRDB
 
 /// On-hand stock of one SKU at one node.
-package struct StockLevel: Sendable, Hashable, Codable {
+package struct StockLevel: Sendable, Hashable, Codable, FetchableRecord {
     /// The node.
     package var node: String
     /// Units on hand.
@@ -20,10 +20,9 @@ extension StockLedger {
     /// On-hand of `sku` at every node that has a level for it, by node.
     package func levels(sku: String) throws -> [StockLevel] {
         try read { db in
-            try Row.fetchAll(
+            try StockLevel.fetchAll(
                 db, sql: "SELECT node, on_hand, updated_at FROM stock_levels WHERE sku = ? ORDER BY node",
-                arguments: [sku]
-            ).map { StockLevel(node: $0["node"], onHand: $0["on_hand"], updatedAt: $0["updated_at"]) }
+                arguments: [sku])
         }
     }
 }

@@ -76,8 +76,9 @@ extension StockLedger {
                     """, arguments: [orderID]
             ).map {
                 Reservation(
-                    orderID: $0["order_id"], position: $0["position"], node: $0["node"], sku: $0["sku"],
-                    quantity: $0["units"])
+                    orderID: try $0.decode(forColumn: "order_id"), position: try $0.decode(forColumn: "position"),
+                    node: try $0.decode(forColumn: "node"), sku: try $0.decode(forColumn: "sku"),
+                    quantity: try $0.decode(forColumn: "units"))
             }
         }
     }
