@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import OmnihubCore
 import OmnihubStore
@@ -97,45 +96,41 @@ final class MappingPipeline: Sendable {
 }
 
 /// A first-in first-out queue between two threads that blocks the producer when full and the
-/// consumer when empty: one semaphore counts the free slots, one the filled ones, and a mutex
-/// guards the ring.
-final class BoundedQueue<Element: Sendable>: Sendable {
-    private struct Ring: ~Copyable {
-        /// A taken slot is emptied at once, so that nothing consumed stays alive.
-        var slots: [Element?]
-        var head = 0
-        var count = 0
-    }
-
-    private let ring: Mutex<Ring>
-    private let free: DispatchSemaphore
-    private let filled = DispatchSemaphore(value: 0)
+/// consumer when empty.
+///
+/// Its state is only touched with `condition` locked. It is a pthread mutex and condition variable
+/// rather than `Synchronization.Mutex` because ThreadSanitizer sees through pthreads but not
+/// through the futexes of the standard library's `Mutex`, and would report every batch as a race.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// A ring of slots; a taken slot is emptied at once so that nothing consumed stays alive.
+    private var slots: [Element?]
+    private var head = 0
+    private var count = 0
 
     init(capacity: Int) {
-        ring = Mutex(Ring(slots: Array(repeating: nil, count: capacity)))
-        free = DispatchSemaphore(value: capacity)
+        slots = Array(repeating: nil, count: capacity)
     }
 
     func push(_ item: Element) {
-        free.wait()
-        ring.withLock { ring in
-            ring.slots[(ring.head + ring.count) % ring.slots.count] = item
-            ring.count += 1
-        }
-        filled.signal()
+        condition.lock()
+        while count == slots.count { condition.wait() }
+        slots[(head + count) % slots.count] = item
+        count += 1
+        condition.broadcast()
+        condition.unlock()
     }
 
     func pop() -> Element {
+        condition.lock()
+        defer { condition.unlock() }
         while true {
-            filled.wait()
-            let item = ring.withLock { ring -> Element? in
-                let item = ring.slots[ring.head]
-                ring.slots[ring.head] = nil
-                ring.head = (ring.head + 1) % ring.slots.count
-                ring.count -= 1
-                return item
-            }
-            free.signal()
+            while count == 0 { condition.wait() }
+            let item = slots[head]
+            slots[head] = nil
+            head = (head + 1) % slots.count
+            count -= 1
+            condition.broadcast()
             // A filled slot always holds an item; the loop only guards against a broken ring.
             if let item { return item }
         }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Where a value sits in a record: a CSV column, or a path through an XML or JSON record.
 ///
@@ -136,12 +135,16 @@ extension Substring {
 }
 
 /// Gives every distinct path text one small number for the life of the process.
-final class FieldPathRegistry: Sendable {
+///
+/// Its table is only touched with `lock` held (a pthread mutex, which ThreadSanitizer sees,
+/// where it does not see through the standard library's `Mutex`).
+final class FieldPathRegistry: @unchecked Sendable {
     static let shared = FieldPathRegistry()
-    private let ids = Mutex<[String: Int]>([:])
+    private let lock = NSLock()
+    private var ids: [String: Int] = [:]
 
     func id(for text: String) -> Int {
-        ids.withLock { ids in
+        lock.withLock {
             if let id = ids[text] { return id }
             let id = ids.count
             ids[text] = id
