@@ -14,7 +14,4 @@ public struct Reservation: Sendable, Hashable {
         self.sku = sku
         self.quantity = quantity
     }
-
-    /// The line and node the units are held for.
-    public var line: OrderLineAtNode { OrderLineAtNode(orderID: orderID, position: position, node: node, sku: sku) }
 }

@@ -21,8 +21,11 @@ public enum OutboundDocumentKind: String, Sendable, Hashable, Codable, CaseItera
     /// A message to the customer.
     case customerNotification = "customer_notification"
 
-    /// The kind of a fulfilment document.
-    public init(_ kind: FulfilmentDocumentKind) {
-        self = kind == .order ? .fulfilmentOrder : .fulfilmentCancellation
+    /// The kind of a finance document's file.
+    public init(_ kind: Invoice.Kind) {
+        switch kind {
+        case .invoice: self = .invoice
+        case .creditNote: self = .creditNote
+        }
     }
 }

@@ -120,7 +120,7 @@ extension FinanceLedger {
                 sql: """
                     INSERT INTO document_sequences (kind, last) VALUES (?1, ?2)
                     ON CONFLICT (kind) DO UPDATE SET last = ?2
-                    """, arguments: [kind.rawValue, firstSequence + issued.count - 1])
+                    """, arguments: [kind, firstSequence + issued.count - 1])
             var documents: [OutboundDocument] = []
             for entry in issued {
                 let document = entry.document
@@ -131,7 +131,7 @@ extension FinanceLedger {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        kind.rawValue, document.number, entry.orderID, time.description, document.currency.code,
+                        kind, document.number, entry.orderID, time, document.currency.code,
                         document.payableTotal.description, !document.charges.isEmpty, document.invoiceReference,
                         entry.reason,
                     ])
@@ -147,7 +147,7 @@ extension FinanceLedger {
                 }
                 if let rendered = entry.rendered {
                     let file = try Outbox.recordPending(
-                        db, kind: OutboundDocumentKind(rawValue: kind.rawValue) ?? .invoice,
+                        db, kind: OutboundDocumentKind(kind),
                         destination: document.destination, rendered, at: time)
                     try db.execute(
                         sql: "UPDATE finance_documents SET document_id = ? WHERE id = ?", arguments: [file.id, id])
@@ -183,7 +183,7 @@ extension FinanceLedger {
 
     /// The sequence number the next document of `kind` takes.
     private static func nextSequence(_ db: Database, _ kind: Invoice.Kind) throws -> Int {
-        (try Int.fetchOne(db, sql: "SELECT last FROM document_sequences WHERE kind = ?", arguments: [kind.rawValue])
+        (try Int.fetchOne(db, sql: "SELECT last FROM document_sequences WHERE kind = ?", arguments: [kind])
             ?? 0) + 1
     }
 
@@ -197,7 +197,7 @@ extension FinanceLedger {
                 WHERE d.order_id = ? GROUP BY d.kind, l.position
                 """, arguments: [orderID])
         {
-            if try row.decode(forColumn: "kind") as String == Invoice.Kind.invoice.rawValue {
+            if try row.decode(Invoice.Kind.self, forColumn: "kind") == .invoice {
                 history.invoicedUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
             } else {
                 history.creditedUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
@@ -215,7 +215,7 @@ extension FinanceLedger {
             arguments: [orderID])
         {
             let payable = Amount(parsing: try row.decode(forColumn: "payable") as String) ?? .zero
-            if try row.decode(forColumn: "kind") as String == Invoice.Kind.invoice.rawValue {
+            if try row.decode(Invoice.Kind.self, forColumn: "kind") == .invoice {
                 history.invoicedTotal = history.invoicedTotal + payable
                 history.shippingInvoiced =
                     try history.shippingInvoiced || row.decode(forColumn: "with_shipping") as Bool

@@ -83,7 +83,7 @@ extension OrderBook {
             return nil
         }
         return StoredOrder(
-            id: id, status: try status(row, store: db.filePath), importedAt: try row.decode(forColumn: "imported_at"),
+            id: id, status: try row.decode(forColumn: "status"), importedAt: try row.decode(forColumn: "imported_at"),
             order: try order(try row.decode(forColumn: "document"), id: id, store: db.filePath))
     }
 
@@ -96,7 +96,7 @@ extension OrderBook {
         order.source = SourceLocation(
             file: fileName ?? "?", record: try row.decode(forColumn: "record"), line: try row.decode(forColumn: "line"))
         return StoredOrder(
-            id: try row.decode(forColumn: "id"), status: try Self.status(row, store: path),
+            id: try row.decode(forColumn: "id"), status: try row.decode(forColumn: "status"),
             importedAt: try row.decode(forColumn: "imported_at"), order: order)
     }
 
@@ -112,19 +112,5 @@ extension OrderBook {
                 message: "order \(id) has a stored document that does not decode (\(error)); "
                     + "the database was changed outside omnihub or is damaged", cause: error)
         }
-    }
-
-    /// The status in an `orders` row.
-    ///
-    /// - Throws: ``StoreError/Code/corruptDocument`` for a status omnihub does not write.
-    static func status(_ row: Row, store path: String) throws -> OrderStatus {
-        guard let status = OrderStatus(rawValue: try row.decode(forColumn: "status")) else {
-            throw StoreError(
-                .corruptDocument, path: path,
-                message:
-                    "order \(try row.decode(forColumn: "id") as Int64) has the status '\(try row.decode(forColumn: "status") as String)', which omnihub does "
-                    + "not write; the database was changed outside omnihub")
-        }
-        return status
     }
 }
