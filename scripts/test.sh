@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-debian.sh
+scripts/setup-test-servers.sh   # sshd and an FTP server, which the transport tests start on loopback
 scripts/fetch-ubl-schemas.sh   # the official UBL 2.1 schemas the invoice tests check against
 swift build --build-tests
 swift test --skip-build

@@ -1,0 +1,225 @@
+import Foundation
+import Glibc
+
+@testable import OmnihubRuntime
+
+/// A scratch folder removed when the value is let go of.
+final class ScratchFolder: @unchecked Sendable {
+    let path: String
+
+    init(_ label: String) throws {
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("omnihub-\(label)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func folder(_ name: String) throws -> String {
+        let folder = path + "/" + name
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Why a loopback server could not be started.
+struct ServerStartFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A free TCP port on loopback, as the kernel hands one out.
+func freeLoopbackPort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            Glibc.bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw ServerStartFailure(description: "no free port: \(String(cString: strerror(errno)))") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Whether something accepts connections on the loopback port.
+func acceptsConnections(_ port: Int) -> Bool {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+/// Runs a command to its end and returns what it printed; throws when it fails.
+@discardableResult
+func runTool(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard process.terminationStatus == 0 else {
+        throw ServerStartFailure(description: "\(path) \(arguments.joined(separator: " ")) failed: \(text)")
+    }
+    return text
+}
+
+/// A server process on a loopback port that a test starts, stops and starts again.
+class LoopbackServer: @unchecked Sendable {
+    let port: Int
+    let scratch: ScratchFolder
+    private var process: Process?
+
+    init(scratch: ScratchFolder, port: Int) {
+        self.scratch = scratch
+        self.port = port
+    }
+
+    /// The command that runs the server in the foreground.
+    func command() -> (String, [String]) { fatalError("a server names its command") }
+
+    func start() throws {
+        let (path, arguments) = command()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let log = FileHandle(forWritingAtPath: scratch.path + "/server.log") ?? FileHandle.standardError
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(10)
+        while !acceptsConnections(port) {
+            guard process.isRunning, Date() < deadline else {
+                let said = (try? String(contentsOfFile: scratch.path + "/server.log", encoding: .utf8)) ?? ""
+                throw ServerStartFailure(description: "\(path) did not start on port \(port): \(said)")
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// Kills the server, as a crash or a pulled cable would, and waits for it to end: the port
+    /// refuses connections afterwards. (SIGKILL, because the test runner's blocked signals are
+    /// handed on to the processes it starts, and SIGTERM would wait in the mask.)
+    func stop() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    deinit { stop() }
+}
+
+/// OpenSSH's sshd with its SFTP subsystem, a host key and a user key made for the test; the
+/// test's own user logs in with the key.
+final class SFTPServer: LoopbackServer, @unchecked Sendable {
+    let userKey: String
+    let hostKeyFingerprint: String
+    let knownHosts: String
+    let user: String
+
+    init() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") else {
+            throw ServerStartFailure(
+                description: "/usr/sbin/sshd is missing; scripts/setup-test-servers.sh installs it")
+        }
+        let scratch = try ScratchFolder("sshd")
+        let keys = try scratch.folder("keys")
+        try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", keys + "/host_key"])
+        try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-m", "PEM", "-N", "", "-f", keys + "/user_key"])
+        try FileManager.default.copyItem(atPath: keys + "/user_key.pub", toPath: keys + "/authorized_keys")
+        let printed = try runTool("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", keys + "/host_key.pub"])
+        hostKeyFingerprint = printed.split(separator: " ").first { $0.hasPrefix("SHA256:") }.map(String.init) ?? ""
+        userKey = keys + "/user_key"
+        user = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+        let port = try freeLoopbackPort()
+        let hostKey = try String(contentsOfFile: keys + "/host_key.pub", encoding: .utf8)
+            .split(separator: " ").prefix(2).joined(separator: " ")
+        knownHosts = keys + "/known_hosts"
+        try "[127.0.0.1]:\(port) \(hostKey)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        try """
+        ListenAddress 127.0.0.1
+        Port \(port)
+        HostKey \(keys)/host_key
+        PidFile \(scratch.path)/sshd.pid
+        AuthorizedKeysFile \(keys)/authorized_keys
+        StrictModes no
+        UsePAM no
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        PermitRootLogin prohibit-password
+        Subsystem sftp internal-sftp
+        LogLevel ERROR
+
+        """.write(toFile: scratch.path + "/sshd_config", atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: scratch.path + "/server.log", contents: nil)
+        // sshd wants its privilege separation folder, which a system sshd would have made.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        super.init(scratch: scratch, port: port)
+        try start()
+    }
+
+    override func command() -> (String, [String]) {
+        ("/usr/sbin/sshd", ["-D", "-e", "-f", scratch.path + "/sshd_config"])
+    }
+
+    /// An endpoint for `folder` on this server, logged in with the user key and the host key pinned.
+    func endpoint(_ folder: String, hostKey: Endpoint.HostKey? = nil) -> Endpoint {
+        var endpoint = Endpoint(url: "sftp://127.0.0.1:\(port)\(folder)/", scheme: .sftp)
+        endpoint.user = user
+        endpoint.privateKey = userKey
+        endpoint.hostKey = hostKey ?? .sha256(hostKeyFingerprint)
+        endpoint.connectSeconds = 5
+        endpoint.stallSeconds = 5
+        return endpoint
+    }
+}
+
+/// pyftpdlib's FTP server, serving one folder to one user with a password.
+final class FTPServer: LoopbackServer, @unchecked Sendable {
+    let root: String
+    let password = "ftp-\(UUID().uuidString.prefix(12))"
+
+    init() throws {
+        let scratch = try ScratchFolder("ftpd")
+        root = try scratch.folder("root")
+        _ = FileManager.default.createFile(atPath: scratch.path + "/server.log", contents: nil)
+        super.init(scratch: scratch, port: try freeLoopbackPort())
+        try start()
+    }
+
+    override func command() -> (String, [String]) {
+        (
+            "/usr/bin/env",
+            [
+                "python3", "-m", "pyftpdlib", "-i", "127.0.0.1", "-p", "\(port)", "-w", "-d", root, "-u", "omnihub",
+                "-P", password,
+            ]
+        )
+    }
+
+    func endpoint(_ folder: String, password: String? = nil) -> Endpoint {
+        var endpoint = Endpoint(url: "ftp://127.0.0.1:\(port)\(folder)/", scheme: .ftp)
+        endpoint.user = "omnihub"
+        endpoint.password = Secret(value: password ?? self.password, source: "the test")
+        endpoint.connectSeconds = 5
+        endpoint.stallSeconds = 5
+        return endpoint
+    }
+}
