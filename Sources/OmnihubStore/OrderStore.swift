@@ -56,4 +56,7 @@ package final class OrderStore: Sendable {
     package var outbox: Outbox { Outbox(database: database) }
     /// Invoices, credit notes and their numbers.
     package var finance: FinanceLedger { FinanceLedger(database: database) }
+    /// Partners' servers: files seen and fetched there, documents delivered, each endpoint's health
+    /// and the partner switches.
+    package var transfers: TransferLog { TransferLog(database: database) }
 }

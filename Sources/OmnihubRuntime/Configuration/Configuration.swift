@@ -15,6 +15,10 @@ package struct Configuration: Sendable {
     package var quarantineFolder: String
     /// Where outbound documents are written, one folder per destination.
     package var outboxFolder: String = ""
+    /// Where files fetched from partners' servers are downloaded before they enter an inbox.
+    package var stagingFolder: String = ""
+    /// The outbox destinations delivered to partners' servers (`destinations:`).
+    package var destinations: [RemoteDestination] = []
     /// How long a file's size and modification time must stay unchanged before it is taken.
     package var stableAfter: Duration
     /// The pause between cycles of `omnihub run`.
@@ -179,6 +183,9 @@ package struct Configuration: Sendable {
         package var mappingPath: String
         /// The mapping, loaded and checked.
         package var mapping: DocumentMapping
+        /// The partner's server the files are fetched from into `folder`; `nil` when the partner
+        /// drops them there itself.
+        package var source: RemoteSource?
     }
 
     /// The partner with `id`.
@@ -199,7 +206,7 @@ extension Configuration {
             relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
         }
         try root.allowOnly([
-            "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications",
+            "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications", "destinations",
         ])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
@@ -209,8 +216,10 @@ extension Configuration {
         var archive = "archive"
         var quarantine = "quarantine"
         var outbox = "outbox"
+        var staging = "var/staging"
         if let folders = try root.optional("folders") {
-            try folders.allowOnly(["archive", "quarantine", "outbox"])
+            try folders.allowOnly(["archive", "quarantine", "outbox", "staging"])
+            staging = try folders.optional("staging")?.text() ?? staging
             archive = try folders.optional("archive")?.text() ?? archive
             quarantine = try folders.optional("quarantine")?.text() ?? quarantine
             outbox = try folders.optional("outbox")?.text() ?? outbox
@@ -238,6 +247,14 @@ extension Configuration {
             quarantineFolder: resolve(quarantine), stableAfter: .milliseconds(Int(stableAfter * 1000)),
             pollInterval: .milliseconds(Int(pollInterval * 1000)), partners: partners)
         configuration.outboxFolder = resolve(outbox)
+        configuration.stagingFolder = resolve(staging)
+        for node in try root.optional("destinations")?.items() ?? [] {
+            let destination = try parseDestination(node, resolve: resolve)
+            if configuration.destinations.contains(where: { $0.name == destination.name }) {
+                throw node.error("destination '\(destination.name)' appears twice; each outbox folder has one")
+            }
+            configuration.destinations.append(destination)
+        }
         if let network = try root.optional("network") {
             configuration.network = try parseNetwork(network, resolve: resolve)
         }
@@ -400,7 +417,7 @@ extension Configuration {
         }
         var feeds: [Feed] = []
         for feedNode in try node.optional("feeds")?.items() ?? [] {
-            try feedNode.allowOnly(["name", "folder", "pattern", "mapping"])
+            try feedNode.allowOnly(["name", "folder", "pattern", "mapping", "source"])
             let name = try feedNode.optional("name")?.text() ?? "orders"
             let mappingNode = try feedNode.required("mapping", "the mapping file, e.g. mappings/\(id)-orders.yaml")
             let mappingPath = resolve(try mappingNode.text())
@@ -417,7 +434,10 @@ extension Configuration {
                 Feed(
                     name: name, folder: resolve(try feedNode.optional("folder")?.text() ?? "inbox/\(id)"),
                     pattern: try feedNode.optional("pattern")?.text() ?? "*", mappingPath: mappingPath,
-                    mapping: mapping))
+                    mapping: mapping,
+                    source: try feedNode.optional("source").map { node throws(ConfigurationError) in
+                        try parseRemoteSource(node, resolve: resolve)
+                    }))
         }
         let confirmation = try format(
             node.optional("shipping_confirmation_format"), writing: "shipping_confirmation", resolve: resolve)

@@ -28,6 +28,15 @@ enum Failpoint: String, CaseIterable {
     case beforeOutboxRename = "before-outbox-rename"
     /// After an outbound file was renamed into place, before it is marked written.
     case afterOutboxWrite = "after-outbox-write"
+    /// After a file fetched from a partner's server was recorded, before it is renamed into the inbox.
+    case afterRemoteFetchRecorded = "after-remote-fetch-recorded"
+    /// After a document was renamed into place on a partner's server, before it is recorded delivered.
+    case afterRemoteDelivery = "after-remote-delivery"
+
+    /// The points a cycle reaches, in its order; the others are reached by pollers.
+    static var cycle: [Failpoint] {
+        allCases.filter { ![.afterRemoteFetchRecorded, .afterRemoteDelivery].contains($0) }
+    }
 
     private static let armed: String? = getenv("OMNIHUB_FAILPOINT").map { String(cString: $0) }
 

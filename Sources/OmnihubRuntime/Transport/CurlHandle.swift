@@ -42,7 +42,7 @@ final class CurlHandle {
     /// every transfer shares (timeouts, credentials, the host key, no signals).
     func perform(
         _ url: String, operation: String, limit: Int = Int.max, upload: [UInt8]? = nil, into sink: Int32 = -1,
-        quote: [String] = [], postQuote: [String] = [],
+        quote: [String] = [], postQuote: [String] = [], headers: [String] = [],
         configure: (CurlHandle) throws(TransportError) -> Void = { _ in }
     ) throws(TransportError) -> Response {
         curl_easy_reset(handle)
@@ -80,9 +80,10 @@ final class CurlHandle {
                 try check(omnihub_curl_setopt_list(handle, option, list), "set the commands", operation)
             }
         }
-        if !endpoint.headers.isEmpty || endpoint.bearerToken != nil {
+        if !endpoint.headers.isEmpty || !headers.isEmpty {
             var list: UnsafeMutablePointer<curl_slist>?
             for header in endpoint.headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
+            for header in headers { list = curl_slist_append(list, header) }
             if let list {
                 lists.append(list)
                 try check(omnihub_curl_setopt_list(handle, CURLOPT_HTTPHEADER, list), "set the headers", operation)

@@ -414,6 +414,60 @@ enum StoreMigrations {
             }
             try db.execute(sql: sql)
         }
+        migrator.registerMigration(
+            "v24: partners' servers: files seen and fetched, deliveries, endpoint health, switches"
+        ) {
+            db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE remote_files (
+                        endpoint TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        modified INTEGER NOT NULL,
+                        first_seen_at TEXT NOT NULL,
+                        listings INTEGER NOT NULL,
+                        sha256 TEXT,
+                        fetched_at TEXT,
+                        inbox_path TEXT,
+                        settled_at TEXT,
+                        PRIMARY KEY (endpoint, name, size, modified)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX remote_files_unsettled ON remote_files(endpoint) WHERE settled_at IS NULL;
+                    CREATE TABLE deliveries (
+                        document_id INTEGER NOT NULL REFERENCES outbound_documents(id),
+                        endpoint TEXT NOT NULL,
+                        remote_name TEXT NOT NULL,
+                        delivered_at TEXT NOT NULL,
+                        PRIMARY KEY (document_id, endpoint)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE endpoints (
+                        endpoint TEXT PRIMARY KEY,
+                        partner TEXT NOT NULL,
+                        direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+                        last_poll_at TEXT,
+                        last_success_at TEXT,
+                        last_file_at TEXT,
+                        last_error TEXT,
+                        last_error_code TEXT,
+                        last_error_at TEXT,
+                        failures_in_row INTEGER NOT NULL DEFAULT 0,
+                        retry_at TEXT,
+                        stopped_because TEXT,
+                        files INTEGER NOT NULL DEFAULT 0,
+                        bytes INTEGER NOT NULL DEFAULT 0,
+                        etag TEXT,
+                        last_modified TEXT
+                    );
+                    CREATE TABLE partner_switches (
+                        partner TEXT NOT NULL,
+                        direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+                        state TEXT NOT NULL CHECK (state IN ('on', 'paused', 'disabled', 'dry_run')),
+                        changed_at TEXT NOT NULL,
+                        PRIMARY KEY (partner, direction)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+package import OmnihubCore
+
+extension TransferLog {
+    /// The documents written for `destination` and not yet delivered to `endpoint`, oldest first.
+    package func undelivered(destination: String, endpoint: String, limit: Int) throws -> [(
+        OutboundDocument, [UInt8]
+    )] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.* FROM outbound_documents d
+                    WHERE d.destination = ? AND d.status = 'written'
+                      AND NOT EXISTS (SELECT 1 FROM deliveries v WHERE v.document_id = d.id AND v.endpoint = ?)
+                    ORDER BY d.id LIMIT ?
+                    """,
+                arguments: [destination, endpoint, limit]
+            ).map { row in (try OutboundDocument(row: row), Array(try row.decode(Data.self, forColumn: "content"))) }
+        }
+    }
+
+    /// Records that the document is at the endpoint under `remoteName`: after the rename succeeded.
+    package func recordDelivery(documentID: Int64, endpoint: String, remoteName: String, at time: Timestamp) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO deliveries (document_id, endpoint, remote_name, delivered_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (document_id, endpoint) DO NOTHING
+                    """,
+                arguments: [documentID, endpoint, remoteName, time])
+        }
+    }
+
+    /// How many documents wait for `endpoint`.
+    package func backlog(destination: String, endpoint: String) throws -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM outbound_documents d
+                    WHERE d.destination = ? AND d.status = 'written'
+                      AND NOT EXISTS (SELECT 1 FROM deliveries v WHERE v.document_id = d.id AND v.endpoint = ?)
+                    """,
+                arguments: [destination, endpoint]) ?? 0
+        }
+    }
+}
