@@ -44,11 +44,12 @@ package struct TransportError: OmnihubError, Hashable {
         self.detail = Secret.redacted(detail)
     }
 
-    /// Whether trying again later can help without anyone changing anything.
+    /// Whether trying again later can help without omnihub's configuration changing. A clash is:
+    /// the partner moves its file away, and the other documents must keep flowing meanwhile.
     package var isTransient: Bool {
         switch code {
-        case .unreachable, .timedOut, .serverFailure: true
-        case .loginRefused, .hostKeyMismatch, .notFound, .refused, .alreadyThere, .overBudget, .localFile: false
+        case .unreachable, .timedOut, .serverFailure, .alreadyThere: true
+        case .loginRefused, .hostKeyMismatch, .notFound, .refused, .overBudget, .localFile: false
         }
     }
 
@@ -73,7 +74,8 @@ package struct TransportError: OmnihubError, Hashable {
         case .refused:
             "check the account's rights on the server"
         case .alreadyThere:
-            "a file of that name is there with other content; the partner must move it, the document waits"
+            "a file of that name is there with other content; the document waits and is tried again until the "
+                + "partner moves that file away"
         case .overBudget:
             "raise the endpoint's budget or ask the partner for smaller files"
         case .localFile:
