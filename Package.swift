@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, found through pkg-config.
@@ -67,12 +71,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The daemon: the cycle and every endpoint as services of one service group, the HTTP
+        // server partners pull from, health checks and Prometheus metrics.
+        .target(
+            name: "OmnihubService",
+            dependencies: [
+                "OmnihubCore",
+                "OmnihubStore",
+                "OmnihubRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "omnihub",
             dependencies: [
                 "OmnihubCore",
                 "OmnihubStore",
                 "OmnihubRuntime",
+                "OmnihubService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +114,8 @@ let package = Package(
         .testTarget(
             name: "OmnihubRuntimeTests",
             dependencies: [
-                "OmnihubRuntime", "OmnihubStore", "OmnihubCore", .product(name: "Logging", package: "swift-log"),
+                "OmnihubRuntime", "OmnihubService", "OmnihubStore", "OmnihubCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Golden", "Mappings"],

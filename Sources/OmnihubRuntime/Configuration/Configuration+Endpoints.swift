@@ -164,7 +164,7 @@ extension Configuration {
     }
 
     /// A secret: `{env: NAME}` or `{file: path}`; text in the YAML itself is refused.
-    private static func parseSecret(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
+    static func parseSecret(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
         -> Secret
     {
         guard !node.isScalar else {
@@ -217,5 +217,51 @@ extension Configuration {
             throw budgetNode.error("a budget must be positive")
         }
         return budget
+    }
+}
+
+extension Configuration {
+    /// The HTTP server of `omnihub run` (the `server:` section): health, metrics, and the
+    /// documents partners pull.
+    package struct Server: Sendable {
+        package var host: String
+        package var port: Int
+    }
+
+    /// What a partner that pulls may do through the HTTP server (a partner's `pull:`).
+    package struct Pull: Sendable {
+        /// The partner's token, sent as `Authorization: Bearer …`.
+        package var token: Secret
+        /// The outbox destinations whose documents the partner may fetch; its own id by default.
+        package var destinations: [String]
+        /// The feed the partner's uploads go into; `nil` refuses uploads.
+        package var uploadFeed: String?
+    }
+
+    static func parseServer(_ node: YAMLNode) throws(ConfigurationError) -> Server {
+        try node.allowOnly(["listen"])
+        let listen = try node.required("listen", "host:port, e.g. 127.0.0.1:8470")
+        let text = try listen.text()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port), colon != text.startIndex
+        else {
+            throw listen.error("'\(text)' is not host:port, e.g. 127.0.0.1:8470")
+        }
+        return Server(host: String(text[..<colon]), port: port)
+    }
+
+    static func parsePull(_ node: YAMLNode, partner: String, resolve: (String) -> String) throws(ConfigurationError)
+        -> Pull
+    {
+        try node.allowOnly(["token", "destinations", "upload_feed"])
+        let token = try parseSecret(try node.required("token", "{env: NAME} or {file: path}"), resolve: resolve)
+        guard token.value.count >= 16 else {
+            throw try node.required("token", "").error("a pull token must be at least 16 characters long")
+        }
+        var destinations = [partner]
+        if let list = try node.optional("destinations") {
+            destinations = try list.items().map { item throws(ConfigurationError) in try item.text() }
+        }
+        return Pull(token: token, destinations: destinations, uploadFeed: try node.optional("upload_feed")?.text())
     }
 }

@@ -19,6 +19,8 @@ package struct Configuration: Sendable {
     package var stagingFolder: String = ""
     /// The outbox destinations delivered to partners' servers (`destinations:`).
     package var destinations: [RemoteDestination] = []
+    /// The daemon's HTTP server; `nil` when the configuration has no `server:` section.
+    package var server: Server?
     /// How long a file's size and modification time must stay unchanged before it is taken.
     package var stableAfter: Duration
     /// The pause between cycles of `omnihub run`.
@@ -169,6 +171,8 @@ package struct Configuration: Sendable {
         package var orderAcknowledgementFormat: OutputFormat?
         /// How this partner (a sales channel) is told of units the seller cancelled, with the reason.
         package var orderCancellationFormat: OutputFormat?
+        /// What the partner may fetch from and upload to the HTTP server; `nil`: nothing.
+        package var pull: Pull?
     }
 
     /// One inbound feed of a partner: a folder, the files to take from it, and their mapping.
@@ -207,6 +211,7 @@ extension Configuration {
         }
         try root.allowOnly([
             "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications", "destinations",
+            "server",
         ])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
@@ -248,6 +253,9 @@ extension Configuration {
             pollInterval: .milliseconds(Int(pollInterval * 1000)), partners: partners)
         configuration.outboxFolder = resolve(outbox)
         configuration.stagingFolder = resolve(staging)
+        configuration.server = try root.optional("server").map { node throws(ConfigurationError) in
+            try parseServer(node)
+        }
         for node in try root.optional("destinations")?.items() ?? [] {
             let destination = try parseDestination(node, resolve: resolve)
             if configuration.destinations.contains(where: { $0.name == destination.name }) {
@@ -407,7 +415,7 @@ extension Configuration {
     {
         try node.allowOnly([
             "id", "name", "enabled", "feeds", "shipping_confirmation_format", "inventory_feed",
-            "order_acknowledgement_format", "order_cancellation_format",
+            "order_acknowledgement_format", "order_cancellation_format", "pull",
         ])
         let idNode = try node.required("id", "a short id such as amazon-de")
         let id = try idNode.text()
@@ -461,10 +469,16 @@ extension Configuration {
             }
             inventoryFeed = (format, full)
         }
+        let pull = try node.optional("pull").map { pullNode throws(ConfigurationError) in
+            try parsePull(pullNode, partner: id, resolve: resolve)
+        }
+        if let feed = pull?.uploadFeed, !feeds.contains(where: { $0.name == feed }) {
+            throw try node.required("pull", "").error("upload_feed '\(feed)' is not one of the partner's feeds")
+        }
         return Partner(
             id: id, name: try node.optional("name")?.text() ?? id,
             enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds,
             shippingConfirmationFormat: confirmation, inventoryFeed: inventoryFeed,
-            orderAcknowledgementFormat: acknowledgement, orderCancellationFormat: cancellation)
+            orderAcknowledgementFormat: acknowledgement, orderCancellationFormat: cancellation, pull: pull)
     }
 }

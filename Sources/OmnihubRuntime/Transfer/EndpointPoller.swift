@@ -88,6 +88,16 @@ package struct EndpointPoller: Sendable {
 
     /// Polls the endpoint if it is due and switched on.
     package func pollIfDue() throws -> Outcome {
+        try poll(ignoringSchedule: false)
+    }
+
+    /// Polls the endpoint now if it is switched on and not stopped, whatever its schedule and
+    /// backoff say: `omnihub run --once`.
+    package func pollNow() throws -> Outcome {
+        try poll(ignoringSchedule: true)
+    }
+
+    private func poll(ignoringSchedule: Bool) throws -> Outcome {
         let state = try store.transfers.endpoint(id, partner: partner, direction: direction)
         let switched = try store.transfers.switches()[partner]?[direction] ?? .on
         switch switched {

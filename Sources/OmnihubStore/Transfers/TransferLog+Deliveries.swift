@@ -47,3 +47,18 @@ extension TransferLog {
         }
     }
 }
+
+extension TransferLog {
+    /// A written document with its bytes, when it is one of `destinations`'.
+    package func writtenDocument(id: Int64, destinations: [String]) throws -> (OutboundDocument, [UInt8])? {
+        try read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM outbound_documents WHERE id = ? AND status = 'written'", arguments: [id])
+            else { return nil }
+            let document = try OutboundDocument(row: row)
+            guard destinations.contains(document.destination) else { return nil }
+            return (document, Array(try row.decode(Data.self, forColumn: "content")))
+        }
+    }
+}

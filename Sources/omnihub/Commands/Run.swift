@@ -2,18 +2,23 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Logging
+import OmnihubCore
 import OmnihubRuntime
+import OmnihubService
+import OmnihubStore
 
 /// `omnihub run`: import cycles over every partner's inbox.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run import cycles over every partner's inbox.",
+        abstract: "Run the hub: fetch partners' files, import, source, emit, deliver.",
         discussion: """
-            With --once, one cycle runs and the command exits with 0, or 1 when a file was quarantined, \
-            or 3 when a file could not be processed. Without it, cycles repeat every \
-            inbox.poll_interval_seconds until SIGINT or SIGTERM. Either signal lets the file in hand \
-            finish and then stops within seconds, also during a stability wait or a long outbox run; \
-            the files not taken, sourcing and the documents not yet written wait for the next run.
+            With --once, every partner's server is polled once, one cycle runs, and every destination \
+            is delivered once; the command exits with 0, or 1 when a file was quarantined, or 3 when a \
+            file or a transfer could not be done. Without it, omnihub runs as a daemon: the cycle every \
+            inbox.poll_interval_seconds, each endpoint on its own schedule, and the HTTP server of the \
+            server: section (health, metrics, partners' pull), until SIGINT or SIGTERM. Either signal \
+            lets the file in hand finish and then stops within seconds; what was not taken, sourced, \
+            written or delivered waits for the next run.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,34 +30,60 @@ struct Run: ParsableCommand {
     var json = false
 
     func run() throws {
-        // First, so a stop request during start-up is heard too.
-        ShutdownSignal.install()
+        // First, so a stop request during start-up is heard too (the daemon's service group
+        // installs its own handlers once it runs).
+        if once { ShutdownSignal.install() }
         let logger = global.logger()
         let configuration = try global.loadConfiguration()
         let store = try global.openStore(configuration)
-        let cycle = Cycle(
-            configuration: configuration, store: store, logger: logger,
-            stopRequested: { ShutdownSignal.requested })
-        cycle.removeInterruptedOutboxWrites()
         if once {
+            let cycle = Cycle(
+                configuration: configuration, store: store, logger: logger,
+                stopRequested: { ShutdownSignal.requested })
+            cycle.removeInterruptedOutboxWrites()
+            let pollers = EndpointPoller.all(
+                configuration: configuration, store: store, logger: logger,
+                stopRequested: { ShutdownSignal.requested })
+            var transfersFailed = try poll(pollers.filter { $0.direction == .inbound })
             let report = cycle.run()
-            try CycleReportView(report: report).show(json: json)
-            throw ExitCode(CycleReportView(report: report).exitStatus.rawValue)
+            transfersFailed += try poll(pollers.filter { $0.direction == .outbound })
+            let view = CycleReportView(report: report)
+            try view.show(json: json)
+            var status = view.exitStatus
+            if transfersFailed > 0 && status == .success { status = .leftInInbox }
+            throw ExitCode(status.rawValue)
         }
-        logger.notice("omnihub is running; polling every \(configuration.pollInterval)")
-        while !ShutdownSignal.requested {
-            let report = cycle.run()
-            if !report.outcomes.isEmpty || !report.failures.isEmpty {
-                try CycleReportView(report: report).show(json: json)
+        let daemon = Daemon(configuration: configuration, store: store, logger: logger)
+        let finished = DaemonResult()
+        Task {
+            do {
+                try await daemon.run()
+            } catch {
+                finished.error = "\(error)"
             }
-            var waited = Duration.zero
-            while waited < configuration.pollInterval && !ShutdownSignal.requested {
-                Thread.sleep(forTimeInterval: 0.2)
-                waited += .milliseconds(200)
-            }
+            finished.done.signal()
         }
-        logger.notice("omnihub stopped on request")
+        finished.done.wait()
+        if let error = finished.error { throw CommandFailure(kind: .leftForNextCycle, message: error) }
     }
+
+    /// Polls each endpoint once; returns how many failed.
+    private func poll(_ pollers: [EndpointPoller]) throws -> Int {
+        var failed = 0
+        for poller in pollers where !ShutdownSignal.requested {
+            if case .failed(let failure) = try poller.pollNow() {
+                say("\(poller.id): \(failure.message)")
+                failed += 1
+            }
+        }
+        return failed
+    }
+}
+
+/// How the daemon ended, handed from its task to the command's thread.
+private final class DaemonResult: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    var error: String?
 }
 
 /// Remembers SIGINT and SIGTERM so the daemon finishes its current file and then stops.

@@ -1,0 +1,60 @@
+package import Logging
+import OmnihubCore
+package import OmnihubRuntime
+import ServiceLifecycle
+
+/// The hub's cycle as a service: collect, import, source and emit every `inbox.poll_interval`.
+/// A stop request lets the file in hand finish, then the service ends.
+package struct CycleService: Service {
+    let cycle: Cycle
+    let interval: Duration
+    let stop: StopFlag
+    let metrics: HubMetrics
+    let health: HubHealth
+    let clock: any Clock<Duration>
+    let logger: Logger
+
+    package init(
+        cycle: Cycle, interval: Duration, stop: StopFlag, metrics: HubMetrics, health: HubHealth,
+        clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+    ) {
+        self.cycle = cycle
+        self.interval = interval
+        self.stop = stop
+        self.metrics = metrics
+        self.health = health
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        try await withGracefulShutdownHandler {
+            while !stop.isSet {
+                let started = ContinuousClock.now
+                let cycle = self.cycle
+                let report = try await onOwnThread { cycle.run() }
+                metrics.record(report, took: ContinuousClock.now - started)
+                health.cycleEnded(report)
+                if !report.outcomes.isEmpty || !report.failures.isEmpty {
+                    let summary =
+                        "cycle: \(report.outcomes.count) file(s), \(report.documentsImported) order(s), "
+                        + "\(report.documentsWritten.count) document(s), \(report.failures.count) failure(s)"
+                    logger.info("\(summary)")
+                }
+                try await pause(interval)
+            }
+        } onGracefulShutdown: {
+            stop.set()
+        }
+    }
+
+    /// Sleeps `duration` in short steps, ending early on a stop request.
+    private func pause(_ duration: Duration) async throws {
+        var waited = Duration.zero
+        let step = min(duration, .milliseconds(200))
+        while waited < duration && !stop.isSet {
+            try await clock.sleep(for: step)
+            waited += step
+        }
+    }
+}
