@@ -114,7 +114,9 @@ let package = Package(
         .testTarget(
             name: "OmnihubRuntimeTests",
             dependencies: [
-                "OmnihubRuntime", "OmnihubService", "OmnihubStore", "OmnihubCore",
+                "OmnihubRuntime", "OmnihubService", "OmnihubStore", "OmnihubCore", "CCurl",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -20,6 +20,7 @@ package struct Cycle: Sendable {
     let logger: Logger
     let stopRequested: @Sendable () -> Bool
     let storePath: String
+    let store: OrderStore
 
     /// A cycle over `configuration`'s partners, storing into `store`.
     ///
@@ -49,6 +50,7 @@ package struct Cycle: Sendable {
         self.logger = logger
         self.stopRequested = stopRequested
         self.storePath = store.path
+        self.store = store
     }
 
     /// Runs the cycle once; a stop request ends it after the file in hand. Another process's
@@ -93,10 +95,23 @@ package struct Cycle: Sendable {
     /// files in their inboxes), and each file is imported on its own.
     private func importFiles() -> CycleReport {
         var report = CycleReport()
+        // `omnihub partner pause|disable|dry-run --inbound` holds a partner's files in its inbox.
+        let switches: [String: [TransferDirection: PartnerSwitch]]
+        do {
+            switches = try store.transfers.switches()
+        } catch {
+            logger.error("the partner switches could not be read, so no file was taken: \(error)")
+            report.failures.append(CycleReport.Failure(path: storePath, "partner switches", error: error))
+            return report
+        }
         for partner in configuration.partners {
             if stopRequested() { break }
             guard partner.enabled else {
                 logger.debug("partner \(partner.id) is switched off; skipped")
+                continue
+            }
+            if let state = switches[partner.id]?[.inbound], state != .on {
+                logger.info("partner \(partner.id) is \(state.rawValue) for inbound files; its inbox waits")
                 continue
             }
             for feed in partner.feeds {

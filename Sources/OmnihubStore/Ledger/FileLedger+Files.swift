@@ -141,3 +141,22 @@ extension FileRecord: FetchableRecord {
         return try FileRecord(row: row)
     }
 }
+
+extension FileLedger {
+    /// Files and orders imported from a partner's feed, for the status.
+    package func received(partner: String, feed: String) throws -> (files: Int, orders: Int, newest: String?) {
+        try read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS files, coalesce(sum(orders_imported), 0) AS orders, max(received_at) AS newest
+                    FROM files WHERE partner = ? AND feed = ? AND status != 'duplicate'
+                    """,
+                arguments: [partner, feed])
+            return (
+                try row?.decode(Int.self, forColumn: "files") ?? 0, try row?.decode(Int.self, forColumn: "orders") ?? 0,
+                try row?.decode(String?.self, forColumn: "newest")
+            )
+        }
+    }
+}
