@@ -120,7 +120,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            exclude: ["Golden", "Mappings"],
+            exclude: ["Golden", "Mappings", "Servers"],
             swiftSettings: swiftSettings
         ),
     ]

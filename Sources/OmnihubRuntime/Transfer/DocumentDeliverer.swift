@@ -75,7 +75,8 @@ package struct DocumentDeliverer: Sendable {
             carried.bytes += Int64(bytes.count)
         }
         if let clash = clashes.first {
-            try store.transfers.recordCarried(endpointID, files: carried.files, bytes: carried.bytes, at: now())
+            try store.transfers.recordCarried(
+                endpointID, partner: destination.name, direction: .outbound, files: carried.files, bytes: carried.bytes, at: now())
             throw clash
         }
         return carried

@@ -47,9 +47,14 @@ extension TransferLog {
     }
 
     /// Counts files carried by a poll that also failed part-way.
-    package func recordCarried(_ id: String, files: Int, bytes: Int64, at time: Timestamp) throws {
+    package func recordCarried(
+        _ id: String, partner: String, direction: TransferDirection, files: Int, bytes: Int64, at time: Timestamp
+    ) throws {
         guard files > 0 else { return }
         try write { db in
+            try db.execute(
+                sql: "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [id, partner, direction])
             try db.execute(
                 sql: "UPDATE endpoints SET files = files + ?, bytes = bytes + ?, last_file_at = ? WHERE endpoint = ?",
                 arguments: [files, bytes, time, id])
@@ -57,8 +62,11 @@ extension TransferLog {
     }
 
     /// Keeps an HTTP feed's validators for the next conditional request.
-    package func recordValidators(_ id: String, etag: String?, lastModified: String?) throws {
+    package func recordValidators(_ id: String, partner: String, etag: String?, lastModified: String?) throws {
         try write { db in
+            try db.execute(
+                sql: "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, 'inbound') ON CONFLICT DO NOTHING",
+                arguments: [id, partner])
             try db.execute(
                 sql: "UPDATE endpoints SET etag = ?, last_modified = ? WHERE endpoint = ?",
                 arguments: [etag, lastModified, id])

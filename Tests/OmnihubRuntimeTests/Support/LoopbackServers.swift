@@ -223,3 +223,40 @@ final class FTPServer: LoopbackServer, @unchecked Sendable {
         return endpoint
     }
 }
+
+/// A partner's HTTP server (`Servers/http_partner_server.py`): a feed with an ETag, and an
+/// upload folder that refuses a name that is there.
+final class HTTPPartnerServer: LoopbackServer, @unchecked Sendable {
+    let root: String
+
+    init() throws {
+        let scratch = try ScratchFolder("httpd")
+        root = try scratch.folder("root")
+        _ = FileManager.default.createFile(atPath: scratch.path + "/server.log", contents: nil)
+        super.init(scratch: scratch, port: try freeLoopbackPort())
+        try start()
+    }
+
+    override func command() -> (String, [String]) {
+        let script = repositoryRoot.appendingPathComponent("Tests/OmnihubRuntimeTests/Servers/http_partner_server.py")
+        return ("/usr/bin/env", ["python3", script.path, "\(port)", root])
+    }
+
+    /// The requests the server saw, one line each.
+    var requests: [String] {
+        ((try? String(contentsOfFile: root + "/requests.log", encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
+
+    /// Makes every answer a 503 until `failing` is set back.
+    var failing: Bool {
+        get { FileManager.default.fileExists(atPath: root + "/fail") }
+        set {
+            if newValue {
+                _ = FileManager.default.createFile(atPath: root + "/fail", contents: Data())
+            } else {
+                try? FileManager.default.removeItem(atPath: root + "/fail")
+            }
+        }
+    }
+}

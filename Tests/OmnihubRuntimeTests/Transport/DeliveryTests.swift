@@ -88,6 +88,9 @@ struct DeliveryTests {
         #expect(try String(contentsOfFile: remote.incoming + "/" + first, encoding: .utf8) == "the partner's own file")
         #expect(try remote.waiting().map(\.0.number) == [documents[0].0.number])
         #expect(remote.delivered().count == documents.count)
+        let counted = try remote.store.transfers.endpoint(remote.poller.id, partner: "DC-CENTRAL", direction: .outbound)
+        #expect(counted.files == Int64(documents.count - 1))
+        #expect(counted.failuresInRow == 1)
 
         try FileManager.default.removeItem(atPath: remote.incoming + "/" + first)
         remote.world.clock.advance(by: .seconds(5))
