@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// The hub's cycle as a service: collect, import, source and emit every `inbox.poll_interval`.
 /// A stop request lets the file in hand finish, then the service ends.
-package struct CycleService: Service {
+package struct CycleService: Service, CustomStringConvertible {
     let cycle: Cycle
     let interval: Duration
     let stop: StopFlag
@@ -27,9 +27,19 @@ package struct CycleService: Service {
         self.logger = logger
     }
 
+    package var description: String { "the cycle" }
+
     package func run() async throws {
+        // The service's own stop ends its loop; the shared stop, set by any service's graceful
+        // shutdown, makes the work in hand finish its file and keeps new work from starting, while
+        // the service group shuts the services down one by one.
+        let ownStop = StopFlag()
         try await withGracefulShutdownHandler {
-            while !stop.isSet {
+            while !ownStop.isSet {
+                if stop.isSet {
+                    try await clock.sleep(for: .milliseconds(50))
+                    continue
+                }
                 let started = ContinuousClock.now
                 let cycle = self.cycle
                 let report = try await onOwnThread { cycle.run() }
@@ -44,6 +54,7 @@ package struct CycleService: Service {
                 try await pause(interval)
             }
         } onGracefulShutdown: {
+            ownStop.set()
             stop.set()
         }
     }

@@ -58,8 +58,14 @@ package struct Daemon {
         }
         logger.notice(
             "omnihub is running: a cycle every \(configuration.pollInterval), \(services.count - 1) other service(s)")
+        // A service that ends (on the shared stop flag) shuts the others down gracefully too,
+        // rather than counting as a failure of the group.
+        let configured = services.map {
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
+        }
         let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.notice("omnihub stopped on request")
     }

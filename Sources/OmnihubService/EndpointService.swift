@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// One endpoint as a service: it asks its poller every tick whether a poll is due, so the
 /// endpoint keeps its own schedule and backoff, and one endpoint is never polled twice at once.
-package struct EndpointService: Service {
+package struct EndpointService: Service, CustomStringConvertible {
     let poller: EndpointPoller
     let tick: Duration
     let stop: StopFlag
@@ -25,9 +25,19 @@ package struct EndpointService: Service {
         self.logger = logger
     }
 
+    package var description: String { "endpoint \(poller.id)" }
+
     package func run() async throws {
+        // The service's own stop ends its loop; the shared stop, set by any service's graceful
+        // shutdown, makes the work in hand finish its file and keeps new work from starting, while
+        // the service group shuts the services down one by one.
+        let ownStop = StopFlag()
         try await withGracefulShutdownHandler {
-            while !stop.isSet {
+            while !ownStop.isSet {
+                if stop.isSet {
+                    try await clock.sleep(for: .milliseconds(50))
+                    continue
+                }
                 let started = ContinuousClock.now
                 let poller = self.poller
                 let outcome: EndpointPoller.Outcome
@@ -40,9 +50,14 @@ package struct EndpointService: Service {
                     continue
                 }
                 metrics.record(outcome, of: poller, took: ContinuousClock.now - started)
-                try await clock.sleep(for: tick)
+                var waited = Duration.zero
+                while waited < tick && !ownStop.isSet && !stop.isSet {
+                    try await clock.sleep(for: .milliseconds(50))
+                    waited += .milliseconds(50)
+                }
             }
         } onGracefulShutdown: {
+            ownStop.set()
             stop.set()
         }
     }

@@ -76,7 +76,8 @@ package struct DocumentDeliverer: Sendable {
         }
         if let clash = clashes.first {
             try store.transfers.recordCarried(
-                endpointID, partner: destination.name, direction: .outbound, files: carried.files, bytes: carried.bytes, at: now())
+                endpointID, partner: destination.name, direction: .outbound, files: carried.files, bytes: carried.bytes,
+                at: now())
             throw clash
         }
         return carried

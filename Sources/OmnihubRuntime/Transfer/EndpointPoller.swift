@@ -113,8 +113,9 @@ package struct EndpointPoller: Sendable {
         }
         let time = now()
         guard
-            RetryPolicy.isDue(
-                lastPoll: state.lastPollAt, retryAt: state.retryAt, interval: schedule.interval, now: time)
+            ignoringSchedule
+                || RetryPolicy.isDue(
+                    lastPoll: state.lastPollAt, retryAt: state.retryAt, interval: schedule.interval, now: time)
         else { return .notDue }
         return try poll(state: state, dryRun: switched == .dryRun)
     }

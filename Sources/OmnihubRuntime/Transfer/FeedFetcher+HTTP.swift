@@ -21,7 +21,8 @@ extension FeedFetcher {
         case .changed(let body, let etag, let lastModified):
             let sha256 = SHA256.hex(of: body)
             if try store.transfers.lastFetchedHash(endpoint: endpointID) == sha256 {
-                try store.transfers.recordValidators(endpointID, partner: partner.id, etag: etag, lastModified: lastModified)
+                try store.transfers.recordValidators(
+                    endpointID, partner: partner.id, etag: etag, lastModified: lastModified)
                 return Carried()
             }
             let time = now()
@@ -41,7 +42,8 @@ extension FeedFetcher {
                     endpoint: endpointID, name: name, size: Int64(body.count),
                     modified: time.millisecondsSince1970 / 1000)!,
                 at: time)
-            try store.transfers.recordValidators(endpointID, partner: partner.id, etag: etag, lastModified: lastModified)
+            try store.transfers.recordValidators(
+                endpointID, partner: partner.id, etag: etag, lastModified: lastModified)
             logger.info(
                 "fetched \(source.endpoint.url) (\(body.count) bytes) into \(target)",
                 metadata: ["partner": "\(partner.id)"])

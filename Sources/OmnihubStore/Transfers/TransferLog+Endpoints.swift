@@ -65,7 +65,8 @@ extension TransferLog {
     package func recordValidators(_ id: String, partner: String, etag: String?, lastModified: String?) throws {
         try write { db in
             try db.execute(
-                sql: "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, 'inbound') ON CONFLICT DO NOTHING",
+                sql:
+                    "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, 'inbound') ON CONFLICT DO NOTHING",
                 arguments: [id, partner])
             try db.execute(
                 sql: "UPDATE endpoints SET etag = ?, last_modified = ? WHERE endpoint = ?",

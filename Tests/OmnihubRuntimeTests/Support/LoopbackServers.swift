@@ -80,10 +80,14 @@ func runTool(_ path: String, _ arguments: [String]) throws -> String {
 }
 
 /// A server process on a loopback port that a test starts, stops and starts again.
+///
+/// Started with posix_spawn rather than Foundation's `Process`: on Linux, `Process` reaps its
+/// children from one monitor thread that can block in `wait4` on a server that is still running,
+/// and then never sees the omnihub process a test runs beside it end.
 class LoopbackServer: @unchecked Sendable {
     let port: Int
     let scratch: ScratchFolder
-    private var process: Process?
+    private var pid: pid_t = 0
 
     init(scratch: ScratchFolder, port: Int) {
         self.scratch = scratch
@@ -95,18 +99,37 @@ class LoopbackServer: @unchecked Sendable {
 
     func start() throws {
         let (path, arguments) = command()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let log = FileHandle(forWritingAtPath: scratch.path + "/server.log") ?? FileHandle.standardError
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
+        let log = scratch.path + "/server.log"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The test runner blocks signals in its threads; the server must not inherit that mask.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, path, &actions, &attributes, argv, environ)
+        guard spawned == 0 else {
+            throw ServerStartFailure(description: "\(path) could not be started: \(String(cString: strerror(spawned)))")
+        }
+        pid = child
         let deadline = Date().addingTimeInterval(10)
         while !acceptsConnections(port) {
-            guard process.isRunning, Date() < deadline else {
-                let said = (try? String(contentsOfFile: scratch.path + "/server.log", encoding: .utf8)) ?? ""
+            var status: Int32 = 0
+            let ended = waitpid(child, &status, WNOHANG) == child
+            guard !ended, Date() < deadline else {
+                if !ended { kill(child, SIGKILL) }
+                pid = 0
+                let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 throw ServerStartFailure(description: "\(path) did not start on port \(port): \(said)")
             }
             usleep(20_000)
@@ -114,13 +137,13 @@ class LoopbackServer: @unchecked Sendable {
     }
 
     /// Kills the server, as a crash or a pulled cable would, and waits for it to end: the port
-    /// refuses connections afterwards. (SIGKILL, because the test runner's blocked signals are
-    /// handed on to the processes it starts, and SIGTERM would wait in the mask.)
+    /// refuses connections afterwards.
     func stop() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        pid = 0
     }
 
     deinit { stop() }

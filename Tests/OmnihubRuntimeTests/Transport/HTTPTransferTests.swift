@@ -37,8 +37,10 @@ struct HTTPTransferTests {
         let clock = world.clock
         let store = try world.store()
         let poller = try #require(
-            EndpointPoller.all(configuration: try world.configuration(), store: store, logger: logger, now: { clock.now() })
-                .first)
+            EndpointPoller.all(
+                configuration: try world.configuration(), store: store, logger: logger, now: { clock.now() }
+            )
+            .first)
 
         #expect(try poller.pollIfDue() != .notDue)
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).count == 1)
@@ -67,22 +69,25 @@ struct HTTPTransferTests {
         let server = try HTTPPartnerServer()
         let world = try TestWorld.shippedSampleWorld()
         let yaml = try String(contentsOf: world.configFile, encoding: .utf8)
-        try (yaml + """
+        try
+            (yaml + """
 
-            destinations:
-              - name: DC-CENTRAL
-                url: http://127.0.0.1:\(server.port)/upload/
-                every_seconds: 1
+                destinations:
+                  - name: DC-CENTRAL
+                    url: http://127.0.0.1:\(server.port)/upload/
+                    every_seconds: 1
 
-            """).write(to: world.configFile, atomically: true, encoding: .utf8)
+                """).write(to: world.configFile, atomically: true, encoding: .utf8)
         _ = try world.cycle()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let store = try world.store()
         let clock = world.clock
         let poller = try #require(
-            EndpointPoller.all(configuration: try world.configuration(), store: store, logger: logger, now: { clock.now() })
-                .first)
+            EndpointPoller.all(
+                configuration: try world.configuration(), store: store, logger: logger, now: { clock.now() }
+            )
+            .first)
         let waiting = try store.transfers.undelivered(destination: "DC-CENTRAL", endpoint: poller.id, limit: 100)
         guard case .polled(let carried) = try poller.pollIfDue() else {
             Issue.record("the delivery failed")
