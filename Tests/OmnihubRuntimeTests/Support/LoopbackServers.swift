@@ -113,7 +113,9 @@ class LoopbackServer: @unchecked Sendable {
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        // A process group of its own, so stopping the server also ends the sessions it forked.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
@@ -136,17 +138,39 @@ class LoopbackServer: @unchecked Sendable {
         }
     }
 
-    /// Kills the server, as a crash or a pulled cable would, and waits for it to end: the port
-    /// refuses connections afterwards.
+    /// Kills the server and the sessions it forked, as a crash or a pulled cable would, and waits
+    /// for it to end: the port refuses connections afterwards, and open transfers break off.
     func stop() {
         guard pid > 0 else { return }
-        kill(pid, SIGKILL)
+        // sshd's sessions run in processes of their own session (setsid); they are found by parent.
+        for child in descendants(of: pid) { kill(child, SIGKILL) }
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         pid = 0
     }
 
     deinit { stop() }
+}
+
+/// The processes below `parent`, children first, read from /proc.
+func descendants(of parent: pid_t) -> [pid_t] {
+    var children: [pid_t: [pid_t]] = [:]
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+        guard let pid = pid_t(entry),
+            let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 1, let parentID = pid_t(fields[1]) { children[parentID, default: []].append(pid) }
+    }
+    var found: [pid_t] = []
+    var queue = children[parent] ?? []
+    while let next = queue.popLast() {
+        found.append(next)
+        queue += children[next] ?? []
+    }
+    return found
 }
 
 /// OpenSSH's sshd with its SFTP subsystem, a host key and a user key made for the test; the

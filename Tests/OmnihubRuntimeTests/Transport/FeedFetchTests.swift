@@ -261,3 +261,52 @@ struct FeedFetchTests {
         #expect(remote.carried(try poller.pollIfDue()) == 1)
     }
 }
+
+@Suite("A server that goes away mid-transfer", .serialized)
+struct MidTransferTests {
+    @Test("sshd killed during a download: a transient failure, nothing half in the inbox, the whole file next time")
+    func serverGoneMidTransfer() throws {
+        let remote = try RemoteFeedWorld()
+        let header = AmazonReport.file(AmazonReport.row(order: "302-1000001-0000001", item: "11"))
+        // A large file, so the download is still running when the server goes away.
+        var big = Data(header.utf8)
+        big.append(Data(repeating: UInt8(ascii: "#"), count: 24 << 20))
+        try big.write(to: URL(fileURLWithPath: remote.outgoing + "/big.tsv"))
+        let poller = try remote.poller()
+        _ = try poller.pollIfDue()
+        remote.world.clock.advance(by: .seconds(3))
+
+        let staging = remote.world.root.appendingPathComponent("var/staging/amazon-de").path
+        let server = remote.server
+        let killer = Thread {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let partial = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
+                if let name = partial.first,
+                    let size = try? FileManager.default.attributesOfItem(atPath: staging + "/" + name)[.size] as? Int,
+                    size > 0
+                {
+                    server.stop()
+                    return
+                }
+                usleep(200)
+            }
+        }
+        killer.start()
+        let outcome = try poller.pollIfDue()
+        while killer.isExecuting { usleep(1000) }
+        guard case .failed(let failure) = outcome else {
+            Issue.record("the download finished before the server was stopped: \(outcome)")
+            return
+        }
+        #expect(failure.transient)
+        #expect(try remote.world.inboxFiles() == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging) == [])
+
+        try remote.server.start()
+        remote.world.clock.advance(by: .seconds(60))
+        #expect(remote.carried(try poller.pollIfDue()) == 1)
+        let fetched = try Data(contentsOf: remote.world.inbox.appendingPathComponent("big.tsv"))
+        #expect(fetched == big)
+    }
+}
