@@ -30,42 +30,18 @@ package struct CycleService: Service, CustomStringConvertible {
     package var description: String { "the cycle" }
 
     package func run() async throws {
-        // The service's own stop ends its loop; the shared stop, set by any service's graceful
-        // shutdown, makes the work in hand finish its file and keeps new work from starting, while
-        // the service group shuts the services down one by one.
-        let ownStop = StopFlag()
-        try await withGracefulShutdownHandler {
-            while !ownStop.isSet {
-                if stop.isSet {
-                    try await clock.sleep(for: .milliseconds(50))
-                    continue
-                }
-                let started = ContinuousClock.now
-                let cycle = self.cycle
-                let report = try await onOwnThread { cycle.run() }
-                metrics.record(report, took: ContinuousClock.now - started)
-                health.cycleEnded(report)
-                if !report.outcomes.isEmpty || !report.failures.isEmpty {
-                    let summary =
-                        "cycle: \(report.outcomes.count) file(s), \(report.documentsImported) order(s), "
-                        + "\(report.documentsWritten.count) document(s), \(report.failures.count) failure(s)"
-                    logger.info("\(summary)")
-                }
-                try await pause(interval)
+        try await repeatRounds(every: interval, stop: stop, clock: clock) {
+            let started = ContinuousClock.now
+            let cycle = self.cycle
+            let report = try await onOwnThread { cycle.run() }
+            metrics.record(report, took: ContinuousClock.now - started)
+            health.cycleEnded(report)
+            if !report.outcomes.isEmpty || !report.failures.isEmpty {
+                let summary =
+                    "cycle: \(report.outcomes.count) file(s), \(report.documentsImported) order(s), "
+                    + "\(report.documentsWritten.count) document(s), \(report.failures.count) failure(s)"
+                logger.info("\(summary)")
             }
-        } onGracefulShutdown: {
-            ownStop.set()
-            stop.set()
-        }
-    }
-
-    /// Sleeps `duration` in short steps, ending early on a stop request.
-    private func pause(_ duration: Duration) async throws {
-        var waited = Duration.zero
-        let step = min(duration, .milliseconds(200))
-        while waited < duration && !stop.isSet {
-            try await clock.sleep(for: step)
-            waited += step
         }
     }
 }

@@ -28,37 +28,16 @@ package struct EndpointService: Service, CustomStringConvertible {
     package var description: String { "endpoint \(poller.id)" }
 
     package func run() async throws {
-        // The service's own stop ends its loop; the shared stop, set by any service's graceful
-        // shutdown, makes the work in hand finish its file and keeps new work from starting, while
-        // the service group shuts the services down one by one.
-        let ownStop = StopFlag()
-        try await withGracefulShutdownHandler {
-            while !ownStop.isSet {
-                if stop.isSet {
-                    try await clock.sleep(for: .milliseconds(50))
-                    continue
-                }
-                let started = ContinuousClock.now
-                let poller = self.poller
-                let outcome: EndpointPoller.Outcome
-                do {
-                    outcome = try await onOwnThread { try poller.pollIfDue() }
-                } catch {
-                    logger.error("\(poller.id): the poll could not be recorded: \(error)")
-                    metrics.recordPollFailure(poller, code: "store")
-                    try await clock.sleep(for: tick)
-                    continue
-                }
+        try await repeatRounds(every: tick, stop: stop, clock: clock) {
+            let started = ContinuousClock.now
+            let poller = self.poller
+            do {
+                let outcome = try await onOwnThread { try poller.pollIfDue() }
                 metrics.record(outcome, of: poller, took: ContinuousClock.now - started)
-                var waited = Duration.zero
-                while waited < tick && !ownStop.isSet && !stop.isSet {
-                    try await clock.sleep(for: .milliseconds(50))
-                    waited += .milliseconds(50)
-                }
+            } catch {
+                logger.error("\(poller.id): the poll could not be recorded: \(error)")
+                metrics.recordPollFailure(poller, code: "store")
             }
-        } onGracefulShutdown: {
-            ownStop.set()
-            stop.set()
         }
     }
 }
