@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the servers the transport tests start on loopback, when they are missing: OpenSSH's
-# sshd (its SFTP subsystem) from Debian, and pyftpdlib (an FTP server) from PyPI. The tests make
+# sshd (its SFTP subsystem) and openssl from Debian, and pyftpdlib (an FTP server) with pyOpenSSL
+# (for FTPS) from PyPI. The tests make
 # their own host and user keys and pick free high ports; nothing is started here.
 set -euo pipefail
 
@@ -13,7 +14,12 @@ if [ ! -x /usr/sbin/sshd ]; then
     # Debian's package starts a system sshd on port 22; the tests need none.
     $sudo systemctl disable --now ssh >/dev/null 2>&1 || true
 fi
-if ! python3 -c "import pyftpdlib" >/dev/null 2>&1; then
-    echo "setup: installing pyftpdlib (the FTP tests start it on loopback)" >&2
-    python3 -m pip install -q "pyftpdlib==2.2.0" >&2
+if ! command -v openssl >/dev/null 2>&1; then
+    echo "setup: installing openssl (the FTPS tests make a certificate)" >&2
+    $sudo apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends openssl >&2
+fi
+if ! python3 -c "import pyftpdlib, OpenSSL" >/dev/null 2>&1; then
+    echo "setup: installing pyftpdlib and pyOpenSSL (the FTP and FTPS tests start it on loopback)" >&2
+    python3 -m pip install -q "pyftpdlib==2.2.0" "pyopenssl==26.4.0" >&2
 fi

@@ -90,7 +90,8 @@ extension Configuration {
     }
 
     private static let endpointKeys = [
-        "url", "user", "password", "private_key", "key_passphrase", "bearer_token", "host_key", "headers", "method",
+        "url", "user", "password", "private_key", "key_passphrase", "bearer_token", "host_key", "ca_file", "headers",
+        "method",
         "connect_timeout_seconds", "stall_seconds",
     ]
     private static let scheduleKeys = [
@@ -138,6 +139,8 @@ extension Configuration {
             } else if let file = try hostKey.optional("known_hosts") {
                 endpoint.hostKey = .knownHosts(resolve(try file.text()))
             }
+        }
+        endpoint.caFile = try node.optional("ca_file").map { node throws(ConfigurationError) in resolve(try node.text())
         }
         if scheme == .sftp && endpoint.hostKey == nil {
             throw node.error(

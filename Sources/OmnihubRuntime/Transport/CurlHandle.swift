@@ -52,7 +52,8 @@ final class CurlHandle {
         defer { context.release() }
         var lists: [UnsafeMutablePointer<curl_slist>] = []
         defer { lists.forEach { curl_slist_free_all($0) } }
-        try set(CURLOPT_URL, url, operation)
+        let address = endpoint.scheme == .ftps && url.hasPrefix("ftps://") ? "ftp://" + url.dropFirst(7) : url
+        try set(CURLOPT_URL, String(address), operation)
         try setCommon(operation)
         try set(CURLOPT_WRITEDATA, context.toOpaque(), operation)
         try check(omnihub_curl_setopt_write_function(handle, curlReceive), "set the write callback", operation)
@@ -145,6 +146,7 @@ final class CurlHandle {
         try set(CURLOPT_PROTOCOLS_STR, endpoint.scheme == .ftps ? "ftp" : endpoint.scheme.rawValue, operation)
         try set(CURLOPT_FOLLOWLOCATION, 0, operation)
         if let user = endpoint.user { try set(CURLOPT_USERNAME, user, operation) }
+        if let caFile = endpoint.caFile { try set(CURLOPT_CAINFO, caFile, operation) }
         if let password = endpoint.password { try set(CURLOPT_PASSWORD, password.value, operation) }
         switch endpoint.scheme {
         case .sftp:

@@ -33,6 +33,9 @@ package struct Endpoint: Sendable {
     package var headers: [(name: String, value: String)] = []
     /// For SFTP: the pinned host key, required.
     package var hostKey: HostKey?
+    /// For FTPS and HTTPS: a file of CA certificates to check the server's certificate against,
+    /// instead of the system's (a partner's private CA).
+    package var caFile: String?
     /// For `http(s)` destinations: `POST` each document to the URL, or `PUT` it under its name.
     package var method: String = "PUT"
     /// Connection and stall limits: a server that sends nothing for `stallSeconds` has gone away.

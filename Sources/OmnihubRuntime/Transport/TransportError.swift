@@ -68,7 +68,8 @@ package struct TransportError: OmnihubError, Hashable {
         case .loginRefused:
             "check the user and the secret the configuration names; the endpoint waits until then"
         case .hostKeyMismatch:
-            "the server is not the one pinned; confirm its new key with the partner, then update host_key"
+            "the server is not the one pinned (SFTP host key) or trusted (TLS certificate); confirm its new key "
+                + "or certificate with the partner, then update host_key or ca_file"
         case .notFound:
             "check the path in the endpoint's URL"
         case .refused:

@@ -238,14 +238,29 @@ final class SFTPServer: LoopbackServer, @unchecked Sendable {
     }
 }
 
-/// pyftpdlib's FTP server, serving one folder to one user with a password.
+/// pyftpdlib's FTP server, serving one folder to one user with a password; with `tls`, FTPS
+/// (explicit TLS, required on the control and data connections) with a certificate made for it.
 final class FTPServer: LoopbackServer, @unchecked Sendable {
     let root: String
     let password = "ftp-\(UUID().uuidString.prefix(12))"
+    /// The server's certificate, which a client trusts as its CA file; `nil` without TLS.
+    let certificate: String?
 
-    init() throws {
+    init(tls: Bool = false) throws {
         let scratch = try ScratchFolder("ftpd")
         root = try scratch.folder("root")
+        if tls {
+            let certificate = scratch.path + "/cert.pem"
+            try runTool(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", scratch.path + "/key.pem", "-out", certificate,
+                ])
+            self.certificate = certificate
+        } else {
+            certificate = nil
+        }
         _ = FileManager.default.createFile(atPath: scratch.path + "/server.log", contents: nil)
         super.init(scratch: scratch, port: try freeLoopbackPort())
         try start()
@@ -258,11 +273,19 @@ final class FTPServer: LoopbackServer, @unchecked Sendable {
                 "python3", "-m", "pyftpdlib", "-i", "127.0.0.1", "-p", "\(port)", "-w", "-d", root, "-u", "omnihub",
                 "-P", password,
             ]
+                + (certificate.map {
+                    [
+                        "--tls", "--certfile", $0, "--keyfile", scratch.path + "/key.pem", "--tls-control-required",
+                        "--tls-data-required",
+                    ]
+                } ?? [])
         )
     }
 
     func endpoint(_ folder: String, password: String? = nil) -> Endpoint {
-        var endpoint = Endpoint(url: "ftp://127.0.0.1:\(port)\(folder)/", scheme: .ftp)
+        let scheme: Endpoint.Scheme = certificate == nil ? .ftp : .ftps
+        var endpoint = Endpoint(url: "\(scheme.rawValue)://127.0.0.1:\(port)\(folder)/", scheme: scheme)
+        endpoint.caFile = certificate
         endpoint.user = "omnihub"
         endpoint.password = Secret(value: password ?? self.password, source: "the test")
         endpoint.connectSeconds = 5

@@ -109,6 +109,26 @@ struct RemoteFolderTests {
         #expect(error.map { !"\($0)".contains(wrong) && !"\($0)".contains(server.password) } == true)
     }
 
+    @Test("FTPS: the same operations over explicit TLS, the server's certificate checked")
+    func ftps() throws {
+        let server = try FTPServer(tls: true)
+        let disk = server.root + "/outgoing"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        try exercise(try server.endpoint("/outgoing").folder(), disk: disk)
+
+        // A certificate the client does not trust: refused, permanently.
+        var untrusted = server.endpoint("/outgoing")
+        untrusted.caFile = nil
+        let error = #expect(throws: TransportError.self) { _ = try untrusted.folder().names() }
+        #expect(error?.code == .hostKeyMismatch)
+        #expect(error?.isTransient == false)
+        // Plain FTP to a server that requires TLS does not get in.
+        var plain = server.endpoint("/outgoing")
+        plain.scheme = .ftp
+        plain.url = "ftp://127.0.0.1:\(server.port)/outgoing/"
+        #expect(throws: TransportError.self) { _ = try plain.folder().names() }
+    }
+
     @Test("file://: the same operations on a local folder")
     func localFolder() throws {
         let scratch = try ScratchFolder("file-endpoint")
