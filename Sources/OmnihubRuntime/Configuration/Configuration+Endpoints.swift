@@ -37,6 +37,9 @@ extension Configuration {
     package struct PollSchedule: Sendable, Hashable {
         /// The pause between two polls.
         package var interval: Duration
+        /// When set, polls are due at the times it names instead of every `interval` (which then
+        /// only starts the backoff after a failure).
+        package var cron: CronSchedule?
         /// The longest pause after failures in a row (backoff grows to this).
         package var maxBackoff: Duration = .seconds(900)
         /// Failures in a row after which the endpoint is flagged in the log and the status.
@@ -201,6 +204,19 @@ extension Configuration {
         var schedule = PollSchedule(interval: .milliseconds(Int(every * 1000)))
         schedule.maxBackoff = .milliseconds(Int(maxBackoff * 1000))
         schedule.flagAfter = try node.optional("flag_after_failures")?.integer("a number of polls") ?? 3
+        if let cron = try node.optional("cron") {
+            guard try node.optional("every_seconds") == nil else {
+                throw cron.error("give every_seconds or cron, not both")
+            }
+            do {
+                schedule.cron = try CronSchedule(
+                    parsing: try cron.text("a cron expression such as \"*/15 6-22 * * *\""))
+            } catch let mistake as CronSchedule.Mistake {
+                throw cron.error("\(mistake) (UTC)")
+            } catch {
+                throw cron.error("\(error)")
+            }
+        }
         if let hours = try node.optional("expect_every_hours")?.number("hours, e.g. 24") {
             schedule.expectEvery = .seconds(Int(hours * 3600))
         }

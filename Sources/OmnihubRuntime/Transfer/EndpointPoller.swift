@@ -115,7 +115,8 @@ package struct EndpointPoller: Sendable {
         guard
             ignoringSchedule
                 || RetryPolicy.isDue(
-                    lastPoll: state.lastPollAt, retryAt: state.retryAt, interval: schedule.interval, now: time)
+                    lastPoll: state.lastPollAt, retryAt: state.retryAt, interval: schedule.interval,
+                    cron: schedule.cron, now: time)
         else { return .notDue }
         return try poll(state: state, dryRun: switched == .dryRun)
     }

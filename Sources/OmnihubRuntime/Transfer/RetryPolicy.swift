@@ -24,11 +24,18 @@ package enum RetryPolicy {
                 + parts.attoseconds / 1_000_000_000_000_000)
     }
 
-    /// Whether an endpoint last polled at `lastPoll` (never: `nil`) is due at `now` on `interval`,
-    /// and not waiting for a retry time still ahead.
-    package static func isDue(lastPoll: Timestamp?, retryAt: Timestamp?, interval: Duration, now: Timestamp) -> Bool {
+    /// Whether an endpoint last polled at `lastPoll` (never: `nil`) is due at `now` — on
+    /// `interval`, or at the next time `cron` names after the last poll — and not waiting for a
+    /// retry time still ahead.
+    package static func isDue(
+        lastPoll: Timestamp?, retryAt: Timestamp?, interval: Duration, cron: CronSchedule? = nil, now: Timestamp
+    ) -> Bool {
         if let retryAt { return retryAt.millisecondsSince1970 <= now.millisecondsSince1970 }
         guard let lastPoll else { return true }
+        if let cron {
+            guard let next = cron.next(after: lastPoll) else { return false }
+            return next.millisecondsSince1970 <= now.millisecondsSince1970
+        }
         return time(interval, after: lastPoll).millisecondsSince1970 <= now.millisecondsSince1970
     }
 }

@@ -106,3 +106,59 @@ struct EndpointConfigurationTests {
         #expect(source.afterImport == .move("archive"))
     }
 }
+
+/// Cron schedules, in UTC, on plain times.
+@Suite("Cron schedules")
+struct CronScheduleTests {
+    /// 2026-11-29 (a Sunday) at `hour`:`minute` UTC.
+    private func sunday(_ hour: Int, _ minute: Int) -> Timestamp {
+        Timestamp(millisecondsSince1970: (1_795_910_400 + Int64(hour * 3600 + minute * 60)) * 1000)
+    }
+
+    private func next(_ expression: String, after time: Timestamp) throws -> String? {
+        try CronSchedule(parsing: expression).next(after: time)?.description
+    }
+
+    @Test("the next minute an expression names, strictly after the time")
+    func nextTimes() throws {
+        #expect(try next("*/15 * * * *", after: sunday(10, 7)) == "2026-11-29T10:15:00Z")
+        #expect(try next("*/15 * * * *", after: sunday(10, 15)) == "2026-11-29T10:30:00Z")
+        #expect(try next("0 6-22/4 * * *", after: sunday(10, 7)) == "2026-11-29T14:00:00Z")
+        #expect(try next("30 5 * * 1-5", after: sunday(10, 7)) == "2026-11-30T05:30:00Z")  // Monday
+        #expect(try next("0 0 1 * *", after: sunday(10, 7)) == "2026-12-01T00:00:00Z")
+        #expect(try next("0 12 1 1 *", after: sunday(10, 7)) == "2027-01-01T12:00:00Z")
+        #expect(try next("0 9 * * 7", after: sunday(8, 59)) == "2026-11-29T09:00:00Z")  // 7 is Sunday too
+        // Day of month and day of week both restricted: either matches (cron's rule).
+        #expect(try next("0 0 15 * 1", after: sunday(10, 7)) == "2026-11-30T00:00:00Z")
+        #expect(try next("0 0 31 2 *", after: sunday(10, 7)) == nil)
+    }
+
+    @Test("a cron schedule is due at its next time after the last poll")
+    func due() throws {
+        let cron = try CronSchedule(parsing: "0 * * * *")
+        #expect(
+            !RetryPolicy.isDue(
+                lastPoll: sunday(10, 0), retryAt: nil, interval: .seconds(60), cron: cron, now: sunday(10, 59)))
+        #expect(
+            RetryPolicy.isDue(
+                lastPoll: sunday(10, 0), retryAt: nil, interval: .seconds(60), cron: cron, now: sunday(11, 0)))
+    }
+
+    @Test("mistakes name the field")
+    func mistakes() {
+        for (expression, says) in [
+            ("* * * *", "five"), ("60 * * * *", "minute"), ("* 24 * * *", "hour"), ("* * 0 * *", "day of month"),
+            ("* * * 13 *", "month"), ("* * * * 8", "day of week"), ("*/0 * * * *", "step"), ("5-1 * * * *", "minute"),
+            ("a * * * *", "minute"),
+        ] {
+            #expect(throws: CronSchedule.Mistake.self) { try CronSchedule(parsing: expression) }
+            var message = ""
+            do {
+                _ = try CronSchedule(parsing: expression)
+            } catch {
+                message = error.description
+            }
+            #expect(message.contains(says), "\(expression): \(message)")
+        }
+    }
+}
