@@ -69,12 +69,15 @@ struct HTTPTransferTests {
         let server = try HTTPPartnerServer()
         let world = try TestWorld.shippedSampleWorld()
         let yaml = try String(contentsOf: world.configFile, encoding: .utf8)
+        let token = "wms-" + UUID().uuidString
+        try token.write(to: world.root.appendingPathComponent("wms.token"), atomically: true, encoding: .utf8)
         try
             (yaml + """
 
                 destinations:
                   - name: DC-CENTRAL
                     url: http://127.0.0.1:\(server.port)/upload/
+                    bearer_token: {file: wms.token}
                     every_seconds: 1
 
                 """).write(to: world.configFile, atomically: true, encoding: .utf8)
@@ -97,6 +100,7 @@ struct HTTPTransferTests {
         let uploaded = try FileManager.default.contentsOfDirectory(atPath: server.root + "/uploads").sorted()
         #expect(uploaded == waiting.map { ($0.0.path as NSString).lastPathComponent }.sorted())
         #expect(server.requests.allSatisfy { $0.hasPrefix("PUT /upload/") && $0.contains("Idempotency-Key=FO-") })
+        #expect(server.requests.allSatisfy { $0.contains("Authorization=Bearer \(token)") })
         world.clock.advance(by: .seconds(2))
         #expect(try poller.pollIfDue() == .polled(Carried()))
         #expect(server.requests.count == waiting.count)
