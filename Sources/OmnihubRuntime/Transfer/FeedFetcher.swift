@@ -118,10 +118,17 @@ package struct FeedFetcher: Sendable {
             stable.append(file)
         }
         var carried = Carried()
+        var failures: [String] = []
         for file in stable.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) }) {
             if stopRequested() { break }
+            guard file.size <= Int64(source.budget.bytes) else {
+                logger.error("\(file.name) is larger than the poll's budget; not fetched", metadata: metadata)
+                failures.append(
+                    "\(file.name): \(file.size) bytes, over the budget of \(source.budget.bytes) bytes a poll")
+                continue
+            }
             guard carried.files < source.budget.files,
-                carried.bytes + file.size <= Int64(source.budget.bytes) || carried.files == 0,
+                carried.bytes + file.size <= Int64(source.budget.bytes),
                 ContinuousClock.now - started < .seconds(source.budget.seconds)
             else {
                 logger.info("the poll's budget is spent; the other files wait for the next poll", metadata: metadata)
@@ -131,9 +138,32 @@ package struct FeedFetcher: Sendable {
                 logger.info("dry run: would fetch \(file.name) (\(file.size) bytes)", metadata: metadata)
                 continue
             }
-            try fetch(file, from: folder)
+            do {
+                try fetch(file, from: folder)
+            } catch let error as TransportError where error.isTransient {
+                // The server went away: the other files wait for the next poll too.
+                try store.transfers.recordCarried(
+                    endpointID, partner: partner.id, direction: .inbound, files: carried.files, bytes: carried.bytes,
+                    at: now())
+                throw error
+            } catch {
+                // This file alone cannot be fetched (a name the inbox cannot hold, a file gone or
+                // over the budget): the others go on, and the poll reports it at the end.
+                logger.error("\(file.name) was not fetched: \(error)", metadata: metadata)
+                failures.append("\(file.name): \(error)")
+                continue
+            }
             carried.files += 1
             carried.bytes += file.size
+        }
+        if !failures.isEmpty {
+            try store.transfers.recordCarried(
+                endpointID, partner: partner.id, direction: .inbound, files: carried.files, bytes: carried.bytes,
+                at: now())
+            throw TransportError(
+                .filesNotTaken, endpoint: source.endpoint.url,
+                operation: "fetch \(failures.count) of \(carried.files + failures.count) file(s)",
+                detail: failures.joined(separator: "; "))
         }
         return carried
     }

@@ -27,6 +27,9 @@ package struct TransportError: OmnihubError, Hashable {
         case overBudget = "over_budget"
         /// A local file could not be read or written.
         case localFile = "local_file"
+        /// Some files of a poll could not be taken (over the budget, a name the inbox cannot hold);
+        /// the others were.
+        case filesNotTaken = "files_not_taken"
     }
 
     package let code: Code
@@ -48,7 +51,7 @@ package struct TransportError: OmnihubError, Hashable {
     /// the partner moves its file away, and the other documents must keep flowing meanwhile.
     package var isTransient: Bool {
         switch code {
-        case .unreachable, .timedOut, .serverFailure, .alreadyThere: true
+        case .unreachable, .timedOut, .serverFailure, .alreadyThere, .filesNotTaken: true
         case .loginRefused, .hostKeyMismatch, .notFound, .refused, .overBudget, .localFile: false
         }
     }
@@ -81,6 +84,8 @@ package struct TransportError: OmnihubError, Hashable {
             "raise the endpoint's budget or ask the partner for smaller files"
         case .localFile:
             "check the staging folder's space and rights"
+        case .filesNotTaken:
+            "the other files were fetched; these are tried again at each poll, and the log says why each failed"
         }
     }
 

@@ -310,3 +310,35 @@ struct MidTransferTests {
         #expect(fetched == big)
     }
 }
+
+@Suite("One partner file that cannot be taken", .serialized)
+struct FileNotTakenTests {
+    @Test("a file over the poll's budget is reported alone: the others are fetched, the endpoint keeps polling")
+    func overBudget() throws {
+        let remote = try RemoteFeedWorld()
+        try String(contentsOf: remote.world.configFile, encoding: .utf8)
+            .replacingOccurrences(of: "every_seconds: 1", with: "every_seconds: 1\n          budget: {megabytes: 1}")
+            .write(to: remote.world.configFile, atomically: true, encoding: .utf8)
+        let small = AmazonReport.file(AmazonReport.row(order: "302-1000001-0000001", item: "11"))
+        try remote.drop("a-small.tsv", small)
+        try Data(repeating: UInt8(ascii: "#"), count: 2 << 20).write(
+            to: URL(fileURLWithPath: remote.outgoing + "/b-big.tsv"))
+        try remote.drop("c-small.tsv", small.replacingOccurrences(of: "0000001", with: "0000002"))
+        let poller = try remote.poller()
+        _ = try poller.pollIfDue()
+        remote.world.clock.advance(by: .seconds(3))
+        guard case .failed(let failure) = try poller.pollIfDue() else {
+            Issue.record("the file over the budget was not reported")
+            return
+        }
+        #expect(failure.code == "files_not_taken")
+        #expect(failure.transient)
+        #expect(failure.message.contains("b-big.tsv"))
+        #expect(try remote.world.inboxFiles() == ["a-small.tsv", "c-small.tsv"])
+        let state = try remote.world.store().transfers.endpoint(
+            "amazon-de/orders", partner: "amazon-de", direction: .inbound)
+        #expect(state.files == 2)
+        #expect(state.stoppedBecause == nil)
+        #expect(state.retryAt != nil)
+    }
+}
