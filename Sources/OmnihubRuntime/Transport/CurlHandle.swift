@@ -222,7 +222,9 @@ final class CurlHandle {
         case CURLE_WRITE_ERROR, CURLE_READ_ERROR, CURLE_OUT_OF_MEMORY:
             kind = .localFile
         default:
-            kind = .refused
+            // A failure libcurl names but omnihub does not know: tried again with backoff (and
+            // flagged if it lasts) rather than stopping the endpoint for good.
+            kind = .unreachable
         }
         return TransportError(kind, endpoint: endpoint.url, operation: operation, detail: detail)
     }

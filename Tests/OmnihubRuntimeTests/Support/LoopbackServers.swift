@@ -45,6 +45,27 @@ func freeLoopbackPort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A socket bound to the loopback port without listening, or -1 when the port is taken.
+func holdPort(_ port: Int) -> Int32 {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var yes: Int32 = 1
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            Glibc.bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+    guard bound else {
+        close(socket)
+        return -1
+    }
+    return socket
+}
+
 /// Whether something accepts connections on the loopback port.
 func acceptsConnections(_ port: Int) -> Bool {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -88,6 +109,9 @@ class LoopbackServer: @unchecked Sendable {
     let port: Int
     let scratch: ScratchFolder
     private var pid: pid_t = 0
+    /// While the server is stopped, a socket bound to its port (not listening): connections are
+    /// refused as from a server that is gone, and no other test's server can take the port.
+    private var portHolder: Int32 = -1
 
     init(scratch: ScratchFolder, port: Int) {
         self.scratch = scratch
@@ -98,6 +122,10 @@ class LoopbackServer: @unchecked Sendable {
     func command() -> (String, [String]) { fatalError("a server names its command") }
 
     func start() throws {
+        if portHolder >= 0 {
+            close(portHolder)
+            portHolder = -1
+        }
         let (path, arguments) = command()
         let log = scratch.path + "/server.log"
         var actions = posix_spawn_file_actions_t()
@@ -148,9 +176,13 @@ class LoopbackServer: @unchecked Sendable {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         pid = 0
+        portHolder = holdPort(port)
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        if portHolder >= 0 { close(portHolder) }
+    }
 }
 
 /// The processes below `parent`, children first, read from /proc.

@@ -83,7 +83,7 @@ struct RemoteFolderTests {
         let disk = try server.scratch.folder("outgoing")
         server.stop()
         let error = #expect(throws: TransportError.self) { _ = try server.endpoint(disk).folder().names() }
-        #expect(error?.code == .unreachable)
+        #expect(error?.code == .unreachable, "\(String(describing: error))")
         #expect(error?.isTransient == true)
         try server.start()
         #expect(try server.endpoint(disk).folder().names() == [])
