@@ -7,7 +7,7 @@ import OmnihubRuntime
 import OmnihubService
 import OmnihubStore
 
-/// `omnihub run`: import cycles over every partner's inbox.
+/// `omnihub run`: the hub once (`--once`), or the daemon.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the hub: fetch partners' files, import, source, emit, deliver.",
@@ -72,7 +72,8 @@ struct Run: ParsableCommand {
         var failed = 0
         for poller in pollers where !ShutdownSignal.requested {
             if case .failed(let failure) = try poller.pollNow() {
-                say("\(poller.id): \(failure.message)")
+                // On standard error, so `--json` output stays one JSON document.
+                FileHandle.standardError.write(Data("\(poller.id): \(failure.message)\n".utf8))
                 failed += 1
             }
         }
@@ -86,7 +87,8 @@ private final class DaemonResult: @unchecked Sendable {
     var error: String?
 }
 
-/// Remembers SIGINT and SIGTERM so the daemon finishes its current file and then stops.
+/// Remembers SIGINT and SIGTERM so `run --once` finishes its current file and then stops (the
+/// daemon's service group has handlers of its own).
 enum ShutdownSignal {
     nonisolated(unsafe) private static var flag: sig_atomic_t = 0
 
