@@ -41,8 +41,10 @@ final class HTTPResource {
     func send(_ bytes: [UInt8], name: String, key: String) throws(TransportError) {
         let isPut = endpoint.method == "PUT"
         let url = isPut ? endpoint.address(of: name) : endpoint.url
+        // "Expect:" turns off libcurl's `Expect: 100-continue`, which would wait a second for
+        // every document a server that does not answer 100 receives.
         let headers = [
-            "Idempotency-Key: \(key)", "Content-Type: application/octet-stream",
+            "Expect:", "Idempotency-Key: \(key)", "Content-Type: application/octet-stream",
             "Content-Disposition: attachment; filename=\"\(name.replacingOccurrences(of: "\"", with: ""))\"",
         ]
         let response = try curl.perform(

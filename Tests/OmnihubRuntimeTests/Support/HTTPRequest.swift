@@ -10,7 +10,7 @@ func httpRequest(
     let curl = try CurlHandle(Endpoint(url: url, scheme: url.hasPrefix("https") ? .https : .http))
     let response = try curl.perform(
         url, operation: "\(method) \(url)", upload: body,
-        headers: headers + (token.map { ["Authorization: Bearer \($0)"] } ?? [])
+        headers: headers + ["Expect:"] + (token.map { ["Authorization: Bearer \($0)"] } ?? [])
     ) { curl throws(TransportError) in
         try curl.set(CURLOPT_CUSTOMREQUEST, method, "request")
     }
