@@ -108,6 +108,8 @@ func runTool(_ path: String, _ arguments: [String]) throws -> String {
 class LoopbackServer: @unchecked Sendable {
     let port: Int
     let scratch: ScratchFolder
+    /// Guards `pid` and `portHolder`: a test may stop the server from another thread.
+    private let lock = NSLock()
     private var pid: pid_t = 0
     /// While the server is stopped, a socket bound to its port (not listening): connections are
     /// refused as from a server that is gone, and no other test's server can take the port.
@@ -122,6 +124,8 @@ class LoopbackServer: @unchecked Sendable {
     func command() -> (String, [String]) { fatalError("a server names its command") }
 
     func start() throws {
+        lock.lock()
+        defer { lock.unlock() }
         if portHolder >= 0 {
             close(portHolder)
             portHolder = -1
@@ -169,6 +173,8 @@ class LoopbackServer: @unchecked Sendable {
     /// Kills the server and the sessions it forked, as a crash or a pulled cable would, and waits
     /// for it to end: the port refuses connections afterwards, and open transfers break off.
     func stop() {
+        lock.lock()
+        defer { lock.unlock() }
         guard pid > 0 else { return }
         // sshd's sessions run in processes of their own session (setsid); they are found by parent.
         for child in descendants(of: pid) { kill(child, SIGKILL) }
@@ -181,7 +187,9 @@ class LoopbackServer: @unchecked Sendable {
 
     deinit {
         stop()
-        if portHolder >= 0 { close(portHolder) }
+        lock.withLock {
+            if portHolder >= 0 { close(portHolder) }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import OmnihubCore
@@ -278,7 +279,9 @@ struct MidTransferTests {
 
         let staging = remote.world.root.appendingPathComponent("var/staging/amazon-de").path
         let server = remote.server
+        let killed = DispatchSemaphore(value: 0)
         let killer = Thread {
+            defer { killed.signal() }
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 let partial = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
@@ -294,7 +297,7 @@ struct MidTransferTests {
         }
         killer.start()
         let outcome = try poller.pollIfDue()
-        while killer.isExecuting { usleep(1000) }
+        killed.wait()
         guard case .failed(let failure) = outcome else {
             Issue.record("the download finished before the server was stopped: \(outcome)")
             return
