@@ -31,7 +31,7 @@ package struct Daemon {
 
     /// Runs until SIGTERM or SIGINT.
     package func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        Daemon.unblockStopSignals()
+        StopSignals.unblock()
         let stop = StopFlag()
         let metrics = HubMetrics()
         let health = HubHealth()
@@ -68,15 +68,5 @@ package struct Daemon {
             configuration: .init(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.notice("omnihub stopped on request")
-    }
-
-    /// A parent that blocked signals (a supervisor's thread, a test runner) hands its mask on
-    /// through fork and exec; unblocked here, a stop request always arrives.
-    static func unblockStopSignals() {
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 }

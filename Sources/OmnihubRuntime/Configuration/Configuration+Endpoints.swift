@@ -75,8 +75,7 @@ extension Configuration {
                 throw afterNode.error("'\(other)' is not leave, delete or 'move to done' (any subfolder name)")
             }
         }
-        if case .http = endpoint.scheme, after != .leave { throw node.error("an HTTP feed can only leave its file") }
-        if case .https = endpoint.scheme, after != .leave { throw node.error("an HTTP feed can only leave its file") }
+        if !endpoint.scheme.isFolder && after != .leave { throw node.error("an HTTP feed can only leave its file") }
         return RemoteSource(
             endpoint: endpoint, afterImport: after, marker: try node.optional("marker")?.text(),
             schedule: try parseSchedule(node), budget: try parseBudget(node))

@@ -33,15 +33,14 @@ extension FeedFetcher {
             try FileMover.writeAtomically(Data(body), to: temporary)
             try FileManager.default.createDirectory(atPath: feed.folder, withIntermediateDirectories: true)
             let target = FileMover.freePath(in: feed.folder, name: name, tag: String(sha256.prefix(8)))
+            let modified = time.millisecondsSince1970 / 1000
             try store.transfers.recordFetch(
-                endpoint: endpointID, name: name, size: Int64(body.count), modified: time.millisecondsSince1970 / 1000,
-                sha256: sha256, inboxPath: target, at: time)
+                endpoint: endpointID, name: name, size: Int64(body.count), modified: modified, sha256: sha256,
+                inboxPath: target, at: time)
             try FileMover.move(temporary, to: target)
+            // An HTTP answer leaves no copy on the server to move or delete: settled at once.
             try store.transfers.recordSettled(
-                try store.transfers.remoteFile(
-                    endpoint: endpointID, name: name, size: Int64(body.count),
-                    modified: time.millisecondsSince1970 / 1000)!,
-                at: time)
+                endpoint: endpointID, name: name, size: Int64(body.count), modified: modified, at: time)
             try store.transfers.recordValidators(
                 endpointID, partner: partner.id, etag: etag, lastModified: lastModified)
             logger.info(

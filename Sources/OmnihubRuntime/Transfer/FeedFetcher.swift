@@ -119,6 +119,7 @@ package struct FeedFetcher: Sendable {
         }
         var carried = Carried()
         var failures: [String] = []
+        var serverFailure: TransportError?
         for file in stable.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) }) {
             if stopRequested() { break }
             guard file.size <= Int64(source.budget.bytes) else {
@@ -142,10 +143,8 @@ package struct FeedFetcher: Sendable {
                 try fetch(file, from: folder)
             } catch let error as TransportError where error.isTransient {
                 // The server went away: the other files wait for the next poll too.
-                try store.transfers.recordCarried(
-                    endpointID, partner: partner.id, direction: .inbound, files: carried.files, bytes: carried.bytes,
-                    at: now())
-                throw error
+                serverFailure = error
+                break
             } catch {
                 // This file alone cannot be fetched (a name the inbox cannot hold, a file gone or
                 // over the budget): the others go on, and the poll reports it at the end.
@@ -156,14 +155,16 @@ package struct FeedFetcher: Sendable {
             carried.files += 1
             carried.bytes += file.size
         }
-        if !failures.isEmpty {
+        guard serverFailure == nil && failures.isEmpty else {
+            // A failed poll is recorded as a failure; what it carried before still counts.
             try store.transfers.recordCarried(
                 endpointID, partner: partner.id, direction: .inbound, files: carried.files, bytes: carried.bytes,
                 at: now())
-            throw TransportError(
-                .filesNotTaken, endpoint: source.endpoint.url,
-                operation: "fetch \(failures.count) of \(carried.files + failures.count) file(s)",
-                detail: failures.joined(separator: "; "))
+            throw serverFailure
+                ?? TransportError(
+                    .filesNotTaken, endpoint: source.endpoint.url,
+                    operation: "fetch \(failures.count) of \(carried.files + failures.count) file(s)",
+                    detail: failures.joined(separator: "; "))
         }
         return carried
     }

@@ -97,7 +97,7 @@ package struct PartnerPull: Sendable {
     package func newDocuments(for partner: Configuration.Partner, limit: Int = 500) throws -> [Listed] {
         var listed: [Listed] = []
         for destination in partner.pull?.destinations ?? [] {
-            for (document, _) in try store.transfers.undelivered(
+            for document in try store.transfers.waitingDocuments(
                 destination: destination, endpoint: endpointID(partner), limit: limit)
             {
                 listed.append(

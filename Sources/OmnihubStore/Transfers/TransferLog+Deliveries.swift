@@ -3,21 +3,37 @@ import GRDB
 package import OmnihubCore
 
 extension TransferLog {
-    /// The documents written for `destination` and not yet delivered to `endpoint`, oldest first.
+    /// Which of `destination`'s written documents (`d`) have not reached `endpoint`; the
+    /// arguments are the destination and the endpoint.
+    private static let waitingFor = """
+        d.destination = ? AND d.status = 'written'
+          AND NOT EXISTS (SELECT 1 FROM deliveries v WHERE v.document_id = d.id AND v.endpoint = ?)
+        """
+
+    /// The documents written for `destination` and not yet delivered to `endpoint`, oldest first,
+    /// with their bytes.
     package func undelivered(destination: String, endpoint: String, limit: Int) throws -> [(
         OutboundDocument, [UInt8]
     )] {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT d.* FROM outbound_documents d
-                    WHERE d.destination = ? AND d.status = 'written'
-                      AND NOT EXISTS (SELECT 1 FROM deliveries v WHERE v.document_id = d.id AND v.endpoint = ?)
-                    ORDER BY d.id LIMIT ?
-                    """,
+                sql: "SELECT d.* FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?",
                 arguments: [destination, endpoint, limit]
             ).map { row in (try OutboundDocument(row: row), Array(try row.decode(Data.self, forColumn: "content"))) }
+        }
+    }
+
+    /// The same documents without their bytes, for a listing.
+    package func waitingDocuments(destination: String, endpoint: String, limit: Int) throws -> [OutboundDocument] {
+        try read { db in
+            try OutboundDocument.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.kind, d.destination, d.number, d.path, d.status, d.created_at, d.written_at
+                    FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?
+                    """,
+                arguments: [destination, endpoint, limit])
         }
     }
 
@@ -38,11 +54,7 @@ extension TransferLog {
         try read { db in
             try Int.fetchOne(
                 db,
-                sql: """
-                    SELECT count(*) FROM outbound_documents d
-                    WHERE d.destination = ? AND d.status = 'written'
-                      AND NOT EXISTS (SELECT 1 FROM deliveries v WHERE v.document_id = d.id AND v.endpoint = ?)
-                    """,
+                sql: "SELECT count(*) FROM outbound_documents d WHERE \(TransferLog.waitingFor)",
                 arguments: [destination, endpoint]) ?? 0
         }
     }

@@ -20,9 +20,7 @@ extension TransferLog {
         _ id: String, partner: String, direction: TransferDirection, _ result: PollResult, at time: Timestamp
     ) throws {
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [id, partner, direction])
+            try ensureEndpoint(db, id, partner: partner, direction: direction)
             switch result {
             case .succeeded(let files, let bytes):
                 try db.execute(
@@ -52,9 +50,7 @@ extension TransferLog {
     ) throws {
         guard files > 0 else { return }
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [id, partner, direction])
+            try ensureEndpoint(db, id, partner: partner, direction: direction)
             try db.execute(
                 sql: "UPDATE endpoints SET files = files + ?, bytes = bytes + ?, last_file_at = ? WHERE endpoint = ?",
                 arguments: [files, bytes, time, id])
@@ -64,10 +60,7 @@ extension TransferLog {
     /// Keeps an HTTP feed's validators for the next conditional request.
     package func recordValidators(_ id: String, partner: String, etag: String?, lastModified: String?) throws {
         try write { db in
-            try db.execute(
-                sql:
-                    "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, 'inbound') ON CONFLICT DO NOTHING",
-                arguments: [id, partner])
+            try ensureEndpoint(db, id, partner: partner, direction: .inbound)
             try db.execute(
                 sql: "UPDATE endpoints SET etag = ?, last_modified = ? WHERE endpoint = ?",
                 arguments: [etag, lastModified, id])
@@ -111,5 +104,12 @@ extension TransferLog {
                     """,
                 arguments: [partner, direction, state, time])
         }
+    }
+
+    /// The endpoint's row, made with nought counts the first time it is written to.
+    private func ensureEndpoint(_ db: Database, _ id: String, partner: String, direction: TransferDirection) throws {
+        try db.execute(
+            sql: "INSERT INTO endpoints (endpoint, partner, direction) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            arguments: [id, partner, direction])
     }
 }

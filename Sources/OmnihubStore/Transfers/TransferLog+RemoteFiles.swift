@@ -61,13 +61,20 @@ extension TransferLog {
 
     /// Records that the remote copy was dealt with (left, moved or deleted) after the ledger held it.
     package func recordSettled(_ file: RemoteFileRecord, at time: Timestamp) throws {
+        try recordSettled(endpoint: file.endpoint, name: file.name, size: file.size, modified: file.modified, at: time)
+    }
+
+    /// Records that the remote file with this name, size and time was dealt with.
+    package func recordSettled(endpoint: String, name: String, size: Int64, modified: Int64, at time: Timestamp)
+        throws
+    {
         try write { db in
             try db.execute(
                 sql: """
                     UPDATE remote_files SET settled_at = ?
                     WHERE endpoint = ? AND name = ? AND size = ? AND modified = ?
                     """,
-                arguments: [time, file.endpoint, file.name, file.size, file.modified])
+                arguments: [time, endpoint, name, size, modified])
         }
     }
 

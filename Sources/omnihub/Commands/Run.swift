@@ -97,12 +97,6 @@ enum ShutdownSignal {
     static func install() {
         signal(SIGINT) { _ in ShutdownSignal.flag = 1 }
         signal(SIGTERM) { _ in ShutdownSignal.flag = 1 }
-        // A parent that blocked signals (a supervisor's thread, a test runner) hands its mask on
-        // through fork and exec; unblocked here, a stop request always arrives.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+        StopSignals.unblock()
     }
 }
