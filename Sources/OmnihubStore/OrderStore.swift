@@ -56,6 +56,8 @@ package final class OrderStore: Sendable {
     package var outbox: Outbox { Outbox(database: database) }
     /// Invoices, credit notes and their numbers.
     package var finance: FinanceLedger { FinanceLedger(database: database) }
+    /// Refunds: for cancelled units and credit notes.
+    package var refunds: RefundLedger { RefundLedger(database: database) }
     /// Partners' servers: files seen and fetched there, documents delivered, each endpoint's health
     /// and the partner switches.
     package var transfers: TransferLog { TransferLog(database: database) }

@@ -80,6 +80,21 @@ public struct OrderSettlement: Sendable {
         return value(line: index, units: quantity - from) - value(line: index, units: quantity - to)
     }
 
+    /// What goes back to the customer, in minor units, when `units` more units of each line
+    /// (position → units) are cancelled before they ship, `cancelledBefore` (position → units)
+    /// having been cancelled already. The shipping charge comes back too when the order ends with
+    /// every unit cancelled and none shipped (`nothingShippedAndAllCancelled`).
+    public func refund(
+        cancelling units: [Int: Int], cancelledBefore: [Int: Int], nothingShippedAndAllCancelled: Bool
+    ) -> Int64 {
+        var minor = units.reduce(Int64(0)) { sum, entry in
+            let before = cancelledBefore[entry.key] ?? 0
+            return sum + cancelled(line: entry.key - 1, from: before, to: before + entry.value)
+        }
+        if nothingShippedAndAllCancelled { minor += shipping }
+        return minor
+    }
+
     /// The amount as an ``Amount`` in the order's currency.
     public func amount(_ minorUnits: Int64) -> Amount {
         Amount(units: minorUnits, scale: currency.minorUnits)

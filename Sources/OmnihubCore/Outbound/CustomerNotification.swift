@@ -13,6 +13,8 @@ public struct CustomerNotification: FormattedDocument {
         case readyForPickup = "ready_for_pickup"
         /// Money went back to the customer.
         case refundIssued = "refund_issued"
+        /// Units were cancelled before they shipped, with what they gave back.
+        case orderCancelled = "order_cancelled"
     }
 
     /// One article the message is about.

@@ -45,6 +45,8 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     case staleSnapshot = "stale_snapshot"
     case deltaBeforeSnapshot = "delta_before_snapshot"
     case fileRejected = "file_rejected"
+    /// An event about an order that does not fit its state (a return of more than shipped).
+    case eventRefused = "event_refused"
     // Containment.
     case poisonFile = "poison_file"
 }

@@ -29,6 +29,9 @@ package struct Configuration: Sendable {
     package var partners: [Partner]
     /// The nodes that hold and ship stock.
     package var network: Network = Network()
+    /// The conditions (lower-cased) in which returned goods go back into stock (`returns:`);
+    /// goods in any other condition are booked out.
+    package var resellableConditions = ReturnPolicy.resellableConditions
 
     /// The fulfilment network: DCs, stores and dropshippers, and the stock each keeps back.
     package struct Network: Sendable {
@@ -211,7 +214,7 @@ extension Configuration {
         }
         try root.allowOnly([
             "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications", "destinations",
-            "server",
+            "server", "returns",
         ])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
@@ -262,6 +265,15 @@ extension Configuration {
                 throw node.error("destination '\(destination.name)' appears twice; each outbox folder has one")
             }
             configuration.destinations.append(destination)
+        }
+        if let returns = try root.optional("returns") {
+            try returns.allowOnly(["resellable_conditions"])
+            if let conditions = try returns.optional("resellable_conditions") {
+                configuration.resellableConditions = Set(
+                    try conditions.items().map { item throws(ConfigurationError) in
+                        try item.text("a condition, e.g. resellable").lowercased()
+                    })
+            }
         }
         if let network = try root.optional("network") {
             configuration.network = try parseNetwork(network, resolve: resolve)

@@ -1,17 +1,46 @@
 package import OmnihubCore
 import OmnihubStore
 
-/// Issues a credit note on request (`omnihub finance credit-note`), with its bookings and the
-/// customer's refund message.
-struct CreditNoteEmitter {
+/// Issues credit notes, with their bookings and the customer's refund message: for returned
+/// units each run, and on request (`omnihub finance credit-note`).
+struct CreditNoteEmitter: DocumentEmitter {
     let writer: OutboxWriter
+
+    var documents: String { "credit notes for returns" }
+
+    /// Credits the returned units no credit note covers yet, one credit note per order and run.
+    /// Returns of units not invoiced yet, and orders whose credit note cannot be made, are
+    /// reported and wait for the next run; the others are issued.
+    func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
+        guard writer.configuration.finance != nil else { return }
+        var after: Int64 = 0
+        while true {
+            let part = try writer.store.finance.uncreditedReturns(after: after, limit: writer.partSize)
+            guard let last = part.last else { return }
+            for order in part {
+                do {
+                    let issued = try issue(
+                        orderID: order.orderID, units: order.units, reason: "returned", returns: order.returns, at: time
+                    )
+                    outcome.written += issued.outcome.written
+                    outcome.failures += issued.outcome.failures
+                } catch {
+                    writer.refuse(
+                        what: "credit note for a return", order: String(order.orderID), reason: error,
+                        until: "it can be issued", into: &outcome)
+                }
+            }
+            after = last.orderID
+            if writer.stopRequested() { return }
+        }
+    }
 
     /// Issues a credit note for `units` (order line position → units) of an order's invoiced
     /// units, records it with its bookings and refund message, and writes the files.
     ///
     /// - Throws: when the configuration has no `finance:` section, or the order's invoices do not
     ///   carry the units.
-    func issue(orderID: Int64, units: [Int: Int], reason: String, at time: Timestamp) throws
+    func issue(orderID: Int64, units: [Int: Int], reason: String, returns: [Int64] = [], at time: Timestamp) throws
         -> (creditNote: Invoice, outcome: EmitOutcome)
     {
         guard let finance = writer.configuration.finance else {
@@ -42,7 +71,10 @@ struct CreditNoteEmitter {
             )
         }
         let recorded = try writer.store.finance.recordFinanceDocuments(
-            [IssuedFinanceDocument(orderID: orderID, document: creditNote, rendered: file, reason: reason)],
+            [
+                IssuedFinanceDocument(
+                    orderID: orderID, document: creditNote, rendered: file, reason: reason, returns: returns)
+            ],
             kind: .creditNote, firstSequence: sequence, bookings: bookings, refundNotice: refundNotice, at: time)
         var outcome = EmitOutcome()
         let files = [file, bookings, refundNotice?.notification.rendered].compactMap { $0 }

@@ -136,6 +136,13 @@ package struct FileImporter: Sendable {
                         {
                             issues.append(problem)
                         }
+                        if case .imported = stored, notice.kind == .returnNotice,
+                            let problem = returnProblem(
+                                try fileImport.applyReturn(notice, resellable: configuration.resellableConditions),
+                                notice)
+                        {
+                            issues.append(problem)
+                        }
                         if case .imported = stored, notice.kind == .fulfilmentRejection,
                             let problem = rejectionProblem(
                                 try fileImport.applyRejection(notice, at: now().description), notice)
@@ -272,6 +279,30 @@ package struct FileImporter: Sendable {
     }
 
     /// A shipment that changes nothing, or ships units the node was not asked for, is reported.
+    private func returnProblem(_ outcome: ReturnOutcome, _ notice: InboundNotice) -> MappingIssue? {
+        let source = notice.source
+        switch outcome {
+        case .received(let units, let restocked):
+            logger.info(
+                "\(units) unit(s) of order \(notice.externalID ?? "?") came back, \(restocked) of them into stock")
+            return nil
+        case .alreadyReceived(let reference):
+            logger.info("return \(reference) of order \(notice.externalID ?? "?") was booked before; nothing changes")
+            return nil
+        case .unknownOrder:
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
+                value: notice.externalID,
+                message:
+                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the return "
+                    + "was not booked")
+        case .refused(let message):
+            return MappingIssue(
+                .eventRefused, file: source?.file, record: source?.record, line: source?.line, field: "lines",
+                value: notice.externalID, message: message)
+        }
+    }
+
     private func shipmentProblem(_ outcome: FileImport.ShipmentOutcome, _ notice: InboundNotice) -> MappingIssue? {
         let source = notice.source
         switch outcome {

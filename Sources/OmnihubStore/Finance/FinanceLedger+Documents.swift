@@ -38,16 +38,20 @@ package struct IssuedFinanceDocument: Sendable {
     package let shipments: [Int64]
     /// Why the units are credited (credit notes only).
     package let reason: String?
+    /// The returns it credits (credit notes only).
+    package let returns: [Int64]
 
     /// An issued document.
     package init(
-        orderID: Int64, document: Invoice, rendered: RenderedDocument?, shipments: [Int64] = [], reason: String? = nil
+        orderID: Int64, document: Invoice, rendered: RenderedDocument?, shipments: [Int64] = [], reason: String? = nil,
+        returns: [Int64] = []
     ) {
         self.orderID = orderID
         self.document = document
         self.rendered = rendered
         self.shipments = shipments
         self.reason = reason
+        self.returns = returns
     }
 }
 
@@ -95,6 +99,35 @@ extension FinanceLedger {
                 throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
             }
             return (order, try Self.financeHistory(db, orderID: orderID), try Self.nextSequence(db, .creditNote))
+        }
+    }
+
+    /// Returned units no credit note covers yet, of at most `limit` orders with ids above
+    /// `after`, oldest order first: per order, the return ids and units per line position.
+    package func uncreditedReturns(after: Int64 = 0, limit: Int = 500) throws
+        -> [(orderID: Int64, returns: [Int64], units: [Int: Int])]
+    {
+        try read { db in
+            let orders = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT order_id FROM returns WHERE credit_note_id IS NULL AND order_id > ?
+                    ORDER BY order_id LIMIT ?
+                    """, arguments: [after, limit])
+            return try orders.map { orderID in
+                var ids: [Int64] = []
+                var units: [Int: Int] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT id, position, quantity FROM returns WHERE order_id = ? AND credit_note_id IS NULL ORDER BY id",
+                    arguments: [orderID])
+                {
+                    ids.append(try row.decode(forColumn: "id"))
+                    units[try row.decode(forColumn: "position"), default: 0] += try row.decode(forColumn: "quantity")
+                }
+                return (orderID, ids, units)
+            }
         }
     }
 
@@ -155,6 +188,20 @@ extension FinanceLedger {
                 }
                 for shipment in entry.shipments {
                     try cover(db, "shipments", "invoice_id", id: shipment, with: id)
+                }
+                for returned in entry.returns {
+                    try cover(db, "returns", "credit_note_id", id: returned, with: id)
+                }
+                if kind == .creditNote {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO refunds (order_id, cause, reference, currency, amount, created_at)
+                            VALUES (?, 'credit_note', ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            entry.orderID, document.number, document.currency.code, document.payableTotal.description,
+                            time,
+                        ])
                 }
             }
             if let bookings {

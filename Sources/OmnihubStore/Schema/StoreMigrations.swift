@@ -468,6 +468,73 @@ enum StoreMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v25: returns, refunds and notes; stock movements without a file") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE order_lines ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
+
+                    -- Units that came back, from a return notice (file_id) or customer care (entered_by).
+                    CREATE TABLE returns (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        position INTEGER NOT NULL,
+                        node TEXT,
+                        sku TEXT NOT NULL,
+                        quantity INTEGER NOT NULL CHECK (quantity > 0),
+                        condition TEXT,
+                        restocked INTEGER NOT NULL CHECK (restocked IN (0, 1)),
+                        reason TEXT,
+                        reference TEXT,
+                        received_at TEXT NOT NULL,
+                        file_id INTEGER REFERENCES files(id),
+                        record INTEGER,
+                        entered_by TEXT,
+                        credit_note_id INTEGER REFERENCES finance_documents(id)
+                    );
+                    CREATE INDEX returns_by_order ON returns(order_id, position);
+                    CREATE INDEX returns_uncredited ON returns(order_id) WHERE credit_note_id IS NULL;
+
+                    -- Money going back to the customer: for units cancelled before they shipped, or a
+                    -- credit note's total (returned units, or a credit note issued by hand).
+                    CREATE TABLE refunds (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        cause TEXT NOT NULL CHECK (cause IN ('cancellation', 'credit_note')),
+                        reference TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        amount TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        notification_id INTEGER REFERENCES customer_notifications(id),
+                        UNIQUE (order_id, cause, reference)
+                    );
+
+                    CREATE TABLE order_notes (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        text TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+
+                    -- Care's events have no file: file_id and record may be null, and returns are a kind.
+                    CREATE TABLE stock_movements_v25 (
+                        id INTEGER PRIMARY KEY,
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'delta', 'return')),
+                        quantity INTEGER NOT NULL,
+                        on_hand_after INTEGER NOT NULL,
+                        as_of TEXT,
+                        file_id INTEGER REFERENCES files(id),
+                        record INTEGER
+                    );
+                    INSERT INTO stock_movements_v25 SELECT id, node, sku, kind, quantity, on_hand_after, as_of, file_id, record
+                        FROM stock_movements;
+                    DROP TABLE stock_movements;
+                    ALTER TABLE stock_movements_v25 RENAME TO stock_movements;
+                    CREATE INDEX stock_movements_by_sku ON stock_movements(sku, node);
+                    """)
+        }
         return migrator
     }
 }

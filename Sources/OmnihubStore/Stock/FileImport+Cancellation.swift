@@ -38,6 +38,12 @@ extension FileImport {
             }
         }
         let decision = CancellationPolicy.cancel(notice, of: order, closed: closed, held: held)
+        var cancelledBefore: [Int: Int] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ?", arguments: [orderID])
+        {
+            cancelledBefore[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
+        }
         // A cancellation from anyone but the order's own channel is the seller's: the channel is
         // told, with the reason.
         let partner = try String.fetchOne(db, sql: "SELECT partner FROM files WHERE id = ?", arguments: [fileID])
@@ -70,14 +76,19 @@ extension FileImport {
                 }
             }
         }
+        let shipped =
+            try Int.fetchOne(db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
+            ?? 0
         if decision.remaining == 0 {
-            let shipped =
-                try Int.fetchOne(
-                    db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID]) ?? 0
             try db.execute(
                 sql: "UPDATE orders SET status = ? WHERE id = ?",
                 arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped), orderID])
         }
+        try RefundLedger.recordCancellationRefund(
+            db, orderID: orderID, order: order,
+            units: Dictionary(decision.lines.map { ($0.position, $0.units) }, uniquingKeysWith: +),
+            cancelledBefore: cancelledBefore, nothingShippedAndAllCancelled: decision.remaining == 0 && shipped == 0,
+            reference: "file \(fileID) record \(notice.source?.record ?? 0)", at: time)
         return .cancelled(released: decision.released, wholeOrder: decision.remaining == 0)
     }
 }

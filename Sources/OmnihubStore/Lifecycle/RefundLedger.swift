@@ -1,0 +1,94 @@
+import GRDB
+package import OmnihubCore
+
+/// Money going back to customers: for units cancelled before they shipped, and the total of
+/// every credit note. What an order was refunded is the sum of its refunds.
+package struct RefundLedger: StoreTopic {
+    let database: StoreDatabase
+
+    /// A refund as the lifecycle shows it.
+    package struct Refund: Sendable, Hashable {
+        package let id: Int64
+        package let orderID: Int64
+        /// `cancellation` or `credit_note`.
+        package let cause: String
+        /// The cancellation it pays back, or the credit note's number.
+        package let reference: String
+        package let amount: Amount
+        package let currency: String
+        package let createdAt: String
+    }
+
+    /// Records what cancelling `units` (position → units) of an order gives back, in the
+    /// caller's transaction (the amount from ``OrderSettlement/refund(cancelling:cancelledBefore:nothingShippedAndAllCancelled:)``);
+    /// nothing when it is zero.
+    static func recordCancellationRefund(
+        _ db: Database, orderID: Int64, order: Order, units: [Int: Int], cancelledBefore: [Int: Int],
+        nothingShippedAndAllCancelled: Bool, reference: String, at time: String
+    ) throws {
+        // The VAT rate does not change what a unit is worth, only how its tax is split.
+        let settlement = OrderSettlement(order: order, defaultTaxRate: .zero)
+        let minor = settlement.refund(
+            cancelling: units.filter { $0.value > 0 }, cancelledBefore: cancelledBefore,
+            nothingShippedAndAllCancelled: nothingShippedAndAllCancelled)
+        guard minor > 0 else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO refunds (order_id, cause, reference, currency, amount, created_at)
+                VALUES (?, 'cancellation', ?, ?, ?, ?)
+                """,
+            arguments: [
+                orderID, reference, order.currency.code, settlement.amount(minor).description, time,
+            ])
+    }
+
+    /// An order's refunds, oldest first.
+    package func refunds(orderID: Int64) throws -> [Refund] {
+        try read { db in try Self.refunds(db, sql: "WHERE order_id = ? ORDER BY id", [orderID]) }
+    }
+
+    /// Refunds for cancellations the customer has not been told of, with ids above `after`.
+    package func untoldCancellationRefunds(after: Int64 = 0, limit: Int = 500) throws -> [(Refund, StoredOrder)] {
+        try read { db in
+            try Self.refunds(
+                db, sql: "WHERE cause = 'cancellation' AND notification_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+                [after, limit]
+            ).compactMap { refund in
+                try OrderBook.storedOrder(db, id: refund.orderID).map { (refund, $0) }
+            }
+        }
+    }
+
+    /// Records the customer messages of cancellation refunds (refund id → message) with their
+    /// files, in one transaction.
+    package func recordRefundNotifications(
+        _ notifications: [(refundID: Int64, notification: NotificationToRecord)], destination: String,
+        at time: Timestamp
+    ) throws -> [OutboundDocument] {
+        try write { db in
+            var documents: [OutboundDocument] = []
+            for (refundID, notification) in notifications {
+                let (id, file) = try Outbox.recordNotification(
+                    db, notification.request, notification.rendered, to: destination, at: time)
+                try cover(db, "refunds", "notification_id", id: refundID, with: id)
+                if let file { documents.append(file) }
+            }
+            return documents
+        }
+    }
+
+    private static func refunds(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [Refund] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT id, order_id, cause, reference, currency, amount, created_at FROM refunds " + sql,
+            arguments: arguments
+        ).map { row in
+            let text: String = try row.decode(forColumn: "amount")
+            return Refund(
+                id: try row.decode(forColumn: "id"), orderID: try row.decode(forColumn: "order_id"),
+                cause: try row.decode(forColumn: "cause"), reference: try row.decode(forColumn: "reference"),
+                amount: Amount(parsing: text) ?? .zero, currency: try row.decode(forColumn: "currency"),
+                createdAt: try row.decode(forColumn: "created_at"))
+        }
+    }
+}
