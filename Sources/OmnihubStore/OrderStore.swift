@@ -58,6 +58,8 @@ package final class OrderStore: Sendable {
     package var finance: FinanceLedger { FinanceLedger(database: database) }
     /// Refunds: for cancelled units and credit notes.
     package var refunds: RefundLedger { RefundLedger(database: database) }
+    /// What customer care does to orders, and each order's history.
+    package var care: OrderCare { OrderCare(database: database) }
     /// Partners' servers: files seen and fetched there, documents delivered, each endpoint's health
     /// and the partner switches.
     package var transfers: TransferLog { TransferLog(database: database) }

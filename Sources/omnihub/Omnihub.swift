@@ -18,7 +18,8 @@ struct Omnihub: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Run.self, Import.self, Map.self, Orders.self, Files.self, Trace.self, Stock.self, Source.self, Explain.self,
+            Run.self, Import.self, Map.self, Orders.self, OrderCommand.self, Files.self, Trace.self, Stock.self,
+            Source.self, Explain.self,
             Outbox.self, Finance.self, Status.self, Partner.self, About.self,
         ]
     )

@@ -8,7 +8,7 @@ struct CommandLineTests {
         arguments: [
             [], ["run"], ["import"], ["map"], ["orders", "list"], ["orders", "show"], ["files", "list"],
             ["trace", "order"], ["files", "reprocess"], ["stock", "show"], ["source"], ["explain", "order"],
-            ["outbox", "list"],
+            ["outbox", "list"], ["order", "cancel"], ["order", "return"], ["order", "note"], ["order", "history"],
             ["about"],
         ])
     func help(command: [String]) throws {

@@ -95,6 +95,38 @@ public enum CancellationPolicy {
         return Decision(lines: lines, remaining: remaining)
     }
 
+    /// Why customer care may not cancel `lines` of `order` (none: every open unit), or `nil`:
+    /// each line named must exist and have the units open. `cancelled` and `shipped` give, per
+    /// position, the units cancelled and shipped before.
+    public static func refusal(
+        cancelling lines: [DocumentLine], of order: Order, cancelled: [Int: Int], shipped: [Int: Int]
+    ) -> String? {
+        func open(_ index: Int) -> Int {
+            order.lines[index].quantity - (cancelled[index + 1] ?? 0) - (shipped[index + 1] ?? 0)
+        }
+        if lines.isEmpty {
+            return order.lines.indices.contains { open($0) > 0 }
+                ? nil
+                : "order \(order.externalID) has no unit left to cancel: every unit shipped or was cancelled; a "
+                    + "shipped unit comes back as a return (omnihub order return)"
+        }
+        for line in lines {
+            guard let index = order.lines.indices.first(where: { line.names(order.lines[$0]) }) else {
+                return
+                    "order \(order.externalID) has no line \(line.lineID ?? line.sku ?? "?"); see omnihub orders show"
+            }
+            let asked = line.quantity ?? open(index)
+            guard asked > 0, asked <= open(index) else {
+                let orderLine = order.lines[index]
+                return "order \(order.externalID) line \(orderLine.lineID) (\(orderLine.sku)) has \(open(index)) of "
+                    + "\(orderLine.quantity) units open (\(shipped[index + 1] ?? 0) shipped, \(cancelled[index + 1] ?? 0) "
+                    + "cancelled), so \(asked) cannot be cancelled; a shipped unit comes back as a return "
+                    + "(omnihub order return)"
+            }
+        }
+        return nil
+    }
+
     /// The positions of `order` a rejection names: by line id, else by SKU; no lines means all.
     public static func rejectedPositions(_ rejection: InboundNotice, of order: Order) -> [Int] {
         order.lines.indices.filter { index in

@@ -76,10 +76,11 @@ package struct OutboxEmitter: Sendable {
     ///
     /// - Throws: ``ConfigurationError`` without a `finance:` section, ``CreditNoteRefused`` when
     ///   the order's invoices do not carry the units.
-    package func issueCreditNote(orderID: Int64, units: [Int: Int], reason: String, at time: Timestamp) throws
-        -> (creditNote: Invoice, outcome: Outcome)
-    {
-        try CreditNoteEmitter(writer: writer).issue(orderID: orderID, units: units, reason: reason, at: time)
+    package func issueCreditNote(
+        orderID: Int64, units: [Int: Int], reason: String, returns: [Int64] = [], at time: Timestamp
+    ) throws -> (creditNote: Invoice, outcome: Outcome) {
+        try CreditNoteEmitter(writer: writer).issue(
+            orderID: orderID, units: units, reason: reason, returns: returns, at: time)
     }
 
     /// Removes what processes killed while writing left under temporary names in the outbox.

@@ -282,7 +282,7 @@ package struct FileImporter: Sendable {
     private func returnProblem(_ outcome: ReturnOutcome, _ notice: InboundNotice) -> MappingIssue? {
         let source = notice.source
         switch outcome {
-        case .received(let units, let restocked):
+        case .received(let units, let restocked, _):
             logger.info(
                 "\(units) unit(s) of order \(notice.externalID ?? "?") came back, \(restocked) of them into stock")
             return nil

@@ -22,7 +22,8 @@ package enum EventOrigin: Sendable, Hashable {
 /// What became of a return.
 package enum ReturnOutcome: Sendable, Hashable {
     /// The units came back; `restocked` of them went back into the receiving node's stock.
-    case received(units: Int, restocked: Int)
+    /// `returns` are the parts booked, to be credited.
+    case received(units: Int, restocked: Int, returns: [Int64])
     /// A return with this reference was booked for the order before: nothing changes.
     case alreadyReceived(reference: String)
     /// No stored order has that channel and number.
@@ -67,6 +68,7 @@ enum OrderReturns {
         }
         var units = 0
         var restocked = 0
+        var ids: [Int64] = []
         for part in parts {
             let sku = order.lines[part.position - 1].sku
             let backInStock =
@@ -88,10 +90,11 @@ enum OrderReturns {
                     orderID, part.position, node, sku, part.units, part.condition, part.restock && node != nil,
                     part.reason, reference, time, origin.fileID, origin.record, origin.enteredBy,
                 ])
+            ids.append(db.lastInsertedRowID)
             units += part.units
             if backInStock { restocked += part.units }
         }
-        return .received(units: units, restocked: restocked)
+        return .received(units: units, restocked: restocked, returns: ids)
     }
 }
 

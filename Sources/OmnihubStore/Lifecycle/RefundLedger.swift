@@ -21,17 +21,17 @@ package struct RefundLedger: StoreTopic {
 
     /// Records what cancelling `units` (position → units) of an order gives back, in the
     /// caller's transaction (the amount from ``OrderSettlement/refund(cancelling:cancelledBefore:nothingShippedAndAllCancelled:)``);
-    /// nothing when it is zero.
+    /// nothing when it is zero. Returns the amount.
     static func recordCancellationRefund(
         _ db: Database, orderID: Int64, order: Order, units: [Int: Int], cancelledBefore: [Int: Int],
         nothingShippedAndAllCancelled: Bool, reference: String, at time: String
-    ) throws {
+    ) throws -> Amount {
         // The VAT rate does not change what a unit is worth, only how its tax is split.
         let settlement = OrderSettlement(order: order, defaultTaxRate: .zero)
         let minor = settlement.refund(
             cancelling: units.filter { $0.value > 0 }, cancelledBefore: cancelledBefore,
             nothingShippedAndAllCancelled: nothingShippedAndAllCancelled)
-        guard minor > 0 else { return }
+        guard minor > 0 else { return settlement.amount(0) }
         try db.execute(
             sql: """
                 INSERT INTO refunds (order_id, cause, reference, currency, amount, created_at)
@@ -40,6 +40,7 @@ package struct RefundLedger: StoreTopic {
             arguments: [
                 orderID, reference, order.currency.code, settlement.amount(minor).description, time,
             ])
+        return settlement.amount(minor)
     }
 
     /// An order's refunds, oldest first.

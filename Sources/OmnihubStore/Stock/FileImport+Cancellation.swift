@@ -1,94 +1,15 @@
-import Foundation
 import GRDB
 package import OmnihubCore
 
 extension FileImport {
-    /// What became of a cancellation request.
-    package enum CancellationOutcome: Sendable, Hashable {
-        /// The named lines (or the whole order) are cancelled; `released` units of stock are free again.
-        case cancelled(released: Int, wholeOrder: Bool)
-        /// No stored order has that channel and number.
-        case unknownOrder
-    }
-
-    /// Cancels the lines a cancellation request names (the whole order when it names none): their
-    /// reservations are released, the units are no longer sourced, and an order with nothing left
-    /// becomes `cancelled`. Shipped units are the lifecycle's business and are not undone here.
+    /// Books a cancellation request from a file, in the file's transaction (see ``OrderCancellations``).
     package func applyCancellation(_ notice: InboundNotice, at time: String) throws -> CancellationOutcome {
         guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
-        var closed: [Int: Int] = [:]
-        var held: [Int: [CancellationPolicy.Held]] = [:]
-        for position in order.lines.indices.map({ $0 + 1 }) {
-            // Shipped units cannot be cancelled any more; they count as closed like cancelled ones.
-            closed[position] =
-                try Int.fetchOne(
-                    db, sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?",
-                    arguments: [orderID, position]) ?? 0
-            held[position] = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units FROM reservations
-                    WHERE order_id = ? AND position = ? GROUP BY node HAVING units > 0 ORDER BY node
-                    """, arguments: [orderID, position]
-            ).map { row in
-                CancellationPolicy.Held(
-                    node: try row.decode(forColumn: "node"), reserved: try row.decode(forColumn: "units"),
-                    handedOver: try Outbox.unitsHandedOver(
-                        db, orderID: orderID, position: position, node: try row.decode(forColumn: "node")))
-            }
-        }
-        let decision = CancellationPolicy.cancel(notice, of: order, closed: closed, held: held)
-        var cancelledBefore: [Int: Int] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ?", arguments: [orderID])
-        {
-            cancelledBefore[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
-        }
         // A cancellation from anyone but the order's own channel is the seller's: the channel is
         // told, with the reason.
         let partner = try String.fetchOne(db, sql: "SELECT partner FROM files WHERE id = ?", arguments: [fileID])
-        for line in decision.lines {
-            let sku = order.lines[line.position - 1].sku
-            try db.execute(
-                sql: "UPDATE order_lines SET cancelled = cancelled + ? WHERE order_id = ? AND position = ?",
-                arguments: [line.units, orderID, line.position])
-            if line.units > 0, let partner, partner != order.channel {
-                try db.execute(
-                    sql: """
-                        INSERT INTO seller_cancellations (order_id, position, quantity, reason, requested_by, requested_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [orderID, line.position, line.units, line.reason, partner, time])
-            }
-            for release in line.releases {
-                try db.execute(
-                    sql: """
-                        INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
-                        VALUES (?, ?, ?, ?, ?, 'release', ?)
-                        """, arguments: [release.node, sku, orderID, line.position, release.units, time])
-                // Units the node was handed: it is sent a fulfilment cancellation.
-                if release.takenBack > 0 {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO fulfilment_cancellations (order_id, position, node, sku, quantity, reason, requested_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [orderID, line.position, release.node, sku, release.takenBack, notice.reason, time])
-                }
-            }
-        }
-        let shipped =
-            try Int.fetchOne(db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
-            ?? 0
-        if decision.remaining == 0 {
-            try db.execute(
-                sql: "UPDATE orders SET status = ? WHERE id = ?",
-                arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped), orderID])
-        }
-        try RefundLedger.recordCancellationRefund(
-            db, orderID: orderID, order: order,
-            units: Dictionary(decision.lines.map { ($0.position, $0.units) }, uniquingKeysWith: +),
-            cancelledBefore: cancelledBefore, nothingShippedAndAllCancelled: decision.remaining == 0 && shipped == 0,
+        return try OrderCancellations.cancel(
+            db, orderID: orderID, order: order, notice, requestedBy: partner,
             reference: "file \(fileID) record \(notice.source?.record ?? 0)", at: time)
-        return .cancelled(released: decision.released, wholeOrder: decision.remaining == 0)
     }
 }

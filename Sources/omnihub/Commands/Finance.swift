@@ -17,6 +17,8 @@ struct Finance: ParsableCommand {
         let paid: String
         let invoiced: String
         let credited: String
+        /// Refunded for cancelled units and by credit notes.
+        let refunded: String
         let lines: [Line]
 
         struct Line: Encodable {
@@ -27,7 +29,10 @@ struct Finance: ParsableCommand {
             let credited: Int
         }
 
-        init(_ stored: StoredOrder, _ history: FinanceHistory, settlement: OrderSettlement) {
+        init(
+            _ stored: StoredOrder, _ history: FinanceHistory, refunds: [RefundLedger.Refund],
+            settlement: OrderSettlement
+        ) {
             let order = stored.order
             self.order = order.externalID
             channel = order.channel
@@ -36,6 +41,7 @@ struct Finance: ParsableCommand {
             let minor = order.currency.minorUnits
             invoiced = history.invoicedTotal.rounded(toScale: minor).description
             credited = history.creditedTotal.rounded(toScale: minor).description
+            refunded = refunds.reduce(Amount.zero) { $0 + $1.amount }.rounded(toScale: minor).description
             lines = order.lines.enumerated().map { index, line in
                 Line(
                     position: index + 1, sku: line.sku, ordered: line.quantity,
@@ -47,7 +53,7 @@ struct Finance: ParsableCommand {
     static func print(_ summary: Summary) {
         say(
             "order \(summary.order) (\(summary.channel)): paid \(summary.paid) \(summary.currency), "
-                + "invoiced \(summary.invoiced), credited \(summary.credited)")
+                + "invoiced \(summary.invoiced), credited \(summary.credited), refunded \(summary.refunded)")
         var table = TextTable("LINE", "SKU", "ORDERED", "INVOICED", "CREDITED")
         for line in summary.lines {
             table.add(
@@ -81,6 +87,7 @@ struct Finance: ParsableCommand {
             let stored = try global.singleOrder(id, channel: channel, in: store)
             let summary = Summary(
                 stored, try store.finance.history(orderID: stored.id),
+                refunds: try store.refunds.refunds(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))
             if json {
                 try JSONOutput.print(summary)
@@ -165,6 +172,7 @@ struct Finance: ParsableCommand {
                 orderID: stored.id, units: units, reason: reason, at: SystemClock.now())
             let summary = Summary(
                 stored, try store.finance.history(orderID: stored.id),
+                refunds: try store.refunds.refunds(orderID: stored.id),
                 settlement: OrderSettlement(order: stored.order, defaultTaxRate: finance.defaultTaxRate))
             if json {
                 try JSONOutput.print(

@@ -1,0 +1,253 @@
+import Foundation
+import GRDB
+package import OmnihubCore
+
+/// What customer care and store staff do to an order from the command line: cancel units, take
+/// returns, write notes; and everything that happened to it, in time order.
+package struct OrderCare: StoreTopic {
+    let database: StoreDatabase
+
+    /// One thing that happened to an order.
+    package struct Event: Sendable, Hashable, Encodable {
+        /// When, in UTC.
+        package let at: String
+        /// What kind: `imported`, `reserved`, `released`, `document`, `shipment_confirmation`,
+        /// `return`, `cancelled`, `invoice`, `credit_note`, `refund`, `notification`, `note`, …
+        package let event: String
+        /// What happened, in words.
+        package let detail: String
+    }
+
+    /// Cancels `lines` of an order (every open unit when none), for customer care `by`: the
+    /// units' reservations are released, the refund recorded, and the channel told.
+    ///
+    /// - Throws: ``StoreError/Code/refused`` when the lines do not have the units open; nothing changes.
+    package func cancel(orderID: Int64, lines: [DocumentLine], reason: String, by: String, at time: Timestamp)
+        throws -> CancellationOutcome
+    {
+        try write { db in
+            let order = try Self.order(db, orderID, path: path)
+            var cancelled: [Int: Int] = [:]
+            var shipped: [Int: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?", arguments: [orderID]
+            ) {
+                cancelled[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
+                shipped[try row.decode(forColumn: "position")] = try row.decode(forColumn: "shipped")
+            }
+            if let refusal = CancellationPolicy.refusal(
+                cancelling: lines, of: order, cancelled: cancelled, shipped: shipped)
+            {
+                throw StoreError(.refused, path: path, message: refusal)
+            }
+            let request = InboundNotice(
+                kind: .cancellationRequest, channel: order.channel, externalID: order.externalID, occurredAt: time,
+                reason: reason, lines: lines)
+            return try OrderCancellations.cancel(
+                db, orderID: orderID, order: order, request, requestedBy: "care:\(by)",
+                reference: "care \(by) \(time)", at: time.description)
+        }
+    }
+
+    /// Books units that came back (at `node`, a store or DC, when given), for customer care or
+    /// store staff `by` (see ``ReturnPolicy``).
+    ///
+    /// - Throws: ``StoreError/Code/refused`` when the return does not fit the order; nothing changes.
+    package func receiveReturn(
+        orderID: Int64, lines: [DocumentLine], node: String?, by: String, at time: Timestamp,
+        resellable: Set<String>
+    ) throws -> ReturnOutcome {
+        try write { db in
+            let order = try Self.order(db, orderID, path: path)
+            let outcome = try OrderReturns.receive(
+                db, orderID: orderID, order: order, lines: lines, node: node, reference: nil, at: time.description,
+                origin: .enteredBy(by), resellable: resellable)
+            if case .refused(let message) = outcome { throw StoreError(.refused, path: path, message: message) }
+            return outcome
+        }
+    }
+
+    /// Adds a note to an order's history.
+    package func addNote(orderID: Int64, text: String, by: String, at time: Timestamp) throws {
+        try write { db in
+            _ = try Self.order(db, orderID, path: path)
+            try db.execute(
+                sql: "INSERT INTO order_notes (order_id, text, author, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [orderID, text, by, time])
+        }
+    }
+
+    /// Everything that happened to an order, oldest first: its import, reservations, documents
+    /// to nodes and channels, shipments, cancellations, returns, invoices, credit notes, refunds,
+    /// messages to the customer and notes.
+    package func history(orderID: Int64) throws -> [Event] {
+        try read { db in
+            let order = try Self.order(db, orderID, path: path)
+            var events: [Event] = []
+            func add(_ sql: String, _ arguments: StatementArguments, _ make: (Row) throws -> Event) throws {
+                events += try Row.fetchAll(db, sql: sql, arguments: arguments).map(make)
+            }
+            let sku = { (position: Int) in
+                position >= 1 && position <= order.lines.count ? order.lines[position - 1].sku : "line \(position)"
+            }
+            try add(
+                """
+                SELECT o.imported_at AS at, f.partner || '/' || f.name AS file, o.record FROM orders o
+                JOIN files f ON f.id = o.file_id WHERE o.id = ?
+                """, [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "at"), event: "imported",
+                    detail:
+                        "from \(try row.decode(forColumn: "file") as String), record \(try row.decode(forColumn: "record") as Int)"
+                )
+            }
+            try add(
+                """
+                SELECT f.received_at AS at, f.partner || '/' || f.name AS file, l.outcome FROM order_lineage l
+                JOIN files f ON f.id = l.file_id WHERE l.order_id = ? ORDER BY l.id
+                """, [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "at"),
+                    event: try row.decode(forColumn: "outcome") == "changed_resend" ? "changed_resend" : "resent",
+                    detail: "from \(try row.decode(forColumn: "file") as String)")
+            }
+            try add(
+                """
+                SELECT run_at, kind, node, position, SUM(quantity) AS units FROM reservations WHERE order_id = ?
+                GROUP BY run_at, kind, node, position ORDER BY MIN(id)
+                """, [orderID]
+            ) { row in
+                let kind: String = try row.decode(forColumn: "kind")
+                return Event(
+                    at: try row.decode(forColumn: "run_at"), event: kind == "reserve" ? "reserved" : "released",
+                    detail:
+                        "\(try row.decode(forColumn: "units") as Int) × \(sku(try row.decode(forColumn: "position"))) "
+                        + "at \(try row.decode(forColumn: "node") as String)")
+            }
+            try add(
+                """
+                SELECT kind, node, reference, occurred_at, imported_at FROM notices
+                WHERE channel = ? AND external_id = ? AND kind NOT IN ('stock_snapshot', 'stock_delta') ORDER BY id
+                """, [order.channel, order.externalID]
+            ) { row in
+                let node: String? = try row.decode(forColumn: "node")
+                let reference: String? = try row.decode(forColumn: "reference")
+                return Event(
+                    at: try row.decode(forColumn: "occurred_at") ?? row.decode(forColumn: "imported_at"),
+                    event: try row.decode(forColumn: "kind"),
+                    detail: [node.map { "from \($0)" }, reference.map { "reference \($0)" }].compactMap { $0 }
+                        .joined(separator: ", "))
+            }
+            try add(
+                """
+                SELECT d.created_at, d.kind, d.number, d.destination FROM outbound_documents d
+                WHERE d.id IN (SELECT document_id FROM fulfilment_lines WHERE order_id = ?1
+                               UNION SELECT confirmation_document_id FROM shipments WHERE order_id = ?1
+                               UNION SELECT document_id FROM seller_cancellations WHERE order_id = ?1
+                               UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
+                               UNION SELECT acknowledgement_document_id FROM orders WHERE id = ?1)
+                ORDER BY d.id
+                """, [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "created_at"), event: try row.decode(forColumn: "kind"),
+                    detail:
+                        "\(try row.decode(forColumn: "number") as String) to \(try row.decode(forColumn: "destination") as String)"
+                )
+            }
+            try add(
+                """
+                SELECT shipped_at, node, position, quantity, carrier, tracking_number FROM shipments
+                WHERE order_id = ? ORDER BY id
+                """, [orderID]
+            ) { row in
+                let carrier: String? = try row.decode(forColumn: "carrier")
+                let tracking: String? = try row.decode(forColumn: "tracking_number")
+                return Event(
+                    at: try row.decode(forColumn: "shipped_at"), event: "shipped",
+                    detail:
+                        "\(try row.decode(forColumn: "quantity") as Int) × \(sku(try row.decode(forColumn: "position"))) "
+                        + "from \(try row.decode(forColumn: "node") as String)"
+                        + (carrier.map { " with \($0)" } ?? "") + (tracking.map { " (\($0))" } ?? ""))
+            }
+            try add(
+                """
+                SELECT requested_at, requested_by, position, quantity, reason FROM seller_cancellations
+                WHERE order_id = ? ORDER BY id
+                """, [orderID]
+            ) { row in
+                let reason: String? = try row.decode(forColumn: "reason")
+                return Event(
+                    at: try row.decode(forColumn: "requested_at"), event: "cancelled",
+                    detail:
+                        "\(try row.decode(forColumn: "quantity") as Int) × \(sku(try row.decode(forColumn: "position"))) "
+                        + "by \(try row.decode(forColumn: "requested_by") as String)" + (reason.map { ": \($0)" } ?? "")
+                )
+            }
+            try add(
+                """
+                SELECT received_at, node, position, quantity, condition, restocked, entered_by FROM returns
+                WHERE order_id = ? ORDER BY id
+                """, [orderID]
+            ) { row in
+                let node: String? = try row.decode(forColumn: "node")
+                let condition: String? = try row.decode(forColumn: "condition")
+                let by: String? = try row.decode(forColumn: "entered_by")
+                return Event(
+                    at: try row.decode(forColumn: "received_at"), event: "returned",
+                    detail:
+                        "\(try row.decode(forColumn: "quantity") as Int) × \(sku(try row.decode(forColumn: "position")))"
+                        + (node.map { " at \($0)" } ?? "") + (condition.map { ", \($0)" } ?? "")
+                        + (try row.decode(forColumn: "restocked") as Bool ? ", back in stock" : ", booked out")
+                        + (by.map { ", entered by \($0)" } ?? ""))
+            }
+            try add(
+                "SELECT issued_at, kind, number, payable, currency FROM finance_documents WHERE order_id = ? ORDER BY id",
+                [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "issued_at"), event: try row.decode(forColumn: "kind"),
+                    detail:
+                        "\(try row.decode(forColumn: "number") as String): \(try row.decode(forColumn: "payable") as String) "
+                        + (try row.decode(forColumn: "currency") as String))
+            }
+            try add(
+                "SELECT created_at, cause, amount, currency, reference FROM refunds WHERE order_id = ? ORDER BY id",
+                [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "created_at"), event: "refund",
+                    detail:
+                        "\(try row.decode(forColumn: "amount") as String) \(try row.decode(forColumn: "currency") as String) "
+                        + "for \((try row.decode(forColumn: "cause") as String).replacingOccurrences(of: "_", with: " ")) "
+                        + (try row.decode(forColumn: "reference") as String))
+            }
+            try add(
+                "SELECT created_at, event FROM customer_notifications WHERE order_id = ? ORDER BY id", [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "created_at"), event: "notification",
+                    detail: (try row.decode(forColumn: "event") as String).replacingOccurrences(of: "_", with: " "))
+            }
+            try add("SELECT created_at, author, text FROM order_notes WHERE order_id = ? ORDER BY id", [orderID]) {
+                row in
+                Event(
+                    at: try row.decode(forColumn: "created_at"), event: "note",
+                    detail:
+                        "\(try row.decode(forColumn: "author") as String): \(try row.decode(forColumn: "text") as String)"
+                )
+            }
+            // Stable: events of one moment keep the order they were gathered in.
+            return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        }
+    }
+
+    private static func order(_ db: Database, _ orderID: Int64, path: String) throws -> Order {
+        guard let stored = try OrderBook.storedOrder(db, id: orderID) else {
+            throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
+        }
+        return stored.order
+    }
+}

@@ -1,0 +1,265 @@
+import ArgumentParser
+import Foundation
+import OmnihubCore
+import OmnihubRuntime
+import OmnihubStore
+
+/// `omnihub order`: what customer care and store staff do to one order.
+struct OrderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "order",
+        abstract: "Cancel, take back, annotate and trace one order (customer care and store staff).",
+        discussion: """
+            ID is omnihub's order id or the channel's order number; --line is the order line's id as
+            `omnihub orders show` prints it (or its position, from 1). Every change follows the same
+            rules as the partners' files: a change that does not fit the order is refused (exit 1) and
+            nothing changes. Documents for the nodes, the channel and the customer go out with the
+            next run. Exit code 4 when no order matches.
+            """,
+        subcommands: [Cancel.self, Return.self, Note.self, History.self])
+
+    /// The options that name the order and who acts.
+    struct Target: ParsableArguments {
+        @Option(help: "The channel, when two channels use the same order number.")
+        var channel: String?
+
+        @Option(help: "Who does it, for the order's history (default: the login name).")
+        var by: String = ProcessInfo.processInfo.environment["USER"] ?? "care"
+
+        @Argument(help: "omnihub's order id or the channel's order number.")
+        var id: String
+    }
+
+    /// The order line `text` names: by line id, else by position.
+    static func line(_ text: String, of order: Order) throws -> OrderLine {
+        if let line = order.lines.first(where: { $0.lineID == text }) { return line }
+        if let position = Int(text), position >= 1, position <= order.lines.count { return order.lines[position - 1] }
+        throw CommandFailure.notFound(
+            "order \(order.externalID) has no line '\(text)'; its lines are "
+                + order.lines.map(\.lineID).joined(separator: ", "))
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel units that have not shipped: the whole order, or --qty units of one --line.",
+            discussion: """
+                The units' reservations are released, what they were worth is refunded (the shipping
+                charge too when nothing is left), the node is told when it was handed them, and the
+                channel and the customer are told. Shipped units cannot be cancelled: take them back
+                with `omnihub order return`.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var target: Target
+
+        @Option(help: "The order line to cancel units of; without it every open unit is cancelled.")
+        var line: String?
+
+        @Option(help: "How many units of --line (default: every open one).")
+        var qty: Int?
+
+        @Option(help: "Why, as the channel and the customer are told.")
+        var reason: String
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func validate() throws {
+            if qty != nil && line == nil { throw ValidationError("--qty needs --line") }
+            if let qty, qty < 1 { throw ValidationError("--qty must be at least 1") }
+        }
+
+        func run() throws {
+            let configuration = try global.loadConfiguration()
+            let store = try global.openStore(configuration)
+            let stored = try global.singleOrder(target.id, channel: target.channel, in: store)
+            let lines = try line.map {
+                [DocumentLine(lineID: try OrderCommand.line($0, of: stored.order).lineID, quantity: qty)]
+            }
+            let outcome = try store.care.cancel(
+                orderID: stored.id, lines: lines ?? [], reason: reason, by: target.by, at: SystemClock.now())
+            guard case .cancelled(let units, let released, let whole, let refunded) = outcome else {
+                throw CommandFailure.notFound("no order matches '\(target.id)'")
+            }
+            if json {
+                try JSONOutput.print(
+                    Cancelled(
+                        order: stored.order.externalID, units: units, released: released, wholeOrder: whole,
+                        refunded: refunded.description, currency: stored.order.currency.code))
+            } else {
+                say(
+                    "cancelled \(units) unit(s) of order \(stored.order.externalID)"
+                        + (whole ? " (nothing left to ship)" : "") + "; \(released) reserved unit(s) released; "
+                        + "refund \(refunded) \(stored.order.currency.code)")
+            }
+        }
+
+        struct Cancelled: Encodable {
+            let order: String
+            let units: Int
+            let released: Int
+            let wholeOrder: Bool
+            let refunded: String
+            let currency: String
+
+            enum CodingKeys: String, CodingKey {
+                case order, units, released, refunded, currency
+                case wholeOrder = "whole_order"
+            }
+        }
+    }
+
+    struct Return: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take back shipped units, by mail or in a store (--store), and refund them.",
+            discussion: """
+                Units in a resellable condition (returns.resellable_conditions; no --condition counts as
+                resellable) go back into --store's stock; others are booked out. With a finance section
+                the credit note is issued at once and the amount to pay out is printed; exit code 3 when
+                it was issued but a file could not be written yet.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var target: Target
+
+        @Option(help: "The order line the units belong to.")
+        var line: String
+
+        @Option(help: "How many units came back.")
+        var qty: Int
+
+        @Option(help: "The store or DC that took the units back.")
+        var store: String?
+
+        @Option(help: "The state they came back in, e.g. resellable or damaged.")
+        var condition: String?
+
+        @Option(help: "Why the customer gave them back.")
+        var reason: String?
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func validate() throws {
+            if qty < 1 { throw ValidationError("--qty must be at least 1") }
+        }
+
+        func run() throws {
+            let configuration = try global.loadConfiguration()
+            let orderStore = try global.openStore(configuration)
+            let stored = try global.singleOrder(target.id, channel: target.channel, in: orderStore)
+            let orderLine = try OrderCommand.line(line, of: stored.order)
+            let now = SystemClock.now()
+            let outcome = try orderStore.care.receiveReturn(
+                orderID: stored.id,
+                lines: [DocumentLine(lineID: orderLine.lineID, quantity: qty, reason: reason, condition: condition)],
+                node: store, by: target.by, at: now, resellable: configuration.resellableConditions)
+            guard case .received(let units, let restocked, let returns) = outcome else {
+                throw CommandFailure.notFound("no order matches '\(target.id)'")
+            }
+            var creditNote: Invoice?
+            var failures: [CycleReport.Failure] = []
+            if configuration.finance != nil {
+                let position = (stored.order.lines.firstIndex { $0.lineID == orderLine.lineID } ?? 0) + 1
+                let issued = try OutboxEmitter(configuration: configuration, store: orderStore, logger: global.logger())
+                    .issueCreditNote(
+                        orderID: stored.id, units: [position: units], reason: reason ?? "returned", returns: returns,
+                        at: now)
+                creditNote = issued.creditNote
+                failures = issued.outcome.failures
+            }
+            let currency = stored.order.currency.code
+            if json {
+                try JSONOutput.print(
+                    Returned(
+                        order: stored.order.externalID, units: units, restocked: restocked, store: store,
+                        creditNote: creditNote?.number,
+                        payOut: store == nil ? nil : creditNote?.payableTotal.description,
+                        refund: creditNote?.payableTotal.description, currency: currency))
+            } else {
+                say(
+                    "took back \(units) unit(s) of order \(stored.order.externalID)"
+                        + (store.map { " at \($0)" } ?? "") + ", \(restocked) into stock")
+                if let creditNote {
+                    if store != nil {
+                        say(
+                            "pay out \(creditNote.payableTotal) \(currency) to the customer (credit note \(creditNote.number))"
+                        )
+                    } else {
+                        say("refund \(creditNote.payableTotal) \(currency) by credit note \(creditNote.number)")
+                    }
+                } else {
+                    say("no finance section: no credit note is issued and no amount is refunded")
+                }
+            }
+            for failure in failures {
+                FileHandle.standardError.write(Data("omnihub: \(failure.path): \(failure.message)\n".utf8))
+            }
+            if !failures.isEmpty { throw ExitCode(ExitStatus.leftInInbox.rawValue) }
+        }
+
+        struct Returned: Encodable {
+            let order: String
+            let units: Int
+            let restocked: Int
+            let store: String?
+            let creditNote: String?
+            let payOut: String?
+            let refund: String?
+            let currency: String
+
+            enum CodingKeys: String, CodingKey {
+                case order, units, restocked, store, refund, currency
+                case creditNote = "credit_note"
+                case payOut = "pay_out"
+            }
+        }
+    }
+
+    struct Note: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a note to an order's history.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var target: Target
+
+        @Argument(help: "The note.")
+        var text: String
+
+        func run() throws {
+            let store = try global.openStore(try global.loadConfiguration())
+            let stored = try global.singleOrder(target.id, channel: target.channel, in: store)
+            try store.care.addNote(orderID: stored.id, text: text, by: target.by, at: SystemClock.now())
+            say("noted on order \(stored.order.externalID)")
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every event and document of an order, in time order.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The channel, when two channels use the same order number.")
+        var channel: String?
+
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        @Argument(help: "omnihub's order id or the channel's order number.")
+        var id: String
+
+        func run() throws {
+            let store = try global.openStore(try global.loadConfiguration())
+            let stored = try global.singleOrder(id, channel: channel, in: store)
+            let events = try store.care.history(orderID: stored.id)
+            if json {
+                try JSONOutput.print(events)
+                return
+            }
+            say("order \(stored.order.externalID) (\(stored.order.channel)), \(stored.status.rawValue)")
+            var table = TextTable("AT", "EVENT", "DETAIL")
+            for event in events { table.add(event.at, event.event, event.detail) }
+            say(table.rendered)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import OmnihubCore
+import OmnihubStore
+import Testing
+
+@Suite("Customer care and store staff on the command line: cancel, return, note, history")
+struct OrderCareCommandTests {
+    /// The shipped sample world after both of its batches ran, and the options that point at it.
+    func settledWorld() throws -> (world: TestWorld, config: [String]) {
+        let world = try TestWorld.shippedSampleWorld()
+        let config = ["--config", world.configFile.path, "--log-level", "warning"]
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        try world.dropLaterFiles()
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        return (world, config)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// Invoiced − credited and paid − refunded of an order, as `finance show --json` prints them.
+    func balances(_ order: String, _ config: [String]) throws -> (documents: Amount, money: Amount) {
+        let show = try OmnihubProcess.run(["finance", "show", order, "--json"] + config)
+        #expect(show.status == 0, "\(show.standardError)")
+        let summary = try json(show.standardOutput)
+        func amount(_ key: String) -> Amount { Amount(parsing: summary[key] as? String ?? "") ?? Amount(-999_999) }
+        return (amount("invoiced") - amount("credited"), amount("paid") - amount("refunded"))
+    }
+
+    @Test("a partial cancellation by customer care: released, refunded, told to channel, node and customer")
+    func partialCancellation() throws {
+        let (world, config) = try settledWorld()
+        let order = "302-1111111-2000003"  // 3 × TSHIRT-BLK-S at 19.99, reserved at DC-CENTRAL
+        let cancel = try OmnihubProcess.run(
+            [
+                "order", "cancel", order, "--line", "10000000000004", "--qty", "1", "--reason", "customer asked",
+                "--json",
+            ]
+                + config)
+        #expect(cancel.status == 0, "\(cancel.standardError)")
+        let cancelled = try json(cancel.standardOutput)
+        #expect(cancelled["units"] as? Int == 1)
+        #expect(cancelled["released"] as? Int == 1)
+        #expect(cancelled["refunded"] as? String == "19.99")
+
+        let tooMany = try OmnihubProcess.run(
+            ["order", "cancel", order, "--line", "1", "--qty", "3", "--reason", "x"] + config)
+        #expect(tooMany.status == 1)
+        #expect(tooMany.standardError.contains("line 10000000000004 (TSHIRT-BLK-S) has 2 of 3 units open"))
+
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        let outbox = world.root.appendingPathComponent("outbox")
+        let mailer = try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("mailer").path)
+        let message = try #require(mailer.first { $0.hasPrefix("N-3-order_cancelled") })
+        let sent = try json(String(contentsOf: outbox.appendingPathComponent("mailer/\(message)"), encoding: .utf8))
+        #expect(sent["refund_amount"] as? String == "19.99")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("amazon-de").path)
+                .contains { $0.hasPrefix("ordercancel-") }, "the marketplace is told")
+
+        // The warehouse ships the other two: the invoices and the refund add up to what was paid.
+        let shipment = world.root.appendingPathComponent("inbox/wms-central/VERSAND_20261127_0900.csv")
+        try
+            ("Paket;Lager;Kanal;Auftrag;Position;Artikel;Menge;Versand;Spediteur;Versandart;Sendungsnummer\n"
+            + "PK-0900;DC-CENTRAL;amazon-de;302-1111111-2000003;10000000000004;TSHIRT-BLK-S;2;27.11.2026 09:00;DHL;"
+            + "Standard;00340434161099990000\n").write(to: shipment, atomically: false, encoding: .utf8)
+        try world.setModified(shipment, secondsBeforeNow: 60)
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        let (documents, money) = try balances(order, config)
+        #expect(documents == money, "invoices − credit notes = paid − refunded")
+        #expect(documents > .zero)
+
+        let history = try OmnihubProcess.run(["order", "history", order, "--json"] + config)
+        let events = try #require(
+            try JSONSerialization.jsonObject(with: Data(history.standardOutput.utf8)) as? [[String: Any]])
+        let kinds = events.compactMap { $0["event"] as? String }
+        for kind in ["imported", "reserved", "cancelled", "refund", "order_cancellation", "shipped", "invoice"] {
+            #expect(kinds.contains(kind), "\(kind) is in the history: \(kinds)")
+        }
+    }
+
+    @Test("a return in a store: back into the store's stock, paid out at once, refused a second time")
+    func returnInStore() throws {
+        let (world, config) = try settledWorld()
+        let order = "#1044"  // 1 jacket, shipped from store-berlin-mitte, 93.95 with shipping
+        let store = try OrderStore(path: world.root.appendingPathComponent("var/omnihub.sqlite").path)
+        func onHand() throws -> Int {
+            try store.stock.levels(sku: "JACKET-NVY-L").first { $0.node == "store-berlin-mitte" }?.onHand ?? 0
+        }
+        let before = try onHand()
+        let returned = try OmnihubProcess.run(
+            ["order", "return", order, "--line", "1", "--qty", "1", "--store", "store-berlin-mitte", "--json"]
+                + config)
+        #expect(returned.status == 0, "\(returned.standardError)")
+        let result = try json(returned.standardOutput)
+        #expect(result["pay_out"] as? String == "93.95", "the only unit came back: the shipping charge too")
+        #expect(result["credit_note"] as? String == "GS-2026-000001")
+        #expect(try onHand() == before + 1)
+        #expect(
+            FileManager.default.fileExists(
+                atPath: world.root.appendingPathComponent("outbox/erp/GS-2026-000001.xml").path))
+        let (documents, money) = try balances(order, config)
+        #expect(documents == money)
+
+        let again = try OmnihubProcess.run(["order", "return", order, "--line", "1", "--qty", "1"] + config)
+        #expect(again.status == 1)
+        #expect(again.standardError.contains("shipped 1 and got 1 back"))
+        #expect(try onHand() == before + 1)
+
+        #expect(
+            try OmnihubProcess.run(["run", "--once"] + config).status == 0, "the credit note is not issued twice")
+        #expect(
+            try store.finance.history(orderID: try #require(store.orders.matching(order).first).id).creditedUnits == [
+                1: 1
+            ])
+    }
+
+    @Test("a damaged return by mail is booked out; a note shows in the history")
+    func damagedReturnAndNote() throws {
+        let (world, config) = try settledWorld()
+        let order = "#1044"
+        let store = try OrderStore(path: world.root.appendingPathComponent("var/omnihub.sqlite").path)
+        let before = try store.stock.levels(sku: "JACKET-NVY-L")
+        let returned = try OmnihubProcess.run(
+            [
+                "order", "return", order, "--line", "1", "--qty", "1", "--store", "store-berlin-mitte",
+                "--condition", "damaged", "--reason", "zip broken",
+            ] + config)
+        #expect(returned.status == 0, "\(returned.standardError)")
+        #expect(returned.standardOutput.contains("0 into stock"))
+        #expect(try store.stock.levels(sku: "JACKET-NVY-L") == before, "a damaged unit is booked out")
+
+        let note = try OmnihubProcess.run(
+            ["order", "note", order, "photo of the zip received", "--by", "kim"] + config)
+        #expect(note.status == 0, "\(note.standardError)")
+        let history = try OmnihubProcess.run(["order", "history", order] + config)
+        #expect(history.standardOutput.contains("kim: photo of the zip received"))
+        #expect(history.standardOutput.contains("damaged, booked out"))
+        let missing = try OmnihubProcess.run(["order", "history", "no-such-order"] + config)
+        #expect(missing.status == 4)
+    }
+}
