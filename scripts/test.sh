@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 scripts/setup-test-servers.sh   # sshd and an FTP server, which the transport tests start on loopback
 scripts/fetch-ubl-schemas.sh   # the official UBL 2.1 schemas the invoice tests check against
+scripts/setup-einvoice-check.sh  # Java and Saxon-HE, which check the e-invoices against EN 16931
 swift build --build-tests
 swift test --skip-build
 scripts/fuzz.sh 8              # a short libFuzzer run per target; scripts/fuzz.sh 600 is the long one

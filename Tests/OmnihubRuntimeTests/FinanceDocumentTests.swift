@@ -86,6 +86,7 @@ struct FinanceDocumentTests {
             first.documentsWritten.map(\.kind.rawValue).sorted() == ["bookings", "invoice", "shipping_confirmation"])
         let one = try UBLInvoice(read(world, "RE-000001.xml"))
         #expect(one.payable == "44.93", "2 × 19.99 + 4.95 shipping")
+        #expect([one.prepaid, one.due] == ["44.93", "0.00"], "a marketplace order is paid before it ships")
         #expect(one.lines.map(\.quantity) == ["2"])
         #expect(one.chargeTotal == "4.16")
 

@@ -83,6 +83,10 @@ public struct Invoice: FormattedDocument {
     public var billTo: Address?
     /// The invoice a credit note corrects.
     public var invoiceReference: String?
+    /// How the customer pays, as the order says.
+    public var payment: Payment?
+    /// Whether the customer paid before the invoice (``paysLater`` says which methods do not).
+    public var prepaid: Bool
     public var lines: [Line]
     public var charges: [Charge]
     public var taxes: [Tax]
@@ -104,6 +108,8 @@ public struct Invoice: FormattedDocument {
         self.customer = order.customer
         self.billTo = order.billTo ?? order.shipTo
         self.invoiceReference = invoiceReference
+        self.payment = order.payment
+        self.prepaid = order.payment?.method.map { !Self.paysLater.contains($0.lowercased()) } ?? false
         let amount = settlement.amount
         // Items of the document with their gross value and rate; nets are filled in per rate.
         var items: [(gross: Int64, rate: Amount)] = units.map { part in
@@ -150,6 +156,18 @@ public struct Invoice: FormattedDocument {
     public var taxTotal: Amount { taxes.reduce(Amount(units: 0, scale: currency.minorUnits)) { $0 + $1.amount } }
     /// What the customer pays (or gets back): net plus VAT.
     public var payableTotal: Amount { taxes.reduce(Amount(units: 0, scale: currency.minorUnits)) { $0 + $1.gross } }
+    /// What the customer paid before an invoice: all of it when ``prepaid``; a credit note has nothing prepaid.
+    public var prepaidTotal: Amount {
+        kind == .invoice && prepaid ? payableTotal : Amount(units: 0, scale: currency.minorUnits)
+    }
+    /// What is still to pay (or, on a credit note, to pay back).
+    public var dueTotal: Amount { payableTotal - prepaidTotal }
+
+    /// Payment methods (lower-cased) with which the customer pays after the invoice: on account,
+    /// cash on delivery, at the store's counter. Any other method the order names was paid up front.
+    public static let paysLater: Set<String> = [
+        "invoice", "on_account", "bank_transfer", "cash_on_delivery", "cod", "pay_at_counter", "cash",
+    ]
 
     public func value(_ name: String, line index: Int) -> String? {
         value(name, in: "lines", at: index)
@@ -240,6 +258,12 @@ public struct Invoice: FormattedDocument {
         case "tax_exclusive_total": return (lineNetTotal + chargeNetTotal).description
         case "tax_total": return taxTotal.description
         case "payable_total": return payableTotal.description
+        case "prepaid_total": return prepaidTotal.description
+        case "due_total": return dueTotal.description
+        case "buyer_reference": return orderNumber
+        case "payment_method": return payment?.method
+        case "payment_reference": return payment?.reference
+        case "delivery_date": return wave.description
         case "line_count": return String(lines.count)
         default: return nil
         }
@@ -253,7 +277,8 @@ public struct Invoice: FormattedDocument {
         "document_type", "number", "type_code", "issued_at", "currency", "channel", "order", "order_placed_at",
         "invoice_reference", "customer_name", "customer_email", "bill_to.name", "bill_to.company", "bill_to.line1",
         "bill_to.line2", "bill_to.postal_code", "bill_to.city", "bill_to.country", "line_net_total",
-        "charge_net_total", "tax_exclusive_total", "tax_total", "payable_total", "line_count", "position",
+        "charge_net_total", "tax_exclusive_total", "tax_total", "payable_total", "prepaid_total", "due_total",
+        "buyer_reference", "payment_method", "payment_reference", "delivery_date", "line_count", "position",
         "order_line", "line_id", "sku", "title", "quantity", "unit_price", "unit_net_price", "tax_rate",
         "tax_category", "gross", "net", "discount", "discount_net", "taxable", "tax_amount", "tax_gross",
         "charge_reason", "charge_net", "charge_gross",
@@ -261,7 +286,8 @@ public struct Invoice: FormattedDocument {
 
     /// The fields that carry money or rates, written with the format's decimal separator.
     public static let amountFields: Set<String> = [
-        "line_net_total", "charge_net_total", "tax_exclusive_total", "tax_total", "payable_total", "unit_price",
+        "line_net_total", "charge_net_total", "tax_exclusive_total", "tax_total", "payable_total", "prepaid_total",
+        "due_total", "unit_price",
         "unit_net_price", "tax_rate", "gross", "net", "discount", "discount_net", "taxable", "tax_amount",
         "tax_gross", "charge_net", "charge_gross",
     ]

@@ -9,7 +9,11 @@ struct UBLInvoice {
         var net: Amount
     }
 
+    /// What the document is worth, VAT included (TaxInclusiveAmount).
     let payable: String
+    /// What was paid before it (PrepaidAmount), and what is still to pay (PayableAmount).
+    let prepaid: String
+    let due: String
     let chargeTotal: String
     let lineExtension: Amount
     let taxExclusive: Amount
@@ -26,7 +30,9 @@ struct UBLInvoice {
         func text(_ path: String) throws -> String { try texts(path).first ?? "" }
         func amount(_ path: String) throws -> Amount { Amount(parsing: try text(path)) ?? Amount(-1) }
         let total = "/*/*[local-name()='LegalMonetaryTotal']/*[local-name()="
-        payable = try text(total + "'PayableAmount']")
+        payable = try text(total + "'TaxInclusiveAmount']")
+        prepaid = try text(total + "'PrepaidAmount']")
+        due = try text(total + "'PayableAmount']")
         chargeTotal = try text(total + "'ChargeTotalAmount']")
         lineExtension = try amount(total + "'LineExtensionAmount']")
         taxExclusive = try amount(total + "'TaxExclusiveAmount']")
@@ -50,17 +56,22 @@ enum UBLOrder {
     static let sequences: [String: [String]] = [
         "Invoice": [
             "UBLVersionID", "CustomizationID", "ProfileID", "ID", "IssueDate", "InvoiceTypeCode", "Note",
-            "DocumentCurrencyCode", "OrderReference", "BillingReference", "AccountingSupplierParty",
-            "AccountingCustomerParty", "Delivery", "PaymentMeans", "PaymentTerms", "AllowanceCharge", "TaxTotal",
-            "LegalMonetaryTotal", "InvoiceLine",
+            "DocumentCurrencyCode", "BuyerReference", "OrderReference", "BillingReference",
+            "AccountingSupplierParty", "AccountingCustomerParty", "Delivery", "PaymentMeans", "PaymentTerms",
+            "AllowanceCharge", "TaxTotal", "LegalMonetaryTotal", "InvoiceLine",
         ],
         "CreditNote": [
             "UBLVersionID", "CustomizationID", "ProfileID", "ID", "IssueDate", "CreditNoteTypeCode", "Note",
-            "DocumentCurrencyCode", "OrderReference", "BillingReference", "AccountingSupplierParty",
-            "AccountingCustomerParty", "Delivery", "PaymentMeans", "PaymentTerms", "AllowanceCharge", "TaxTotal",
-            "LegalMonetaryTotal", "CreditNoteLine",
+            "DocumentCurrencyCode", "BuyerReference", "OrderReference", "BillingReference",
+            "AccountingSupplierParty", "AccountingCustomerParty", "Delivery", "PaymentMeans", "PaymentTerms",
+            "AllowanceCharge", "TaxTotal", "LegalMonetaryTotal", "CreditNoteLine",
         ],
         "OrderReference": ["ID", "IssueDate"],
+        "Delivery": ["ActualDeliveryDate", "DeliveryLocation", "DeliveryParty"],
+        "PayeeFinancialAccount": ["ID", "Name", "FinancialInstitutionBranch"],
+        "PaymentMeans": [
+            "PaymentMeansCode", "PaymentDueDate", "PaymentChannelCode", "PaymentID", "PayeeFinancialAccount",
+        ],
         "BillingReference": ["InvoiceDocumentReference"],
         "InvoiceDocumentReference": ["ID", "IssueDate"],
         "AccountingSupplierParty": ["Party"],
