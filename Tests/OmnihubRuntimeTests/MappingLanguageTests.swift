@@ -89,6 +89,54 @@ struct MappingLanguageTests {
         #expect(issues.first?.message.contains("'services'") == true)
     }
 
+    @Test("a record with a failed lookup still has every other broken rule reported")
+    func everyBrokenRule() throws {
+        let yaml = Self.orderMapping(
+            "  delivery.service: {path: svc, lookup: {standard: standard}, missing: error}",
+            lines: "  gtin: ean")
+        let feed = """
+            id;date;svc;sku;qty;price;ean
+            1;2026-11-20T10:00:00;teleport;A;0;-1,00;4006381333932
+
+            """
+        let (documents, issues) = try map(yaml, feed)
+        #expect(documents.isEmpty)
+        #expect(
+            Set(issues.map(\.code)) == [.lookupMissing, .quantityBelowOne, .negativePrice, .invalidGTIN],
+            "\(issues.map(\.code))")
+        #expect(issues.allSatisfy { $0.record == 1 })
+    }
+
+    @Test("a records path that matches nothing in the file is reported, not taken for an empty file")
+    func recordsPathMatchesNothing() throws {
+        let json = """
+            mapping: t
+            document: order
+            format: {type: json, records: data/orders}
+            order: {channel: {const: shop}, external_id: id, placed_at: date, currency: {const: EUR}}
+            lines: {from: items, sku: sku, quantity: qty, unit_price: price}
+            """
+        let wrongPath = try #require(throws: MappingIssue.self) {
+            try map(json, #"{"orders": [{"id": "1"}]}"#)
+        }
+        #expect(wrongPath.code == .recordsNotFound)
+        #expect(wrongPath.message.contains("'data/orders'"), "\(wrongPath.message)")
+        #expect(try map(json, #"{"data": {"orders": []}}"#).issues.isEmpty, "an empty list is a file without orders")
+
+        let xml = """
+            mapping: t
+            document: order
+            format: {type: xml, records: /Orders/Order}
+            order: {channel: {const: shop}, external_id: Id, placed_at: Date, currency: {const: EUR}}
+            lines: {from: Line, sku: Sku, quantity: Qty, unit_price: Price}
+            """
+        let nothing = try #require(throws: MappingIssue.self) {
+            try map(xml, "<Bestellungen><Bestellung><Id>1</Id></Bestellung></Bestellungen>")
+        }
+        #expect(nothing.code == .recordsNotFound)
+        #expect(nothing.message.contains("'/Orders/Order'"), "\(nothing.message)")
+    }
+
     @Test("checks: pattern, range and one_of each name the rule that failed")
     func checks() throws {
         let yaml = Self.orderMapping(

@@ -87,8 +87,16 @@ public struct DocumentMapper: Sendable {
         let discounts = self.discounts(mapping.discounts, field: "discounts", in: first, reader: &reader)
         let keySlot = mapping.document == .order ? OrderSlot.externalID : NoticeSlot.externalID
         let key = values[keySlot]?.text ?? (mapping.document == .order ? nil : values[NoticeSlot.node]?.text)
-        guard reader.issues.isEmpty else {
-            return .failure(DocumentRejection(key: key, issues: reader.issues))
+        // A record with field issues is still checked against the document's rules with the
+        // values it has, so that every broken rule is reported at once, not one per resend; an
+        // order without its key fields cannot be built, and its field issues say why.
+        let fieldIssues = reader.issues
+        if !fieldIssues.isEmpty && mapping.document == .order
+            && [OrderSlot.channel, OrderSlot.externalID, OrderSlot.placedAt, OrderSlot.currency].contains(where: {
+                values[$0] == nil
+            })
+        {
+            return .failure(DocumentRejection(key: key, issues: fieldIssues))
         }
         let source = SourceLocation(file: fileName, record: first.position.record, line: first.position.line)
         let built: Result<CanonicalDocument, Violations>
@@ -99,15 +107,26 @@ public struct DocumentMapper: Sendable {
         }
         switch built {
         case .success(let document):
-            return .success(document)
+            return fieldIssues.isEmpty ? .success(document) : .failure(DocumentRejection(key: key, issues: fieldIssues))
         case .failure(let violations):
-            let issues = violations.all.map { violation in
-                let record = lineRecord(of: violation.field, in: lines) ?? first
-                return MappingIssue(
-                    violation.code, file: fileName, record: record.position.record, line: record.position.line,
-                    field: violation.field, source: sourcePath(of: violation.field), value: violation.value,
-                    message: violation.message)
+            // A rule about a field that already has an issue (or a line missing a value that
+            // had one) would only repeat it.
+            let fresh = violations.all.filter { violation in
+                !fieldIssues.contains { issue in
+                    guard let field = issue.field else { return false }
+                    return field == violation.field || field.hasPrefix(violation.field + ".")
+                        || violation.field.hasPrefix(field + ".") || (violation.code == .noLines)
+                }
             }
+            let issues =
+                fieldIssues
+                + fresh.map { violation in
+                    let record = lineRecord(of: violation.field, in: lines) ?? first
+                    return MappingIssue(
+                        violation.code, file: fileName, record: record.position.record, line: record.position.line,
+                        field: violation.field, source: sourcePath(of: violation.field), value: violation.value,
+                        message: violation.message)
+                }
             return .failure(DocumentRejection(key: key, issues: issues))
         }
     }

@@ -60,6 +60,12 @@ public struct FeedMapper: Sendable {
                 source: source, recordPath: recordPath, namespaces: namespaces, encoding: mapping.encoding,
                 fileName: fileName, limits: mapping.limits)
             try reader.read { record in try grouper.add(record) }
+            if grouper.summary.records == 0 {
+                throw MappingIssue(
+                    .recordsNotFound, file: fileName, source: recordPath.text,
+                    message: "the records path '\(recordPath.text)' matches no element in this file, so nothing was "
+                        + "imported; check the mapping's records path and namespaces against the file")
+            }
         }
         try grouper.finish()
         return grouper.summary

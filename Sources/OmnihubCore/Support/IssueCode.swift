@@ -37,6 +37,8 @@ public enum IssueCode: String, Sendable, Hashable, Codable, CaseIterable {
     case scatteredGroup = "scattered_group"
     case emptyFile = "empty_file"
     case fieldTooLong = "field_too_long"
+    /// The mapping's records path matches nothing in the file.
+    case recordsNotFound = "records_not_found"
     // Exactly-once.
     case duplicateFile = "duplicate_file"
     case changedResend = "changed_resend"

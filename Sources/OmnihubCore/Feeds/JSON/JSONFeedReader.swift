@@ -11,6 +11,8 @@ public struct JSONFeedReader {
     private let fileName: String?
     private let limits: FeedLimits
     private var recordNumber = 0
+    /// Whether the records path led somewhere in the document.
+    private var reachedRecords = false
     private var scratch: [UInt8] = []
     private var depth = 0
     private var recordValues = 0
@@ -44,11 +46,20 @@ public struct JSONFeedReader {
             try navigate(recordPath[...], emit)
             try skipWhitespace()
             if try input.peek() != nil { throw issue("text follows the end of the JSON document") }
+            guard reachedRecords else {
+                let path = recordPath.joined(separator: "/")
+                throw MappingIssue(
+                    .recordsNotFound, file: fileName, source: path,
+                    message: "the records path '\(path)' matches nothing in this file, so nothing was imported; "
+                        + "check the mapping's records path against the file (an empty list there is a file "
+                        + "without records)")
+            }
         }
     }
 
     private mutating func navigate(_ path: ArraySlice<String>, _ emit: (TreeRecord) throws -> Void) throws {
         guard let key = path.first else {
+            reachedRecords = true
             if try input.peek() == UInt8(ascii: "[") {
                 input.advance()
                 try skipWhitespace()

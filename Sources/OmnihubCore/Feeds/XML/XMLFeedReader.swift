@@ -173,10 +173,13 @@ public struct XMLFeedReader {
 public struct XMLRecordPath: Sendable, Hashable {
     let names: [String]
     let fromRoot: Bool
+    /// The path as the mapping wrote it.
+    public let text: String
 
     /// `/a:Orders/a:Order` (from the root) or `a:Order` (at any depth); names use the mapping's
     /// prefixes, `*:Order` any namespace.
     public init(_ text: String) {
+        self.text = text
         fromRoot = text.hasPrefix("/")
         names = text.split(separator: "/").map(String.init)
     }
