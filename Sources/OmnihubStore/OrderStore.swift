@@ -60,6 +60,8 @@ package final class OrderStore: Sendable {
     package var refunds: RefundLedger { RefundLedger(database: database) }
     /// What customer care does to orders, and each order's history.
     package var care: OrderCare { OrderCare(database: database) }
+    /// Click & collect and reserve orders on their pickup shelf.
+    package var pickups: OrderPickups { OrderPickups(database: database) }
     /// Partners' servers: files seen and fetched there, documents delivered, each endpoint's health
     /// and the partner switches.
     package var transfers: TransferLog { TransferLog(database: database) }

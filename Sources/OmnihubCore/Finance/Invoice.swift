@@ -85,7 +85,8 @@ public struct Invoice: FormattedDocument {
     public var invoiceReference: String?
     /// How the customer pays, as the order says.
     public var payment: Payment?
-    /// Whether the customer paid before the invoice (``paysLater`` says which methods do not).
+    /// Whether the customer paid before the invoice (``paysLater`` says which methods do not; a
+    /// reserve order is paid at the counter when it is collected and invoiced).
     public var prepaid: Bool
     public var lines: [Line]
     public var charges: [Charge]
@@ -109,7 +110,10 @@ public struct Invoice: FormattedDocument {
         self.billTo = order.billTo ?? order.shipTo
         self.invoiceReference = invoiceReference
         self.payment = order.payment
-        self.prepaid = order.payment?.method.map { !Self.paysLater.contains($0.lowercased()) } ?? false
+        // A reserve order is invoiced when it is collected, and paid at the counter then.
+        self.prepaid =
+            order.delivery.method == .reserve
+            || (order.payment?.method.map { !Self.paysLater.contains($0.lowercased()) } ?? false)
         let amount = settlement.amount
         // Items of the document with their gross value and rate; nets are filled in per rate.
         var items: [(gross: Int64, rate: Amount)] = units.map { part in

@@ -15,6 +15,10 @@ public struct CustomerNotification: FormattedDocument {
         case refundIssued = "refund_issued"
         /// Units were cancelled before they shipped, with what they gave back.
         case orderCancelled = "order_cancelled"
+        /// A click & collect or reserve order still waits at the store; the deadline is near.
+        case pickupReminder = "pickup_reminder"
+        /// It was not collected in time: cancelled, and refunded when it was paid.
+        case pickupExpired = "pickup_expired"
     }
 
     /// One article the message is about.

@@ -32,6 +32,9 @@ package struct Configuration: Sendable {
     /// The conditions (lower-cased) in which returned goods go back into stock (`returns:`);
     /// goods in any other condition are booked out.
     package var resellableConditions = ReturnPolicy.resellableConditions
+    /// How long click & collect and reserve orders wait on the pickup shelf (`collect:`); `nil`:
+    /// they wait until collected.
+    package var pickupWindow: PickupPolicy.Window?
 
     /// The fulfilment network: DCs, stores and dropshippers, and the stock each keeps back.
     package struct Network: Sendable {
@@ -214,7 +217,7 @@ extension Configuration {
         }
         try root.allowOnly([
             "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications", "destinations",
-            "server", "returns",
+            "server", "returns", "collect",
         ])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
@@ -265,6 +268,17 @@ extension Configuration {
                 throw node.error("destination '\(destination.name)' appears twice; each outbox folder has one")
             }
             configuration.destinations.append(destination)
+        }
+        if let collect = try root.optional("collect") {
+            try collect.allowOnly(["pickup_days", "remind_days_before"])
+            let days = try collect.required("pickup_days", "days an order waits on the pickup shelf, e.g. 7")
+                .integer("a number of days, e.g. 7")
+            let remind = try collect.optional("remind_days_before")?.integer("a number of days, e.g. 2") ?? 0
+            guard days >= 1, remind >= 0, remind < days else {
+                throw collect.error(
+                    "pickup_days must be at least 1, and remind_days_before from 0 to less than pickup_days")
+            }
+            configuration.pickupWindow = PickupPolicy.Window(pickupDays: days, remindDaysBefore: remind)
         }
         if let returns = try root.optional("returns") {
             try returns.allowOnly(["resellable_conditions"])

@@ -42,7 +42,7 @@ package struct OutboxEmitter: Sendable {
         [
             OrderAcknowledgementEmitter(writer: writer), SellerCancellationEmitter(writer: writer),
             ShippingConfirmationEmitter(writer: writer), InvoiceEmitter(writer: writer),
-            CreditNoteEmitter(writer: writer),
+            PickupEmitter(writer: writer), CreditNoteEmitter(writer: writer),
             NotificationEmitter(writer: writer), RefundNotificationEmitter(writer: writer),
             FulfilmentEmitter(writer: writer),
             InventoryFeedEmitter(writer: writer),

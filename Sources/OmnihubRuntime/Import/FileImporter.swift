@@ -143,6 +143,11 @@ package struct FileImporter: Sendable {
                         {
                             issues.append(problem)
                         }
+                        if case .imported = stored, notice.kind == .pickupConfirmation,
+                            let problem = pickupProblem(try fileImport.applyPickup(notice), notice)
+                        {
+                            issues.append(problem)
+                        }
                         if case .imported = stored, notice.kind == .fulfilmentRejection,
                             let problem = rejectionProblem(
                                 try fileImport.applyRejection(notice, at: now().description), notice)
@@ -279,6 +284,26 @@ package struct FileImporter: Sendable {
     }
 
     /// A shipment that changes nothing, or ships units the node was not asked for, is reported.
+    private func pickupProblem(_ outcome: PickupOutcome, _ notice: InboundNotice) -> MappingIssue? {
+        let source = notice.source
+        switch outcome {
+        case .pickedUp(let units):
+            logger.info("the customer collected \(units) unit(s) of order \(notice.externalID ?? "?")")
+            return nil
+        case .unknownOrder:
+            return MappingIssue(
+                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
+                value: notice.externalID,
+                message:
+                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the pickup "
+                    + "was not booked")
+        case .refused(let message):
+            return MappingIssue(
+                .eventRefused, file: source?.file, record: source?.record, line: source?.line, field: "lines",
+                value: notice.externalID, message: message)
+        }
+    }
+
     private func returnProblem(_ outcome: ReturnOutcome, _ notice: InboundNotice) -> MappingIssue? {
         let source = notice.source
         switch outcome {

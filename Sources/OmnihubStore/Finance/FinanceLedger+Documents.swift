@@ -65,9 +65,9 @@ extension FinanceLedger {
                 db,
                 sql: """
                     SELECT id, order_id, position, quantity FROM shipments
-                    WHERE invoice_id IS NULL AND order_id IN (
-                        SELECT DISTINCT order_id FROM shipments WHERE invoice_id IS NULL AND order_id > ?
-                        ORDER BY order_id LIMIT ?)
+                    WHERE invoice_id IS NULL AND awaits_pickup = 0 AND order_id IN (
+                        SELECT DISTINCT order_id FROM shipments WHERE invoice_id IS NULL AND awaits_pickup = 0
+                        AND order_id > ? ORDER BY order_id LIMIT ?)
                     ORDER BY id
                     """, arguments: [after, limit])
             {
@@ -111,7 +111,7 @@ extension FinanceLedger {
             let orders = try Int64.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT order_id FROM returns WHERE credit_note_id IS NULL AND order_id > ?
+                    SELECT DISTINCT order_id FROM returns WHERE credit_note_id IS NULL AND to_credit = 1 AND order_id > ?
                     ORDER BY order_id LIMIT ?
                     """, arguments: [after, limit])
             return try orders.map { orderID in
@@ -119,8 +119,10 @@ extension FinanceLedger {
                 var units: [Int: Int] = [:]
                 for row in try Row.fetchAll(
                     db,
-                    sql:
-                        "SELECT id, position, quantity FROM returns WHERE order_id = ? AND credit_note_id IS NULL ORDER BY id",
+                    sql: """
+                        SELECT id, position, quantity FROM returns
+                        WHERE order_id = ? AND credit_note_id IS NULL AND to_credit = 1 ORDER BY id
+                        """,
                     arguments: [orderID])
                 {
                     ids.append(try row.decode(forColumn: "id"))

@@ -174,6 +174,18 @@ package struct OrderCare: StoreTopic {
             }
             try add(
                 """
+                SELECT picked_up_at, node, position, quantity FROM shipments
+                WHERE order_id = ? AND picked_up_at IS NOT NULL ORDER BY id
+                """, [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "picked_up_at"), event: "picked_up",
+                    detail:
+                        "\(try row.decode(forColumn: "quantity") as Int) × \(sku(try row.decode(forColumn: "position"))) "
+                        + "at \(try row.decode(forColumn: "node") as String)")
+            }
+            try add(
+                """
                 SELECT requested_at, requested_by, position, quantity, reason FROM seller_cancellations
                 WHERE order_id = ? ORDER BY id
                 """, [orderID]

@@ -51,7 +51,7 @@ enum OrderReturns {
     /// be credited. A return whose `reference` was booked for the order before changes nothing.
     static func receive(
         _ db: Database, orderID: Int64, order: Order, lines: [DocumentLine], node: String?, reference: String?,
-        at time: String, origin: EventOrigin, resellable: Set<String>
+        at time: String, origin: EventOrigin, resellable: Set<String>, toCredit: Bool = true
     ) throws -> ReturnOutcome {
         if let reference,
             try Bool.fetchOne(
@@ -83,12 +83,12 @@ enum OrderReturns {
             try db.execute(
                 sql: """
                     INSERT INTO returns (order_id, position, node, sku, quantity, condition, restocked, reason, reference,
-                                         received_at, file_id, record, entered_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         received_at, file_id, record, entered_by, to_credit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     orderID, part.position, node, sku, part.units, part.condition, part.restock && node != nil,
-                    part.reason, reference, time, origin.fileID, origin.record, origin.enteredBy,
+                    part.reason, reference, time, origin.fileID, origin.record, origin.enteredBy, toCredit,
                 ])
             ids.append(db.lastInsertedRowID)
             units += part.units

@@ -472,6 +472,12 @@ enum StoreMigrations {
             try db.execute(
                 sql: """
                     ALTER TABLE order_lines ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
+                    -- Click & collect and reserve: units the customer collected at the pickup store.
+                    ALTER TABLE order_lines ADD COLUMN picked_up INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE shipments ADD COLUMN picked_up_at TEXT;
+                    ALTER TABLE shipments ADD COLUMN expired_at TEXT;
+                    -- A reserve order's units on the pickup shelf: invoiced when they are collected.
+                    ALTER TABLE shipments ADD COLUMN awaits_pickup INTEGER NOT NULL DEFAULT 0;
 
                     -- Units that came back, from a return notice (file_id) or customer care (entered_by).
                     CREATE TABLE returns (
@@ -489,10 +495,13 @@ enum StoreMigrations {
                         file_id INTEGER REFERENCES files(id),
                         record INTEGER,
                         entered_by TEXT,
+                        -- Whether the units were invoiced and so are credited (a reserve order that
+                        -- was never collected was never invoiced).
+                        to_credit INTEGER NOT NULL DEFAULT 1 CHECK (to_credit IN (0, 1)),
                         credit_note_id INTEGER REFERENCES finance_documents(id)
                     );
                     CREATE INDEX returns_by_order ON returns(order_id, position);
-                    CREATE INDEX returns_uncredited ON returns(order_id) WHERE credit_note_id IS NULL;
+                    CREATE INDEX returns_uncredited ON returns(order_id) WHERE credit_note_id IS NULL AND to_credit = 1;
 
                     -- Money going back to the customer: for units cancelled before they shipped, or a
                     -- credit note's total (returned units, or a credit note issued by hand).
