@@ -111,6 +111,27 @@ struct FinanceDocumentTests {
         #expect(try store.outbox.documents(orderID: order.id).filter { $0.kind.rawValue == "invoice" }.count == 2)
     }
 
+    @Test("a free-shipping promotion takes the shipping charge off what is invoiced")
+    func shippingPromotion() throws {
+        let world = try world()
+        try shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(
+                AmazonReport.row(
+                    order: "A1", item: "1", quantity: "2", price: "39.98", ["ship-promotion-discount": "-4.95"])))
+        _ = try world.cycle()
+        let store = try world.store()
+        let order = try #require(try store.orders.matching("A1").first)
+        #expect(order.order.shipping?.discount == Amount(parsing: "4.95"))
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T1,TSHIRT-WHT-M,2\n")
+        _ = try world.cycle()
+        let invoice = try UBLInvoice(read(world, "RE-000001.xml"))
+        #expect(invoice.payable == "39.98", "the goods alone: shipping was free")
+        #expect(invoice.chargeTotal == "0.00")
+    }
+
     @Test("the UBL invoice and credit note follow UBL 2.1's element order, and their totals add up")
     func ublStructure() throws {
         let (world, store, order, emitter) = try shipped(units: 3)

@@ -89,6 +89,23 @@ struct MappingLanguageTests {
         #expect(issues.first?.message.contains("'services'") == true)
     }
 
+    @Test("an order's discount read from each of its rows is summed with aggregate: sum")
+    func summedDiscount() throws {
+        let yaml = Self.orderMapping(
+            "  discounts:\n    - {code: voucher, amount: {path: off, aggregate: sum, decimal_separator: ','}}",
+            top: "group_by: id\n")
+        let feed = """
+            id;date;sku;qty;price;voucher;off
+            1;2026-11-20T10:00:00;A;1;10,00;WELCOME;1,50
+            1;2026-11-20T10:00:00;B;1;20,00;WELCOME;3,00
+
+            """
+        let (documents, issues) = try map(yaml, feed)
+        #expect(issues.isEmpty, "\(issues)")
+        #expect(orders(documents).first?.discounts.map(\.amount) == [Amount(parsing: "4.50")!])
+        #expect(orders(documents).first?.discounts.map(\.code) == ["WELCOME"])
+    }
+
     @Test("a record with a failed lookup still has every other broken rule reported")
     func everyBrokenRule() throws {
         let yaml = Self.orderMapping(

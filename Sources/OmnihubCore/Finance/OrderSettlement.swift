@@ -37,7 +37,7 @@ public struct OrderSettlement: Sendable {
         let orderDiscount = min(base, order.discounts.reduce(0) { $0 + cents($1.amount) })
         let shares = Self.spread(orderDiscount, over: afterLineDiscounts)
         linePayable = zip(afterLineDiscounts, shares).map { $0 - $1 }
-        shipping = order.shipping.map { cents($0.amount) } ?? 0
+        shipping = order.shipping.map { max(0, cents($0.amount) - ($0.discount.map(cents) ?? 0)) } ?? 0
         let payable = linePayable
         let lineRates = taxRates
         if let rate = order.shipping?.taxRate {

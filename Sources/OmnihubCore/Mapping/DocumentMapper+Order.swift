@@ -61,9 +61,22 @@ extension DocumentMapper {
                 promisedBy: values[OrderSlot.deliveryPromisedBy]?.timestamp),
             lines: orderLines,
             shipping: values[OrderSlot.shippingAmount]?.amount.map {
-                ShippingCharge(amount: $0, taxRate: values[OrderSlot.shippingTaxRate]?.amount)
+                // Channels write a promotion negative (Amazon's ship-promotion-discount); it is what is taken off.
+                ShippingCharge(
+                    amount: $0, taxRate: values[OrderSlot.shippingTaxRate]?.amount,
+                    discount: values[OrderSlot.shippingDiscount]?.amount.map { $0.isNegative ? .zero - $0 : $0 }
+                        .flatMap { $0.isZero ? nil : $0 })
             },
             discounts: discounts, payment: payment(values), source: source)
+        if values[OrderSlot.shippingAmount] == nil, let discount = values[OrderSlot.shippingDiscount]?.amount,
+            !discount.isZero
+        {
+            violations.append(
+                OrderViolation(
+                    .missingField, field: "shipping.amount", value: nil,
+                    "a shipping discount of \(discount) needs the shipping charge it is taken off; map shipping.amount")
+            )
+        }
         let ruleViolations = order.violations()
         // When lines were already refused for their price, "no lines" would only repeat it.
         violations += violations.isEmpty ? ruleViolations : ruleViolations.filter { $0.code != .noLines }

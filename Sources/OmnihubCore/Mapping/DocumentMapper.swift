@@ -84,7 +84,8 @@ public struct DocumentMapper: Sendable {
                 addLines(records)
             }
         }
-        let discounts = self.discounts(mapping.discounts, field: "discounts", in: first, reader: &reader)
+        let discounts = self.discounts(
+            mapping.discounts, field: "discounts", in: first, group: records, reader: &reader)
         let keySlot = mapping.document == .order ? OrderSlot.externalID : NoticeSlot.externalID
         let key = values[keySlot]?.text ?? (mapping.document == .order ? nil : values[NoticeSlot.node]?.text)
         // A record with field issues is still checked against the document's rules with the
@@ -177,8 +178,11 @@ public struct DocumentMapper: Sendable {
         return LineValues(values: values, discounts: discounts, record: record)
     }
 
+    /// The discounts `specs` read from `record`; an amount with `aggregate: sum` (an order's own
+    /// discount, without `from`) is summed over every record of the order (`group`).
     private func discounts(
-        _ specs: [DiscountSpec], field: String, in record: any SourceRecord, reader: inout FieldReader
+        _ specs: [DiscountSpec], field: String, in record: any SourceRecord, group: [any SourceRecord] = [],
+        reader: inout FieldReader
     )
         -> [Discount]
     {
@@ -186,12 +190,11 @@ public struct DocumentMapper: Sendable {
         for spec in specs {
             for source in spec.from.map({ record.records(at: $0) }) ?? [record] {
                 let name = "\(field)[\(found.count + 1)]"
-                guard
-                    let amount = reader.value(
-                        spec.amount, kind: .money, field: FieldName("\(name).amount"), in: source)?
-                        .amount,
-                    !amount.isZero
-                else { continue }
+                let value =
+                    spec.amount.aggregate == .sum && spec.from == nil && !group.isEmpty
+                    ? reader.sum(spec.amount, kind: .money, field: FieldName("\(name).amount"), over: group)
+                    : reader.value(spec.amount, kind: .money, field: FieldName("\(name).amount"), in: source)
+                guard let amount = value?.amount, !amount.isZero else { continue }
                 let code = spec.code.flatMap { reader.text($0, field: FieldName("\(name).code"), in: source) }
                 found.append(Discount(code: code, amount: amount.isNegative ? .zero - amount : amount))
             }

@@ -89,6 +89,10 @@ extension Order {
             json.beginObject()
             json.key("amount")
             json.string(shipping.amount.description)
+            if let discount = shipping.discount {
+                json.key("discount")
+                json.string(discount.description)
+            }
             json.key("tax_rate")
             json.string(shipping.taxRate?.description)
             json.endObject()

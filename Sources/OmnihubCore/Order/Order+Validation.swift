@@ -43,6 +43,15 @@ extension Order {
         if let shipping {
             checkMoney(shipping.amount, field: "shipping.amount", into: &found)
             checkTaxRate(shipping.taxRate, field: "shipping.tax_rate", into: &found)
+            if let discount = shipping.discount {
+                checkMoney(discount, field: "shipping.discount", into: &found)
+                if discount > shipping.amount {
+                    found.append(
+                        .init(
+                            .discountExceedsTotal, field: "shipping.discount", value: discount.description,
+                            "the shipping discount \(discount) is above the shipping charge \(shipping.amount)"))
+                }
+            }
             orderTotal = orderTotal.flatMap { try? $0.adding(shipping.amount) }
         }
         if let orderTotal, orderTotal > Order.largestTotal {

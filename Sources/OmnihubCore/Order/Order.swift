@@ -227,15 +227,19 @@ public struct ShippingCharge: Sendable, Hashable, Codable {
     public var amount: Amount
     /// VAT rate in percent.
     public var taxRate: Amount?
+    /// Taken off the shipping charge (a free-shipping promotion), gross; the customer pays
+    /// `amount − discount`.
+    public var discount: Amount?
 
     /// A shipping charge.
-    public init(amount: Amount, taxRate: Amount? = nil) {
+    public init(amount: Amount, taxRate: Amount? = nil, discount: Amount? = nil) {
         self.amount = amount
         self.taxRate = taxRate
+        self.discount = discount
     }
 
     enum CodingKeys: String, CodingKey {
-        case amount
+        case amount, discount
         case taxRate = "tax_rate"
     }
 
@@ -243,6 +247,8 @@ public struct ShippingCharge: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(amount, forKey: .amount)
         try container.encode(taxRate, forKey: .taxRate)
+        // Only when the feed gives one, so orders without one read as they always did.
+        try container.encodeIfPresent(discount, forKey: .discount)
     }
 }
 

@@ -44,7 +44,7 @@ package enum MappingFile {
         try headerNode.allowOnly(headerNames + ["when"] + (schema.hasDiscounts ? ["discounts"] : []))
         let fields = try reader.specs(headerNode, names: headerNames, allowAggregate: true)
         let conditions = try reader.conditions(headerNode.optional("when"), names: headerNames, allowAggregate: true)
-        let discounts = try reader.discounts(headerNode.optional("discounts"))
+        let discounts = try reader.discounts(headerNode.optional("discounts"), orderLevel: true)
         for field in schema.header where field.required && fields[field.name] == nil {
             throw headerNode.error("\(headerKey).\(field.name) is missing; every \(document.rawValue) needs it")
         }

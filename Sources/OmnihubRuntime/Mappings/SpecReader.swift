@@ -32,12 +32,16 @@ struct SpecReader {
         return conditions
     }
 
-    func discounts(_ node: YAMLNode?) throws(ConfigurationError) -> [DiscountSpec] {
+    /// Discount specs; an order's own discounts (`orderLevel`) may sum their amount over the
+    /// order's rows (`aggregate: sum`).
+    func discounts(_ node: YAMLNode?, orderLevel: Bool = false) throws(ConfigurationError) -> [DiscountSpec] {
         guard let node else { return [] }
         var discounts: [DiscountSpec] = []
         for item in try node.items() {
             try item.allowOnly(["from", "code", "amount"])
-            let amount = try spec(item.required("amount", "where the discount's amount is"), allowAggregate: false)
+            let fromRows = try item.optional("from") != nil
+            let amount = try spec(
+                item.required("amount", "where the discount's amount is"), allowAggregate: orderLevel && !fromRows)
             let code = try item.optional("code").map { (node) throws(ConfigurationError) in
                 try spec(node, allowAggregate: false)
             }

@@ -157,7 +157,8 @@ enum AmazonReport {
         "order-id", "order-item-id", "purchase-date", "payments-date", "buyer-email", "buyer-name",
         "buyer-phone-number",
         "sku", "product-name", "quantity-purchased", "currency", "item-price", "item-tax", "shipping-price",
-        "shipping-tax", "item-promotion-discount", "item-promotion-id", "ship-service-level", "recipient-name",
+        "shipping-tax", "item-promotion-discount", "item-promotion-id", "ship-promotion-discount", "ship-service-level",
+        "recipient-name",
         "ship-address-1", "ship-address-2", "ship-city", "ship-state", "ship-postal-code", "ship-country",
         "ship-phone-number",
     ]
