@@ -58,6 +58,14 @@ struct OrderCareCommandTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: outbox.appendingPathComponent("amazon-de").path)
                 .contains { $0.hasPrefix("ordercancel-") }, "the marketplace is told")
+        let refunds = try FileManager.default.contentsOfDirectory(
+            atPath: outbox.appendingPathComponent("payments").path)
+        #expect(refunds.count == 1, "one refund for the payment provider: \(refunds)")
+        let refund = try json(
+            String(contentsOf: outbox.appendingPathComponent("payments/\(refunds[0])"), encoding: .utf8))
+        #expect(refund["amount"] as? String == "19.99")
+        #expect(refund["cause"] as? String == "cancellation")
+        #expect(refund["order"] as? String == order)
 
         // The warehouse ships the other two: the invoices and the refund add up to what was paid.
         let shipment = world.root.appendingPathComponent("inbox/wms-central/VERSAND_20261127_0900.csv")

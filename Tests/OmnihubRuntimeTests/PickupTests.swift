@@ -87,8 +87,8 @@ struct PickupTests {
         #expect(expiry.failures.isEmpty, "\(expiry.failures.map(\.message))")
         #expect(
             Set(expiry.documentsWritten.map(\.kind.rawValue))
-                == ["customer_notification", "credit_note", "bookings", "inventory_feed"],
-            "the messages, the credit note with its bookings, and Amazon may sell the jacket again")
+                == ["customer_notification", "credit_note", "bookings", "refund", "inventory_feed"],
+            "the messages, the credit note and its bookings, the refund, and Amazon may sell the jacket again")
         let order = try #require(try store.orders.matching("#1043").first)
         #expect(order.status == .cancelled)
         #expect(try onShelf(store) == before + 1, "the jacket is back in the store's stock")

@@ -20,6 +20,8 @@ public enum OutboundDocumentKind: String, Sendable, Hashable, Codable, CaseItera
     case bookings
     /// A message to the customer.
     case customerNotification = "customer_notification"
+    /// Money going back to a customer, for the payment side.
+    case refund
 
     /// The kind of a finance document's file.
     public init(_ kind: Invoice.Kind) {

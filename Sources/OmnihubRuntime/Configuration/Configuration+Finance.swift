@@ -17,26 +17,33 @@ extension Configuration {
         package var creditNoteFormat: OutputFormat?
         /// One file per cycle with the bookings of its invoices and credit notes (e.g. DATEV).
         package var bookingsFormat: OutputFormat?
+        /// One file per refund for the payment side, in `refundDestination`.
+        package var refundFormat: OutputFormat?
+        /// The outbox folder of refund documents, e.g. `payments`.
+        package var refundDestination: String
     }
 
     static func parseFinance(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError) -> Finance {
         try node.allowOnly([
             "destination", "invoice_prefix", "credit_note_prefix", "default_tax_rate", "invoice_format",
-            "credit_note_format", "bookings_format",
+            "credit_note_format", "bookings_format", "refund_format", "refund_destination",
         ])
         let rateNode = try node.required("default_tax_rate", "the VAT rate in percent of lines without one, e.g. 19")
         let rateText = try rateNode.text()
         guard let rate = Amount(parsing: rateText), !rate.isNegative, rate <= Amount(100) else {
             throw rateNode.error("'\(rateText)' is not a VAT rate; write a percentage such as 19 or 7")
         }
+        let destination = try node.optional("destination")?.text() ?? "erp"
         return Finance(
-            destination: try node.optional("destination")?.text() ?? "erp",
+            destination: destination,
             invoicePrefix: try node.optional("invoice_prefix")?.text() ?? "INV-",
             creditNotePrefix: try node.optional("credit_note_prefix")?.text() ?? "CN-",
             defaultTaxRate: rate,
             invoiceFormat: try format(node.optional("invoice_format"), writing: "invoice", resolve: resolve),
             creditNoteFormat: try format(node.optional("credit_note_format"), writing: "credit_note", resolve: resolve),
-            bookingsFormat: try format(node.optional("bookings_format"), writing: "bookings", resolve: resolve))
+            bookingsFormat: try format(node.optional("bookings_format"), writing: "bookings", resolve: resolve),
+            refundFormat: try format(node.optional("refund_format"), writing: "refund", resolve: resolve),
+            refundDestination: try node.optional("refund_destination")?.text() ?? destination)
     }
 
     /// The output format a key names, checked to write `document`.

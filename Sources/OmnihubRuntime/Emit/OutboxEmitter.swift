@@ -44,6 +44,7 @@ package struct OutboxEmitter: Sendable {
             ShippingConfirmationEmitter(writer: writer), InvoiceEmitter(writer: writer),
             PickupEmitter(writer: writer), CreditNoteEmitter(writer: writer),
             NotificationEmitter(writer: writer), RefundNotificationEmitter(writer: writer),
+            RefundDocumentEmitter(writer: writer),
             FulfilmentEmitter(writer: writer),
             InventoryFeedEmitter(writer: writer),
         ]

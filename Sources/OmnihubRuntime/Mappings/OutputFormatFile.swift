@@ -124,6 +124,7 @@ package enum OutputFormatFile {
         "credit_note": Invoice.fieldNames,
         "bookings": FinanceBookings.fieldNames,
         "customer_notification": CustomerNotification.fieldNames,
+        "refund": RefundInstruction.fieldNames,
     ]
 
     /// The parts of documents an XML template element may repeat for.

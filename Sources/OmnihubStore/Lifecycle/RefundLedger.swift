@@ -60,6 +60,30 @@ package struct RefundLedger: StoreTopic {
         }
     }
 
+    /// Refunds of either cause the payment side has no document of, with ids above `after`.
+    package func untoldRefundDocuments(after: Int64 = 0, limit: Int = 500) throws -> [(Refund, StoredOrder)] {
+        try read { db in
+            try Self.refunds(db, sql: "WHERE document_id IS NULL AND id > ? ORDER BY id LIMIT ?", [after, limit])
+                .compactMap { refund in try OrderBook.storedOrder(db, id: refund.orderID).map { (refund, $0) } }
+        }
+    }
+
+    /// Records refund documents (refund id → file) for the payment side, in one transaction.
+    ///
+    /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run recorded one of them
+    ///   meanwhile: nothing is recorded.
+    package func recordRefundDocuments(
+        _ documents: [(refundID: Int64, rendered: RenderedDocument)], destination: String, at time: Timestamp
+    ) throws -> [OutboundDocument] {
+        try write { db in
+            try documents.map { refundID, rendered in
+                let file = try Outbox.recordPending(db, kind: .refund, destination: destination, rendered, at: time)
+                try cover(db, "refunds", "document_id", id: refundID, with: file.id)
+                return file
+            }
+        }
+    }
+
     /// Records the customer messages of cancellation refunds (refund id → message) with their
     /// files, in one transaction.
     package func recordRefundNotifications(

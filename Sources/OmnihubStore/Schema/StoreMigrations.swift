@@ -514,8 +514,12 @@ enum StoreMigrations {
                         amount TEXT NOT NULL,
                         created_at TEXT NOT NULL,
                         notification_id INTEGER REFERENCES customer_notifications(id),
+                        -- The refund document for the payment side (finance.refund_format).
+                        document_id INTEGER REFERENCES outbound_documents(id),
                         UNIQUE (order_id, cause, reference)
                     );
+
+                    CREATE INDEX refunds_untold ON refunds(id) WHERE document_id IS NULL;
 
                     CREATE TABLE order_notes (
                         id INTEGER PRIMARY KEY,
