@@ -207,6 +207,16 @@ struct OrderSourcingTests {
         _ = try world.cycle()
         #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 0], "the sourced order's unit is free again")
         #expect(try store.orders.list(limit: 5).map(\.status.rawValue) == ["cancelled", "cancelled"])
+        let refunds = try store.refunds.refunds(orderID: sourced.id)
+        #expect(refunds.map(\.amount) == [Amount(parsing: "24.94")!], "19.99 and the shipping charge: nothing shipped")
+
+        // The same order cancelled again: nothing is left, nothing more comes back.
+        let again = world.root.appendingPathComponent("inbox/cancel/cancel-again.csv")
+        try "order,at,reason,sku,qty\n\(sourced.externalID),2026-11-26T11:30:00Z,asked twice,,\n"
+            .write(to: again, atomically: false, encoding: .utf8)
+        try world.setModified(again, secondsBeforeNow: 60)
+        _ = try world.cycle()
+        #expect(try store.refunds.refunds(orderID: sourced.id).count == 1)
 
         try stock(world, "s2.csv", "DC-1,2026-11-26T12:00:00Z,TSHIRT-WHT-M,9\n")
         #expect(try world.cycle().reservations.isEmpty, "nothing is sourced for cancelled orders")

@@ -283,29 +283,19 @@ package struct FileImporter: Sendable {
         }
     }
 
-    /// A shipment that changes nothing, or ships units the node was not asked for, is reported.
+    /// A pickup that does not fit what waits on the shelf is reported.
     private func pickupProblem(_ outcome: PickupOutcome, _ notice: InboundNotice) -> MappingIssue? {
-        let source = notice.source
         switch outcome {
         case .pickedUp(let units):
             logger.info("the customer collected \(units) unit(s) of order \(notice.externalID ?? "?")")
             return nil
-        case .unknownOrder:
-            return MappingIssue(
-                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
-                value: notice.externalID,
-                message:
-                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the pickup "
-                    + "was not booked")
-        case .refused(let message):
-            return MappingIssue(
-                .eventRefused, file: source?.file, record: source?.record, line: source?.line, field: "lines",
-                value: notice.externalID, message: message)
+        case .unknownOrder: return unknownOrder(notice, "the pickup was not booked")
+        case .refused(let message): return refused(notice, message)
         }
     }
 
+    /// A return of an unknown order, or one that does not fit the order, is reported.
     private func returnProblem(_ outcome: ReturnOutcome, _ notice: InboundNotice) -> MappingIssue? {
-        let source = notice.source
         switch outcome {
         case .received(let units, let restocked, _):
             logger.info(
@@ -314,20 +304,28 @@ package struct FileImporter: Sendable {
         case .alreadyReceived(let reference):
             logger.info("return \(reference) of order \(notice.externalID ?? "?") was booked before; nothing changes")
             return nil
-        case .unknownOrder:
-            return MappingIssue(
-                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
-                value: notice.externalID,
-                message:
-                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the return "
-                    + "was not booked")
-        case .refused(let message):
-            return MappingIssue(
-                .eventRefused, file: source?.file, record: source?.record, line: source?.line, field: "lines",
-                value: notice.externalID, message: message)
+        case .unknownOrder: return unknownOrder(notice, "the return was not booked")
+        case .refused(let message): return refused(notice, message)
         }
     }
 
+    /// The issue of an event about an order the store does not have.
+    private func unknownOrder(_ notice: InboundNotice, _ consequence: String) -> MappingIssue {
+        MappingIssue(
+            .invalidValue, file: notice.source?.file, record: notice.source?.record, line: notice.source?.line,
+            field: "external_id", value: notice.externalID,
+            message:
+                "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); \(consequence)")
+    }
+
+    /// The issue of an event that does not fit its order's state (``ReturnPolicy``, ``PickupPolicy``).
+    private func refused(_ notice: InboundNotice, _ message: String) -> MappingIssue {
+        MappingIssue(
+            .eventRefused, file: notice.source?.file, record: notice.source?.record, line: notice.source?.line,
+            field: "lines", value: notice.externalID, message: message)
+    }
+
+    /// A shipment that changes nothing, or ships units the node was not asked for, is reported.
     private func shipmentProblem(_ outcome: FileImport.ShipmentOutcome, _ notice: InboundNotice) -> MappingIssue? {
         let source = notice.source
         switch outcome {

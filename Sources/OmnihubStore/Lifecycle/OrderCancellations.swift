@@ -87,13 +87,15 @@ enum OrderCancellations {
                 sql: "UPDATE orders SET status = ? WHERE id = ?",
                 arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped), orderID])
         }
+        let units = decision.lines.reduce(0) { $0 + $1.units }
+        // The shipping charge comes back once: with the cancellation that leaves nothing.
         let refunded = try RefundLedger.recordCancellationRefund(
             db, orderID: orderID, order: order,
             units: Dictionary(decision.lines.map { ($0.position, $0.units) }, uniquingKeysWith: +),
-            cancelledBefore: cancelledBefore, nothingShippedAndAllCancelled: decision.remaining == 0 && shipped == 0,
+            cancelledBefore: cancelledBefore,
+            nothingShippedAndAllCancelled: units > 0 && decision.remaining == 0 && shipped == 0,
             reference: reference, at: time)
         return .cancelled(
-            units: decision.lines.reduce(0) { $0 + $1.units }, released: decision.released,
-            wholeOrder: decision.remaining == 0, refunded: refunded)
+            units: units, released: decision.released, wholeOrder: decision.remaining == 0, refunded: refunded)
     }
 }
