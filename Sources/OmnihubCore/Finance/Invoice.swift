@@ -85,8 +85,8 @@ public struct Invoice: FormattedDocument {
     public var invoiceReference: String?
     /// How the customer pays, as the order says.
     public var payment: Payment?
-    /// Whether the customer paid before the invoice (``paysLater`` says which methods do not; a
-    /// reserve order is paid at the counter when it is collected and invoiced).
+    /// Whether the customer paid before the invoice (``Order/isPaidUpFront``; a reserve order is
+    /// paid at the counter when it is collected and invoiced).
     public var prepaid: Bool
     public var lines: [Line]
     public var charges: [Charge]
@@ -111,9 +111,7 @@ public struct Invoice: FormattedDocument {
         self.invoiceReference = invoiceReference
         self.payment = order.payment
         // A reserve order is invoiced when it is collected, and paid at the counter then.
-        self.prepaid =
-            order.delivery.method == .reserve
-            || (order.payment?.method.map { !Self.paysLater.contains($0.lowercased()) } ?? false)
+        self.prepaid = order.delivery.method == .reserve || order.isPaidUpFront
         let amount = settlement.amount
         // Items of the document with their gross value and rate; nets are filled in per rate.
         var items: [(gross: Int64, rate: Amount)] = units.map { part in
@@ -166,12 +164,6 @@ public struct Invoice: FormattedDocument {
     }
     /// What is still to pay (or, on a credit note, to pay back).
     public var dueTotal: Amount { payableTotal - prepaidTotal }
-
-    /// Payment methods (lower-cased) with which the customer pays after the invoice: on account,
-    /// cash on delivery, at the store's counter. Any other method the order names was paid up front.
-    public static let paysLater: Set<String> = [
-        "invoice", "on_account", "bank_transfer", "cash_on_delivery", "cod", "pay_at_counter", "cash",
-    ]
 
     public func value(_ name: String, line index: Int) -> String? {
         value(name, in: "lines", at: index)

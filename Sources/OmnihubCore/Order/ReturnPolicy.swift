@@ -34,6 +34,15 @@ public enum ReturnPolicy {
         public let restock: Bool
         /// Why the customer sent them back, as the partner wrote it.
         public let reason: String?
+
+        /// A part of a return.
+        public init(position: Int, units: Int, condition: String?, restock: Bool, reason: String?) {
+            self.position = position
+            self.units = units
+            self.condition = condition
+            self.restock = restock
+            self.reason = reason
+        }
     }
 
     /// What a return does, or why it is refused.

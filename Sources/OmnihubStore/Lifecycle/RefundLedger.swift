@@ -21,7 +21,8 @@ package struct RefundLedger: StoreTopic {
 
     /// Records what cancelling `units` (position → units) of an order gives back, in the
     /// caller's transaction (the amount from ``OrderSettlement/refund(cancelling:cancelledBefore:nothingShippedAndAllCancelled:)``);
-    /// nothing when it is zero. Returns the amount.
+    /// nothing when it is zero or the customer has not paid yet (``Order/isPaidUpFront``).
+    /// Returns the amount.
     static func recordCancellationRefund(
         _ db: Database, orderID: Int64, order: Order, units: [Int: Int], cancelledBefore: [Int: Int],
         nothingShippedAndAllCancelled: Bool, reference: String, at time: String
@@ -31,7 +32,7 @@ package struct RefundLedger: StoreTopic {
         let minor = settlement.refund(
             cancelling: units.filter { $0.value > 0 }, cancelledBefore: cancelledBefore,
             nothingShippedAndAllCancelled: nothingShippedAndAllCancelled)
-        guard minor > 0 else { return settlement.amount(0) }
+        guard minor > 0, order.isPaidUpFront else { return settlement.amount(0) }
         try db.execute(
             sql: """
                 INSERT INTO refunds (order_id, cause, reference, currency, amount, created_at)
