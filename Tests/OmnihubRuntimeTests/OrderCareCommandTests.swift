@@ -80,8 +80,12 @@ struct OrderCareCommandTests {
         #expect(documents > .zero)
 
         let history = try OmnihubProcess.run(["order", "history", order, "--json"] + config)
-        let events = try #require(
-            try JSONSerialization.jsonObject(with: Data(history.standardOutput.utf8)) as? [[String: Any]])
+        let trail = try json(history.standardOutput)
+        let events = try #require(trail["events"] as? [[String: Any]])
+        let line = try #require((trail["lines"] as? [[String: Any]])?.first)
+        #expect(
+            ["ordered", "shipped", "cancelled", "waiting", "reserved"].map { line[$0] as? Int } == [3, 2, 1, 0, 0],
+            "\(line)")
         let kinds = events.compactMap { $0["event"] as? String }
         for kind in ["imported", "reserved", "cancelled", "refund", "order_cancellation", "shipped", "invoice"] {
             #expect(kinds.contains(kind), "\(kind) is in the history: \(kinds)")

@@ -18,6 +18,79 @@ package struct OrderCare: StoreTopic {
         package let detail: String
     }
 
+    /// Where the units of one order line are, by state.
+    package struct LineProgress: Sendable, Hashable, Encodable {
+        package let position: Int
+        package let lineID: String
+        package let sku: String
+        package let ordered: Int
+        /// Waiting for stock (or for sourcing).
+        package let waiting: Int
+        /// Reserved at a node, not handed to it yet.
+        package let reserved: Int
+        /// In a node's fulfilment order, not shipped yet.
+        package let handedOver: Int
+        /// Shipped, or booked on the pickup shelf (picked up and returned units included).
+        package let shipped: Int
+        package let pickedUp: Int
+        package let returned: Int
+        package let cancelled: Int
+
+        enum CodingKeys: String, CodingKey {
+            case position, sku, ordered, waiting, reserved, shipped, returned, cancelled
+            case lineID = "line_id"
+            case handedOver = "handed_over"
+            case pickedUp = "picked_up"
+        }
+    }
+
+    /// Where the units of each line of an order are now.
+    package func lines(orderID: Int64) throws -> [LineProgress] {
+        try read { db in
+            let order = try Self.order(db, orderID, path: path)
+            return try order.lines.enumerated().map { index, line in
+                let position = index + 1
+                let counts = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT cancelled, shipped, picked_up, returned FROM order_lines WHERE order_id = ? AND position = ?",
+                    arguments: [orderID, position])
+                let cancelled: Int = try counts?.decode(forColumn: "cancelled") ?? 0
+                let shipped: Int = try counts?.decode(forColumn: "shipped") ?? 0
+                var reserved = 0
+                var handed = 0
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS held
+                        FROM reservations WHERE order_id = ? AND position = ? GROUP BY node
+                        """, arguments: [orderID, position])
+                {
+                    let node: String = try row.decode(forColumn: "node")
+                    let held = max(0, try row.decode(forColumn: "held") as Int)
+                    let shippedThere =
+                        try Int.fetchOne(
+                            db,
+                            sql: "SELECT SUM(quantity) FROM shipments WHERE order_id = ? AND position = ? AND node = ?",
+                            arguments: [orderID, position, node]) ?? 0
+                    let handedThere = min(
+                        held,
+                        max(
+                            0,
+                            try Outbox.unitsHandedOver(db, orderID: orderID, position: position, node: node)
+                                - shippedThere))
+                    handed += handedThere
+                    reserved += held - handedThere
+                }
+                return LineProgress(
+                    position: position, lineID: line.lineID, sku: line.sku, ordered: line.quantity,
+                    waiting: max(0, line.quantity - cancelled - shipped - reserved - handed), reserved: reserved,
+                    handedOver: handed, shipped: shipped, pickedUp: try counts?.decode(forColumn: "picked_up") ?? 0,
+                    returned: try counts?.decode(forColumn: "returned") ?? 0, cancelled: cancelled)
+            }
+        }
+    }
+
     /// Cancels `lines` of an order (every open unit when none), for customer care `by`: the
     /// units' reservations are released, the refund recorded, and the channel told.
     ///

@@ -235,7 +235,8 @@ struct OrderCommand: ParsableCommand {
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every event and document of an order, in time order.")
+            abstract: "Where each line's units are, and every event and document of the order in time order.",
+            discussion: "--json prints {\"lines\": [...], \"events\": [...]}.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -252,14 +253,31 @@ struct OrderCommand: ParsableCommand {
             let store = try global.openStore(try global.loadConfiguration())
             let stored = try global.singleOrder(id, channel: channel, in: store)
             let events = try store.care.history(orderID: stored.id)
+            let lines = try store.care.lines(orderID: stored.id)
             if json {
-                try JSONOutput.print(events)
+                try JSONOutput.print(Trail(lines: lines, events: events))
                 return
             }
             say("order \(stored.order.externalID) (\(stored.order.channel)), \(stored.status.rawValue)")
+            var units = TextTable(
+                "LINE", "SKU", "ORDERED", "WAITING", "RESERVED", "HANDED OVER", "SHIPPED", "PICKED UP", "RETURNED",
+                "CANCELLED")
+            for line in lines {
+                units.add(
+                    line.lineID, line.sku, String(line.ordered), String(line.waiting), String(line.reserved),
+                    String(line.handedOver), String(line.shipped), String(line.pickedUp), String(line.returned),
+                    String(line.cancelled))
+            }
+            say(units.rendered)
             var table = TextTable("AT", "EVENT", "DETAIL")
             for event in events { table.add(event.at, event.event, event.detail) }
             say(table.rendered)
+        }
+
+        /// What `--json` prints.
+        struct Trail: Encodable {
+            let lines: [OrderCare.LineProgress]
+            let events: [OrderCare.Event]
         }
     }
 }
