@@ -57,6 +57,20 @@ struct ConfigurationTests {
         #expect(error.message.contains("store"))
     }
 
+    @Test("the pickup window and the resellable conditions are checked and read")
+    func lifecycleSections() throws {
+        let error = try #require(
+            try configurationError("collect:\n  pickup_days: 3\n  remind_days_before: 3\n" + Self.good))
+        #expect(error.key == "collect")
+        #expect(error.message.contains("remind_days_before from 0 to less than pickup_days"))
+        let tooLong = try #require(try configurationError("collect:\n  pickup_days: 99999999999999\n" + Self.good))
+        #expect(tooLong.message.contains("from 1 to 3650"))
+        #expect(
+            try configurationError(
+                "collect: {pickup_days: 7, remind_days_before: 2}\nreturns: {resellable_conditions: [A]}\n" + Self.good)
+                == nil)
+    }
+
     @Test("a missing key says what belongs there")
     func missingKey() throws {
         let error = try #require(

@@ -274,9 +274,9 @@ extension Configuration {
             let days = try collect.required("pickup_days", "days an order waits on the pickup shelf, e.g. 7")
                 .integer("a number of days, e.g. 7")
             let remind = try collect.optional("remind_days_before")?.integer("a number of days, e.g. 2") ?? 0
-            guard days >= 1, remind >= 0, remind < days else {
+            guard days >= 1, days <= 3650, remind >= 0, remind < days else {
                 throw collect.error(
-                    "pickup_days must be at least 1, and remind_days_before from 0 to less than pickup_days")
+                    "pickup_days must be from 1 to 3650, and remind_days_before from 0 to less than pickup_days")
             }
             configuration.pickupWindow = PickupPolicy.Window(pickupDays: days, remindDaysBefore: remind)
         }
