@@ -37,8 +37,8 @@ package struct OrderPickups: StoreTopic {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT position, SUM(quantity) AS units, MIN(shipped_at) AS ready FROM shipments
-                WHERE order_id = ? AND node = ? AND picked_up_at IS NULL AND expired_at IS NULL GROUP BY position
+                SELECT position, SUM(quantity - collected) AS units, MIN(shipped_at) AS ready FROM shipments
+                WHERE order_id = ? AND node = ? AND on_shelf = 1 GROUP BY position
                 """, arguments: [orderID, node])
         {
             shelf[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
@@ -62,16 +62,21 @@ package struct OrderPickups: StoreTopic {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, quantity FROM shipments WHERE order_id = ? AND position = ? AND node = ?
-                    AND picked_up_at IS NULL AND expired_at IS NULL ORDER BY id
+                    SELECT id, quantity - collected AS waiting FROM shipments WHERE order_id = ? AND position = ?
+                    AND node = ? AND on_shelf = 1 ORDER BY id
                     """, arguments: [orderID, position, node])
-            {
-                let units: Int = try row.decode(forColumn: "quantity")
-                guard units <= left else { break }
-                left -= units
+            where left > 0 {
+                let id: Int64 = try row.decode(forColumn: "id")
+                let take = min(left, try row.decode(forColumn: "waiting") as Int)
+                left -= take
                 try db.execute(
-                    sql: "UPDATE shipments SET picked_up_at = ?, awaits_pickup = 0 WHERE id = ?",
-                    arguments: [time, try row.decode(forColumn: "id") as Int64])
+                    sql: "UPDATE shipments SET collected = collected + ? WHERE id = ?", arguments: [take, id])
+                // A shipment leaves the shelf once all of it is collected (a reserve order's is invoiced then).
+                try db.execute(
+                    sql: """
+                        UPDATE shipments SET picked_up_at = ?, awaits_pickup = 0, on_shelf = 0
+                        WHERE id = ? AND collected = quantity
+                        """, arguments: [time, id])
             }
         }
     }
@@ -82,10 +87,8 @@ package struct OrderPickups: StoreTopic {
             let ids = try Int64.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT s.order_id FROM shipments s JOIN orders o ON o.id = s.order_id
-                    WHERE o.delivery_method IN ('collect', 'reserve') AND s.picked_up_at IS NULL AND s.expired_at IS NULL
-                    AND s.node = json_extract(o.document, '$.delivery.pickup_node') AND s.order_id > ?
-                    ORDER BY s.order_id LIMIT ?
+                    SELECT DISTINCT order_id FROM shipments WHERE on_shelf = 1 AND order_id > ?
+                    ORDER BY order_id LIMIT ?
                     """, arguments: [after, limit])
             var orders: [Waiting] = []
             for id in ids {
@@ -139,8 +142,7 @@ package struct OrderPickups: StoreTopic {
             }
             try db.execute(
                 sql: """
-                    UPDATE shipments SET expired_at = ? WHERE order_id = ? AND node = ? AND picked_up_at IS NULL
-                    AND expired_at IS NULL
+                    UPDATE shipments SET expired_at = ?, on_shelf = 0 WHERE order_id = ? AND node = ? AND on_shelf = 1
                     """, arguments: [time, waiting.stored.id, node])
             let collected =
                 try Int.fetchOne(

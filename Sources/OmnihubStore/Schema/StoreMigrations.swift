@@ -478,6 +478,11 @@ enum StoreMigrations {
                     ALTER TABLE shipments ADD COLUMN expired_at TEXT;
                     -- A reserve order's units on the pickup shelf: invoiced when they are collected.
                     ALTER TABLE shipments ADD COLUMN awaits_pickup INTEGER NOT NULL DEFAULT 0;
+                    -- Units a pickup store booked for its own click & collect or reserve order, until
+                    -- they are collected or expire: what each run's pickup check reads, by index.
+                    ALTER TABLE shipments ADD COLUMN on_shelf INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE shipments ADD COLUMN collected INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX shipments_on_shelf ON shipments(order_id) WHERE on_shelf = 1;
 
                     -- Units that came back, from a return notice (file_id) or customer care (entered_by).
                     CREATE TABLE returns (

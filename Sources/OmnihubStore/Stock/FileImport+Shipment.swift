@@ -56,12 +56,13 @@ extension FileImport {
             try db.execute(
                 sql: """
                     INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, service, tracking_number,
-                                           shipped_at, file_id, record, channel, awaits_pickup)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           shipped_at, file_id, record, channel, awaits_pickup, on_shelf)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     orderID, position, node, line.sku, units, notice.carrier, notice.service, notice.trackingNumber,
                     shippedAt, fileID, record, order.channel, PickupPolicy.invoicedAtPickup(order, node: node),
+                    PickupPolicy.isShelf(order, node: node),
                 ])
             // A negative delta at the shipment's time: skipped when a later snapshot already counts it.
             _ = try applyStock(
