@@ -30,7 +30,8 @@ struct EInvoiceTests {
 
     /// An order in canonical JSON, with `lines` and the order's other parts given.
     func order(
-        _ id: String, lines: String, shipping: String = "null", discounts: String = "[]", payment: String = "card"
+        _ id: String, lines: String, shipping: String = "null", discounts: String = "[]", payment: String = "card",
+        prices: String = "gross"
     ) throws -> Order {
         let json = """
             {"channel": "webshop", "external_id": "\(id)", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
@@ -38,7 +39,7 @@ struct EInvoiceTests {
              "ship_to": {"name": "Erika Mustermann", "line1": "Hauptstr. 5", "postal_code": "10115",
                          "city": "Berlin", "country": "DE"},
              "delivery": {"method": "ship"}, "lines": [\(lines)], "shipping": \(shipping), "discounts": \(discounts),
-             "payment": {"method": "\(payment)", "reference": "PAY-\(id)", "amount": null}}
+             "payment": {"method": "\(payment)", "reference": "PAY-\(id)", "amount": null}, "prices": "\(prices)"}
             """
         return try JSONDecoder().decode(Order.self, from: Data(json.utf8))
     }
@@ -111,12 +112,20 @@ struct EInvoiceTests {
         history.lastInvoiceNumber = first.number
         _ = try issue(.creditNote, partial, units: [1: 1], history: history)
 
-        // A business customer paying on account, in the XRechnung format: nothing prepaid, all due.
+        // A business customer at net prices paying on account, in the XRechnung format: the net
+        // prices as they are, VAT added on the net total, nothing prepaid, all due.
         let business = try order(
-            "E-B2B", lines: line("1", "BLAZER", quantity: 5, price: "119.00", rate: "19"),
-            shipping: #"{"amount": "9.90", "tax_rate": "19"}"#, payment: "invoice")
+            "E-B2B", lines: line("1", "BLAZER", quantity: 5, price: "100.00", rate: "19", discount: "25.00"),
+            shipping: #"{"amount": "9.90", "tax_rate": "19"}"#, payment: "invoice", prices: "net")
+        #expect(business.prices == .net)
         let onAccount = try issue(.invoice, business, units: [1: 5])
         #expect(onAccount.prepaidTotal.isZero && onAccount.dueTotal == onAccount.payableTotal)
+        #expect(onAccount.value("unit_net_price", line: 0) == "100.0000", "the order's net price, as it is")
+        #expect(onAccount.lines[0].net == Amount(parsing: "475.00")!, "5 × 100.00 less 25.00")
+        #expect(onAccount.taxTotal == Amount(parsing: "92.13")!, "19 % of 484.90, rounded")
+        #expect(onAccount.payableTotal == Amount(parsing: "577.03")!)
+        #expect(
+            OrderSettlement(order: business, defaultTaxRate: Amount(19)).total == 57703, "what the customer owes")
         files.append(
             try write(onAccount, format: "xrechnung-invoice.format.yaml", named: "XR-\(onAccount.number)", into: folder)
         )

@@ -113,38 +113,59 @@ public struct Invoice: FormattedDocument {
         // A reserve order is invoiced when it is collected, and paid at the counter then.
         self.prepaid = order.delivery.method == .reserve || order.isPaidUpFront
         let amount = settlement.amount
-        // Items of the document with their gross value and rate; nets are filled in per rate.
-        var items: [(gross: Int64, rate: Amount)] = units.map { part in
+        // Items of the document with their value (gross, or net for a net-priced order) and
+        // rate; the other side of each is filled in per rate.
+        var items: [(value: Int64, rate: Amount)] = units.map { part in
             (part.value, settlement.taxRates[part.orderLine - 1])
         }
         let shippingShares = withShipping ? settlement.shippingShares.filter { $0.gross > 0 } : []
         for share in shippingShares { items.append((share.gross, share.rate)) }
         var nets = [Int64](repeating: 0, count: items.count)
+        var grosses = [Int64](repeating: 0, count: items.count)
         var taxes: [Tax] = []
         for rate in Set(items.map(\.rate)).sorted() {
             let indices = items.indices.filter { items[$0].rate == rate }
-            let gross = indices.reduce(0) { $0 + items[$1].gross }
-            let tax = OrderSettlement.tax(inGross: gross, rate: rate)
-            let shares = OrderSettlement.spread(gross - tax, over: indices.map { items[$0].gross })
-            for (index, share) in zip(indices, shares) { nets[index] = share }
-            taxes.append(Tax(rate: rate, taxable: amount(gross - tax), amount: amount(tax), gross: amount(gross)))
+            let total = indices.reduce(0) { $0 + items[$1].value }
+            if settlement.netPrices {
+                // VAT on the rate's net total, as EN 16931 computes it; each item's share of it
+                // makes its gross.
+                let tax = OrderSettlement.tax(onNet: total, rate: rate)
+                let shares = OrderSettlement.spread(tax, over: indices.map { items[$0].value })
+                for (index, share) in zip(indices, shares) {
+                    nets[index] = items[index].value
+                    grosses[index] = items[index].value + share
+                }
+                taxes.append(Tax(rate: rate, taxable: amount(total), amount: amount(tax), gross: amount(total + tax)))
+            } else {
+                let tax = OrderSettlement.tax(inGross: total, rate: rate)
+                let shares = OrderSettlement.spread(total - tax, over: indices.map { items[$0].value })
+                for (index, share) in zip(indices, shares) {
+                    nets[index] = share
+                    grosses[index] = items[index].value
+                }
+                taxes.append(Tax(rate: rate, taxable: amount(total - tax), amount: amount(tax), gross: amount(total)))
+            }
         }
         self.taxes = taxes
         self.lines = units.enumerated().map { offset, part in
             let line = order.lines[part.orderLine - 1]
             let rate = settlement.taxRates[part.orderLine - 1]
             let before = Int64(part.quantity) * line.unitPrice.rounded(toScale: order.currency.minorUnits).units
+            // In the order's own basis: gross, or net for a net-priced order.
             let discount = max(0, before - part.value)
+            let discountNet =
+                settlement.netPrices ? discount : discount - OrderSettlement.tax(inGross: discount, rate: rate)
+            let discountGross =
+                settlement.netPrices ? discount + OrderSettlement.tax(onNet: discount, rate: rate) : discount
             return Line(
                 orderLine: part.orderLine, lineID: line.lineID, sku: line.sku, title: line.title,
-                quantity: part.quantity, unitPrice: line.unitPrice, taxRate: rate, gross: amount(part.value),
-                discount: amount(discount), net: amount(nets[offset]),
-                discountNet: amount(discount - OrderSettlement.tax(inGross: discount, rate: rate)))
+                quantity: part.quantity, unitPrice: line.unitPrice, taxRate: rate, gross: amount(grosses[offset]),
+                discount: amount(discountGross), net: amount(nets[offset]), discountNet: amount(discountNet))
         }
         self.charges = shippingShares.enumerated().map { offset, share in
             Charge(
-                reason: "shipping", gross: amount(share.gross), net: amount(nets[units.count + offset]),
-                taxRate: share.rate)
+                reason: "shipping", gross: amount(grosses[units.count + offset]),
+                net: amount(nets[units.count + offset]), taxRate: share.rate)
         }
     }
 

@@ -18,6 +18,9 @@ public struct OrderSettlement: Sendable {
     public let taxRates: [Amount]
     /// The shipping charge in minor units.
     public let shipping: Int64
+    /// Whether the amounts exclude VAT (a net-priced order, ``PriceBasis/net``): then every
+    /// value here is net, and VAT is added per rate on each document.
+    public let netPrices: Bool
     /// The shipping charge by VAT rate, in minor units: all at its own rate when the feed gives
     /// one, else split over the rates of the order's lines in proportion to what the customer
     /// pays for the goods at each rate (shipping follows the goods it carries).
@@ -28,6 +31,7 @@ public struct OrderSettlement: Sendable {
         let minor = order.currency.minorUnits
         func cents(_ amount: Amount) -> Int64 { amount.rounded(toScale: minor).units }
         currency = order.currency
+        netPrices = order.prices == .net
         quantities = order.lines.map(\.quantity)
         taxRates = order.lines.map { $0.taxRate ?? defaultTaxRate }
         let afterLineDiscounts = order.lines.map { line in
@@ -55,8 +59,16 @@ public struct OrderSettlement: Sendable {
         }
     }
 
-    /// What the customer pays for the whole order, in minor units.
-    public var total: Int64 { linePayable.reduce(shipping, +) }
+    /// What the customer pays for the whole order, in minor units: for a net-priced order, the
+    /// net amounts plus VAT on each rate's net total.
+    public var total: Int64 {
+        let value = linePayable.reduce(shipping, +)
+        guard netPrices else { return value }
+        var byRate: [Amount: Int64] = [:]
+        for (index, payable) in linePayable.enumerated() { byRate[taxRates[index], default: 0] += payable }
+        for share in shippingShares { byRate[share.rate, default: 0] += share.gross }
+        return byRate.reduce(value) { $0 + Self.tax(onNet: $1.value, rate: $1.key) }
+    }
 
     /// What the first `units` units of line `index` are worth, in minor units.
     public func value(line index: Int, units: Int) -> Int64 {
@@ -117,6 +129,15 @@ public struct OrderSettlement: Sendable {
             left -= 1
         }
         return shares
+    }
+
+    /// The VAT on `net` (minor units) at `rate` percent, rounded half up.
+    public static func tax(onNet net: Int64, rate: Amount) -> Int64 {
+        // In 128 bits: a rate may carry up to 12 decimals.
+        let numerator = Int128(net) * Int128(rate.units)
+        let denominator = 100 * Amount.widePowerOfTen(rate.scale)
+        let sign: Int128 = numerator < 0 ? -1 : 1
+        return Int64(sign * ((2 * Swift.abs(numerator) + denominator) / (2 * denominator)))
     }
 
     /// The VAT contained in `gross` (minor units) at `rate` percent, rounded half up.

@@ -47,7 +47,7 @@ extension DocumentMapper {
                     quantity: quantity, unitPrice: unitPrice, taxRate: values[OrderLineSlot.taxRate]?.amount,
                     discounts: line.discounts))
         }
-        let order = Order(
+        var order = Order(
             channel: channel, externalID: externalID, placedAt: placedAt, currency: currency,
             customer: Customer(
                 name: values[OrderSlot.customerName]?.text, email: values[OrderSlot.customerEmail]?.text,
@@ -68,6 +68,17 @@ extension DocumentMapper {
                         .flatMap { $0.isZero ? nil : $0 })
             },
             discounts: discounts, payment: payment(values), source: source)
+        var prices = PriceBasis.gross
+        if let text = values[OrderSlot.prices]?.text {
+            if let basis = PriceBasis(rawValue: text.lowercased()) {
+                prices = basis
+            } else {
+                violations.append(
+                    OrderViolation(
+                        .invalidValue, field: "prices", value: text,
+                        "'\(text)' is not a price basis; prices are gross (VAT included) or net (VAT excluded)"))
+            }
+        }
         if values[OrderSlot.shippingAmount] == nil, let discount = values[OrderSlot.shippingDiscount]?.amount,
             !discount.isZero
         {
@@ -77,6 +88,7 @@ extension DocumentMapper {
                     "a shipping discount of \(discount) needs the shipping charge it is taken off; map shipping.amount")
             )
         }
+        order.prices = prices
         let ruleViolations = order.violations()
         // When lines were already refused for their price, "no lines" would only repeat it.
         violations += violations.isEmpty ? ruleViolations : ruleViolations.filter { $0.code != .noLines }

@@ -86,6 +86,7 @@ public struct DocumentSchema: Sendable {
                 Field(name: "delivery.promised_by", kind: .datetime, required: false),
                 Field(name: "customer.language", kind: .text, required: false),
                 Field(name: "shipping.discount", kind: .money, required: false),
+                Field(name: "prices", kind: .text, required: false),
             ],
         lines: [
             Field(name: "line_id", kind: .text, required: false),

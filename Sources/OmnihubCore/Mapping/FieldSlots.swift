@@ -8,8 +8,8 @@ enum OrderSlot {
     static let deliveryMethod = 23, deliveryService = 24, deliveryPickupNode = 25
     static let shippingAmount = 26, shippingTaxRate = 27
     static let paymentMethod = 28, paymentReference = 29, paymentAmount = 30
-    static let deliveryPromisedBy = 31, customerLanguage = 32, shippingDiscount = 33
-    static let count = 34
+    static let deliveryPromisedBy = 31, customerLanguage = 32, shippingDiscount = 33, prices = 34
+    static let count = 35
 }
 
 /// Positions of an order line's fields.

@@ -82,6 +82,10 @@ extension Order {
         }
         json.key("placed_at")
         json.string(placedAt.description)
+        if prices == .net {
+            json.key("prices")
+            json.string(prices.rawValue)
+        }
         json.key("ship_to")
         write(shipTo, to: &json)
         json.key("shipping")

@@ -30,6 +30,8 @@ public struct Order: Sendable, Hashable, Codable {
     public var payment: Payment?
     /// The file and record the order came from.
     public var source: SourceLocation?
+    /// Whether prices, discounts and shipping exclude VAT (a business order) or include it.
+    public var prices: PriceBasis = .gross
 
     /// An order; see each property for its meaning.
     public init(
@@ -53,7 +55,7 @@ public struct Order: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, currency, customer, delivery, lines, shipping, discounts, payment, source
+        case channel, currency, customer, delivery, lines, shipping, discounts, payment, source, prices
         case externalID = "external_id"
         case placedAt = "placed_at"
         case shipTo = "ship_to"
@@ -75,6 +77,7 @@ public struct Order: Sendable, Hashable, Codable {
         discounts = try container.decodeIfPresent([Discount].self, forKey: .discounts) ?? []
         payment = try container.decodeIfPresent(Payment.self, forKey: .payment)
         source = try container.decodeIfPresent(SourceLocation.self, forKey: .source)
+        prices = try container.decodeIfPresent(PriceBasis.self, forKey: .prices) ?? .gross
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,6 +95,8 @@ public struct Order: Sendable, Hashable, Codable {
         try container.encode(discounts, forKey: .discounts)
         try container.encode(payment, forKey: .payment)
         try container.encode(source, forKey: .source)
+        // Only for net prices, so gross orders read as they always did.
+        if prices == .net { try container.encode(prices, forKey: .prices) }
     }
 }
 
