@@ -1,6 +1,7 @@
 import Foundation
 import OmnihubCore
 import OmnihubRuntime
+import OmnihubStore
 import Testing
 
 /// The European e-invoicing rules (EN 16931, the European Commission's UBL schematron) run by
@@ -136,6 +137,42 @@ struct EInvoiceTests {
         for line in lines {
             #expect(line.contains("fatal=0 warning=0"), "\(line)")
         }
+    }
+
+    @Test("the sample world's UBL order at net prices is invoiced at those prices, and passes EN 16931")
+    func netPricedSampleOrder() throws {
+        let validate = try Self.validator()
+        let world = try TestWorld.shippedSampleWorld()
+        #expect(try world.cycle().failures.isEmpty)
+        let store = try world.store()
+        let order = try #require(try store.orders.matching("PO-2026-11-0042").first)
+        #expect(order.order.prices == .net)
+        // The central warehouse ships the two lines it holds: 2 T-shirts at 16.80 and the jacket at
+        // 63.03 (less its 11.25 allowance), net.
+        let shipment = world.root.appendingPathComponent("inbox/wms-central/VERSAND_20261127_0800.csv")
+        try
+            ("Paket;Lager;Kanal;Auftrag;Position;Artikel;Menge;Versand;Spediteur;Versandart;Sendungsnummer\n"
+            + "PK-0800;DC-CENTRAL;ubl-marketplace;PO-2026-11-0042;1;TSHIRT-WHT-M;2;27.11.2026 08:00;DHL;Standard;"
+            + "00340434161099990001\n"
+            + "PK-0800;DC-CENTRAL;ubl-marketplace;PO-2026-11-0042;2;JACKET-NVY-M;1;27.11.2026 08:00;DHL;Standard;"
+            + "00340434161099990001\n").write(to: shipment, atomically: false, encoding: .utf8)
+        try world.setModified(shipment, secondsBeforeNow: 60)
+        world.clock.advance(by: .seconds(600))
+        let report = try world.cycle()
+        #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+        let erp = world.root.appendingPathComponent("outbox/erp")
+        let invoices = try FileManager.default.contentsOfDirectory(atPath: erp.path).filter { $0.hasPrefix("RE-") }
+        let path = try #require(
+            invoices.map { erp.appendingPathComponent($0).path }.first {
+                (try? String(contentsOfFile: $0, encoding: .utf8))?.contains("PO-2026-11-0042") == true
+            })
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(#"<cbc:PriceAmount currencyID="EUR">16.8000</cbc:PriceAmount>"#), "the order's net price")
+        #expect(text.contains(#"<cbc:PriceAmount currencyID="EUR">63.0300</cbc:PriceAmount>"#))
+        let history = try store.finance.history(orderID: order.id)
+        #expect(history.invoicedUnits == [1: 2, 2: 1])
+        let verdict = try Self.run(validate, [path])
+        #expect(verdict.contains("fatal=0 warning=0"), "\(verdict)")
     }
 
     /// Runs the validator on `files` (verbose, so a failure names its rules) and returns what it printed.
