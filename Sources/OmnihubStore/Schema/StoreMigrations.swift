@@ -525,6 +525,8 @@ enum StoreMigrations {
                     );
 
                     CREATE INDEX refunds_untold ON refunds(id) WHERE document_id IS NULL;
+                    CREATE INDEX refunds_untold_customers ON refunds(id)
+                        WHERE cause = 'cancellation' AND notification_id IS NULL;
 
                     CREATE TABLE order_notes (
                         id INTEGER PRIMARY KEY,
