@@ -95,16 +95,23 @@ public struct OrderSettlement: Sendable {
     /// What goes back to the customer, in minor units, when `units` more units of each line
     /// (position → units) are cancelled before they ship, `cancelledBefore` (position → units)
     /// having been cancelled already. The shipping charge comes back too when the order ends with
-    /// every unit cancelled and none shipped (`nothingShippedAndAllCancelled`).
+    /// every unit cancelled and none shipped (`nothingShippedAndAllCancelled`). For a net-priced
+    /// order, the VAT on those amounts comes back with them, per rate.
     public func refund(
         cancelling units: [Int: Int], cancelledBefore: [Int: Int], nothingShippedAndAllCancelled: Bool
     ) -> Int64 {
-        var minor = units.reduce(Int64(0)) { sum, entry in
-            let before = cancelledBefore[entry.key] ?? 0
-            return sum + cancelled(line: entry.key - 1, from: before, to: before + entry.value)
+        var byRate: [Amount: Int64] = [:]
+        for (position, count) in units {
+            let before = cancelledBefore[position] ?? 0
+            byRate[taxRates[position - 1], default: 0] += cancelled(
+                line: position - 1, from: before, to: before + count)
         }
-        if nothingShippedAndAllCancelled { minor += shipping }
-        return minor
+        if nothingShippedAndAllCancelled {
+            for share in shippingShares { byRate[share.rate, default: 0] += share.gross }
+        }
+        return byRate.reduce(Int64(0)) { sum, entry in
+            sum + entry.value + (netPrices ? Self.tax(onNet: entry.value, rate: entry.key) : 0)
+        }
     }
 
     /// The amount as an ``Amount`` in the order's currency.

@@ -63,6 +63,31 @@ struct LifecycleDecisionTests {
         #expect(!PickupPolicy.isShelf(order(method: .collect), node: "DC"))
     }
 
+    @Test("cancelling everything before it ships gives back what was paid, VAT included for net prices")
+    func cancelledRefunds() {
+        for prices in PriceBasis.allCases {
+            var order = OrderSettlementTests.order(
+                lines: [
+                    OrderSettlementTests.line("1", 3, "10.00"), OrderSettlementTests.line("2", 1, "5.00", rate: "7"),
+                ], shipping: "4.95", discounts: ["1.00"])
+            order.prices = prices
+            let settlement = OrderSettlement(order: order, defaultTaxRate: Amount(19))
+            let all = settlement.refund(
+                cancelling: [1: 3, 2: 1], cancelledBefore: [:], nothingShippedAndAllCancelled: true)
+            #expect(all == settlement.total, "\(prices): everything comes back")
+            let first = settlement.refund(
+                cancelling: [1: 1], cancelledBefore: [:], nothingShippedAndAllCancelled: false)
+            let rest = settlement.refund(
+                cancelling: [1: 2, 2: 1], cancelledBefore: [1: 1], nothingShippedAndAllCancelled: true)
+            #expect(abs(first + rest - settlement.total) <= 1, "\(prices): in two steps, within a cent of VAT rounding")
+        }
+        var net = OrderSettlementTests.order(lines: [OrderSettlementTests.line("1", 1, "100.00")])
+        net.prices = .net
+        #expect(
+            OrderSettlement(order: net, defaultTaxRate: Amount(19)).refund(
+                cancelling: [1: 1], cancelledBefore: [:], nothingShippedAndAllCancelled: true) == 11900)
+    }
+
     @Test("only an order paid up front gives money back when it is cancelled")
     func paidUpFront() {
         #expect(order(payment: "card").isPaidUpFront)
