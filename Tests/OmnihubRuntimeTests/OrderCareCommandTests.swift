@@ -151,5 +151,9 @@ struct OrderCareCommandTests {
         #expect(history.standardOutput.contains("damaged, booked out"))
         let missing = try OmnihubProcess.run(["order", "history", "no-such-order"] + config)
         #expect(missing.status == 4)
+        let nowhere = try OmnihubProcess.run(
+            ["order", "return", order, "--line", "1", "--qty", "1", "--store", "store-nowhere"] + config)
+        #expect(nowhere.status == 4)
+        #expect(nowhere.standardError.contains("'store-nowhere' is not a node"))
     }
 }

@@ -108,5 +108,11 @@ struct ReturnTests {
         #expect(try onHand(store) == 9, "nothing of the refused return was booked")
         let order = try #require(try store.orders.list(limit: 1).first)
         #expect(try store.finance.history(orderID: order.id).creditedUnits == [1: 2])
+
+        world.clock.advance(by: .seconds(60))
+        try dropReturn(world, "r3.csv", "R-3,A1,DC-9,2026-11-27T12:00:00Z,TSHIRT-WHT-M,1,,\n")
+        let nowhere = try world.cycle()
+        #expect(nowhere.outcomes.flatMap(\.issues).map(\.code) == [.unknownNode], "a node the network lacks")
+        #expect(try store.finance.history(orderID: order.id).creditedUnits == [1: 2])
     }
 }

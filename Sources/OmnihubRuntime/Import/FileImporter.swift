@@ -243,10 +243,11 @@ package struct FileImporter: Sendable {
         return FileOutcome(file: record, issues: issues, resumed: false)
     }
 
-    /// A stock report for a node the network does not know is refused.
+    /// A stock report or a return for a node the network does not know is refused.
     private func stockProblem(_ notice: InboundNotice) -> MappingIssue? {
-        guard notice.kind == .stockSnapshot || notice.kind == .stockDelta, let node = notice.node,
-            configuration.network.node(node) == nil
+        // A return puts units into its node's stock too.
+        guard notice.kind == .stockSnapshot || notice.kind == .stockDelta || notice.kind == .returnNotice,
+            let node = notice.node, configuration.network.node(node) == nil
         else { return nil }
         let known = configuration.network.nodes.map(\.id).joined(separator: ", ")
         return MappingIssue(

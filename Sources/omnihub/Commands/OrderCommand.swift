@@ -43,9 +43,9 @@ struct OrderCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cancel units that have not shipped: the whole order, or --qty units of one --line.",
             discussion: """
-                The units' reservations are released, what they were worth is refunded (the shipping
-                charge too when nothing is left), the node is told when it was handed them, and the
-                channel and the customer are told. Shipped units cannot be cancelled: take them back
+                The units' reservations are released, what they were worth is refunded when the
+                customer paid up front (the shipping charge too when nothing is left), the node is told
+                when it was handed them, and the channel and the customer are told. Shipped units cannot be cancelled: take them back
                 with `omnihub order return`.
                 """)
 
@@ -149,6 +149,11 @@ struct OrderCommand: ParsableCommand {
             let orderStore = try global.openStore(configuration)
             let stored = try global.singleOrder(target.id, channel: target.channel, in: orderStore)
             let orderLine = try OrderCommand.line(line, of: stored.order)
+            if let store, configuration.network.node(store) == nil {
+                throw CommandFailure.notFound(
+                    "'\(store)' is not a node of \(configuration.file)'s network; its nodes are "
+                        + configuration.network.nodes.map(\.id).joined(separator: ", "))
+            }
             let now = SystemClock.now()
             let outcome = try orderStore.care.receiveReturn(
                 orderID: stored.id,
