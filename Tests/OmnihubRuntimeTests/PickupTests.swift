@@ -102,6 +102,21 @@ struct PickupTests {
         #expect(try world.cycle().documentsWritten.isEmpty, "it expires once")
     }
 
+    @Test("an expiry message the mailer's format cannot make does not keep the order on the shelf")
+    func expiresWithoutMessage() throws {
+        let (world, store) = try shelvedWorld()
+        let format = world.root.appendingPathComponent("mappings/customer-notification.format.yaml")
+        let text = try String(contentsOf: format, encoding: .utf8)
+        #expect(text.contains("pickup_expired.de"))
+        try text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("pickup_expired") }
+            .joined(separator: "\n").write(to: format, atomically: true, encoding: .utf8)
+        try advance(world, to: "2026-12-03T14:10:00Z")
+        let expiry = try world.cycle()
+        #expect(expiry.failures.map(\.message).contains { $0.contains("pickup expiry message") })
+        #expect(try #require(try store.orders.matching("#1043").first).status == .cancelled)
+        #expect(try store.pickups.waiting().orders.isEmpty)
+    }
+
     @Test("reserve in store: not invoiced on the shelf, invoiced at pickup and paid at the counter")
     func reserved() throws {
         let (world, store) = try shelvedWorld { mapping in

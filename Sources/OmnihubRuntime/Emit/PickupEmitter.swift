@@ -33,14 +33,24 @@ struct PickupEmitter: DocumentEmitter {
                             recorded, rendered: [message.notification.rendered].compactMap { $0 }, at: time,
                             into: &outcome)
                     case .expire:
-                        let message = try self.message(
-                            .pickupExpired, waiting, reference: waiting.readyAt.description, time)
+                        // A message that cannot be made (a format without the event) does not keep
+                        // the order on the shelf: it expires, and the message is reported.
+                        var message: (notification: NotificationToRecord, destination: String)?
+                        do {
+                            message = try self.message(
+                                .pickupExpired, waiting, reference: waiting.readyAt.description, time)
+                        } catch {
+                            writer.refuse(
+                                what: "pickup expiry message", order: order.externalID, reason: error,
+                                until: "no message is sent; the order expires all the same", into: &outcome)
+                        }
                         let recorded = try writer.store.pickups.expire(
                             waiting, at: time, message: writer.configuration.notifications == nil ? nil : message)
                         writer.logger.notice(
-                            "order \(order.externalID) was not collected within \(window.pickupDays) day(s): cancelled")
+                            "order \(order.externalID): what was not collected within \(window.pickupDays) day(s) expired"
+                        )
                         writer.write(
-                            recorded, rendered: [message.notification.rendered].compactMap { $0 }, at: time,
+                            recorded, rendered: [message?.notification.rendered].compactMap { $0 }, at: time,
                             into: &outcome)
                     }
                 } catch {
