@@ -268,12 +268,7 @@ package struct FileImporter: Sendable {
             )
             return nil
         case .unknownOrder:
-            return MappingIssue(
-                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
-                value: notice.externalID,
-                message:
-                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the rejection "
-                    + "changes nothing")
+            return unknownOrder(notice, "the rejection changes nothing")
         case .nothingReserved:
             return MappingIssue(
                 .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "node",
@@ -342,12 +337,7 @@ package struct FileImporter: Sendable {
                     + "reserved there; they are booked as shipped and taken from its stock, check the node's fulfilment"
             )
         case .unknownOrder:
-            return MappingIssue(
-                .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "external_id",
-                value: notice.externalID,
-                message:
-                    "no stored order is \(notice.externalID ?? "") of \(notice.channel ?? "any channel"); the shipment "
-                    + "changes nothing")
+            return unknownOrder(notice, "the shipment changes nothing")
         case .nothingOpen:
             return MappingIssue(
                 .invalidValue, file: source?.file, record: source?.record, line: source?.line, field: "lines",
