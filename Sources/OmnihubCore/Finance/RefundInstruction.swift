@@ -13,7 +13,15 @@ public struct RefundInstruction: FormattedDocument {
     /// The cancellation it pays back, or the credit note's number.
     public var reference: String
     public var amount: Amount
+    /// The replacement order of an exchange the refund pays for, and what it costs: the payment
+    /// side pays out only the difference (``payOut``).
+    public var exchangeOrder: String?
+    public var exchangeAmount: Amount?
     public var lineCount: Int { 1 }
+
+    /// What goes to the customer's payment: the amount, less a replacement order it pays for;
+    /// negative when the customer owes the difference.
+    public var payOut: Amount { exchangeAmount.map { amount - $0 } ?? amount }
 
     /// A refund instruction.
     public init(
@@ -39,6 +47,9 @@ public struct RefundInstruction: FormattedDocument {
         case "cause": return cause
         case "reference": return reference
         case "amount": return amount.description
+        case "exchange_order": return exchangeOrder
+        case "exchange_amount": return exchangeAmount?.description
+        case "pay_out": return payOut.description
         case "currency": return order.currency.code
         case "payment_method": return order.payment?.method
         case "payment_reference": return order.payment?.reference
@@ -50,9 +61,10 @@ public struct RefundInstruction: FormattedDocument {
 
     /// Every name ``value(_:line:)`` knows.
     public static let fieldNames = [
-        "document_type", "number", "created_at", "channel", "order", "cause", "reference", "amount", "currency",
-        "payment_method", "payment_reference", "customer_name", "customer_email",
+        "document_type", "number", "created_at", "channel", "order", "cause", "reference", "amount", "exchange_order",
+        "exchange_amount", "pay_out", "currency", "payment_method", "payment_reference", "customer_name",
+        "customer_email",
     ]
 
-    public static let amountFields: Set<String> = ["amount"]
+    public static let amountFields: Set<String> = ["amount", "exchange_amount", "pay_out"]
 }

@@ -19,6 +19,12 @@ public struct CustomerNotification: FormattedDocument {
         case pickupReminder = "pickup_reminder"
         /// It was not collected in time: cancelled, and refunded when it was paid.
         case pickupExpired = "pickup_expired"
+        /// Units the customer sent back arrived (at a DC, or at a store's counter).
+        case returnReceived = "return_received"
+        /// Customer care exchanged units for another article: the replacement order is confirmed.
+        case orderExchanged = "order_exchanged"
+        /// The parcel with the exchanged article left a node.
+        case exchangeShipped = "exchange_shipped"
     }
 
     /// One article the message is about.

@@ -59,13 +59,17 @@ public struct NotificationRequest: Sendable {
     /// then one message per parcel among `shipments` (sorted by order): a parcel is its tracking
     /// number, or, without one (the pickup shelf), the shipments of one node in one file. The
     /// message is `ready_for_pickup` when the pickup store itself booked a click & collect or
-    /// reserve order's parcel, else `shipped`. Orders missing from `orders` are left out.
+    /// reserve order's parcel, else `shipped`. For the replacement orders of exchanges
+    /// (`exchanges`), the confirmation is `order_exchanged` and a parcel `exchange_shipped`. Orders
+    /// missing from `orders` are left out.
     public static func due(
-        confirming: [Int64], shipments: [NotifiedShipment], orders: [Int64: Order]
+        confirming: [Int64], shipments: [NotifiedShipment], orders: [Int64: Order], exchanges: Set<Int64> = []
     ) -> [NotificationRequest] {
         var requests: [NotificationRequest] = confirming.compactMap { id in
             orders[id].map {
-                NotificationRequest(orderID: id, order: $0, event: .orderConfirmed, reference: "", shipments: [])
+                NotificationRequest(
+                    orderID: id, order: $0, event: exchanges.contains(id) ? .orderExchanged : .orderConfirmed,
+                    reference: "", shipments: [])
             }
         }
         struct Parcel: Hashable {
@@ -86,7 +90,9 @@ public struct NotificationRequest: Sendable {
             let atPickupStore = delivery.method != .ship && shipped[0].node == delivery.pickupNode
             requests.append(
                 NotificationRequest(
-                    orderID: parcel.orderID, order: order, event: atPickupStore ? .readyForPickup : .shipped,
+                    orderID: parcel.orderID, order: order,
+                    event: atPickupStore
+                        ? .readyForPickup : exchanges.contains(parcel.orderID) ? .exchangeShipped : .shipped,
                     reference: parcel.reference, shipments: shipped))
         }
         return requests

@@ -173,17 +173,20 @@ public struct OutputFormat: Sendable {
                 json.dynamicKey(column.name)
                 json.string(try value(column, document, collection: "", index: 0))
             }
-            json.dynamicKey("lines")
-            json.beginArray()
-            for index in 0..<document.count(of: "lines") {
-                json.beginObject()
-                for column in columns.sorted(by: { $0.name < $1.name }) {
-                    json.dynamicKey(column.name)
-                    json.string(try value(column, document, collection: "lines", index: index))
+            // A format without columns (a refund, a bookings header) has no lines to write.
+            if !columns.isEmpty {
+                json.dynamicKey("lines")
+                json.beginArray()
+                for index in 0..<document.count(of: "lines") {
+                    json.beginObject()
+                    for column in columns.sorted(by: { $0.name < $1.name }) {
+                        json.dynamicKey(column.name)
+                        json.string(try value(column, document, collection: "lines", index: index))
+                    }
+                    json.endObject()
                 }
-                json.endObject()
+                json.endArray()
             }
-            json.endArray()
             json.endObject()
             text = String(decoding: json.bytes, as: UTF8.self) + "\n"
         case .xml:

@@ -25,7 +25,8 @@ struct NotificationEmitter: DocumentEmitter {
             guard let last = facts.last else { return }
             var toRecord: [NotificationToRecord] = []
             for request in NotificationRequest.due(
-                confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders)
+                confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders,
+                exchanges: facts.exchanges)
             {
                 do {
                     toRecord.append(
@@ -57,7 +58,7 @@ struct NotificationEmitter: DocumentEmitter {
             return nil
         }
         let lines: [CustomerNotification.Line]
-        if request.shipments.isEmpty && request.event == .orderConfirmed {
+        if request.shipments.isEmpty && (request.event == .orderConfirmed || request.event == .orderExchanged) {
             lines = order.lines.map { .init(sku: $0.sku, title: $0.title, quantity: $0.quantity) }
         } else {
             lines = request.shipments.map { shipment in

@@ -2,7 +2,8 @@ import OmnihubCore
 import OmnihubStore
 
 /// Tells the payment side of every refund (`finance.refund_format`): one document per refund
-/// for a cancellation before shipment or a credit note, with the payment it goes back to.
+/// for a cancellation before shipment or a credit note, with the payment it goes back to, and
+/// the replacement order it pays for when the units were exchanged.
 struct RefundDocumentEmitter: DocumentEmitter {
     let writer: OutboxWriter
 
@@ -15,10 +16,16 @@ struct RefundDocumentEmitter: DocumentEmitter {
             let part = try writer.store.refunds.untoldRefundDocuments(after: after, limit: writer.partSize)
             guard let last = part.last else { return }
             var made: [(refundID: Int64, rendered: RenderedDocument)] = []
+            let replacements = try writer.store.orders.byID(part.compactMap(\.0.exchangeOrderID))
             for (refund, stored) in part {
-                let document = RefundInstruction(
+                var document = RefundInstruction(
                     number: "RF-\(refund.id)", destination: finance.refundDestination, wave: time, order: stored.order,
                     cause: refund.cause, reference: refund.reference, amount: refund.amount)
+                if let id = refund.exchangeOrderID, let replacement = replacements[id]?.order {
+                    let settlement = OrderSettlement(order: replacement, defaultTaxRate: .zero)
+                    document.exchangeOrder = replacement.externalID
+                    document.exchangeAmount = settlement.amount(settlement.total)
+                }
                 if let rendered = writer.renderedOrWaiting(document, in: format, &outcome.failures) {
                     made.append((refund.id, rendered))
                 }

@@ -177,6 +177,34 @@ package struct OrderCare: StoreTopic {
             }
             try add(
                 """
+                SELECT r.id, r.imported_at AS at, r.external_id AS replacement, r.exchange_position AS position,
+                    r.document
+                FROM orders r WHERE r.exchange_of = ? ORDER BY r.id
+                """, [orderID]
+            ) { row in
+                let replacement = try OrderBook.order(
+                    try row.decode(forColumn: "document"), id: try row.decode(forColumn: "id"), store: path)
+                let units = replacement.lines.first.map { "\($0.quantity) × \($0.sku)" } ?? "units"
+                return Event(
+                    at: try row.decode(forColumn: "at"), event: "exchanged",
+                    detail:
+                        "\(sku(try row.decode(forColumn: "position"))) for \(units) in replacement order "
+                        + (try row.decode(forColumn: "replacement") as String))
+            }
+            try add(
+                """
+                SELECT r.imported_at AS at, o.external_id AS original, r.exchange_position AS position FROM orders r
+                JOIN orders o ON o.id = r.exchange_of WHERE r.id = ?
+                """, [orderID]
+            ) { row in
+                Event(
+                    at: try row.decode(forColumn: "at"), event: "exchange",
+                    detail:
+                        "replaces line \(try row.decode(forColumn: "position") as Int) of order "
+                        + (try row.decode(forColumn: "original") as String))
+            }
+            try add(
+                """
                 SELECT f.received_at AS at, f.partner || '/' || f.name AS file, l.outcome FROM order_lineage l
                 JOIN files f ON f.id = l.file_id WHERE l.order_id = ? ORDER BY l.id
                 """, [orderID]
@@ -329,7 +357,7 @@ package struct OrderCare: StoreTopic {
         }
     }
 
-    private static func order(_ db: Database, _ orderID: Int64, path: String) throws -> Order {
+    static func order(_ db: Database, _ orderID: Int64, path: String) throws -> Order {
         guard let stored = try OrderBook.storedOrder(db, id: orderID) else {
             throw StoreError(.refused, path: path, message: "there is no order \(orderID); see omnihub orders list")
         }

@@ -17,6 +17,8 @@ package struct RefundLedger: StoreTopic {
         package let amount: Amount
         package let currency: String
         package let createdAt: String
+        /// The replacement order of an exchange this refund pays for, when it does.
+        package let exchangeOrderID: Int64?
     }
 
     /// Records what cancelling `units` (position → units) of an order gives back, in the
@@ -49,11 +51,16 @@ package struct RefundLedger: StoreTopic {
         try read { db in try Self.refunds(db, sql: "WHERE order_id = ? ORDER BY id", [orderID]) }
     }
 
-    /// Refunds for cancellations the customer has not been told of, with ids above `after`.
+    /// Refunds for cancellations the customer has not been told of, with ids above `after`; those
+    /// that pay for an exchange are told by the exchange's messages.
     package func untoldCancellationRefunds(after: Int64 = 0, limit: Int = 500) throws -> [(Refund, StoredOrder)] {
         try read { db in
             try Self.refunds(
-                db, sql: "WHERE cause = 'cancellation' AND notification_id IS NULL AND id > ? ORDER BY id LIMIT ?",
+                db,
+                sql: """
+                    WHERE cause = 'cancellation' AND notification_id IS NULL AND exchange_order_id IS NULL AND id > ?
+                    ORDER BY id LIMIT ?
+                    """,
                 [after, limit]
             ).compactMap { refund in
                 try OrderBook.storedOrder(db, id: refund.orderID).map { (refund, $0) }
@@ -106,7 +113,8 @@ package struct RefundLedger: StoreTopic {
     private static func refunds(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [Refund] {
         try Row.fetchAll(
             db,
-            sql: "SELECT id, order_id, cause, reference, currency, amount, created_at FROM refunds " + sql,
+            sql: "SELECT id, order_id, cause, reference, currency, amount, created_at, exchange_order_id FROM refunds "
+                + sql,
             arguments: arguments
         ).map { row in
             let text: String = try row.decode(forColumn: "amount")
@@ -114,7 +122,8 @@ package struct RefundLedger: StoreTopic {
                 id: try row.decode(forColumn: "id"), orderID: try row.decode(forColumn: "order_id"),
                 cause: try row.decode(forColumn: "cause"), reference: try row.decode(forColumn: "reference"),
                 amount: Amount(parsing: text) ?? .zero, currency: try row.decode(forColumn: "currency"),
-                createdAt: try row.decode(forColumn: "created_at"))
+                createdAt: try row.decode(forColumn: "created_at"),
+                exchangeOrderID: try row.decode(forColumn: "exchange_order_id"))
         }
     }
 }

@@ -45,7 +45,8 @@ extension Outbox {
                     sql: """
                         SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
                         JOIN order_lines l ON l.order_id = o.id
-                        WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL ORDER BY o.id, l.position
+                        WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL AND o.exchange_of IS NULL
+                        ORDER BY o.id, l.position
                         """, arguments: [channel]
                 ).map { row in
                     ChannelOrderLine(
@@ -86,7 +87,7 @@ extension Outbox {
                         FROM seller_cancellations c
                         JOIN orders o ON o.id = c.order_id
                         JOIN order_lines l ON l.order_id = c.order_id AND l.position = c.position
-                        WHERE c.document_id IS NULL AND o.channel = ? ORDER BY c.id
+                        WHERE c.document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL ORDER BY c.id
                         """, arguments: [channel]
                 ).map { row in
                     ChannelOrderLine(
@@ -123,7 +124,8 @@ extension Outbox {
                         SELECT s.*, o.external_id, l.line_id FROM shipments s
                         JOIN orders o ON o.id = s.order_id
                         JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
-                        WHERE s.channel = ? AND s.confirmation_document_id IS NULL ORDER BY s.id
+                        WHERE s.channel = ? AND s.confirmation_document_id IS NULL AND o.exchange_of IS NULL
+                        ORDER BY s.id
                         """, arguments: [channel])
                 {
                     byChannel[channel, default: []].append(

@@ -11,6 +11,8 @@ package struct NotificationFacts: Sendable {
     package var shipments: [NotifiedShipment] = []
     /// The orders named, by id.
     package var orders: [Int64: Order] = [:]
+    /// Those of them that are the replacement orders of exchanges.
+    package var exchanges: Set<Int64> = []
     /// The last order id looked at, or `nil` when there was none: the run is done.
     package var last: Int64?
 }
@@ -41,7 +43,7 @@ extension Outbox {
                 WHERE o.id > ?1 AND o.imported_at >= ?2
                   AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
                   AND NOT EXISTS (SELECT 1 FROM customer_notifications n
-                                  WHERE n.order_id = o.id AND n.event = 'order_confirmed')
+                                  WHERE n.order_id = o.id AND n.event IN ('order_confirmed', 'order_exchanged'))
                 """
             let ids = try Int64.fetchAll(
                 db,
@@ -73,6 +75,10 @@ extension Outbox {
             for id in Set(facts.confirming + facts.shipments.map(\.orderID)) {
                 facts.orders[id] = try OrderBook.storedOrder(db, id: id)?.order
             }
+            facts.exchanges = Set(
+                try Int64.fetchAll(
+                    db, sql: "SELECT id FROM orders WHERE id > ? AND id <= ? AND exchange_of IS NOT NULL",
+                    arguments: [after, last]))
             return facts
         }
     }

@@ -555,6 +555,23 @@ enum StoreMigrations {
                     CREATE INDEX stock_movements_by_sku ON stock_movements(sku, node);
                     """)
         }
+        migrator.registerMigration(
+            "v26: exchanges (replacement orders, the refunds that pay for them); return messages"
+        ) { db in
+            try db.execute(
+                sql: """
+                    -- A replacement order (`omnihub order exchange`) names the order and line it replaces;
+                    -- the channel is never told of it.
+                    ALTER TABLE orders ADD COLUMN exchange_of INTEGER REFERENCES orders(id);
+                    ALTER TABLE orders ADD COLUMN exchange_position INTEGER;
+                    CREATE INDEX orders_exchanges ON orders(exchange_of) WHERE exchange_of IS NOT NULL;
+                    -- The replacement order a refund pays for: the payment side settles the difference.
+                    ALTER TABLE refunds ADD COLUMN exchange_order_id INTEGER REFERENCES orders(id);
+                    -- The customer's return_received message.
+                    ALTER TABLE returns ADD COLUMN notification_id INTEGER REFERENCES customer_notifications(id);
+                    CREATE INDEX returns_untold ON returns(id) WHERE notification_id IS NULL;
+                    """)
+        }
         return migrator
     }
 }

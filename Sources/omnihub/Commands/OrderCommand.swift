@@ -8,7 +8,7 @@ import OmnihubStore
 struct OrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
-        abstract: "Cancel, take back, annotate and trace one order (customer care and store staff).",
+        abstract: "Cancel, take back, exchange, annotate and trace one order (customer care and store staff).",
         discussion: """
             ID is omnihub's order id or the channel's order number; --line is the order line's id as
             `omnihub orders show` prints it (or its position, from 1). Every change follows the same
@@ -16,7 +16,7 @@ struct OrderCommand: ParsableCommand {
             nothing changes. Documents for the nodes, the channel and the customer go out with the
             next run. Exit code 4 when no order matches.
             """,
-        subcommands: [Cancel.self, Return.self, Note.self, History.self])
+        subcommands: [Cancel.self, Return.self, Exchange.self, Note.self, History.self])
 
     /// The options that name the order and who acts.
     struct Target: ParsableArguments {
@@ -216,6 +216,169 @@ struct OrderCommand: ParsableCommand {
             enum CodingKeys: String, CodingKey {
                 case order, units, restocked, store, refund, currency
                 case creditNote = "credit_note"
+                case payOut = "pay_out"
+            }
+        }
+    }
+
+    struct Exchange: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Exchange units of a line for another article (another size or colour).",
+            discussion: """
+                The old units are cancelled when they have not shipped, or, with --returned, taken back
+                (at --store, in --condition, as `omnihub order return` does). The new article goes to the
+                customer in a replacement order <order>-X<n>: sourced, reserved, shipped and invoiced like
+                any order, never told to the channel, and confirmed to the customer as an exchange. It
+                costs what the old units were paid unless --price gives its unit price; the payment side
+                is told to pay out only the difference (pay_out in the refund document), and the command
+                prints it. Exit code 3 when a credit note was issued but a file could not be written yet.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var target: Target
+
+        @Option(help: "The order line whose units are exchanged.")
+        var line: String
+
+        @Option(help: "How many units.")
+        var qty = 1
+
+        @Option(help: "The article the customer gets instead.")
+        var sku: String
+
+        @Option(help: "The new article's unit price, on the order's price basis (default: what the old units cost).")
+        var price: String?
+
+        @Flag(help: "The units shipped and came back (at --store, in --condition); else they have not shipped yet.")
+        var returned = false
+
+        @Option(help: "With --returned: the store or DC that took the units back.")
+        var store: String?
+
+        @Option(help: "With --returned: the state they came back in, e.g. resellable or damaged.")
+        var condition: String?
+
+        @Option(help: "Why, for the order's history (default: exchanged for --sku).")
+        var reason: String?
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func validate() throws {
+            if qty < 1 { throw ValidationError("--qty must be at least 1") }
+            if sku.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--sku must name an article") }
+            if !returned && (store != nil || condition != nil) {
+                throw ValidationError("--store and --condition are for units that came back: add --returned")
+            }
+            if let price, Amount(parsing: price).map({ $0 < .zero }) ?? true {
+                throw ValidationError("--price '\(price)' is not an amount of at least 0, e.g. 59.90")
+            }
+        }
+
+        func run() throws {
+            let configuration = try global.loadConfiguration()
+            let orderStore = try global.openStore(configuration)
+            let stored = try global.singleOrder(target.id, channel: target.channel, in: orderStore)
+            let orderLine = try OrderCommand.line(line, of: stored.order)
+            if let store, configuration.network.node(store) == nil {
+                throw CommandFailure.notFound(
+                    "'\(store)' is not a node of \(configuration.file)'s network; its nodes are "
+                        + configuration.network.nodes.map(\.id).joined(separator: ", "))
+            }
+            let position = (stored.order.lines.firstIndex { $0.lineID == orderLine.lineID } ?? 0) + 1
+            let now = SystemClock.now()
+            let folder =
+                ((configuration.archiveFolder as NSString)
+                .appendingPathComponent(String(now.description.prefix(10))) as NSString)
+                .appendingPathComponent("care")
+            let unitPrice: Amount? = price.flatMap { Amount(parsing: $0) }
+            let exchange = try orderStore.care.exchange(
+                orderID: stored.id, position: position, units: qty, sku: sku, unitPrice: unitPrice,
+                returned: returned, node: store, condition: condition,
+                reason: reason ?? "exchanged for \(sku)", by: target.by, at: now,
+                resellable: configuration.resellableConditions, archiveFolder: folder)
+            // The ledger names the replacement's file; the store holds the order whatever happens here.
+            var failures: [String] = []
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try Data(exchange.document).write(to: URL(fileURLWithPath: exchange.archivedAs), options: .atomic)
+            } catch {
+                failures.append("\(exchange.archivedAs): the replacement order could not be archived: \(error)")
+            }
+            var creditNote: Invoice?
+            if exchange.returned > 0, configuration.finance != nil {
+                let issued = try OutboxEmitter(configuration: configuration, store: orderStore, logger: global.logger())
+                    .issueCreditNote(
+                        orderID: stored.id, units: [position: exchange.returned], reason: reason ?? "exchanged",
+                        returns: exchange.returns, at: now)
+                creditNote = issued.creditNote
+                try orderStore.care.settleExchange(
+                    creditNote: issued.creditNote.number, orderID: stored.id, replacementID: exchange.replacementID)
+                failures += issued.outcome.failures.map { "\($0.path): \($0.message)" }
+            }
+            let currency = stored.order.currency.code
+            // What the customer gets back for the old units (a credit note can give back the
+            // shipping charge too) less what the replacement costs; nothing to settle now when the
+            // customer pays later: the replacement is invoiced like the original.
+            let credited = creditNote?.payableTotal ?? (exchange.returned > 0 ? exchange.oldWorth : exchange.refunded)
+            let difference: Amount? = stored.order.isPaidUpFront ? credited - exchange.newTotal : nil
+            if json {
+                try JSONOutput.print(
+                    Exchanged(
+                        order: stored.order.externalID, replacement: exchange.replacement.externalID,
+                        cancelled: exchange.cancelled, returned: exchange.returned, restocked: exchange.restocked,
+                        creditNote: creditNote?.number, oldWorth: exchange.oldWorth.description,
+                        newTotal: exchange.newTotal.description, payOut: difference?.description, currency: currency))
+            } else {
+                say(
+                    "exchanged \(qty) × \(orderLine.sku) of order \(stored.order.externalID) for \(sku): replacement order "
+                        + "\(exchange.replacement.externalID), \(exchange.newTotal) \(currency)")
+                if exchange.returned > 0 {
+                    let place = store.map { " at \($0)" } ?? ""
+                    let note = creditNote.map { "; credit note \($0.number)" } ?? ""
+                    say("took back \(exchange.returned) unit(s)\(place), \(exchange.restocked) into stock\(note)")
+                } else {
+                    say("cancelled \(exchange.cancelled) unit(s) not shipped yet")
+                }
+                if let difference, difference > .zero {
+                    say("pay out \(difference) \(currency) to the customer (\(credited) back, less the replacement)")
+                } else if let difference, difference < .zero {
+                    say("the customer owes \(.zero - difference) \(currency) (\(credited) back, less the replacement)")
+                } else if difference != nil {
+                    say("nothing to settle: the new article costs what the old units were paid")
+                } else {
+                    say("nothing to settle now: the replacement is invoiced like the original order")
+                }
+            }
+            if try !orderStore.stock.levels(sku: sku).contains(where: { $0.onHand > 0 }) {
+                FileHandle.standardError.write(
+                    Data(
+                        "omnihub: warning: no node has \(sku) on hand; the replacement waits as a backorder until stock arrives\n"
+                            .utf8))
+            }
+            for failure in failures { FileHandle.standardError.write(Data("omnihub: \(failure)\n".utf8)) }
+            if !failures.isEmpty { throw ExitCode(ExitStatus.leftInInbox.rawValue) }
+        }
+
+        struct Exchanged: Encodable {
+            let order: String
+            let replacement: String
+            let cancelled: Int
+            let returned: Int
+            let restocked: Int
+            let creditNote: String?
+            let oldWorth: String
+            let newTotal: String
+            /// What the old units give back less what the replacement costs: paid out when
+            /// positive, owed by the customer when negative; absent when the customer pays later.
+            let payOut: String?
+            let currency: String
+
+            enum CodingKeys: String, CodingKey {
+                case order, replacement, cancelled, returned, restocked, currency
+                case creditNote = "credit_note"
+                case oldWorth = "old_worth"
+                case newTotal = "new_total"
                 case payOut = "pay_out"
             }
         }
