@@ -90,6 +90,72 @@ struct OrderCareCommandTests {
         for kind in ["imported", "reserved", "cancelled", "refund", "order_cancellation", "shipped", "invoice"] {
             #expect(kinds.contains(kind), "\(kind) is in the history: \(kinds)")
         }
+
+        // One shipped unit comes back by mail: Amazon, which holds the buyer's money, is told to refund it.
+        let returned = try OmnihubProcess.run(
+            ["order", "return", order, "--line", "1", "--qty", "1", "--reason", "too small"] + config)
+        #expect(returned.status == 0, "\(returned.standardError)")
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        let amazon = outbox.appendingPathComponent("amazon-de")
+        let adjustments = try FileManager.default.contentsOfDirectory(atPath: amazon.path).filter {
+            $0.hasPrefix("adjustment-")
+        }
+        #expect(adjustments.count == 1, "\(adjustments)")
+        let adjustment = try String(
+            contentsOf: amazon.appendingPathComponent(try #require(adjustments.first)), encoding: .utf8)
+        let rows = adjustment.split(whereSeparator: \.isNewline).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false)
+        }
+        #expect(
+            rows.first?.prefix(5) == [
+                "order-id", "order-item-id", "adjustment-reason-code", "currency", "item-price-adj",
+            ])
+        #expect(
+            rows.dropFirst().first?.prefix(6) == [
+                "302-1111111-2000003", "10000000000004", "CustomerReturn", "EUR", "19.99", "1",
+            ])
+        #expect(rows.count == 2, "one returned part")
+        #expect(
+            try OmnihubProcess.run(["run", "--once"] + config).status == 0
+                && (try FileManager.default.contentsOfDirectory(atPath: amazon.path).filter {
+                    $0.hasPrefix("adjustment-")
+                }.count) == 1, "told once")
+    }
+
+    @Test("a cancellation of an order paid on account refunds nothing, and the customer hears which units went")
+    func cancellationOfUnpaidOrder() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let export = world.root.appendingPathComponent("inbox/webshop/orders-export-2026-11-22.json")
+        var text = try String(contentsOf: export, encoding: .utf8)
+        // #1045 (2 mugs) is paid on account instead of by PayPal.
+        let paypal = try #require(text.range(of: "\"paypal\"", options: .backwards))
+        text.replaceSubrange(paypal, with: "\"invoice\"")
+        try text.write(to: export, atomically: false, encoding: .utf8)
+        try world.setModified(export, secondsBeforeNow: 60)
+        let config = ["--config", world.configFile.path, "--log-level", "warning"]
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        let store = try OrderStore(path: world.root.appendingPathComponent("var/omnihub.sqlite").path)
+        let order = try #require(try store.orders.matching("#1045").first)
+        #expect(order.order.payment?.method == "invoice")
+
+        let cancel = try OmnihubProcess.run(
+            ["order", "cancel", "#1045", "--line", "1", "--qty", "1", "--reason", "customer asked", "--json"] + config)
+        #expect(cancel.status == 0, "\(cancel.standardError)")
+        #expect(try json(cancel.standardOutput)["refunded"] as? String == "0.00")
+        #expect(try OmnihubProcess.run(["run", "--once"] + config).status == 0)
+        let mailer = world.root.appendingPathComponent("outbox/mailer")
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: mailer.path).first {
+                $0.hasPrefix("N-\(order.id)-order_cancelled")
+            })
+        let message = try json(String(contentsOf: mailer.appendingPathComponent(name), encoding: .utf8))
+        #expect(message["refund_amount"] is NSNull, "nothing was paid, nothing comes back: \(message)")
+        let lines = try #require(message["lines"] as? [[String: Any]])
+        #expect(lines.map { $0["sku"] as? String } == ["MUG-ALPINE"])
+        #expect(lines.map { $0["quantity"] as? String } == ["1"])
+        #expect(
+            !FileManager.default.fileExists(atPath: world.root.appendingPathComponent("outbox/payments").path),
+            "no refund for the payment side")
     }
 
     @Test("a return in a store: back into the store's stock, paid out at once, refused a second time")

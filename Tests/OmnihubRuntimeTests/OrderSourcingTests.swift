@@ -215,7 +215,19 @@ struct OrderSourcingTests {
         try "order,at,reason,sku,qty\n\(sourced.externalID),2026-11-26T11:30:00Z,asked twice,,\n"
             .write(to: again, atomically: false, encoding: .utf8)
         try world.setModified(again, secondsBeforeNow: 60)
-        _ = try world.cycle()
+        #expect(try world.cycle().outcomes.first?.issues.isEmpty == true, "a whole order asked again: nothing open")
+        #expect(try store.refunds.refunds(orderID: sourced.id).count == 1)
+
+        // A request for units that are not open any more is reported, and changes nothing.
+        let more = world.root.appendingPathComponent("inbox/cancel/cancel-more.csv")
+        try "order,at,reason,sku,qty\n\(sourced.externalID),2026-11-26T11:40:00Z,asked again,TSHIRT-WHT-M,1\n"
+            .write(to: more, atomically: false, encoding: .utf8)
+        try world.setModified(more, secondsBeforeNow: 60)
+        let reported = try #require(try world.cycle().outcomes.first)
+        #expect(reported.issues.map(\.code.rawValue) == ["event_refused"])
+        #expect(
+            reported.issues.first?.message.contains("0 unit(s) cancelled; units asked for that had shipped") == true,
+            "\(reported.issues.map(\.message))")
         #expect(try store.refunds.refunds(orderID: sourced.id).count == 1)
 
         try stock(world, "s2.csv", "DC-1,2026-11-26T12:00:00Z,TSHIRT-WHT-M,9\n")

@@ -97,6 +97,9 @@ struct PickupTests {
         #expect(history.creditedTotal == Amount(parsing: "89.00")!)
         #expect(history.invoicedTotal - history.creditedTotal == Amount(parsing: "89.00")! - refunded)
         #expect(files(world, "mailer").contains { $0.hasPrefix("N-8-pickup_expired") })
+        #expect(
+            !files(world, "mailer").contains { $0.hasPrefix("N-8-return_received") },
+            "the expiry message tells of the units going back")
 
         try advance(world, to: "2026-12-20T10:00:00Z")
         #expect(try world.cycle().documentsWritten.isEmpty, "it expires once")

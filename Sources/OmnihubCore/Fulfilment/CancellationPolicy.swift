@@ -37,6 +37,8 @@ public enum CancellationPolicy {
         public let position: Int
         /// Units cancelled now.
         public let units: Int
+        /// Units the request asked for that were not open (shipped or cancelled before): they stay.
+        public let notOpen: Int
         /// Why, as the request gave it for the line (else for the whole request).
         public let reason: String?
         /// Reservations released, node by node.
@@ -90,7 +92,8 @@ public enum CancellationPolicy {
             }
             lines.append(
                 LineCancellation(
-                    position: position, units: units, reason: asked?.reason ?? request.reason, releases: releases))
+                    position: position, units: units, notOpen: max(0, (asked?.quantity ?? open) - units),
+                    reason: asked?.reason ?? request.reason, releases: releases))
         }
         return Decision(lines: lines, remaining: remaining)
     }

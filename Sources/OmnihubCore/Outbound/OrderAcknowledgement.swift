@@ -12,8 +12,15 @@ public struct OrderAcknowledgement: FormattedDocument {
         public var linePosition: Int
         public var sku: String
         public var quantity: Int
-        /// Why the seller cancels the units (cancellations only), e.g. `out_of_stock`.
+        /// Why the seller cancels the units (cancellations only), e.g. `out_of_stock`; why the
+        /// customer sent them back (returns).
         public var reason: String?
+        /// Returns only: the state they came back in, what they were worth (VAT included) and
+        /// when they arrived.
+        public var condition: String? = nil
+        public var amount: Amount? = nil
+        public var currency: String? = nil
+        public var receivedAt: String? = nil
 
         /// A line.
         public init(
@@ -30,7 +37,8 @@ public struct OrderAcknowledgement: FormattedDocument {
         }
     }
 
-    /// `order_acknowledgement`, or `order_cancellation` for units the seller cancels.
+    /// `order_acknowledgement`, `order_cancellation` for units the seller cancels, or
+    /// `channel_return` for units that came back.
     public var type: String
     public var number: String
     /// The sales channel (the partner the file goes to).
@@ -64,8 +72,17 @@ public struct OrderAcknowledgement: FormattedDocument {
         case "merchant_line": return "\(line.merchantOrderID)-\(line.linePosition)"
         case "sku": return line.sku
         case "quantity": return String(line.quantity)
-        case "status": return type == "order_cancellation" ? "cancelled" : "accepted"
+        case "status":
+            switch type {
+            case "order_cancellation": return "cancelled"
+            case "channel_return": return "returned"
+            default: return "accepted"
+            }
         case "reason": return line.reason
+        case "condition": return line.condition
+        case "amount": return line.amount?.description
+        case "currency": return line.currency
+        case "received_at": return line.receivedAt
         default: return nil
         }
     }
@@ -73,6 +90,8 @@ public struct OrderAcknowledgement: FormattedDocument {
     /// Every name ``value(_:line:)`` knows.
     public static let fieldNames = [
         "document_type", "number", "channel", "wave", "position", "order", "merchant_order", "line_id",
-        "merchant_line", "sku", "quantity", "status", "reason",
+        "merchant_line", "sku", "quantity", "status", "reason", "condition", "amount", "currency", "received_at",
     ]
+
+    public static let amountFields: Set<String> = ["amount"]
 }

@@ -8,6 +8,8 @@ public enum OutboundDocumentKind: String, Sendable, Hashable, Codable, CaseItera
     case orderAcknowledgement = "order_acknowledgement"
     /// A channel is told of units the seller cancelled.
     case orderCancellation = "order_cancellation"
+    /// A channel is told of units that came back, with what they were worth.
+    case channelReturn = "channel_return"
     /// A channel is told of shipped units, with tracking.
     case shippingConfirmation = "shipping_confirmation"
     /// A channel is told how many units of each SKU it may sell.

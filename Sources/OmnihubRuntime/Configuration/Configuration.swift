@@ -177,6 +177,8 @@ package struct Configuration: Sendable {
         package var orderAcknowledgementFormat: OutputFormat?
         /// How this partner (a sales channel) is told of units the seller cancelled, with the reason.
         package var orderCancellationFormat: OutputFormat?
+        /// How this partner (a sales channel) is told of units that came back, with their worth.
+        package var returnFormat: OutputFormat? = nil
         /// What the partner may fetch from and upload to the HTTP server; `nil`: nothing.
         package var pull: Pull?
     }
@@ -441,7 +443,7 @@ extension Configuration {
     {
         try node.allowOnly([
             "id", "name", "enabled", "feeds", "shipping_confirmation_format", "inventory_feed",
-            "order_acknowledgement_format", "order_cancellation_format", "pull",
+            "order_acknowledgement_format", "order_cancellation_format", "return_format", "pull",
         ])
         let idNode = try node.required("id", "a short id such as amazon-de")
         let id = try idNode.text()
@@ -479,6 +481,7 @@ extension Configuration {
             node.optional("order_acknowledgement_format"), writing: "order_acknowledgement", resolve: resolve)
         let cancellation = try format(
             node.optional("order_cancellation_format"), writing: "order_cancellation", resolve: resolve)
+        let returns = try format(node.optional("return_format"), writing: "channel_return", resolve: resolve)
         var inventoryFeed: (format: OutputFormat, full: Bool)?
         if let feedNode = try node.optional("inventory_feed") {
             try feedNode.allowOnly(["format", "mode"])
@@ -505,6 +508,7 @@ extension Configuration {
             id: id, name: try node.optional("name")?.text() ?? id,
             enabled: try node.optional("enabled")?.boolean() ?? true, feeds: feeds,
             shippingConfirmationFormat: confirmation, inventoryFeed: inventoryFeed,
-            orderAcknowledgementFormat: acknowledgement, orderCancellationFormat: cancellation, pull: pull)
+            orderAcknowledgementFormat: acknowledgement, orderCancellationFormat: cancellation, returnFormat: returns,
+            pull: pull)
     }
 }

@@ -41,10 +41,11 @@ package struct OutboxEmitter: Sendable {
     var emitters: [any DocumentEmitter] {
         [
             OrderAcknowledgementEmitter(writer: writer), SellerCancellationEmitter(writer: writer),
-            ShippingConfirmationEmitter(writer: writer), InvoiceEmitter(writer: writer),
+            ShippingConfirmationEmitter(writer: writer), ChannelReturnEmitter(writer: writer),
+            InvoiceEmitter(writer: writer),
             PickupEmitter(writer: writer), CreditNoteEmitter(writer: writer),
             NotificationEmitter(writer: writer), ReturnNotificationEmitter(writer: writer),
-            RefundNotificationEmitter(writer: writer),
+            CancellationNotificationEmitter(writer: writer),
             RefundDocumentEmitter(writer: writer),
             FulfilmentEmitter(writer: writer),
             InventoryFeedEmitter(writer: writer),

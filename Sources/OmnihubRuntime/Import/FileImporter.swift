@@ -121,15 +121,10 @@ package struct FileImporter: Sendable {
                             issues.append(skipped)
                         }
                         if case .imported = stored, notice.kind == .cancellationRequest,
-                            case .unknownOrder = try fileImport.applyCancellation(notice, at: now().description)
+                            let problem = cancellationProblem(
+                                try fileImport.applyCancellation(notice, at: now().description), notice)
                         {
-                            issues.append(
-                                MappingIssue(
-                                    .invalidValue, file: notice.source?.file, record: notice.source?.record,
-                                    line: notice.source?.line, field: "external_id", value: notice.externalID,
-                                    message:
-                                        "no stored order is \(notice.externalID ?? ""); the cancellation changes nothing"
-                                ))
+                            issues.append(problem)
                         }
                         if case .imported = stored, notice.kind == .shipmentConfirmation,
                             let problem = shipmentProblem(try fileImport.applyShipment(notice), notice)
@@ -319,6 +314,23 @@ package struct FileImporter: Sendable {
         MappingIssue(
             .eventRefused, file: notice.source?.file, record: notice.source?.record, line: notice.source?.line,
             field: "lines", value: notice.externalID, message: message)
+    }
+
+    /// A cancellation request for an unknown order is reported, and so are units it asks for that
+    /// had shipped already (or were cancelled before): what was open is cancelled all the same.
+    private func cancellationProblem(_ outcome: CancellationOutcome, _ notice: InboundNotice) -> MappingIssue? {
+        switch outcome {
+        case .unknownOrder:
+            return unknownOrder(notice, "the cancellation changes nothing")
+        case .cancelled(let units, _, _, _, let notOpen):
+            guard !notOpen.isEmpty else { return nil }
+            let stayed = notOpen.sorted { $0.key < $1.key }.map { "line \($0.key): \($0.value)" }
+                .joined(separator: ", ")
+            return refused(
+                notice,
+                "order \(notice.externalID ?? ""): \(units) unit(s) cancelled; units asked for that had shipped or "
+                    + "were cancelled before stay (\(stayed)); a shipped unit comes back as a return")
+        }
     }
 
     /// A shipment that changes nothing, or ships units the node was not asked for, is reported.

@@ -120,6 +120,7 @@ package enum OutputFormatFile {
         "inventory_feed": InventoryFeed.fieldNames,
         "order_acknowledgement": OrderAcknowledgement.fieldNames,
         "order_cancellation": OrderAcknowledgement.fieldNames,
+        "channel_return": OrderAcknowledgement.fieldNames,
         "invoice": Invoice.fieldNames,
         "credit_note": Invoice.fieldNames,
         "bookings": FinanceBookings.fieldNames,

@@ -4,8 +4,9 @@ package import OmnihubCore
 /// What became of a cancellation.
 package enum CancellationOutcome: Sendable, Hashable {
     /// The named lines (or the whole order) are cancelled: `units` of them, `released` units of
-    /// stock are free again, and `refunded` goes back to the customer.
-    case cancelled(units: Int, released: Int, wholeOrder: Bool, refunded: Amount)
+    /// stock are free again, and `refunded` goes back to the customer. `notOpen` (position →
+    /// units) are units asked for that had shipped or were cancelled before: they stay.
+    case cancelled(units: Int, released: Int, wholeOrder: Bool, refunded: Amount, notOpen: [Int: Int])
     /// No stored order has that channel and number.
     case unknownOrder
 }
@@ -95,7 +96,20 @@ enum OrderCancellations {
             cancelledBefore: cancelledBefore,
             nothingShippedAndAllCancelled: units > 0 && decision.remaining == 0 && shipped == 0,
             reference: reference, at: time)
+        if units > 0 {
+            let lines = decision.lines.filter { $0.units > 0 }.map { "\"\($0.position)\":\($0.units)" }
+            try db.execute(
+                sql: """
+                    INSERT INTO cancellations (order_id, reference, requested_by, lines, refunded, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    orderID, reference, partner, "{" + lines.joined(separator: ",") + "}", refunded.description, time,
+                ])
+        }
         return .cancelled(
-            units: units, released: decision.released, wholeOrder: decision.remaining == 0, refunded: refunded)
+            units: units, released: decision.released, wholeOrder: decision.remaining == 0, refunded: refunded,
+            notOpen: Dictionary(
+                decision.lines.filter { $0.notOpen > 0 }.map { ($0.position, $0.notOpen) }, uniquingKeysWith: +))
     }
 }

@@ -97,7 +97,11 @@ extension OrderCare {
                 let outcome = try OrderCancellations.cancel(
                     db, orderID: orderID, order: order, request, requestedBy: "care:\(by)",
                     reference: "exchange \(externalID)", at: time.description)
-                if case .cancelled(let count, _, _, let amount) = outcome { (cancelled, refunded) = (count, amount) }
+                if case .cancelled(let count, _, _, let amount, _) = outcome { (cancelled, refunded) = (count, amount) }
+                // The customer hears of the exchange, not of a cancellation.
+                try db.execute(
+                    sql: "UPDATE cancellations SET exchange = 1 WHERE order_id = ? AND reference = ?",
+                    arguments: [orderID, "exchange \(externalID)"])
                 worth = settlement.cancelled(line: position - 1, from: cancelledBefore, to: cancelledBefore + units)
             }
             let replacement = ExchangePolicy.replacement(

@@ -155,8 +155,12 @@ package struct OrderPickups: StoreTopic {
                     arguments: [OrderStatus.cancelled, waiting.stored.id])
             }
             guard let (notification, destination) = message else { return [] }
-            let (_, file) = try Outbox.recordNotification(
+            let (id, file) = try Outbox.recordNotification(
                 db, notification.request, notification.rendered, to: destination, at: time)
+            // The expiry message tells of the units going back: no return_received for them.
+            if case .received(_, _, let returns) = outcome {
+                for returnID in returns { try cover(db, "returns", "notification_id", id: returnID, with: id) }
+            }
             return file.map { [$0] } ?? []
         }
     }

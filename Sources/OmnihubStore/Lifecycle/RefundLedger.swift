@@ -51,23 +51,6 @@ package struct RefundLedger: StoreTopic {
         try read { db in try Self.refunds(db, sql: "WHERE order_id = ? ORDER BY id", [orderID]) }
     }
 
-    /// Refunds for cancellations the customer has not been told of, with ids above `after`; those
-    /// that pay for an exchange are told by the exchange's messages.
-    package func untoldCancellationRefunds(after: Int64 = 0, limit: Int = 500) throws -> [(Refund, StoredOrder)] {
-        try read { db in
-            try Self.refunds(
-                db,
-                sql: """
-                    WHERE cause = 'cancellation' AND notification_id IS NULL AND exchange_order_id IS NULL AND id > ?
-                    ORDER BY id LIMIT ?
-                    """,
-                [after, limit]
-            ).compactMap { refund in
-                try OrderBook.storedOrder(db, id: refund.orderID).map { (refund, $0) }
-            }
-        }
-    }
-
     /// Refunds of either cause the payment side has no document of, with ids above `after`.
     package func untoldRefundDocuments(after: Int64 = 0, limit: Int = 500) throws -> [(Refund, StoredOrder)] {
         try read { db in
@@ -89,24 +72,6 @@ package struct RefundLedger: StoreTopic {
                 try cover(db, "refunds", "document_id", id: refundID, with: file.id)
                 return file
             }
-        }
-    }
-
-    /// Records the customer messages of cancellation refunds (refund id → message) with their
-    /// files, in one transaction.
-    package func recordRefundNotifications(
-        _ notifications: [(refundID: Int64, notification: NotificationToRecord)], destination: String,
-        at time: Timestamp
-    ) throws -> [OutboundDocument] {
-        try write { db in
-            var documents: [OutboundDocument] = []
-            for (refundID, notification) in notifications {
-                let (id, file) = try Outbox.recordNotification(
-                    db, notification.request, notification.rendered, to: destination, at: time)
-                try cover(db, "refunds", "notification_id", id: refundID, with: id)
-                if let file { documents.append(file) }
-            }
-            return documents
         }
     }
 

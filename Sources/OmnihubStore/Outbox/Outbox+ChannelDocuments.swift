@@ -17,6 +17,21 @@ package struct ChannelOrderLine: Sendable, Hashable {
     package var cancellationID: Int64? = nil
 }
 
+/// Units of an order line that came back, which the order's channel was not told of yet.
+package struct ChannelReturn: Sendable {
+    /// The returns row.
+    package let id: Int64
+    package let orderID: Int64
+    package let order: Order
+    package let position: Int
+    package let quantity: Int
+    /// Units of the line that came back before these.
+    package let returnedBefore: Int
+    package let reason: String?
+    package let condition: String?
+    package let receivedAt: String
+}
+
 /// A booked shipment no shipping confirmation has told its channel about yet.
 package struct UnconfirmedShipment: Sendable, Hashable {
     package let id: Int64
@@ -110,6 +125,49 @@ extension Outbox {
     {
         try record(documents, kind: .orderCancellation, at: time) { db, cancellations, document in
             for id in cancellations { try cover(db, "seller_cancellations", "document_id", id: id, with: document) }
+        }
+    }
+
+    /// Returns of `channels`' orders the channel was not told of yet, by channel: each with the
+    /// units of its line that came back before it (so the worth of these units can be counted on).
+    package func untoldChannelReturns(channels: [String]) throws -> [String: [ChannelReturn]] {
+        try read { db in
+            var byChannel: [String: [ChannelReturn]] = [:]
+            for channel in channels {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT r.id, r.order_id, r.position, r.quantity, r.reason, r.condition, r.received_at,
+                            (SELECT COALESCE(SUM(e.quantity), 0) FROM returns e
+                             WHERE e.order_id = r.order_id AND e.position = r.position AND e.id < r.id) AS before
+                        FROM returns r JOIN orders o ON o.id = r.order_id
+                        WHERE r.channel_document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL
+                        ORDER BY r.id
+                        """, arguments: [channel])
+                {
+                    let orderID: Int64 = try row.decode(forColumn: "order_id")
+                    guard let stored = try OrderBook.storedOrder(db, id: orderID) else { continue }
+                    byChannel[channel, default: []].append(
+                        ChannelReturn(
+                            id: try row.decode(forColumn: "id"), orderID: orderID, order: stored.order,
+                            position: try row.decode(forColumn: "position"),
+                            quantity: try row.decode(forColumn: "quantity"),
+                            returnedBefore: try row.decode(forColumn: "before"),
+                            reason: try row.decode(forColumn: "reason"),
+                            condition: try row.decode(forColumn: "condition"),
+                            receivedAt: try row.decode(forColumn: "received_at")))
+                }
+            }
+            return byChannel
+        }
+    }
+
+    /// Records channel return documents, each with the returns (ids) it tells of, in one transaction.
+    package func recordChannelReturns(_ documents: [DocumentToRecord<[Int64]>], at time: Timestamp) throws
+        -> [OutboundDocument]
+    {
+        try record(documents, kind: .channelReturn, at: time) { db, returns, document in
+            for id in returns { try cover(db, "returns", "channel_document_id", id: id, with: document) }
         }
     }
 

@@ -556,7 +556,7 @@ enum StoreMigrations {
                     """)
         }
         migrator.registerMigration(
-            "v26: exchanges (replacement orders, the refunds that pay for them); return messages"
+            "v26: exchanges (replacement orders, the refunds that pay for them); return and cancellation messages"
         ) { db in
             try db.execute(
                 sql: """
@@ -570,6 +570,25 @@ enum StoreMigrations {
                     -- The customer's return_received message.
                     ALTER TABLE returns ADD COLUMN notification_id INTEGER REFERENCES customer_notifications(id);
                     CREATE INDEX returns_untold ON returns(id) WHERE notification_id IS NULL;
+                    -- The channel's return document (partners' return_format).
+                    ALTER TABLE returns ADD COLUMN channel_document_id INTEGER REFERENCES outbound_documents(id);
+                    CREATE INDEX returns_untold_channels ON returns(id) WHERE channel_document_id IS NULL;
+                    -- Every cancellation that took units, for the customer's order_cancelled message
+                    -- (with what it refunded, if anything); an exchange's is told by the exchange.
+                    CREATE TABLE cancellations (
+                        id INTEGER PRIMARY KEY,
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        reference TEXT NOT NULL,
+                        requested_by TEXT,
+                        -- JSON: {"<position>": units, ...}
+                        lines TEXT NOT NULL,
+                        refunded TEXT NOT NULL,
+                        exchange INTEGER NOT NULL DEFAULT 0 CHECK (exchange IN (0, 1)),
+                        created_at TEXT NOT NULL,
+                        notification_id INTEGER REFERENCES customer_notifications(id)
+                    );
+                    CREATE INDEX cancellations_untold ON cancellations(id)
+                        WHERE notification_id IS NULL AND exchange = 0;
                     """)
         }
         return migrator

@@ -78,7 +78,7 @@ struct OrderCommand: ParsableCommand {
             }
             let outcome = try store.care.cancel(
                 orderID: stored.id, lines: lines ?? [], reason: reason, by: target.by, at: SystemClock.now())
-            guard case .cancelled(let units, let released, let whole, let refunded) = outcome else {
+            guard case .cancelled(let units, let released, let whole, let refunded, _) = outcome else {
                 throw CommandFailure.notFound("no order matches '\(target.id)'")
             }
             if json {
