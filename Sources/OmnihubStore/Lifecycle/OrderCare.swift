@@ -230,7 +230,8 @@ package struct OrderCare: StoreTopic {
             try add(
                 """
                 SELECT kind, node, reference, occurred_at, imported_at FROM notices
-                WHERE channel = ? AND external_id = ? AND kind NOT IN ('stock_snapshot', 'stock_delta') ORDER BY id
+                WHERE (channel = ? OR channel IS NULL) AND external_id = ? AND kind NOT IN ('stock_snapshot', 'stock_delta')
+                ORDER BY id
                 """, [order.channel, order.externalID]
             ) { row in
                 let node: String? = try row.decode(forColumn: "node")
