@@ -38,6 +38,20 @@ struct InboxImportTests {
         #expect(try world.cycle().outcomes.isEmpty)
     }
 
+    @Test("a file's fingerprint is the SHA-256 of its bytes, across the read buffer's boundaries")
+    func fingerprint() throws {
+        let world = try TestWorld()
+        let url = world.root.appendingPathComponent("big.bin")
+        // 2.5 read buffers of a byte pattern that is not periodic at the buffer size.
+        let bytes = (0..<(5 << 19)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        try Data(bytes).write(to: url)
+        #expect(try InboxFile(opening: url.path).sha256() == SHA256.hex(of: bytes))
+        try Data().write(to: url)
+        #expect(
+            try InboxFile(opening: url.path).sha256()
+                == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     @Test("the sample world imports every order once; running again imports nothing new")
     func sampleWorld() throws {
         let world = try TestWorld()

@@ -1,4 +1,5 @@
 import CFileSystem
+import Crypto
 import Glibc
 import OmnihubCore
 
@@ -84,9 +85,10 @@ package final class InboxFile: Sendable {
         }
     }
 
-    /// The SHA-256 of the file's bytes as it was when it was opened, read in chunks from the start.
+    /// The SHA-256 of the file's bytes as it was when it was opened, read in chunks from the start
+    /// (BoringSSL's, which uses the CPU's SHA instructions: about five times the portable one).
     package func sha256() throws(FileError) -> String {
-        var digest = SHA256()
+        var digest = Crypto.SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset: Int64 = 0
         while true {
@@ -102,8 +104,11 @@ package final class InboxFile: Sendable {
             if let failure { throw failure }
             if count == 0 { break }
             offset += Int64(count)
-            buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            buffer.withUnsafeBytes { digest.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
-        return digest.finalizeHex()
+        return digest.finalize().map { byte in
+            let hex = Array("0123456789abcdef".utf8)
+            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]], as: UTF8.self)
+        }.joined()
     }
 }
