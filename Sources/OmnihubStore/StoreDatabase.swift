@@ -57,8 +57,9 @@ extension StoreTopic {
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when another run told of it meanwhile: the
     ///   transaction is rolled back and nothing of the batch is recorded.
     func cover(_ db: Database, _ table: String, _ column: String, id: Int64, with document: Int64) throws {
-        try db.execute(
-            sql: "UPDATE \(table) SET \(column) = ? WHERE id = ? AND \(column) IS NULL", arguments: [document, id])
+        try db.cachedStatement(
+            sql: "UPDATE \(table) SET \(column) = ? WHERE id = ? AND \(column) IS NULL"
+        ).execute(arguments: [document, id])
         guard db.changesCount == 1 else {
             throw StoreError(
                 .changedMeanwhile, path: path,

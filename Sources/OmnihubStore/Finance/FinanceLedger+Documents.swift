@@ -62,14 +62,14 @@ extension FinanceLedger {
         try read { db in
             var byOrder: [Int64: [(id: Int64, position: Int, quantity: Int)]] = [:]
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, order_id, position, quantity FROM shipments
-                    WHERE invoice_id IS NULL AND awaits_pickup = 0 AND order_id IN (
-                        SELECT DISTINCT order_id FROM shipments WHERE invoice_id IS NULL AND awaits_pickup = 0
-                        AND order_id > ? ORDER BY order_id LIMIT ?)
-                    ORDER BY id
-                    """, arguments: [after, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, order_id, position, quantity FROM shipments
+                        WHERE invoice_id IS NULL AND awaits_pickup = 0 AND order_id IN (
+                            SELECT DISTINCT order_id FROM shipments WHERE invoice_id IS NULL AND awaits_pickup = 0
+                            AND order_id > ? ORDER BY order_id LIMIT ?)
+                        ORDER BY id
+                        """), arguments: [after, limit])
             {
                 byOrder[try row.decode(forColumn: "order_id"), default: []].append(
                     (
@@ -109,20 +109,20 @@ extension FinanceLedger {
     {
         try read { db in
             let orders = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT order_id FROM returns WHERE credit_note_id IS NULL AND to_credit = 1 AND order_id > ?
-                    ORDER BY order_id LIMIT ?
-                    """, arguments: [after, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT order_id FROM returns WHERE credit_note_id IS NULL AND to_credit = 1 AND order_id > ?
+                        ORDER BY order_id LIMIT ?
+                        """), arguments: [after, limit])
             return try orders.map { orderID in
                 var ids: [Int64] = []
                 var units: [Int: Int] = [:]
                 for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, position, quantity FROM returns
-                        WHERE order_id = ? AND credit_note_id IS NULL AND to_credit = 1 ORDER BY id
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, position, quantity FROM returns
+                            WHERE order_id = ? AND credit_note_id IS NULL AND to_credit = 1 ORDER BY id
+                            """),
                     arguments: [orderID])
                 {
                     ids.append(try row.decode(forColumn: "id"))
@@ -151,41 +151,43 @@ extension FinanceLedger {
                         "another run issued a \(kind.rawValue.replacingOccurrences(of: "_", with: " ")) while this "
                         + "one numbered its own; nothing was recorded, and they are issued again with the next numbers")
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO document_sequences (kind, last) VALUES (?1, ?2)
                     ON CONFLICT (kind) DO UPDATE SET last = ?2
-                    """, arguments: [kind, firstSequence + issued.count - 1])
+                    """
+            ).execute(arguments: [kind, firstSequence + issued.count - 1])
             var documents: [OutboundDocument] = []
             for entry in issued {
                 let document = entry.document
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO finance_documents
                             (kind, number, order_id, issued_at, currency, payable, with_shipping, invoice_reference, reason)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        kind, document.number, entry.orderID, time, document.currency.code,
-                        document.payableTotal.description, !document.charges.isEmpty, document.invoiceReference,
-                        entry.reason,
-                    ])
+                        """
+                ).execute(arguments: [
+                    kind, document.number, entry.orderID, time, document.currency.code,
+                    document.payableTotal.description, !document.charges.isEmpty, document.invoiceReference,
+                    entry.reason,
+                ])
                 let id = db.lastInsertedRowID
                 let minor = document.currency.minorUnits
                 for line in document.lines {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO finance_lines (finance_document_id, position, quantity, value_minor)
                             VALUES (?, ?, ?, ?)
-                            """,
-                        arguments: [id, line.orderLine, line.quantity, line.gross.rounded(toScale: minor).units])
+                            """
+                    ).execute(arguments: [id, line.orderLine, line.quantity, line.gross.rounded(toScale: minor).units])
                 }
                 if let rendered = entry.rendered {
                     let file = try Outbox.recordPending(
                         db, kind: OutboundDocumentKind(kind),
                         destination: document.destination, rendered, at: time)
-                    try db.execute(
-                        sql: "UPDATE finance_documents SET document_id = ? WHERE id = ?", arguments: [file.id, id])
+                    try db.cachedStatement(
+                        sql: "UPDATE finance_documents SET document_id = ? WHERE id = ?"
+                    ).execute(arguments: [file.id, id])
                     documents.append(file)
                 }
                 for shipment in entry.shipments {
@@ -195,24 +197,24 @@ extension FinanceLedger {
                     try cover(db, "returns", "credit_note_id", id: returned, with: id)
                 }
                 if kind == .creditNote {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO refunds (order_id, cause, reference, currency, amount, created_at)
                             VALUES (?, 'credit_note', ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            entry.orderID, document.number, document.currency.code, document.payableTotal.description,
-                            time,
-                        ])
+                            """
+                    ).execute(arguments: [
+                        entry.orderID, document.number, document.currency.code, document.payableTotal.description,
+                        time,
+                    ])
                 }
             }
             if let bookings {
                 let batch = try Outbox.recordPending(
                     db, kind: .bookings, destination: issued[0].document.destination, bookings, at: time)
                 for entry in issued {
-                    try db.execute(
-                        sql: "UPDATE finance_documents SET bookings_document_id = ? WHERE number = ?",
-                        arguments: [batch.id, entry.document.number])
+                    try db.cachedStatement(
+                        sql: "UPDATE finance_documents SET bookings_document_id = ? WHERE number = ?"
+                    ).execute(arguments: [batch.id, entry.document.number])
                 }
                 documents.append(batch)
             }
@@ -232,19 +234,20 @@ extension FinanceLedger {
 
     /// The sequence number the next document of `kind` takes.
     private static func nextSequence(_ db: Database, _ kind: Invoice.Kind) throws -> Int {
-        (try Int.fetchOne(db, sql: "SELECT last FROM document_sequences WHERE kind = ?", arguments: [kind])
+        (try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT last FROM document_sequences WHERE kind = ?"), arguments: [kind])
             ?? 0) + 1
     }
 
     static func financeHistory(_ db: Database, orderID: Int64) throws -> FinanceHistory {
         var history = FinanceHistory()
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT d.kind, l.position, SUM(l.quantity) AS units FROM finance_lines l
-                JOIN finance_documents d ON d.id = l.finance_document_id
-                WHERE d.order_id = ? GROUP BY d.kind, l.position
-                """, arguments: [orderID])
+            db.cachedStatement(
+                sql: """
+                    SELECT d.kind, l.position, SUM(l.quantity) AS units FROM finance_lines l
+                    JOIN finance_documents d ON d.id = l.finance_document_id
+                    WHERE d.order_id = ? GROUP BY d.kind, l.position
+                    """), arguments: [orderID])
         {
             if try row.decode(Invoice.Kind.self, forColumn: "kind") == .invoice {
                 history.invoicedUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
@@ -253,14 +256,15 @@ extension FinanceLedger {
             }
         }
         for row in try Row.fetchAll(
-            db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ? AND cancelled > 0",
+            db.cachedStatement(sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ? AND cancelled > 0"),
             arguments: [orderID])
         {
             history.cancelledUnits[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
         }
         for row in try Row.fetchAll(
-            db,
-            sql: "SELECT kind, number, payable, with_shipping FROM finance_documents WHERE order_id = ? ORDER BY id",
+            db.cachedStatement(
+                sql: "SELECT kind, number, payable, with_shipping FROM finance_documents WHERE order_id = ? ORDER BY id"
+            ),
             arguments: [orderID])
         {
             let payable = Amount(parsing: try row.decode(forColumn: "payable") as String) ?? .zero

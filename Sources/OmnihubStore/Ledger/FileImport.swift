@@ -40,28 +40,28 @@ package struct FileImport {
         let document = String(decoding: try encoder.encode(content), as: UTF8.self)
         if let reference = notice.reference,
             let existing = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, document FROM notices WHERE kind = ? AND COALESCE(channel, '') = ?
-                        AND COALESCE(node, '') = ? AND reference = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, document FROM notices WHERE kind = ? AND COALESCE(channel, '') = ?
+                            AND COALESCE(node, '') = ? AND reference = ?
+                        """),
                 arguments: [notice.kind.rawValue, notice.channel ?? "", notice.node ?? "", reference])
         {
             let id: Int64 = existing["id"]
             return try existing.decode(forColumn: "document") as String == document
                 ? .identicalResend(id) : .changedResend(id)
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO notices (kind, channel, external_id, node, reference, occurred_at, document, file_id,
                     record, line, imported_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                notice.kind.rawValue, notice.channel, notice.externalID, notice.node, notice.reference,
-                notice.occurredAt?.description, document, fileID, notice.source?.record ?? 0, notice.source?.line,
-                importedAt,
-            ])
+                """
+        ).execute(arguments: [
+            notice.kind.rawValue, notice.channel, notice.externalID, notice.node, notice.reference,
+            notice.occurredAt?.description, document, fileID, notice.source?.record ?? 0, notice.source?.line,
+            importedAt,
+        ])
         return .imported(db.lastInsertedRowID)
     }
 

@@ -7,7 +7,8 @@ extension FileLedger {
     package func file(withContent sha256: String) throws -> FileRecord? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM files WHERE sha256 = ? AND status != 'duplicate'", arguments: [sha256]
+                db.cachedStatement(sql: "SELECT * FROM files WHERE sha256 = ? AND status != 'duplicate'"),
+                arguments: [sha256]
             )
             .map(FileRecord.init(row:))
         }
@@ -26,28 +27,28 @@ extension FileLedger {
         _ work: (FileImport) throws -> (FileStatus, FileImportCounts)
     ) throws -> FileRecord {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO files (partner, feed, name, inbox_path, size, modified_at, sha256, status, received_at,
                         stored_path)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', ?, '')
-                    """,
-                arguments: [
-                    receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
-                    receipt.modifiedAt.description, receipt.sha256, receivedAt.description,
-                ])
+                    """
+            ).execute(arguments: [
+                receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
+                receipt.modifiedAt.description, receipt.sha256, receivedAt.description,
+            ])
             let fileID = db.lastInsertedRowID
             let (status, counts) = try work(FileImport(db: db, fileID: fileID, importedAt: receivedAt.description))
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE files SET status = ?, stored_path = ?, records = ?, orders_imported = ?,
                         orders_already_known = ?, orders_rejected = ?, errors = ?
                     WHERE id = ?
-                    """,
-                arguments: [
-                    status, storedPath(status), counts.records, counts.ordersImported,
-                    counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, fileID,
-                ])
+                    """
+            ).execute(arguments: [
+                status, storedPath(status), counts.records, counts.ordersImported,
+                counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, fileID,
+            ])
             return try FileRecord.fileRecord(db, id: fileID, store: path)
         }
     }
@@ -62,18 +63,18 @@ extension FileLedger {
         _ work: (FileImport) throws -> (FileStatus, FileImportCounts)
     ) throws -> FileRecord {
         try write { db in
-            try db.execute(sql: "DELETE FROM import_errors WHERE file_id = ?", arguments: [file.id])
+            try db.cachedStatement(sql: "DELETE FROM import_errors WHERE file_id = ?").execute(arguments: [file.id])
             let (status, counts) = try work(FileImport(db: db, fileID: file.id, importedAt: time.description))
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE files SET status = ?, stored_path = ?, records = ?, orders_imported = orders_imported + ?,
                         orders_already_known = ?, orders_rejected = ?, errors = ?, reprocessed_at = ?
                     WHERE id = ?
-                    """,
-                arguments: [
-                    status, storedPath(status), counts.records, counts.ordersImported,
-                    counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, time.description, file.id,
-                ])
+                    """
+            ).execute(arguments: [
+                status, storedPath(status), counts.records, counts.ordersImported,
+                counts.ordersAlreadyKnown, counts.ordersRejected, counts.errors, time.description, file.id,
+            ])
             return try FileRecord.fileRecord(db, id: file.id, store: path)
         }
     }
@@ -85,16 +86,16 @@ extension FileLedger {
         throws -> FileRecord
     {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO files (partner, feed, name, inbox_path, size, modified_at, sha256, status, received_at,
                         stored_path, duplicate_of)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'duplicate', ?, ?, ?)
-                    """,
-                arguments: [
-                    receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
-                    receipt.modifiedAt.description, receipt.sha256, receivedAt.description, storedPath, original.id,
-                ])
+                    """
+            ).execute(arguments: [
+                receipt.partner, receipt.feed, receipt.name, receipt.inboxPath, receipt.size,
+                receipt.modifiedAt.description, receipt.sha256, receivedAt.description, storedPath, original.id,
+            ])
             return try FileRecord.fileRecord(db, id: db.lastInsertedRowID, store: path)
         }
     }
@@ -103,7 +104,8 @@ extension FileLedger {
     package func files(partner: String? = nil, limit: Int = 100) throws -> [FileRecord] {
         try read { db in
             try FileRecord.fetchAll(
-                db, sql: "SELECT * FROM files WHERE ?1 IS NULL OR partner = ?1 ORDER BY id DESC LIMIT ?2",
+                db.cachedStatement(
+                    sql: "SELECT * FROM files WHERE ?1 IS NULL OR partner = ?1 ORDER BY id DESC LIMIT ?2"),
                 arguments: [partner, limit])
         }
     }
@@ -111,22 +113,25 @@ extension FileLedger {
     /// One file by its ledger id.
     package func file(id: Int64) throws -> FileRecord? {
         try read { db in
-            try FileRecord.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id])
+            try FileRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM files WHERE id = ?"), arguments: [id])
         }
     }
 
     /// The issues recorded against a file, in the order they were found.
     package func importErrors(fileID: Int64) throws -> [MappingIssue] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM import_errors WHERE file_id = ? ORDER BY id", arguments: [fileID])
-                .map { row in
-                    MappingIssue(
-                        try row.decode(IssueCode.self, forColumn: "code"), record: try row.decode(forColumn: "record"),
-                        line: try row.decode(forColumn: "line"),
-                        column: try row.decode(forColumn: "column"), field: try row.decode(forColumn: "field"),
-                        source: try row.decode(forColumn: "source"), value: try row.decode(forColumn: "value"),
-                        message: try row.decode(forColumn: "message"))
-                }
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM import_errors WHERE file_id = ? ORDER BY id"),
+                arguments: [fileID]
+            )
+            .map { row in
+                MappingIssue(
+                    try row.decode(IssueCode.self, forColumn: "code"), record: try row.decode(forColumn: "record"),
+                    line: try row.decode(forColumn: "line"),
+                    column: try row.decode(forColumn: "column"), field: try row.decode(forColumn: "field"),
+                    source: try row.decode(forColumn: "source"), value: try row.decode(forColumn: "value"),
+                    message: try row.decode(forColumn: "message"))
+            }
         }
     }
 }
@@ -134,7 +139,8 @@ extension FileLedger {
 extension FileRecord: FetchableRecord {
     /// The ledger row of file `id`, just written in the caller's transaction.
     static func fileRecord(_ db: Database, id: Int64, store path: String) throws -> FileRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM files WHERE id = ?"), arguments: [id])
+        else {
             throw StoreError(
                 .database, path: path, message: "file \(id) was recorded but cannot be read back; check the disk")
         }
@@ -147,11 +153,11 @@ extension FileLedger {
     package func received(partner: String, feed: String) throws -> (files: Int, orders: Int, newest: String?) {
         try read { db in
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) AS files, coalesce(sum(orders_imported), 0) AS orders, max(received_at) AS newest
-                    FROM files WHERE partner = ? AND feed = ? AND status != 'duplicate'
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT count(*) AS files, coalesce(sum(orders_imported), 0) AS orders, max(received_at) AS newest
+                        FROM files WHERE partner = ? AND feed = ? AND status != 'duplicate'
+                        """),
                 arguments: [partner, feed])
             return (
                 try row?.decode(Int.self, forColumn: "files") ?? 0, try row?.decode(Int.self, forColumn: "orders") ?? 0,

@@ -13,16 +13,17 @@ extension FileLedger {
     package func takeInHand(sha256: String, partner: String, inboxPath: String, at time: Timestamp) throws -> Int {
         try write { db in
             let earlier =
-                try Int.fetchOne(db, sql: "SELECT attempts FROM files_in_hand WHERE sha256 = ?", arguments: [sha256])
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT attempts FROM files_in_hand WHERE sha256 = ?"), arguments: [sha256])
                 ?? 0
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO files_in_hand (sha256, partner, inbox_path, attempts, last_started_at)
                     VALUES (?, ?, ?, 1, ?)
                     ON CONFLICT (sha256) DO UPDATE SET attempts = attempts + 1, inbox_path = excluded.inbox_path,
                         last_started_at = excluded.last_started_at
-                    """,
-                arguments: [sha256, partner, inboxPath, time.description])
+                    """
+            ).execute(arguments: [sha256, partner, inboxPath, time.description])
             return earlier
         }
     }
@@ -30,7 +31,7 @@ extension FileLedger {
     /// Lets go of a file: its import committed, or failed with an error the process survived.
     package func letGo(sha256: String) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM files_in_hand WHERE sha256 = ?", arguments: [sha256])
+            try db.cachedStatement(sql: "DELETE FROM files_in_hand WHERE sha256 = ?").execute(arguments: [sha256])
         }
     }
 }

@@ -29,14 +29,15 @@ enum OrderCancellations {
             // Shipped units cannot be cancelled any more; they count as closed like cancelled ones.
             closed[position] =
                 try Int.fetchOne(
-                    db, sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?",
+                    db.cachedStatement(
+                        sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?"),
                     arguments: [orderID, position]) ?? 0
             held[position] = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units FROM reservations
-                    WHERE order_id = ? AND position = ? GROUP BY node HAVING units > 0 ORDER BY node
-                    """, arguments: [orderID, position]
+                db.cachedStatement(
+                    sql: """
+                        SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units FROM reservations
+                        WHERE order_id = ? AND position = ? GROUP BY node HAVING units > 0 ORDER BY node
+                        """), arguments: [orderID, position]
             ).map { row in
                 CancellationPolicy.Held(
                     node: try row.decode(forColumn: "node"), reserved: try row.decode(forColumn: "units"),
@@ -47,46 +48,53 @@ enum OrderCancellations {
         let decision = CancellationPolicy.cancel(notice, of: order, closed: closed, held: held)
         var cancelledBefore: [Int: Int] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ?", arguments: [orderID])
+            db.cachedStatement(sql: "SELECT position, cancelled FROM order_lines WHERE order_id = ?"),
+            arguments: [orderID])
         {
             cancelledBefore[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
         }
         for line in decision.lines {
             let sku = order.lines[line.position - 1].sku
-            try db.execute(
-                sql: "UPDATE order_lines SET cancelled = cancelled + ? WHERE order_id = ? AND position = ?",
-                arguments: [line.units, orderID, line.position])
+            try db.cachedStatement(
+                sql: "UPDATE order_lines SET cancelled = cancelled + ? WHERE order_id = ? AND position = ?"
+            ).execute(arguments: [line.units, orderID, line.position])
             if line.units > 0, let partner, partner != order.channel {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO seller_cancellations (order_id, position, quantity, reason, requested_by, requested_at)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [orderID, line.position, line.units, line.reason, partner, time])
+                        """
+                ).execute(arguments: [orderID, line.position, line.units, line.reason, partner, time])
             }
             for release in line.releases {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
                         VALUES (?, ?, ?, ?, ?, 'release', ?)
-                        """, arguments: [release.node, sku, orderID, line.position, release.units, time])
+                        """
+                ).execute(arguments: [release.node, sku, orderID, line.position, release.units, time])
                 // Units the node was handed: it is sent a fulfilment cancellation.
                 if release.takenBack > 0 {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO fulfilment_cancellations (order_id, position, node, sku, quantity, reason, requested_at)
                             VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [orderID, line.position, release.node, sku, release.takenBack, notice.reason, time])
+                            """
+                    ).execute(arguments: [
+                        orderID, line.position, release.node, sku, release.takenBack, notice.reason, time,
+                    ])
                 }
             }
         }
         let shipped =
-            try Int.fetchOne(db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?"), arguments: [orderID]
+            )
             ?? 0
         if decision.remaining == 0 {
-            try db.execute(
-                sql: "UPDATE orders SET status = ? WHERE id = ?",
-                arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped), orderID])
+            try db.cachedStatement(
+                sql: "UPDATE orders SET status = ? WHERE id = ?"
+            ).execute(arguments: [CancellationPolicy.closedStatus(shippedUnits: shipped), orderID])
         }
         let units = decision.lines.reduce(0) { $0 + $1.units }
         // The shipping charge comes back once: with the cancellation that leaves nothing.
@@ -98,14 +106,14 @@ enum OrderCancellations {
             reference: reference, at: time)
         if units > 0 {
             let lines = decision.lines.filter { $0.units > 0 }.map { "\"\($0.position)\":\($0.units)" }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO cancellations (order_id, reference, requested_by, lines, refunded, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    orderID, reference, partner, "{" + lines.joined(separator: ",") + "}", refunded.description, time,
-                ])
+                    """
+            ).execute(arguments: [
+                orderID, reference, partner, "{" + lines.joined(separator: ",") + "}", refunded.description, time,
+            ])
         }
         return .cancelled(
             units: units, released: decision.released, wholeOrder: decision.remaining == 0, refunded: refunded,

@@ -45,13 +45,15 @@ extension OrderCare {
             }
             let line = order.lines[position - 1]
             let state = try Row.fetchOne(
-                db, sql: "SELECT cancelled, shipped, returned FROM order_lines WHERE order_id = ? AND position = ?",
+                db.cachedStatement(
+                    sql: "SELECT cancelled, shipped, returned FROM order_lines WHERE order_id = ? AND position = ?"),
                 arguments: [orderID, position])
             let cancelledBefore: Int = try state?.decode(forColumn: "cancelled") ?? 0
             let returnedBefore: Int = try state?.decode(forColumn: "returned") ?? 0
             let settlement = OrderSettlement(order: order, defaultTaxRate: .zero)
             let number =
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE exchange_of = ?", arguments: [orderID])
+                (try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM orders WHERE exchange_of = ?"), arguments: [orderID])
                     ?? 0) + 1
             let externalID = ExchangePolicy.externalID(of: order, number: number)
             var cancelled = 0
@@ -78,7 +80,7 @@ extension OrderCare {
                 var closed: [Int: Int] = [:]
                 var shipped: [Int: Int] = [:]
                 for row in try Row.fetchAll(
-                    db, sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?",
+                    db.cachedStatement(sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?"),
                     arguments: [orderID])
                 {
                     closed[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
@@ -99,9 +101,9 @@ extension OrderCare {
                     reference: "exchange \(externalID)", at: time.description)
                 if case .cancelled(let count, _, _, let amount, _) = outcome { (cancelled, refunded) = (count, amount) }
                 // The customer hears of the exchange, not of a cancellation.
-                try db.execute(
-                    sql: "UPDATE cancellations SET exchange = 1 WHERE order_id = ? AND reference = ?",
-                    arguments: [orderID, "exchange \(externalID)"])
+                try db.cachedStatement(
+                    sql: "UPDATE cancellations SET exchange = 1 WHERE order_id = ? AND reference = ?"
+                ).execute(arguments: [orderID, "exchange \(externalID)"])
                 worth = settlement.cancelled(line: position - 1, from: cancelledBefore, to: cancelledBefore + units)
             }
             let replacement = ExchangePolicy.replacement(
@@ -110,29 +112,30 @@ extension OrderCare {
             let storable = StorableOrder(replacement)
             let name = "\(externalID).json"
             let archivedAs = "\(archiveFolder)/\(name)"
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO files (partner, feed, name, inbox_path, size, modified_at, sha256, status, received_at,
                         stored_path, records, orders_imported)
                     VALUES ('care', 'exchange', ?, '', ?, ?, ?, 'imported', ?, ?, 1, 1)
-                    """,
-                arguments: [
-                    name, storable.document.count, time.description, SHA256.hex(of: storable.document),
-                    time.description, archivedAs,
-                ])
+                    """
+            ).execute(arguments: [
+                name, storable.document.count, time.description, SHA256.hex(of: storable.document),
+                time.description, archivedAs,
+            ])
             let fileImport = FileImport(db: db, fileID: db.lastInsertedRowID, importedAt: time.description)
             guard case .imported(let replacementID) = try fileImport.add(storable) else {
                 throw StoreError(
                     .refused, path: path, message: "an order \(externalID) of channel \(order.channel) exists already")
             }
-            try db.execute(
-                sql: "UPDATE orders SET exchange_of = ?, exchange_position = ? WHERE id = ?",
-                arguments: [orderID, position, replacementID])
-            try db.execute(
+            try db.cachedStatement(
+                sql: "UPDATE orders SET exchange_of = ?, exchange_position = ? WHERE id = ?"
+            ).execute(arguments: [orderID, position, replacementID])
+            try db.cachedStatement(
                 sql: """
                     UPDATE refunds SET exchange_order_id = ?
                     WHERE order_id = ? AND cause = 'cancellation' AND reference = ?
-                    """, arguments: [replacementID, orderID, "exchange \(externalID)"])
+                    """
+            ).execute(arguments: [replacementID, orderID, "exchange \(externalID)"])
             let replacementSettlement = OrderSettlement(order: replacement, defaultTaxRate: .zero)
             let oldGross =
                 settlement.netPrices
@@ -150,11 +153,12 @@ extension OrderCare {
     /// for replacement order `replacementID`.
     package func settleExchange(creditNote number: String, orderID: Int64, replacementID: Int64) throws {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE refunds SET exchange_order_id = ?
                     WHERE order_id = ? AND cause = 'credit_note' AND reference = ?
-                    """, arguments: [replacementID, orderID, number])
+                    """
+            ).execute(arguments: [replacementID, orderID, number])
         }
     }
 }

@@ -51,27 +51,30 @@ package struct OrderCare: StoreTopic {
             return try order.lines.enumerated().map { index, line in
                 let position = index + 1
                 let counts = try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT cancelled, shipped, picked_up, returned FROM order_lines WHERE order_id = ? AND position = ?",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT cancelled, shipped, picked_up, returned FROM order_lines WHERE order_id = ? AND position = ?"
+                    ),
                     arguments: [orderID, position])
                 let cancelled: Int = try counts?.decode(forColumn: "cancelled") ?? 0
                 let shipped: Int = try counts?.decode(forColumn: "shipped") ?? 0
                 var reserved = 0
                 var handed = 0
                 for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS held
-                        FROM reservations WHERE order_id = ? AND position = ? GROUP BY node
-                        """, arguments: [orderID, position])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS held
+                            FROM reservations WHERE order_id = ? AND position = ? GROUP BY node
+                            """), arguments: [orderID, position])
                 {
                     let node: String = try row.decode(forColumn: "node")
                     let held = max(0, try row.decode(forColumn: "held") as Int)
                     let shippedThere =
                         try Int.fetchOne(
-                            db,
-                            sql: "SELECT SUM(quantity) FROM shipments WHERE order_id = ? AND position = ? AND node = ?",
+                            db.cachedStatement(
+                                sql:
+                                    "SELECT SUM(quantity) FROM shipments WHERE order_id = ? AND position = ? AND node = ?"
+                            ),
                             arguments: [orderID, position, node]) ?? 0
                     let handedThere = min(
                         held,
@@ -103,7 +106,8 @@ package struct OrderCare: StoreTopic {
             var cancelled: [Int: Int] = [:]
             var shipped: [Int: Int] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?", arguments: [orderID]
+                db.cachedStatement(sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?"),
+                arguments: [orderID]
             ) {
                 cancelled[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
                 shipped[try row.decode(forColumn: "position")] = try row.decode(forColumn: "shipped")
@@ -144,9 +148,9 @@ package struct OrderCare: StoreTopic {
     package func addNote(orderID: Int64, text: String, by: String, at time: Timestamp) throws {
         try write { db in
             _ = try Self.order(db, orderID, path: path)
-            try db.execute(
-                sql: "INSERT INTO order_notes (order_id, text, author, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [orderID, text, by, time])
+            try db.cachedStatement(
+                sql: "INSERT INTO order_notes (order_id, text, author, created_at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [orderID, text, by, time])
         }
     }
 

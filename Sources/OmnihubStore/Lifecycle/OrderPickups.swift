@@ -35,11 +35,11 @@ package struct OrderPickups: StoreTopic {
         var shelf: [Int: Int] = [:]
         var readyAt: String?
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT position, SUM(quantity - collected) AS units, MIN(shipped_at) AS ready FROM shipments
-                WHERE order_id = ? AND node = ? AND on_shelf = 1 GROUP BY position
-                """, arguments: [orderID, node])
+            db.cachedStatement(
+                sql: """
+                    SELECT position, SUM(quantity - collected) AS units, MIN(shipped_at) AS ready FROM shipments
+                    WHERE order_id = ? AND node = ? AND on_shelf = 1 GROUP BY position
+                    """), arguments: [orderID, node])
         {
             shelf[try row.decode(forColumn: "position")] = try row.decode(forColumn: "units")
             let ready: String = try row.decode(forColumn: "ready")
@@ -55,28 +55,30 @@ package struct OrderPickups: StoreTopic {
     static func pickUp(_ db: Database, orderID: Int64, order: Order, units: [Int: Int], at time: String) throws {
         guard let node = order.delivery.pickupNode else { return }
         for (position, quantity) in units.sorted(by: { $0.key < $1.key }) {
-            try db.execute(
-                sql: "UPDATE order_lines SET picked_up = picked_up + ? WHERE order_id = ? AND position = ?",
-                arguments: [quantity, orderID, position])
+            try db.cachedStatement(
+                sql: "UPDATE order_lines SET picked_up = picked_up + ? WHERE order_id = ? AND position = ?"
+            ).execute(arguments: [quantity, orderID, position])
             var left = quantity
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, quantity - collected AS waiting FROM shipments WHERE order_id = ? AND position = ?
-                    AND node = ? AND on_shelf = 1 ORDER BY id
-                    """, arguments: [orderID, position, node])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, quantity - collected AS waiting FROM shipments WHERE order_id = ? AND position = ?
+                        AND node = ? AND on_shelf = 1 ORDER BY id
+                        """), arguments: [orderID, position, node])
             where left > 0 {
                 let id: Int64 = try row.decode(forColumn: "id")
                 let take = min(left, try row.decode(forColumn: "waiting") as Int)
                 left -= take
-                try db.execute(
-                    sql: "UPDATE shipments SET collected = collected + ? WHERE id = ?", arguments: [take, id])
+                try db.cachedStatement(
+                    sql: "UPDATE shipments SET collected = collected + ? WHERE id = ?"
+                ).execute(arguments: [take, id])
                 // A shipment leaves the shelf once all of it is collected (a reserve order's is invoiced then).
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE shipments SET picked_up_at = ?, awaits_pickup = 0, on_shelf = 0
                         WHERE id = ? AND collected = quantity
-                        """, arguments: [time, id])
+                        """
+                ).execute(arguments: [time, id])
             }
         }
     }
@@ -85,11 +87,11 @@ package struct OrderPickups: StoreTopic {
     package func waiting(after: Int64 = 0, limit: Int = 500) throws -> (orders: [Waiting], last: Int64?) {
         try read { db in
             let ids = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT order_id FROM shipments WHERE on_shelf = 1 AND order_id > ?
-                    ORDER BY order_id LIMIT ?
-                    """, arguments: [after, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT order_id FROM shipments WHERE on_shelf = 1 AND order_id > ?
+                        ORDER BY order_id LIMIT ?
+                        """), arguments: [after, limit])
             var orders: [Waiting] = []
             for id in ids {
                 guard let stored = try OrderBook.storedOrder(db, id: id) else { continue }
@@ -98,8 +100,9 @@ package struct OrderPickups: StoreTopic {
                 else { continue }
                 let reminded =
                     try Bool.fetchOne(
-                        db,
-                        sql: "SELECT EXISTS (SELECT 1 FROM customer_notifications WHERE order_id = ? AND event = ?)",
+                        db.cachedStatement(
+                            sql: "SELECT EXISTS (SELECT 1 FROM customer_notifications WHERE order_id = ? AND event = ?)"
+                        ),
                         arguments: [id, CustomerNotification.Event.pickupReminder.rawValue]) ?? false
                 orders.append(Waiting(stored: stored, shelf: shelf, readyAt: readyAt, reminded: reminded))
             }
@@ -140,19 +143,21 @@ package struct OrderPickups: StoreTopic {
             if case .refused(let message) = outcome {
                 throw StoreError(.refused, path: path, message: message)
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE shipments SET expired_at = ?, on_shelf = 0 WHERE order_id = ? AND node = ? AND on_shelf = 1
-                    """, arguments: [time, waiting.stored.id, node])
+                    """
+            ).execute(arguments: [time, waiting.stored.id, node])
             let collected =
                 try Int.fetchOne(
-                    db, sql: "SELECT SUM(picked_up) FROM order_lines WHERE order_id = ?", arguments: [waiting.stored.id]
+                    db.cachedStatement(sql: "SELECT SUM(picked_up) FROM order_lines WHERE order_id = ?"),
+                    arguments: [waiting.stored.id]
                 )
                 ?? 0
             if collected == 0 {
-                try db.execute(
-                    sql: "UPDATE orders SET status = ? WHERE id = ?",
-                    arguments: [OrderStatus.cancelled, waiting.stored.id])
+                try db.cachedStatement(
+                    sql: "UPDATE orders SET status = ? WHERE id = ?"
+                ).execute(arguments: [OrderStatus.cancelled, waiting.stored.id])
             }
             guard let (notification, destination) = message else { return [] }
             let (id, file) = try Outbox.recordNotification(

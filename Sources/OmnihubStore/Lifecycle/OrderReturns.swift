@@ -37,7 +37,7 @@ enum OrderReturns {
     /// What each line of `orderID` shipped and got back.
     static func lineStates(_ db: Database, orderID: Int64) throws -> [ReturnPolicy.LineState] {
         try Row.fetchAll(
-            db, sql: "SELECT shipped, returned FROM order_lines WHERE order_id = ? ORDER BY position",
+            db.cachedStatement(sql: "SELECT shipped, returned FROM order_lines WHERE order_id = ? ORDER BY position"),
             arguments: [orderID]
         ).map { row in
             ReturnPolicy.LineState(
@@ -55,7 +55,7 @@ enum OrderReturns {
     ) throws -> ReturnOutcome {
         if let reference,
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM returns WHERE order_id = ? AND reference = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM returns WHERE order_id = ? AND reference = ?)"),
                 arguments: [orderID, reference]) == true
         {
             return .alreadyReceived(reference: reference)
@@ -77,19 +77,19 @@ enum OrderReturns {
                         ? try StockLedger.addReturned(
                             db, node: $0, sku: sku, units: part.units, at: time, origin: origin) : false
                 } ?? false
-            try db.execute(
-                sql: "UPDATE order_lines SET returned = returned + ? WHERE order_id = ? AND position = ?",
-                arguments: [part.units, orderID, part.position])
-            try db.execute(
+            try db.cachedStatement(
+                sql: "UPDATE order_lines SET returned = returned + ? WHERE order_id = ? AND position = ?"
+            ).execute(arguments: [part.units, orderID, part.position])
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO returns (order_id, position, node, sku, quantity, condition, restocked, reason, reference,
                                          received_at, file_id, record, entered_by, to_credit)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    orderID, part.position, node, sku, part.units, part.condition, part.restock && node != nil,
-                    part.reason, reference, time, origin.fileID, origin.record, origin.enteredBy, toCredit,
-                ])
+                    """
+            ).execute(arguments: [
+                orderID, part.position, node, sku, part.units, part.condition, part.restock && node != nil,
+                part.reason, reference, time, origin.fileID, origin.record, origin.enteredBy, toCredit,
+            ])
             ids.append(db.lastInsertedRowID)
             units += part.units
             if backInStock { restocked += part.units }
@@ -106,26 +106,28 @@ extension StockLedger {
         _ db: Database, node: String, sku: String, units: Int, at time: String, origin: EventOrigin
     ) throws -> Bool {
         if let latest = try String.fetchOne(
-            db, sql: "SELECT as_of FROM stock_snapshots WHERE node = ?", arguments: [node]), time <= latest
+            db.cachedStatement(sql: "SELECT as_of FROM stock_snapshots WHERE node = ?"), arguments: [node]),
+            time <= latest
         {
             return false
         }
         let current =
             try Int.fetchOne(
-                db, sql: "SELECT on_hand FROM stock_levels WHERE node = ? AND sku = ?", arguments: [node, sku]) ?? 0
+                db.cachedStatement(sql: "SELECT on_hand FROM stock_levels WHERE node = ? AND sku = ?"),
+                arguments: [node, sku]) ?? 0
         let after = current + units
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (node, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at
-                """,
-            arguments: [node, sku, after, time])
-        try db.execute(
+                """
+        ).execute(arguments: [node, sku, after, time])
+        try db.cachedStatement(
             sql: """
                 INSERT INTO stock_movements (node, sku, kind, quantity, on_hand_after, as_of, file_id, record)
                 VALUES (?, ?, 'return', ?, ?, ?, ?, ?)
-                """,
-            arguments: [node, sku, units, after, time, origin.fileID, origin.record])
+                """
+        ).execute(arguments: [node, sku, units, after, time, origin.fileID, origin.record])
         return true
     }
 }

@@ -35,14 +35,14 @@ package struct RefundLedger: StoreTopic {
             cancelling: units.filter { $0.value > 0 }, cancelledBefore: cancelledBefore,
             nothingShippedAndAllCancelled: nothingShippedAndAllCancelled)
         guard minor > 0, order.isPaidUpFront else { return settlement.amount(0) }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO refunds (order_id, cause, reference, currency, amount, created_at)
                 VALUES (?, 'cancellation', ?, ?, ?, ?)
-                """,
-            arguments: [
-                orderID, reference, order.currency.code, settlement.amount(minor).description, time,
-            ])
+                """
+        ).execute(arguments: [
+            orderID, reference, order.currency.code, settlement.amount(minor).description, time,
+        ])
         return settlement.amount(minor)
     }
 
@@ -77,9 +77,9 @@ package struct RefundLedger: StoreTopic {
 
     private static func refunds(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [Refund] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT id, order_id, cause, reference, currency, amount, created_at, exchange_order_id FROM refunds "
-                + sql,
+            db.cachedStatement(
+                sql: "SELECT id, order_id, cause, reference, currency, amount, created_at, exchange_order_id "
+                    + "FROM refunds " + sql),
             arguments: arguments
         ).map { row in
             let text: String = try row.decode(forColumn: "amount")

@@ -16,22 +16,22 @@ extension OrderBook {
     package func list(channel: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [OrderSummary] {
         try read { db in
             try OrderSummary.fetchAll(
-                db,
-                sql: """
-                    SELECT o.id, o.channel, o.external_id, o.placed_at, o.currency, o.customer_name,
-                        o.ship_to_country, o.delivery_method, o.status, o.imported_at,
-                        COUNT(l.position) AS lines, COALESCE(SUM(l.quantity), 0) AS units
-                    FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
-                    WHERE ?1 IS NULL OR o.channel = ?1
-                    GROUP BY o.id ORDER BY o.id DESC LIMIT ?2 OFFSET ?3
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.id, o.channel, o.external_id, o.placed_at, o.currency, o.customer_name,
+                            o.ship_to_country, o.delivery_method, o.status, o.imported_at,
+                            COUNT(l.position) AS lines, COALESCE(SUM(l.quantity), 0) AS units
+                        FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
+                        WHERE ?1 IS NULL OR o.channel = ?1
+                        GROUP BY o.id ORDER BY o.id DESC LIMIT ?2 OFFSET ?3
+                        """),
                 arguments: [channel, limit, offset])
         }
     }
 
     /// How many orders the store holds.
     package func count() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0 }
+        try read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM orders")) ?? 0 }
     }
 
     /// The orders a reference names: omnihub's numeric id, or a channel's external id (which two
@@ -40,15 +40,16 @@ extension OrderBook {
         try read { db in
             var rows: [Row] = []
             if channel == nil, let id = Int64(reference) {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id])
+                rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM orders WHERE id = ?"), arguments: [id])
             }
             if rows.isEmpty {
                 // Through the (channel, number) index, one channel at a time.
                 let channels =
-                    try channel.map { [$0] } ?? String.fetchAll(db, sql: "SELECT DISTINCT channel FROM orders")
+                    try channel.map { [$0] }
+                    ?? String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT channel FROM orders"))
                 for channel in channels {
                     rows += try Row.fetchAll(
-                        db, sql: "SELECT * FROM orders WHERE channel = ? AND external_id = ?",
+                        db.cachedStatement(sql: "SELECT * FROM orders WHERE channel = ? AND external_id = ?"),
                         arguments: [channel, reference])
                 }
                 rows.sort { ($0["id"] as Int64) < ($1["id"] as Int64) }
@@ -61,17 +62,17 @@ extension OrderBook {
     package func lineage(orderID: Int64) throws -> [LineageEntry] {
         try read { db in
             try LineageEntry.fetchAll(
-                db,
-                sql: """
-                    SELECT o.file_id, o.record, o.line, 'imported' AS outcome, 0 AS sequence,
-                        f.partner, f.name AS file, f.stored_path, f.received_at
-                    FROM orders o JOIN files f ON f.id = o.file_id WHERE o.id = ?1
-                    UNION ALL
-                    SELECT g.file_id, g.record, g.line, g.outcome, g.id AS sequence,
-                        f.partner, f.name AS file, f.stored_path, f.received_at
-                    FROM order_lineage g JOIN files f ON f.id = g.file_id WHERE g.order_id = ?1
-                    ORDER BY sequence
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.file_id, o.record, o.line, 'imported' AS outcome, 0 AS sequence,
+                            f.partner, f.name AS file, f.stored_path, f.received_at
+                        FROM orders o JOIN files f ON f.id = o.file_id WHERE o.id = ?1
+                        UNION ALL
+                        SELECT g.file_id, g.record, g.line, g.outcome, g.id AS sequence,
+                            f.partner, f.name AS file, f.stored_path, f.received_at
+                        FROM order_lineage g JOIN files f ON f.id = g.file_id WHERE g.order_id = ?1
+                        ORDER BY sequence
+                        """),
                 arguments: [orderID]
             )
         }
@@ -79,7 +80,8 @@ extension OrderBook {
 
     /// The order with omnihub id `id`, with its canonical document, or `nil`.
     static func storedOrder(_ db: Database, id: Int64) throws -> StoredOrder? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM orders WHERE id = ?"), arguments: [id])
+        else {
             return nil
         }
         return StoredOrder(
@@ -91,7 +93,7 @@ extension OrderBook {
         var order = try Self.order(
             try row.decode(forColumn: "document"), id: try row.decode(forColumn: "id"), store: path)
         let fileName = try String.fetchOne(
-            db, sql: "SELECT partner || '/' || name FROM files WHERE id = ?",
+            db.cachedStatement(sql: "SELECT partner || '/' || name FROM files WHERE id = ?"),
             arguments: [try row.decode(forColumn: "file_id") as Int64])
         order.source = SourceLocation(
             file: fileName ?? "?", record: try row.decode(forColumn: "record"), line: try row.decode(forColumn: "line"))

@@ -64,15 +64,15 @@ extension Outbox {
         _ db: Database, kind: OutboundDocumentKind, destination: String, _ rendered: RenderedDocument,
         at time: Timestamp
     ) throws -> OutboundDocument {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                kind, destination, rendered.number, rendered.path, Data(rendered.content),
-                OutboundDocument.Status.pending, time,
-            ])
+                """
+        ).execute(arguments: [
+            kind, destination, rendered.number, rendered.path, Data(rendered.content),
+            OutboundDocument.Status.pending, time,
+        ])
         return OutboundDocument(
             id: db.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
             path: rendered.path, status: .pending, createdAt: time.description, writtenAt: nil)

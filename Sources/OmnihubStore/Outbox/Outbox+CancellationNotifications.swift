@@ -20,11 +20,11 @@ extension Outbox {
     package func untoldCancellations(after: Int64 = 0, limit: Int = 500) throws -> [UntoldCancellation] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, order_id, lines, refunded FROM cancellations
-                    WHERE notification_id IS NULL AND exchange = 0 AND id > ? ORDER BY id LIMIT ?
-                    """, arguments: [after, limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, order_id, lines, refunded FROM cancellations
+                        WHERE notification_id IS NULL AND exchange = 0 AND id > ? ORDER BY id LIMIT ?
+                        """), arguments: [after, limit]
             ).compactMap { row in
                 let id: Int64 = try row.decode(forColumn: "id")
                 let orderID: Int64 = try row.decode(forColumn: "order_id")

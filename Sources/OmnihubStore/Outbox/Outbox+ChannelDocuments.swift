@@ -56,13 +56,13 @@ extension Outbox {
             var lines: [String: [ChannelOrderLine]] = [:]
             for channel in channels {
                 let found = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
-                        JOIN order_lines l ON l.order_id = o.id
-                        WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL AND o.exchange_of IS NULL
-                        ORDER BY o.id, l.position
-                        """, arguments: [channel]
+                    db.cachedStatement(
+                        sql: """
+                            SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
+                            JOIN order_lines l ON l.order_id = o.id
+                            WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL AND o.exchange_of IS NULL
+                            ORDER BY o.id, l.position
+                            """), arguments: [channel]
                 ).map { row in
                     ChannelOrderLine(
                         orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
@@ -96,14 +96,14 @@ extension Outbox {
             var lines: [String: [ChannelOrderLine]] = [:]
             for channel in channels {
                 let found = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT c.id AS cancellation, o.id, o.external_id, l.line_id, l.position, l.sku, c.quantity, c.reason
-                        FROM seller_cancellations c
-                        JOIN orders o ON o.id = c.order_id
-                        JOIN order_lines l ON l.order_id = c.order_id AND l.position = c.position
-                        WHERE c.document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL ORDER BY c.id
-                        """, arguments: [channel]
+                    db.cachedStatement(
+                        sql: """
+                            SELECT c.id AS cancellation, o.id, o.external_id, l.line_id, l.position, l.sku, c.quantity, c.reason
+                            FROM seller_cancellations c
+                            JOIN orders o ON o.id = c.order_id
+                            JOIN order_lines l ON l.order_id = c.order_id AND l.position = c.position
+                            WHERE c.document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL ORDER BY c.id
+                            """), arguments: [channel]
                 ).map { row in
                     ChannelOrderLine(
                         orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
@@ -135,15 +135,15 @@ extension Outbox {
             var byChannel: [String: [ChannelReturn]] = [:]
             for channel in channels {
                 for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT r.id, r.order_id, r.position, r.quantity, r.reason, r.condition, r.received_at,
-                            (SELECT COALESCE(SUM(e.quantity), 0) FROM returns e
-                             WHERE e.order_id = r.order_id AND e.position = r.position AND e.id < r.id) AS before
-                        FROM returns r JOIN orders o ON o.id = r.order_id
-                        WHERE r.channel_document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL
-                        ORDER BY r.id
-                        """, arguments: [channel])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT r.id, r.order_id, r.position, r.quantity, r.reason, r.condition, r.received_at,
+                                (SELECT COALESCE(SUM(e.quantity), 0) FROM returns e
+                                 WHERE e.order_id = r.order_id AND e.position = r.position AND e.id < r.id) AS before
+                            FROM returns r JOIN orders o ON o.id = r.order_id
+                            WHERE r.channel_document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL
+                            ORDER BY r.id
+                            """), arguments: [channel])
                 {
                     let orderID: Int64 = try row.decode(forColumn: "order_id")
                     guard let stored = try OrderBook.storedOrder(db, id: orderID) else { continue }
@@ -177,14 +177,14 @@ extension Outbox {
             var byChannel: [String: [UnconfirmedShipment]] = [:]
             for channel in channels {
                 for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT s.*, o.external_id, l.line_id FROM shipments s
-                        JOIN orders o ON o.id = s.order_id
-                        JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
-                        WHERE s.channel = ? AND s.confirmation_document_id IS NULL AND o.exchange_of IS NULL
-                        ORDER BY s.id
-                        """, arguments: [channel])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT s.*, o.external_id, l.line_id FROM shipments s
+                            JOIN orders o ON o.id = s.order_id
+                            JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
+                            WHERE s.channel = ? AND s.confirmation_document_id IS NULL AND o.exchange_of IS NULL
+                            ORDER BY s.id
+                            """), arguments: [channel])
                 {
                     byChannel[channel, default: []].append(
                         UnconfirmedShipment(
@@ -219,7 +219,8 @@ extension Outbox {
     private static func inventoryLastTold(_ db: Database, channel: String) throws -> [String: Int] {
         var told: [String: Int] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT sku, quantity FROM inventory_feed_levels WHERE channel = ?", arguments: [channel])
+            db.cachedStatement(sql: "SELECT sku, quantity FROM inventory_feed_levels WHERE channel = ?"),
+            arguments: [channel])
         {
             told[try row.decode(forColumn: "sku")] = try row.decode(forColumn: "quantity")
         }
@@ -245,12 +246,13 @@ extension Outbox {
             let outbound = try Self.recordPending(
                 db, kind: .inventoryFeed, destination: channel, document.rendered, at: time)
             for (sku, quantity) in document.covers.changed.sorted(by: { $0.key < $1.key }) {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO inventory_feed_levels (channel, sku, quantity, document_id) VALUES (?, ?, ?, ?)
                         ON CONFLICT (channel, sku) DO UPDATE SET quantity = excluded.quantity,
                             document_id = excluded.document_id
-                        """, arguments: [channel, sku, quantity, outbound.id])
+                        """
+                ).execute(arguments: [channel, sku, quantity, outbound.id])
             }
             return outbound
         }

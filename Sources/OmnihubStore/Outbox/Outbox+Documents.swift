@@ -6,7 +6,8 @@ extension Outbox {
     /// When the latest outbound document was recorded (ISO 8601), or `nil` before the first.
     package func latestDocumentTime() throws -> String? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT created_at FROM outbound_documents ORDER BY id DESC LIMIT 1")
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT created_at FROM outbound_documents ORDER BY id DESC LIMIT 1"))
         }
     }
 
@@ -14,7 +15,7 @@ extension Outbox {
     package func pendingDocuments() throws -> [(OutboundDocument, [UInt8])] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM outbound_documents WHERE status = ? ORDER BY id",
+                db.cachedStatement(sql: "SELECT * FROM outbound_documents WHERE status = ? ORDER BY id"),
                 arguments: [OutboundDocument.Status.pending]
             ).map { row in
                 (try OutboundDocument(row: row), try row.decode(Data.self, forColumn: "content").map { $0 })
@@ -27,9 +28,9 @@ extension Outbox {
         guard !ids.isEmpty else { return }
         try write { db in
             for id in ids {
-                try db.execute(
-                    sql: "UPDATE outbound_documents SET status = ?, written_at = ? WHERE id = ?",
-                    arguments: [OutboundDocument.Status.written, time, id])
+                try db.cachedStatement(
+                    sql: "UPDATE outbound_documents SET status = ?, written_at = ? WHERE id = ?"
+                ).execute(arguments: [OutboundDocument.Status.written, time, id])
             }
         }
     }
@@ -42,12 +43,12 @@ extension Outbox {
     ) throws -> [OutboundDocument] {
         try read { db in
             try OutboundDocument.fetchAll(
-                db,
-                sql: """
-                    SELECT id, kind, destination, number, path, status, created_at, written_at FROM outbound_documents
-                    WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR destination = ?2) AND (?3 IS NULL OR status = ?3)
-                    ORDER BY id DESC LIMIT ?4
-                    """, arguments: [kind, destination, status, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, kind, destination, number, path, status, created_at, written_at FROM outbound_documents
+                        WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR destination = ?2) AND (?3 IS NULL OR status = ?3)
+                        ORDER BY id DESC LIMIT ?4
+                        """), arguments: [kind, destination, status, limit])
         }
     }
 
@@ -55,20 +56,20 @@ extension Outbox {
     package func documents(orderID: Int64) throws -> [OutboundDocument] {
         try read { db in
             try OutboundDocument.fetchAll(
-                db,
-                sql: """
-                    SELECT id, kind, destination, number, path, status, created_at, written_at
-                    FROM outbound_documents WHERE id IN (
-                        SELECT document_id FROM fulfilment_lines WHERE order_id = ?1
-                        UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
-                        UNION SELECT confirmation_document_id FROM shipments WHERE order_id = ?1
-                        UNION SELECT acknowledgement_document_id FROM orders WHERE id = ?1
-                        UNION SELECT document_id FROM finance_documents WHERE order_id = ?1
-                        UNION SELECT bookings_document_id FROM finance_documents WHERE order_id = ?1
-                        UNION SELECT document_id FROM seller_cancellations WHERE order_id = ?1
-                        UNION SELECT document_id FROM customer_notifications WHERE order_id = ?1
-                    ) ORDER BY id
-                    """, arguments: [orderID])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, kind, destination, number, path, status, created_at, written_at
+                        FROM outbound_documents WHERE id IN (
+                            SELECT document_id FROM fulfilment_lines WHERE order_id = ?1
+                            UNION SELECT document_id FROM fulfilment_cancellations WHERE order_id = ?1
+                            UNION SELECT confirmation_document_id FROM shipments WHERE order_id = ?1
+                            UNION SELECT acknowledgement_document_id FROM orders WHERE id = ?1
+                            UNION SELECT document_id FROM finance_documents WHERE order_id = ?1
+                            UNION SELECT bookings_document_id FROM finance_documents WHERE order_id = ?1
+                            UNION SELECT document_id FROM seller_cancellations WHERE order_id = ?1
+                            UNION SELECT document_id FROM customer_notifications WHERE order_id = ?1
+                        ) ORDER BY id
+                        """), arguments: [orderID])
         }
     }
 }

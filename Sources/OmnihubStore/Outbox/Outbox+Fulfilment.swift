@@ -38,7 +38,7 @@ extension Outbox {
                 GROUP BY 1, 2, 3, 4
                 """, into: &facts.takenBack)
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id")
+                db.cachedStatement(sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id"))
             {
                 let line = OrderLineAtNode(
                     orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
@@ -78,12 +78,14 @@ extension Outbox {
                     let outbound = try Self.recordPending(
                         db, kind: .fulfilmentOrder, destination: document.destination, document.rendered, at: time)
                     for unit in units {
-                        try db.execute(
+                        try db.cachedStatement(
                             sql: """
                                 INSERT INTO fulfilment_lines (document_id, order_id, position, node, sku, quantity)
                                 VALUES (?, ?, ?, ?, ?, ?)
-                                """,
-                            arguments: [outbound.id, unit.orderID, unit.position, unit.node, unit.sku, unit.quantity])
+                                """
+                        ).execute(arguments: [
+                            outbound.id, unit.orderID, unit.position, unit.node, unit.sku, unit.quantity,
+                        ])
                     }
                     recorded.append(outbound)
                 case .tellsOf(let cancellations):
@@ -104,13 +106,15 @@ extension Outbox {
     static func unitsHandedOver(_ db: Database, orderID: Int64, position: Int, node: String) throws -> Int {
         let handed =
             try Int.fetchOne(
-                db, sql: "SELECT SUM(quantity) FROM fulfilment_lines WHERE order_id = ? AND position = ? AND node = ?",
+                db.cachedStatement(
+                    sql: "SELECT SUM(quantity) FROM fulfilment_lines WHERE order_id = ? AND position = ? AND node = ?"),
                 arguments: [orderID, position, node]) ?? 0
         let cancelled =
             try Int.fetchOne(
-                db,
-                sql:
-                    "SELECT SUM(quantity) FROM fulfilment_cancellations WHERE order_id = ? AND position = ? AND node = ?",
+                db.cachedStatement(
+                    sql:
+                        "SELECT SUM(quantity) FROM fulfilment_cancellations WHERE order_id = ? AND position = ? AND node = ?"
+                ),
                 arguments: [orderID, position, node]) ?? 0
         return handed - cancelled
     }
@@ -118,7 +122,7 @@ extension Outbox {
     static func fulfilmentRevision(_ db: Database) throws -> FulfilmentRevision {
         FulfilmentRevision(
             stockChanges: try StockLedger.stockRevision(db).changes,
-            lastHandOver: try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM fulfilment_lines") ?? 0)
+            lastHandOver: try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM fulfilment_lines")) ?? 0)
     }
 }
 

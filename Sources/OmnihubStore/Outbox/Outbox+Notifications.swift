@@ -46,23 +46,23 @@ extension Outbox {
                                   WHERE n.order_id = o.id AND n.event IN ('order_confirmed', 'order_exchanged'))
                 """
             let ids = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM (\(toConfirm)
-                        UNION SELECT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?1)
-                    ORDER BY id LIMIT ?3
-                    """, arguments: [after, confirmSince.description, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM (\(toConfirm)
+                            UNION SELECT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?1)
+                        ORDER BY id LIMIT ?3
+                        """), arguments: [after, confirmSince.description, limit])
             guard let last = ids.last else { return NotificationFacts() }
             var facts = NotificationFacts(last: last)
             facts.confirming = try Int64.fetchAll(
                 db, sql: toConfirm + " AND o.id <= ?3 ORDER BY o.id",
                 arguments: [after, confirmSince.description, last])
             facts.shipments = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM shipments WHERE notification_id IS NULL AND order_id > ? AND order_id <= ?
-                    ORDER BY order_id, id
-                    """, arguments: [after, last]
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM shipments WHERE notification_id IS NULL AND order_id > ? AND order_id <= ?
+                        ORDER BY order_id, id
+                        """), arguments: [after, last]
             ).map { row in
                 NotifiedShipment(
                     id: try row.decode(forColumn: "id"), orderID: try row.decode(forColumn: "order_id"),
@@ -77,7 +77,8 @@ extension Outbox {
             }
             facts.exchanges = Set(
                 try Int64.fetchAll(
-                    db, sql: "SELECT id FROM orders WHERE id > ? AND id <= ? AND exchange_of IS NOT NULL",
+                    db.cachedStatement(
+                        sql: "SELECT id FROM orders WHERE id > ? AND id <= ? AND exchange_of IS NOT NULL"),
                     arguments: [after, last]))
             return facts
         }
@@ -112,7 +113,8 @@ extension Outbox {
         at time: Timestamp
     ) throws -> (id: Int64, document: OutboundDocument?) {
         if let existing = try Int64.fetchOne(
-            db, sql: "SELECT id FROM customer_notifications WHERE order_id = ? AND event = ? AND reference = ?",
+            db.cachedStatement(
+                sql: "SELECT id FROM customer_notifications WHERE order_id = ? AND event = ? AND reference = ?"),
             arguments: [request.orderID, request.event.rawValue, request.reference])
         {
             return (existing, nil)
@@ -120,12 +122,14 @@ extension Outbox {
         let document = try rendered.map {
             try recordPending(db, kind: .customerNotification, destination: destination, $0, at: time)
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO customer_notifications (order_id, event, reference, document_id, created_at)
                 VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [request.orderID, request.event.rawValue, request.reference, document?.id, time.description])
+                """
+        ).execute(arguments: [
+            request.orderID, request.event.rawValue, request.reference, document?.id, time.description,
+        ])
         return (db.lastInsertedRowID, document)
     }
 }

@@ -18,11 +18,11 @@ extension Outbox {
     package func untoldReturns(since: Timestamp, after: Int64 = 0, limit: Int = 500) throws -> [UntoldReturn] {
         try read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, order_id, position, node, sku, quantity, reference, received_at FROM returns
-                    WHERE notification_id IS NULL AND id > ? AND received_at >= ? ORDER BY id LIMIT ?
-                    """, arguments: [after, since.description, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, order_id, position, node, sku, quantity, reference, received_at FROM returns
+                        WHERE notification_id IS NULL AND id > ? AND received_at >= ? ORDER BY id LIMIT ?
+                        """), arguments: [after, since.description, limit])
             struct Key: Hashable {
                 let orderID: Int64
                 let reference: String?

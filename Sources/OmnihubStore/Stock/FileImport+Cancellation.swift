@@ -7,7 +7,8 @@ extension FileImport {
         guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
         // A cancellation from anyone but the order's own channel is the seller's: the channel is
         // told, with the reason.
-        let partner = try String.fetchOne(db, sql: "SELECT partner FROM files WHERE id = ?", arguments: [fileID])
+        let partner = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT partner FROM files WHERE id = ?"), arguments: [fileID])
         return try OrderCancellations.cancel(
             db, orderID: orderID, order: order, notice, requestedBy: partner,
             reference: "file \(fileID) record \(notice.source?.record ?? 0)", at: time)

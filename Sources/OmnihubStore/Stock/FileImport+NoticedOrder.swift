@@ -18,7 +18,7 @@ extension FileImport {
         var rows: [Row] = []
         for channel in channels {
             rows += try Row.fetchAll(
-                db, sql: "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?",
+                db.cachedStatement(sql: "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?"),
                 arguments: [channel, externalID])
         }
         guard rows.count == 1, let row = rows.first else { return nil }
@@ -32,7 +32,7 @@ extension FileImport {
     /// The sales channels of the stored orders, read once per file.
     private func cachedChannels() throws -> [String] {
         if let channels = cache.channels { return channels }
-        let channels = try String.fetchAll(db, sql: "SELECT DISTINCT channel FROM orders")
+        let channels = try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT channel FROM orders"))
         cache.channels = channels
         return channels
     }
@@ -40,10 +40,10 @@ extension FileImport {
     /// Units of an order line reserved at `node` now.
     func held(orderID: Int64, position: Int, node: String) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: """
-                SELECT SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) FROM reservations
-                WHERE order_id = ? AND position = ? AND node = ?
-                """, arguments: [orderID, position, node]) ?? 0
+            db.cachedStatement(
+                sql: """
+                    SELECT SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) FROM reservations
+                    WHERE order_id = ? AND position = ? AND node = ?
+                    """), arguments: [orderID, position, node]) ?? 0
     }
 }

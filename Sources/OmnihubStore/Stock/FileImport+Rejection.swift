@@ -23,19 +23,21 @@ extension FileImport {
         for position in CancellationPolicy.rejectedPositions(notice, of: order) {
             let held = try held(orderID: orderID, position: position, node: node)
             guard held > 0 else { continue }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
                     VALUES (?, ?, ?, ?, ?, 'release', ?)
-                    """, arguments: [node, order.lines[position - 1].sku, orderID, position, held, time])
+                    """
+            ).execute(arguments: [node, order.lines[position - 1].sku, orderID, position, held, time])
             released += held
         }
         guard released > 0 else { return .nothingReserved }
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO sourcing_exclusions (order_id, node, file_id) VALUES (?, ?, ?)",
-            arguments: [orderID, node, fileID])
-        try db.execute(
-            sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.open, orderID])
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO sourcing_exclusions (order_id, node, file_id) VALUES (?, ?, ?)"
+        ).execute(arguments: [orderID, node, fileID])
+        try db.cachedStatement(
+            sql: "UPDATE orders SET status = ? WHERE id = ?"
+        ).execute(arguments: [OrderStatus.open, orderID])
         return .released(units: released)
     }
 }

@@ -38,32 +38,34 @@ extension FileImport {
             }
             let closed =
                 try Int.fetchOne(
-                    db, sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?",
+                    db.cachedStatement(
+                        sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?"),
                     arguments: [orderID, position]) ?? 0
             let units = min(requested, line.quantity - closed)
             guard units > 0 else { continue }
             let consumed = min(max(held, 0), units)
             if consumed > 0 {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
                         VALUES (?, ?, ?, ?, ?, 'release', ?)
-                        """, arguments: [node, line.sku, orderID, position, consumed, shippedAt])
+                        """
+                ).execute(arguments: [node, line.sku, orderID, position, consumed, shippedAt])
             }
-            try db.execute(
-                sql: "UPDATE order_lines SET shipped = shipped + ? WHERE order_id = ? AND position = ?",
-                arguments: [units, orderID, position])
-            try db.execute(
+            try db.cachedStatement(
+                sql: "UPDATE order_lines SET shipped = shipped + ? WHERE order_id = ? AND position = ?"
+            ).execute(arguments: [units, orderID, position])
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, service, tracking_number,
                                            shipped_at, file_id, record, channel, awaits_pickup, on_shelf)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    orderID, position, node, line.sku, units, notice.carrier, notice.service, notice.trackingNumber,
-                    shippedAt, fileID, record, order.channel, PickupPolicy.invoicedAtPickup(order, node: node),
-                    PickupPolicy.isShelf(order, node: node),
-                ])
+                    """
+            ).execute(arguments: [
+                orderID, position, node, line.sku, units, notice.carrier, notice.service, notice.trackingNumber,
+                shippedAt, fileID, record, order.channel, PickupPolicy.invoicedAtPickup(order, node: node),
+                PickupPolicy.isShelf(order, node: node),
+            ])
             // A negative delta at the shipment's time: skipped when a later snapshot already counts it.
             _ = try applyStock(
                 InboundNotice(
@@ -75,11 +77,13 @@ extension FileImport {
         guard shippedUnits > 0 else { return .nothingOpen }
         let open =
             try Int.fetchOne(
-                db, sql: "SELECT SUM(quantity - cancelled - shipped) FROM order_lines WHERE order_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT SUM(quantity - cancelled - shipped) FROM order_lines WHERE order_id = ?"),
                 arguments: [orderID]) ?? 0
         if open <= 0 {
-            try db.execute(
-                sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.shipped, orderID])
+            try db.cachedStatement(
+                sql: "UPDATE orders SET status = ? WHERE id = ?"
+            ).execute(arguments: [OrderStatus.shipped, orderID])
         }
         return .shipped(units: shippedUnits, unreserved: unreserved)
     }

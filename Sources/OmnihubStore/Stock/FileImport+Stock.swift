@@ -20,7 +20,8 @@ extension FileImport {
     package func applyStock(_ notice: InboundNotice) throws -> StockOutcome {
         guard let node = notice.node else { return .applied(0) }
         let asOf = notice.occurredAt?.description
-        let latest = try String.fetchOne(db, sql: "SELECT as_of FROM stock_snapshots WHERE node = ?", arguments: [node])
+        let latest = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT as_of FROM stock_snapshots WHERE node = ?"), arguments: [node])
         let record = notice.source?.record ?? 0
         switch notice.kind {
         case .stockSnapshot:
@@ -32,27 +33,27 @@ extension FileImport {
                 quantities[sku, default: 0] += line.quantity ?? 0
             }
             let previous = try Row.fetchAll(
-                db, sql: "SELECT sku, on_hand FROM stock_levels WHERE node = ?", arguments: [node])
+                db.cachedStatement(sql: "SELECT sku, on_hand FROM stock_levels WHERE node = ?"), arguments: [node])
             for row in previous where quantities[try row.decode(forColumn: "sku")] == nil {
                 quantities[try row.decode(forColumn: "sku")] = 0
             }
-            try db.execute(sql: "DELETE FROM stock_levels WHERE node = ?", arguments: [node])
+            try db.cachedStatement(sql: "DELETE FROM stock_levels WHERE node = ?").execute(arguments: [node])
             for (sku, quantity) in quantities.sorted(by: { $0.key < $1.key }) {
                 if quantity != 0 {
-                    try db.execute(
-                        sql: "INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)",
-                        arguments: [node, sku, quantity, asOf])
+                    try db.cachedStatement(
+                        sql: "INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)"
+                    ).execute(arguments: [node, sku, quantity, asOf])
                 }
                 try movement(
                     node: node, sku: sku, kind: "snapshot", quantity: quantity, after: quantity, asOf: asOf,
                     record: record)
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO stock_snapshots (node, as_of, file_id) VALUES (?, ?, ?)
                     ON CONFLICT (node) DO UPDATE SET as_of = excluded.as_of, file_id = excluded.file_id
-                    """,
-                arguments: [node, asOf, fileID])
+                    """
+            ).execute(arguments: [node, asOf, fileID])
             return .applied(quantities.count)
         case .stockDelta:
             if let latest, let asOf, asOf <= latest { return .deltaBeforeSnapshot(latest: latest) }
@@ -61,15 +62,16 @@ extension FileImport {
                 guard let sku = line.sku, let change = line.quantity, change != 0 else { continue }
                 let current =
                     try Int.fetchOne(
-                        db, sql: "SELECT on_hand FROM stock_levels WHERE node = ? AND sku = ?", arguments: [node, sku])
+                        db.cachedStatement(sql: "SELECT on_hand FROM stock_levels WHERE node = ? AND sku = ?"),
+                        arguments: [node, sku])
                     ?? 0
                 let after = current + change
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (node, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at
-                        """,
-                    arguments: [node, sku, after, asOf ?? importedAt])
+                        """
+                ).execute(arguments: [node, sku, after, asOf ?? importedAt])
                 try movement(
                     node: node, sku: sku, kind: "delta", quantity: change, after: after, asOf: asOf, record: record)
                 touched += 1
@@ -85,11 +87,11 @@ extension FileImport {
     )
         throws
     {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO stock_movements (node, sku, kind, quantity, on_hand_after, as_of, file_id, record)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [node, sku, kind, quantity, after, asOf, fileID, record])
+                """
+        ).execute(arguments: [node, sku, kind, quantity, after, asOf, fileID, record])
     }
 }

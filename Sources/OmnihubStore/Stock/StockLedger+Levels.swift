@@ -21,7 +21,8 @@ extension StockLedger {
     package func levels(sku: String) throws -> [StockLevel] {
         try read { db in
             try StockLevel.fetchAll(
-                db, sql: "SELECT node, on_hand, updated_at FROM stock_levels WHERE sku = ? ORDER BY node",
+                db.cachedStatement(
+                    sql: "SELECT node, on_hand, updated_at FROM stock_levels WHERE sku = ? ORDER BY node"),
                 arguments: [sku])
         }
     }

@@ -22,19 +22,20 @@ extension StockLedger {
                         + "now \(now)); nothing was reserved, sourcing decides again on what the store holds now")
             }
             for reservation in reservations where reservation.quantity > 0 {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
                         VALUES (?, ?, ?, ?, ?, 'reserve', ?)
-                        """,
-                    arguments: [
-                        reservation.node, reservation.sku, reservation.orderID, reservation.position,
-                        reservation.quantity, time.description,
-                    ])
+                        """
+                ).execute(arguments: [
+                    reservation.node, reservation.sku, reservation.orderID, reservation.position,
+                    reservation.quantity, time.description,
+                ])
             }
             for order in sourced {
-                try db.execute(
-                    sql: "UPDATE orders SET status = ? WHERE id = ?", arguments: [OrderStatus.sourced, order])
+                try db.cachedStatement(
+                    sql: "UPDATE orders SET status = ? WHERE id = ?"
+                ).execute(arguments: [OrderStatus.sourced, order])
             }
         }
     }
@@ -42,8 +43,9 @@ extension StockLedger {
     /// The revision of what sourcing reads, in the caller's transaction.
     static func stockRevision(_ db: Database) throws -> StockRevision {
         StockRevision(
-            lastOrder: try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM orders") ?? 0,
-            changes: try Int64.fetchOne(db, sql: "SELECT changes FROM stock_revision WHERE id = 1") ?? 0)
+            lastOrder: try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM orders")) ?? 0,
+            changes: try Int64.fetchOne(db.cachedStatement(sql: "SELECT changes FROM stock_revision WHERE id = 1")) ?? 0
+        )
     }
 
     /// Reserved units of `sku` by node.
@@ -51,11 +53,11 @@ extension StockLedger {
         try read { db in
             var result: [String: Int] = [:]
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                    FROM reservations WHERE sku = ? GROUP BY node
-                    """, arguments: [sku])
+                db.cachedStatement(
+                    sql: """
+                        SELECT node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                        FROM reservations WHERE sku = ? GROUP BY node
+                        """), arguments: [sku])
             {
                 result[try row.decode(forColumn: "node")] = try row.decode(forColumn: "units")
             }
@@ -67,13 +69,13 @@ extension StockLedger {
     package func reservations(orderID: Int64) throws -> [Reservation] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT order_id, position, node, sku,
-                        SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                    FROM reservations WHERE order_id = ? GROUP BY position, node, sku HAVING units > 0
-                    ORDER BY position, node
-                    """, arguments: [orderID]
+                db.cachedStatement(
+                    sql: """
+                        SELECT order_id, position, node, sku,
+                            SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                        FROM reservations WHERE order_id = ? GROUP BY position, node, sku HAVING units > 0
+                        ORDER BY position, node
+                        """), arguments: [orderID]
             ).map {
                 Reservation(
                     orderID: try $0.decode(forColumn: "order_id"), position: try $0.decode(forColumn: "position"),
@@ -88,11 +90,11 @@ extension StockLedger {
         let day = String(time.description.prefix(10))
         var parcels: [String: Int] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT node, COUNT(DISTINCT order_id) AS parcels FROM reservations
-                WHERE kind = 'reserve' AND substr(run_at, 1, 10) = ? GROUP BY node
-                """, arguments: [day])
+            db.cachedStatement(
+                sql: """
+                    SELECT node, COUNT(DISTINCT order_id) AS parcels FROM reservations
+                    WHERE kind = 'reserve' AND substr(run_at, 1, 10) = ? GROUP BY node
+                    """), arguments: [day])
         {
             parcels[try row.decode(forColumn: "node")] = try row.decode(forColumn: "parcels")
         }
@@ -114,11 +116,11 @@ extension StockLedger {
         var reservedByLine: [LineKey: Int] = [:]
         var reserved: [String: [String: Int]] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT order_id, position, node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                FROM reservations GROUP BY order_id, position, node, sku
-                """)
+            db.cachedStatement(
+                sql: """
+                    SELECT order_id, position, node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                    FROM reservations GROUP BY order_id, position, node, sku
+                    """))
         {
             let units: Int = try row.decode(forColumn: "units")
             reservedByLine[
@@ -129,18 +131,18 @@ extension StockLedger {
                 units
         }
         var onHand: [String: [String: Int]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT node, sku, on_hand FROM stock_levels") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, sku, on_hand FROM stock_levels")) {
             onHand[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] = try row.decode(
                 forColumn: "on_hand")
         }
         var orders: [SourcingState.OpenOrder] = []
         var cancelledByLine: [LineKey: Int] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT l.order_id, l.position, l.cancelled + l.shipped AS closed FROM order_lines l
-                JOIN orders o ON o.id = l.order_id WHERE o.status = ?1 AND l.cancelled + l.shipped > 0
-                """, arguments: [OrderStatus.open])
+            db.cachedStatement(
+                sql: """
+                    SELECT l.order_id, l.position, l.cancelled + l.shipped AS closed FROM order_lines l
+                    JOIN orders o ON o.id = l.order_id WHERE o.status = ?1 AND l.cancelled + l.shipped > 0
+                    """), arguments: [OrderStatus.open])
         {
             // Cancelled and shipped units are no longer open; shipped ones no longer hold a reservation.
             cancelledByLine[
@@ -148,7 +150,7 @@ extension StockLedger {
             ] = try row.decode(forColumn: "closed")
         }
         for row in try Row.fetchAll(
-            db, sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id",
+            db.cachedStatement(sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id"),
             arguments: [OrderStatus.open])
         {
             let id: Int64 = try row.decode(forColumn: "id")
@@ -162,7 +164,9 @@ extension StockLedger {
             if !lines.isEmpty { orders.append(SourcingState.OpenOrder(id: id, order: order, lines: lines)) }
         }
         var exclusions: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT order_id, node FROM sourcing_exclusions ORDER BY order_id, node") {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT order_id, node FROM sourcing_exclusions ORDER BY order_id, node"))
+        {
             exclusions[try row.decode(forColumn: "order_id"), default: []].append(try row.decode(forColumn: "node"))
         }
         return SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: exclusions)

@@ -22,7 +22,9 @@ extension StockLedger {
     /// The units of an order shipped so far.
     package func shippedUnits(orderID: Int64) throws -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?", arguments: [orderID])
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT SUM(shipped) FROM order_lines WHERE order_id = ?"), arguments: [orderID]
+            )
                 ?? 0
         }
     }
@@ -31,7 +33,7 @@ extension StockLedger {
     package func shipments(orderID: Int64) throws -> [ShipmentRecord] {
         try read { db in
             try ShipmentRecord.fetchAll(
-                db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [orderID])
+                db.cachedStatement(sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id"), arguments: [orderID])
         }
     }
 }

@@ -17,8 +17,8 @@ extension TransferLog {
     )] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT d.* FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?",
+                db.cachedStatement(
+                    sql: "SELECT d.* FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?"),
                 arguments: [destination, endpoint, limit]
             ).map { row in (try OutboundDocument(row: row), Array(try row.decode(Data.self, forColumn: "content"))) }
         }
@@ -28,11 +28,11 @@ extension TransferLog {
     package func waitingDocuments(destination: String, endpoint: String, limit: Int) throws -> [OutboundDocument] {
         try read { db in
             try OutboundDocument.fetchAll(
-                db,
-                sql: """
-                    SELECT d.id, d.kind, d.destination, d.number, d.path, d.status, d.created_at, d.written_at
-                    FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.id, d.kind, d.destination, d.number, d.path, d.status, d.created_at, d.written_at
+                        FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?
+                        """),
                 arguments: [destination, endpoint, limit])
         }
     }
@@ -40,12 +40,12 @@ extension TransferLog {
     /// Records that the document is at the endpoint under `remoteName`: after the rename succeeded.
     package func recordDelivery(documentID: Int64, endpoint: String, remoteName: String, at time: Timestamp) throws {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO deliveries (document_id, endpoint, remote_name, delivered_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (document_id, endpoint) DO NOTHING
-                    """,
-                arguments: [documentID, endpoint, remoteName, time])
+                    """
+            ).execute(arguments: [documentID, endpoint, remoteName, time])
         }
     }
 
@@ -53,8 +53,7 @@ extension TransferLog {
     package func backlog(destination: String, endpoint: String) throws -> Int {
         try read { db in
             try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM outbound_documents d WHERE \(TransferLog.waitingFor)",
+                db.cachedStatement(sql: "SELECT count(*) FROM outbound_documents d WHERE \(TransferLog.waitingFor)"),
                 arguments: [destination, endpoint]) ?? 0
         }
     }
@@ -66,7 +65,8 @@ extension TransferLog {
         try read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM outbound_documents WHERE id = ? AND status = 'written'", arguments: [id])
+                    db.cachedStatement(sql: "SELECT * FROM outbound_documents WHERE id = ? AND status = 'written'"),
+                    arguments: [id])
             else { return nil }
             let document = try OutboundDocument(row: row)
             guard destinations.contains(document.destination) else { return nil }

@@ -6,8 +6,8 @@ extension TransferLog {
     package func remoteFile(endpoint: String, name: String, size: Int64, modified: Int64) throws -> RemoteFileRecord? {
         try read { db in
             try RemoteFileRecord.fetchOne(
-                db,
-                sql: "SELECT * FROM remote_files WHERE endpoint = ? AND name = ? AND size = ? AND modified = ?",
+                db.cachedStatement(
+                    sql: "SELECT * FROM remote_files WHERE endpoint = ? AND name = ? AND size = ? AND modified = ?"),
                 arguments: [endpoint, name, size, modified])
         }
     }
@@ -17,13 +17,13 @@ extension TransferLog {
         throws
     {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO remote_files (endpoint, name, size, modified, first_seen_at, listings)
                     VALUES (?, ?, ?, ?, ?, 1)
                     ON CONFLICT (endpoint, name, size, modified) DO UPDATE SET listings = listings + 1
-                    """,
-                arguments: [endpoint, name, size, modified, time])
+                    """
+            ).execute(arguments: [endpoint, name, size, modified, time])
         }
     }
 
@@ -34,15 +34,15 @@ extension TransferLog {
         at time: Timestamp
     ) throws {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO remote_files (endpoint, name, size, modified, first_seen_at, listings, sha256,
                         fetched_at, inbox_path)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
                     ON CONFLICT (endpoint, name, size, modified) DO UPDATE SET sha256 = excluded.sha256,
                         fetched_at = excluded.fetched_at, inbox_path = excluded.inbox_path
-                    """,
-                arguments: [endpoint, name, size, modified, time, sha256, time, inboxPath])
+                    """
+            ).execute(arguments: [endpoint, name, size, modified, time, sha256, time, inboxPath])
         }
     }
 
@@ -50,11 +50,11 @@ extension TransferLog {
     package func unsettledFetches(endpoint: String) throws -> [RemoteFileRecord] {
         try read { db in
             try RemoteFileRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM remote_files
-                    WHERE endpoint = ? AND settled_at IS NULL AND sha256 IS NOT NULL ORDER BY modified, name
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM remote_files
+                        WHERE endpoint = ? AND settled_at IS NULL AND sha256 IS NOT NULL ORDER BY modified, name
+                        """),
                 arguments: [endpoint])
         }
     }
@@ -69,12 +69,12 @@ extension TransferLog {
         throws
     {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE remote_files SET settled_at = ?
                     WHERE endpoint = ? AND name = ? AND size = ? AND modified = ?
-                    """,
-                arguments: [time, endpoint, name, size, modified])
+                    """
+            ).execute(arguments: [time, endpoint, name, size, modified])
         }
     }
 
@@ -83,11 +83,11 @@ extension TransferLog {
     package func lastFetchedHash(endpoint: String) throws -> String? {
         try read { db in
             try String.fetchOne(
-                db,
-                sql: """
-                    SELECT sha256 FROM remote_files WHERE endpoint = ? AND sha256 IS NOT NULL
-                    ORDER BY fetched_at DESC LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT sha256 FROM remote_files WHERE endpoint = ? AND sha256 IS NOT NULL
+                        ORDER BY fetched_at DESC LIMIT 1
+                        """),
                 arguments: [endpoint])
         }
     }
