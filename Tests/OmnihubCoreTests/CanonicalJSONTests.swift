@@ -36,4 +36,60 @@ struct CanonicalJSONTests {
         decoded.source = order.source
         #expect(decoded == order)
     }
+
+    /// What the fast reader makes of `bytes`, or `nil`.
+    static func read(_ bytes: [UInt8]) -> Order? {
+        bytes.withUnsafeBytes { Order(canonicalJSON: $0) }
+    }
+
+    @Test("the fast reader reads every form the writer makes as JSONDecoder does", arguments: [false, true])
+    func fastReader(tricky: Bool) throws {
+        var order = Self.order(tricky: tricky)
+        if tricky {
+            order.prices = .net
+            order.shipping = ShippingCharge(amount: Amount(parsing: "4.95")!, discount: Amount(parsing: "1.00"))
+            order.lines[0].discounts = [Discount(code: "X", amount: Amount(parsing: "0.50")!)]
+            order.delivery.promisedBy = Timestamp(millisecondsSince1970: 1_764_000_000_000)
+        }
+        for (source, compact) in [(true, false), (false, true), (false, false), (true, true)] {
+            let bytes = order.canonicalJSON(includingSource: source, compact: compact)
+            let expected = try JSONDecoder().decode(Order.self, from: Data(bytes))
+            #expect(Self.read(bytes) == expected, "source \(source), compact \(compact)")
+        }
+        // Pretty-printed the way JSONEncoder writes it: still read.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let pretty = Array(try encoder.encode(order))
+        #expect(Self.read(pretty) == (try JSONDecoder().decode(Order.self, from: Data(pretty))))
+    }
+
+    @Test(
+        "the fast reader gives up on anything not in the canonical shape, and JSONDecoder decides",
+        arguments: [
+            #"{"channel":"a"}"#,
+            #"{"channel":"a","unknown":1}"#,
+            #"{"channel":1}"#,
+            #"{"channel":"a""#,
+            #"[1,2]"#,
+            #"{"channel":"a"} x"#,
+            #"{"lines":[{"quantity":1.5}]}"#,
+            #"{"channel":"\ud800"}"#,
+            "{\"channel\":\"a\u{01}\"}",
+            "",
+        ])
+    func fastReaderRefuses(text: String) {
+        #expect(Self.read(Array(text.utf8)) == nil)
+    }
+
+    @Test("a string with every escape reads as JSONDecoder reads it")
+    func escapes() throws {
+        var order = Self.order(tricky: false)
+        order.customer.name = "\"\\/\u{08}\u{0C}\n\r\t\u{1F}é😀"
+        let text = String(decoding: order.canonicalJSON(), as: UTF8.self)
+            .replacingOccurrences(of: "é", with: #"\u00e9"#)
+            .replacingOccurrences(of: "😀", with: #"\ud83d\ude00"#)
+        let bytes = Array(text.utf8)
+        #expect(Self.read(bytes)?.customer.name == order.customer.name)
+        #expect(Self.read(bytes) == (try JSONDecoder().decode(Order.self, from: Data(bytes))))
+    }
 }

@@ -106,6 +106,8 @@ extension OrderBook {
     ///
     /// - Throws: ``StoreError/Code/corruptDocument`` when it does not decode.
     static func order(_ document: String, id: Int64, store path: String) throws -> Order {
+        var document = document
+        if let order = document.withUTF8({ Order(canonicalJSON: UnsafeRawBufferPointer($0)) }) { return order }
         do {
             return try JSONDecoder().decode(Order.self, from: Data(document.utf8))
         } catch {
