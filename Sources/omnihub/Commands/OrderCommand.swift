@@ -39,6 +39,14 @@ struct OrderCommand: ParsableCommand {
                 + order.lines.map(\.lineID).joined(separator: ", "))
     }
 
+    /// Refuses (exit 4) a `--store` the network does not know, naming the nodes it does.
+    static func requireNode(_ node: String?, in configuration: Configuration) throws {
+        guard let node, configuration.network.node(node) == nil else { return }
+        throw CommandFailure.notFound(
+            "'\(node)' is not a node of \(configuration.file)'s network; its nodes are "
+                + configuration.network.nodes.map(\.id).joined(separator: ", "))
+    }
+
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cancel units that have not shipped: the whole order, or --qty units of one --line.",
@@ -149,11 +157,7 @@ struct OrderCommand: ParsableCommand {
             let orderStore = try global.openStore(configuration)
             let stored = try global.singleOrder(target.id, channel: target.channel, in: orderStore)
             let orderLine = try OrderCommand.line(line, of: stored.order)
-            if let store, configuration.network.node(store) == nil {
-                throw CommandFailure.notFound(
-                    "'\(store)' is not a node of \(configuration.file)'s network; its nodes are "
-                        + configuration.network.nodes.map(\.id).joined(separator: ", "))
-            }
+            try OrderCommand.requireNode(store, in: configuration)
             let now = SystemClock.now()
             let outcome = try orderStore.care.receiveReturn(
                 orderID: stored.id,
@@ -280,11 +284,7 @@ struct OrderCommand: ParsableCommand {
             let orderStore = try global.openStore(configuration)
             let stored = try global.singleOrder(target.id, channel: target.channel, in: orderStore)
             let orderLine = try OrderCommand.line(line, of: stored.order)
-            if let store, configuration.network.node(store) == nil {
-                throw CommandFailure.notFound(
-                    "'\(store)' is not a node of \(configuration.file)'s network; its nodes are "
-                        + configuration.network.nodes.map(\.id).joined(separator: ", "))
-            }
+            try OrderCommand.requireNode(store, in: configuration)
             let position = (stored.order.lines.firstIndex { $0.lineID == orderLine.lineID } ?? 0) + 1
             let now = SystemClock.now()
             let folder =
