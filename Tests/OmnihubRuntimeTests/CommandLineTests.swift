@@ -217,4 +217,33 @@ struct CommandLineTests {
         #expect(wrong.status == 64)
         #expect(wrong.standardError.contains("'1' is not POSITION=UNITS"))
     }
+
+    @Test("a run in a terminal shows its progress on one line; piped or with --json it shows none")
+    func progressInTerminal() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let config = ["--config", world.configFile.path, "--log-level", "error"]
+        // `script` gives the run a terminal of its own and copies what it wrote.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = ([OmnihubProcess.executable.path, "run", "--once"] + config).map { "'\($0)'" }
+            .joined(separator: " ")
+        process.arguments = ["-qec", command, "/dev/null"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.contains("\r\u{1B}[Kimporting 2026-11-20-orders.tsv"), "\(text.prefix(600))")
+        #expect(text.contains("sourcing and reserving the open orders"))
+        #expect(text.contains("writing customer notifications"))
+        #expect(text.contains("document(s) imported"), "the summary follows the cleared line")
+
+        try world.dropLaterFiles()
+        let piped = try OmnihubProcess.run(["run", "--once"] + config)
+        #expect(!piped.standardError.contains("\u{1B}[K") && !piped.standardError.contains("importing"))
+    }
 }

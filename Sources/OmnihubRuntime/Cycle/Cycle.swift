@@ -21,6 +21,7 @@ package struct Cycle: Sendable {
     let stopRequested: @Sendable () -> Bool
     let storePath: String
     let store: OrderStore
+    let progress: ProgressReporter?
 
     /// A cycle over `configuration`'s partners, storing into `store`.
     ///
@@ -30,14 +31,19 @@ package struct Cycle: Sendable {
     ///     `nil` is the real clock's, cut short by a stop request.
     ///   - stopRequested: whether the process was asked to stop (SIGTERM); the cycle then finishes
     ///     the file in hand and ends, leaving the other files, sourcing and the outbox to the next run.
+    ///   - progress: told where the cycle is, for a terminal's progress line.
     package init(
         configuration: Configuration, store: OrderStore, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = SystemClock.now,
         sleep: (@Sendable (Duration) -> Void)? = nil,
-        stopRequested: @escaping @Sendable () -> Bool = { false }
+        stopRequested: @escaping @Sendable () -> Bool = { false },
+        progress: ProgressReporter? = nil
     ) {
         self.configuration = configuration
-        self.importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
+        var importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
+        importer.progress = progress
+        self.importer = importer
+        self.progress = progress
         var stability = StabilityCheck(
             interval: configuration.stableAfter, now: now,
             sleep: sleep ?? { duration in SystemClock.sleep(duration, unless: stopRequested) })
@@ -45,7 +51,8 @@ package struct Cycle: Sendable {
         self.collector = InboxCollector(stability: stability, logger: logger)
         self.sourcing = OrderSourcing(configuration: configuration, store: store)
         self.emitter = OutboxEmitter(
-            configuration: configuration, store: store, logger: logger, stopRequested: stopRequested)
+            configuration: configuration, store: store, logger: logger, stopRequested: stopRequested,
+            progress: progress)
         self.now = now
         self.logger = logger
         self.stopRequested = stopRequested
@@ -140,6 +147,7 @@ package struct Cycle: Sendable {
     /// The source and emit stages.
     private func sourceAndEmit(into report: inout CycleReport) {
         if let sourcing {
+            progress?(.sourcing)
             do {
                 report.reservations = try sourcing.run(at: now())
                 Failpoint.afterSourcing.reach()

@@ -27,11 +27,13 @@ package struct OutboxEmitter: Sendable {
     ///     documents and between parts, so a stop waits for one part at most.
     package init(
         configuration: Configuration, store: OrderStore, logger: Logger, partSize: Int = 500,
-        stopRequested: @escaping @Sendable () -> Bool = { false }
+        stopRequested: @escaping @Sendable () -> Bool = { false }, progress: ProgressReporter? = nil
     ) {
-        writer = OutboxWriter(
+        var writer = OutboxWriter(
             configuration: configuration, store: store, logger: logger, partSize: max(1, partSize),
             stopRequested: stopRequested)
+        writer.progress = progress
+        self.writer = writer
     }
 
     /// What one emit did: the documents written, and those left pending with the reason.
@@ -63,6 +65,8 @@ package struct OutboxEmitter: Sendable {
         )
         for emitter in emitters {
             guard !writer.stopRequested() else { break }
+            outcome.stage = emitter.documents
+            writer.progress?(.writing(documents: emitter.documents, written: outcome.written.count))
             do {
                 try emitter.emit(at: time, into: &outcome)
             } catch {

@@ -7,6 +7,8 @@ package import OmnihubStore
 package struct EmitOutcome: Sendable {
     package var written: [OutboundDocument] = []
     package var failures: [CycleReport.Failure] = []
+    /// What is being written now, e.g. "invoices", for the progress line.
+    package var stage = ""
 }
 
 /// Renders documents into the outbox's files and writes them exactly once: each document and its
@@ -23,6 +25,8 @@ struct OutboxWriter: Sendable {
     /// Whether the process was asked to stop: checked between kinds of documents and between
     /// parts, so a stop waits for one part at most.
     let stopRequested: @Sendable () -> Bool
+    /// Told of the files written so far, for a terminal's progress line.
+    var progress: ProgressReporter? = nil
 
     /// The time this run's documents are released at: `now`, or, when the last run recorded
     /// documents in the same second (or a later one), the second after that run's, so no two
@@ -159,5 +163,6 @@ struct OutboxWriter: Sendable {
             written.writtenAt = time.description
             outcome.written.append(written)
         }
+        progress?(.writing(documents: outcome.stage, written: outcome.written.count))
     }
 }

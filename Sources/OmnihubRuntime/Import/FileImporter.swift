@@ -15,6 +15,9 @@ package struct FileImporter: Sendable {
     let now: @Sendable () -> Timestamp
     let logger: Logger
     let keepOriginals: Bool
+    /// Told every ``progressEvery`` documents of a file, for a terminal's progress line.
+    package var progress: ProgressReporter?
+    static let progressEvery = 512
 
     /// An importer writing to `store`, placing originals as `configuration` says.
     ///
@@ -63,6 +66,7 @@ package struct FileImporter: Sendable {
             return try quarantinePoison(receipt, crashes: crashes, receivedAt: receivedAt)
         }
         Failpoint.whileInHand.reach()
+        progress?(.importing(file: name, records: 0))
         var issues: [MappingIssue] = []
         let record = try store.ledger.recordImport(
             of: receipt, receivedAt: receivedAt,
@@ -100,7 +104,13 @@ package struct FileImporter: Sendable {
         var fileIssue: MappingIssue?
         let kept = try fileImport.undoable {
             do {
+                var documents = 0
                 let summary = try MappingPipeline(mapper: mapper, file: file).drain { outcome in
+                    documents += 1
+                    if let progress, documents % Self.progressEvery == 0 {
+                        progress(
+                            .importing(file: (file.path as NSString).lastPathComponent, records: documents))
+                    }
                     let stored: FileImport.OrderOutcome
                     let document: CanonicalDocument
                     switch outcome {

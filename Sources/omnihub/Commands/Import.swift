@@ -39,8 +39,10 @@ struct Import: ParsableCommand {
         let store = try global.openStore(configuration)
         let lock = try Cycle.lock(store.path, logger: logger)
         defer { withExtendedLifetime(lock) {} }
-        let importer = FileImporter(
+        var importer = FileImporter(
             store: store, configuration: configuration, now: SystemClock.now, logger: logger, keepOriginals: true)
+        let progress = TerminalProgress.make(json: json)
+        importer.progress = progress?.report
         var report = CycleReport()
         for path in files {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
@@ -62,6 +64,7 @@ struct Import: ParsableCommand {
                 report.failures.append(CycleReport.Failure(path: absolute, error: error))
             }
         }
+        progress?.finish()
         let view = CycleReportView(report: report)
         try view.show(json: json)
         throw ExitCode(view.exitStatus.rawValue)

@@ -37,15 +37,17 @@ struct Run: ParsableCommand {
         let configuration = try global.loadConfiguration()
         let store = try global.openStore(configuration)
         if once {
+            let progress = TerminalProgress.make(json: json)
             let cycle = Cycle(
                 configuration: configuration, store: store, logger: logger,
-                stopRequested: { ShutdownSignal.requested })
+                stopRequested: { ShutdownSignal.requested }, progress: progress?.report)
             cycle.removeInterruptedOutboxWrites()
             let pollers = EndpointPoller.all(
                 configuration: configuration, store: store, logger: logger,
                 stopRequested: { ShutdownSignal.requested })
             var transfersFailed = try poll(pollers.filter { $0.direction == .inbound })
             let report = cycle.run()
+            progress?.finish()
             transfersFailed += try poll(pollers.filter { $0.direction == .outbound })
             let view = CycleReportView(report: report)
             try view.show(json: json)
