@@ -496,14 +496,7 @@ struct CanonicalJSONReader {
         guard index + 4 <= bytes.count else { return nil }
         var code: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let digit = Character(UnicodeScalar(bytes[index])).hexDigitValue else { return nil }
             code = code << 4 | UInt32(digit)
             index += 1
         }

@@ -77,3 +77,38 @@ struct NotificationEmitter: DocumentEmitter {
         return try writer.rendered(document, in: settings.format)
     }
 }
+
+extension NotificationEmitter {
+    /// Writes one message per fact the customer was not told of yet (a return, a cancellation),
+    /// part by part: `next(after)` gives the facts with ids above `after` (none: done), `request`
+    /// makes each one's message, and `record` records a part's messages with the facts they tell
+    /// of. A message that cannot be made is reported as `what` and tried again next run.
+    func emitEach<Fact>(
+        _ what: String, at time: Timestamp, into outcome: inout EmitOutcome, next: (Int64) throws -> [Fact],
+        id: (Fact) -> Int64, request: (Fact) -> NotificationRequest,
+        record: ([(fact: Fact, notification: NotificationToRecord)], _ destination: String) throws
+            -> [OutboundDocument]
+    ) throws {
+        guard let settings = writer.configuration.notifications else { return }
+        var after: Int64 = 0
+        while true {
+            let part = try next(after)
+            guard let last = part.map(id).max() else { return }
+            var toRecord: [(fact: Fact, notification: NotificationToRecord)] = []
+            for fact in part {
+                let request = request(fact)
+                do {
+                    let rendered = try notification(request, settings, at: time)
+                    toRecord.append((fact, NotificationToRecord(request: request, rendered: rendered)))
+                } catch {
+                    writer.refuse(
+                        what: what, order: request.order.externalID, reason: error, until: "it is made", into: &outcome)
+                }
+            }
+            let recorded = try record(toRecord, settings.destination)
+            writer.write(recorded, rendered: toRecord.compactMap(\.notification.rendered), at: time, into: &outcome)
+            after = last
+            if writer.stopRequested() { return }
+        }
+    }
+}

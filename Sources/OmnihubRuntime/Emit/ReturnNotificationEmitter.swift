@@ -14,29 +14,18 @@ struct ReturnNotificationEmitter: DocumentEmitter {
         guard let settings = writer.configuration.notifications else { return }
         let since = Timestamp(
             millisecondsSince1970: time.millisecondsSince1970 - Int64(settings.confirmWithinHours) * 3_600_000)
-        var after: Int64 = 0
-        while true {
-            let part = try writer.store.outbox.untoldReturns(since: since, after: after, limit: writer.partSize)
-            guard let last = part.flatMap(\.returnIDs).max() else { return }
-            var toRecord: [(returnIDs: [Int64], notification: NotificationToRecord)] = []
-            for untold in part {
-                let request = NotificationRequest(
+        try NotificationEmitter(writer: writer).emitEach(
+            "return message", at: time, into: &outcome,
+            next: { try writer.store.outbox.untoldReturns(since: since, after: $0, limit: writer.partSize) },
+            id: { $0.returnIDs.max() ?? 0 },
+            request: { untold in
+                NotificationRequest(
                     orderID: untold.orderID, order: untold.order, event: .returnReceived,
                     reference: "R\(untold.returnIDs[0])", shipments: untold.parts)
-                do {
-                    let rendered = try NotificationEmitter(writer: writer).notification(request, settings, at: time)
-                    toRecord.append((untold.returnIDs, NotificationToRecord(request: request, rendered: rendered)))
-                } catch {
-                    writer.refuse(
-                        what: "return message", order: untold.order.externalID, reason: error, until: "it is made",
-                        into: &outcome)
-                }
-            }
-            let recorded = try writer.store.outbox.recordReturnNotifications(
-                toRecord, destination: settings.destination, at: time)
-            writer.write(recorded, rendered: toRecord.compactMap(\.notification.rendered), at: time, into: &outcome)
-            after = last
-            if writer.stopRequested() { return }
-        }
+            },
+            record: { messages, destination in
+                try writer.store.outbox.recordReturnNotifications(
+                    messages.map { ($0.fact.returnIDs, $0.notification) }, destination: destination, at: time)
+            })
     }
 }

@@ -105,11 +105,11 @@ package struct FileImporter: Sendable {
         let kept = try fileImport.undoable {
             do {
                 var documents = 0
+                let fileName = (file.path as NSString).lastPathComponent
                 let summary = try MappingPipeline(mapper: mapper, file: file).drain { outcome in
                     documents += 1
                     if let progress, documents % Self.progressEvery == 0 {
-                        progress(
-                            .importing(file: (file.path as NSString).lastPathComponent, records: documents))
+                        progress(.importing(file: fileName, records: documents))
                     }
                     let stored: FileImport.OrderOutcome
                     let document: CanonicalDocument

@@ -44,12 +44,9 @@ extension OrderCare {
                 throw StoreError(.refused, path: path, message: "order \(order.externalID) has no line \(position)")
             }
             let line = order.lines[position - 1]
-            let state = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT cancelled, shipped, returned FROM order_lines WHERE order_id = ? AND position = ?"),
-                arguments: [orderID, position])
-            let cancelledBefore: Int = try state?.decode(forColumn: "cancelled") ?? 0
-            let returnedBefore: Int = try state?.decode(forColumn: "returned") ?? 0
+            let counts = try Self.lineCounts(db, orderID: orderID)
+            let cancelledBefore = counts.cancelled[position] ?? 0
+            let returnedBefore = counts.returned[position] ?? 0
             let settlement = OrderSettlement(order: order, defaultTaxRate: .zero)
             let number =
                 (try Int.fetchOne(
@@ -77,17 +74,8 @@ extension OrderCare {
                 (taken, restocked, returns) = (count, back, booked)
                 worth = settlement.shipped(line: position - 1, from: returnedBefore, to: returnedBefore + units)
             } else {
-                var closed: [Int: Int] = [:]
-                var shipped: [Int: Int] = [:]
-                for row in try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?"),
-                    arguments: [orderID])
-                {
-                    closed[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
-                    shipped[try row.decode(forColumn: "position")] = try row.decode(forColumn: "shipped")
-                }
                 if let refusal = CancellationPolicy.refusal(
-                    cancelling: oldLine, of: order, cancelled: closed, shipped: shipped)
+                    cancelling: oldLine, of: order, cancelled: counts.cancelled, shipped: counts.shipped)
                 {
                     throw StoreError(
                         .refused, path: path,

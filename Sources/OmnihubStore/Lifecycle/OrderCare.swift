@@ -103,17 +103,9 @@ package struct OrderCare: StoreTopic {
     {
         try write { db in
             let order = try Self.order(db, orderID, path: path)
-            var cancelled: [Int: Int] = [:]
-            var shipped: [Int: Int] = [:]
-            for row in try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT position, cancelled, shipped FROM order_lines WHERE order_id = ?"),
-                arguments: [orderID]
-            ) {
-                cancelled[try row.decode(forColumn: "position")] = try row.decode(forColumn: "cancelled")
-                shipped[try row.decode(forColumn: "position")] = try row.decode(forColumn: "shipped")
-            }
+            let counts = try Self.lineCounts(db, orderID: orderID)
             if let refusal = CancellationPolicy.refusal(
-                cancelling: lines, of: order, cancelled: cancelled, shipped: shipped)
+                cancelling: lines, of: order, cancelled: counts.cancelled, shipped: counts.shipped)
             {
                 throw StoreError(.refused, path: path, message: refusal)
             }
@@ -360,6 +352,24 @@ package struct OrderCare: StoreTopic {
             // Stable: events of one moment keep the order they were gathered in.
             return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         }
+    }
+
+    /// Units of each line (by position) of an order cancelled, shipped and returned so far.
+    static func lineCounts(_ db: Database, orderID: Int64) throws -> (
+        cancelled: [Int: Int], shipped: [Int: Int], returned: [Int: Int]
+    ) {
+        var counts: (cancelled: [Int: Int], shipped: [Int: Int], returned: [Int: Int]) = ([:], [:], [:])
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT position, cancelled, shipped, returned FROM order_lines WHERE order_id = ?"),
+            arguments: [orderID])
+        {
+            let position: Int = try row.decode(forColumn: "position")
+            counts.cancelled[position] = try row.decode(forColumn: "cancelled")
+            counts.shipped[position] = try row.decode(forColumn: "shipped")
+            counts.returned[position] = try row.decode(forColumn: "returned")
+        }
+        return counts
     }
 
     static func order(_ db: Database, _ orderID: Int64, path: String) throws -> Order {

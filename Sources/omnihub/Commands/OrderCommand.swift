@@ -39,6 +39,24 @@ struct OrderCommand: ParsableCommand {
                 + order.lines.map(\.lineID).joined(separator: ", "))
     }
 
+    /// The position (from 1) of `line` in `order`.
+    static func position(of line: OrderLine, in order: Order) -> Int {
+        (order.lines.firstIndex { $0.lineID == line.lineID } ?? 0) + 1
+    }
+
+    /// Issues the credit note for `units` of line `position` just taken back, at once (a store
+    /// pays out at the counter), with the files that could not be written yet; `nil` without a
+    /// finance section.
+    static func creditNow(
+        _ global: GlobalOptions, _ configuration: Configuration, _ store: OrderStore, orderID: Int64, position: Int,
+        units: Int, reason: String, returns: [Int64], at time: Timestamp
+    ) throws -> (creditNote: Invoice, failures: [CycleReport.Failure])? {
+        guard configuration.finance != nil else { return nil }
+        let issued = try OutboxEmitter(configuration: configuration, store: store, logger: global.logger())
+            .issueCreditNote(orderID: orderID, units: [position: units], reason: reason, returns: returns, at: time)
+        return (issued.creditNote, issued.outcome.failures)
+    }
+
     /// Refuses (exit 4) a `--store` the network does not know, naming the nodes it does.
     static func requireNode(_ node: String?, in configuration: Configuration) throws {
         guard let node, configuration.network.node(node) == nil else { return }
@@ -166,17 +184,12 @@ struct OrderCommand: ParsableCommand {
             guard case .received(let units, let restocked, let returns) = outcome else {
                 throw CommandFailure.notFound("no order matches '\(target.id)'")
             }
-            var creditNote: Invoice?
-            var failures: [CycleReport.Failure] = []
-            if configuration.finance != nil {
-                let position = (stored.order.lines.firstIndex { $0.lineID == orderLine.lineID } ?? 0) + 1
-                let issued = try OutboxEmitter(configuration: configuration, store: orderStore, logger: global.logger())
-                    .issueCreditNote(
-                        orderID: stored.id, units: [position: units], reason: reason ?? "returned", returns: returns,
-                        at: now)
-                creditNote = issued.creditNote
-                failures = issued.outcome.failures
-            }
+            let credited = try OrderCommand.creditNow(
+                global, configuration, orderStore, orderID: stored.id,
+                position: OrderCommand.position(of: orderLine, in: stored.order), units: units,
+                reason: reason ?? "returned", returns: returns, at: now)
+            let creditNote = credited?.creditNote
+            let failures = credited?.failures ?? []
             let currency = stored.order.currency.code
             if json {
                 try JSONOutput.print(
@@ -285,7 +298,7 @@ struct OrderCommand: ParsableCommand {
             let stored = try global.singleOrder(target.id, channel: target.channel, in: orderStore)
             let orderLine = try OrderCommand.line(line, of: stored.order)
             try OrderCommand.requireNode(store, in: configuration)
-            let position = (stored.order.lines.firstIndex { $0.lineID == orderLine.lineID } ?? 0) + 1
+            let position = OrderCommand.position(of: orderLine, in: stored.order)
             let now = SystemClock.now()
             let folder =
                 ((configuration.archiveFolder as NSString)
@@ -306,15 +319,15 @@ struct OrderCommand: ParsableCommand {
                 failures.append("\(exchange.archivedAs): the replacement order could not be archived: \(error)")
             }
             var creditNote: Invoice?
-            if exchange.returned > 0, configuration.finance != nil {
-                let issued = try OutboxEmitter(configuration: configuration, store: orderStore, logger: global.logger())
-                    .issueCreditNote(
-                        orderID: stored.id, units: [position: exchange.returned], reason: reason ?? "exchanged",
-                        returns: exchange.returns, at: now)
-                creditNote = issued.creditNote
+            if exchange.returned > 0,
+                let credited = try OrderCommand.creditNow(
+                    global, configuration, orderStore, orderID: stored.id, position: position,
+                    units: exchange.returned, reason: reason ?? "exchanged", returns: exchange.returns, at: now)
+            {
+                creditNote = credited.creditNote
                 try orderStore.care.settleExchange(
-                    creditNote: issued.creditNote.number, orderID: stored.id, replacementID: exchange.replacementID)
-                failures += issued.outcome.failures.map { "\($0.path): \($0.message)" }
+                    creditNote: credited.creditNote.number, orderID: stored.id, replacementID: exchange.replacementID)
+                failures += credited.failures.map { "\($0.path): \($0.message)" }
             }
             let currency = stored.order.currency.code
             // What the customer gets back for the old units (a credit note can give back the

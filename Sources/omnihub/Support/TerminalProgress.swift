@@ -1,10 +1,16 @@
 import Foundation
+import OmnihubCore
 import OmnihubRuntime
 
 /// The one-line progress of a long run in a terminal, on standard error: the file being imported
 /// with its records and records per second, the sourcing, the documents being written. Redrawn at
 /// most ten times a second; nothing at all when standard error is not a terminal or `--json` is
 /// given, so logs and scripts see only what they always saw.
+///
+/// `@unchecked Sendable`: the cycle reports from its import thread and its main thread, and every
+/// stored property is read and written only under `lock` (an `NSLock`, which the thread sanitizer
+/// sees). The one partner text it shows, an inbox file's name, is shown with control characters
+/// replaced (``OutputEncoding/safeFileName(_:)``), so a name cannot steer the terminal.
 final class TerminalProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var lastDraw: UInt64 = 0
@@ -36,7 +42,7 @@ final class TerminalProgress: @unchecked Sendable {
             }
             let seconds = Double(now - fileStarted) / 1e9
             let rate = seconds > 0.5 ? ", \(Self.count(Int(Double(records) / seconds)))/s" : ""
-            text = "importing \(name): \(Self.count(records)) records\(rate)"
+            text = "importing \(OutputEncoding.safeFileName(name)): \(Self.count(records)) records\(rate)"
         case .sourcing:
             text = "sourcing and reserving the open orders"
             urgent = true
