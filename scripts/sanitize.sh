@@ -17,5 +17,9 @@ case "$sanitizer" in
 esac
 scratch=".build-$sanitizer"
 swift build --scratch-path "$scratch" --build-tests --sanitize="$sanitizer"
+# The tests make throwaway worlds under the temporary folder; they go with the run, passed or not.
+TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/omnihub-tests.XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 # The tests start the omnihub executable; it is found beside the test bundle, built the same way.
 env "${options[@]}" swift test --scratch-path "$scratch" --skip-build --sanitize="$sanitizer" "$@"

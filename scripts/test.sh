@@ -8,6 +8,10 @@ scripts/setup-test-servers.sh   # sshd and an FTP server, which the transport te
 scripts/fetch-ubl-schemas.sh   # the official UBL 2.1 schemas the invoice tests check against
 scripts/setup-einvoice-check.sh  # Java and Saxon-HE, which check the e-invoices against EN 16931
 swift build --build-tests
+# The tests make throwaway worlds under the temporary folder; they go with the run, passed or not.
+TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/omnihub-tests.XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 swift test --skip-build
 scripts/fuzz.sh 8              # a short libFuzzer run per target; scripts/fuzz.sh 600 is the long one
 swift format lint --strict -r Sources Tests Package.swift
