@@ -145,7 +145,8 @@ struct StaleDecisionTests {
     @Test("a customer notification is recorded once per order, event and reference")
     func notificationOnce() throws {
         let store = try store(orders: ["W-1"])
-        let facts = try store.outbox.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0))
+        let facts = try store.outbox.notificationFacts(
+            .confirmations, confirmSince: Timestamp(millisecondsSince1970: 0))
         #expect(facts.confirming == [1])
         let due = NotificationRequest.due(
             confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders)
@@ -153,7 +154,8 @@ struct StaleDecisionTests {
         #expect(try store.outbox.recordCustomerNotifications(toRecord, destination: "mail", at: now).count == 1)
         #expect(try store.outbox.recordCustomerNotifications(toRecord, destination: "mail", at: now).isEmpty)
         #expect(
-            try store.outbox.notificationFacts(confirmSince: Timestamp(millisecondsSince1970: 0)).confirming.isEmpty)
+            try store.outbox.notificationFacts(.confirmations, confirmSince: Timestamp(millisecondsSince1970: 0))
+                .confirming.isEmpty)
     }
 
     @Test("an inventory feed computed from levels another run has told since is refused")

@@ -18,10 +18,21 @@ struct NotificationEmitter: DocumentEmitter {
         guard let settings = writer.configuration.notifications else { return }
         let since = Timestamp(
             millisecondsSince1970: time.millisecondsSince1970 - Int64(settings.confirmWithinHours) * 3_600_000)
+        for kind in NotificationFacts.Kind.allCases {
+            try emit(kind, confirmSince: since, settings, at: time, into: &outcome)
+            if writer.stopRequested() { return }
+        }
+    }
+
+    /// Writes the due notifications of one kind, part by part.
+    private func emit(
+        _ kind: NotificationFacts.Kind, confirmSince since: Timestamp, _ settings: Configuration.Notifications,
+        at time: Timestamp, into outcome: inout EmitOutcome
+    ) throws {
         var after: Int64 = 0
         while true {
             let facts = try writer.store.outbox.notificationFacts(
-                confirmSince: since, after: after, limit: writer.partSize)
+                kind, confirmSince: since, after: after, limit: writer.partSize)
             guard let last = facts.last else { return }
             var toRecord: [NotificationToRecord] = []
             for request in NotificationRequest.due(

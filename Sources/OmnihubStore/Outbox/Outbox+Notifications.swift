@@ -5,6 +5,14 @@ package import OmnihubCore
 /// What customer notifications are decided on: the orders to confirm, the shipments no message
 /// told of, and those orders.
 package struct NotificationFacts: Sendable {
+    /// The two kinds of message decided on stored facts alone.
+    package enum Kind: Sendable, CaseIterable {
+        /// Order confirmations (and exchange confirmations).
+        case confirmations
+        /// One message per parcel: shipped, or ready for pickup.
+        case shipments
+    }
+
     /// Orders imported in the confirmation window, with units left and no confirmation yet.
     package var confirming: [Int64] = []
     /// Shipments no message told of, by order and booking.
@@ -31,47 +39,57 @@ package struct NotificationToRecord: Sendable {
 }
 
 extension Outbox {
-    /// What notifications are due for at most `limit` orders with ids above `after`: orders
-    /// imported since `confirmSince` with units left and no confirmation, and shipments not told
-    /// of, so a large batch is decided, recorded and written in parts.
-    package func notificationFacts(confirmSince: Timestamp, after: Int64 = 0, limit: Int = 500) throws
-        -> NotificationFacts
-    {
+    /// What notifications of one kind are due for at most `limit` orders with ids above `after`:
+    /// orders imported since `confirmSince` with units left and no confirmation, or shipments not
+    /// told of, so a large batch is decided, recorded and written in parts.
+    ///
+    /// Each kind is walked on its own, in order id order, so a run looks at every order once
+    /// however large the batch: the orders by their ids (the import time is checked, not searched
+    /// by), the shipments by the index of those not told of.
+    package func notificationFacts(
+        _ kind: NotificationFacts.Kind, confirmSince: Timestamp, after: Int64 = 0, limit: Int = 500
+    ) throws -> NotificationFacts {
         try read { db in
-            let toConfirm = """
-                SELECT o.id FROM orders o
-                WHERE o.id > ?1 AND o.imported_at >= ?2
-                  AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
-                  AND NOT EXISTS (SELECT 1 FROM customer_notifications n
-                                  WHERE n.order_id = o.id AND n.event IN ('order_confirmed', 'order_exchanged'))
-                """
-            let ids = try Int64.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id FROM (\(toConfirm)
-                            UNION SELECT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?1)
-                        ORDER BY id LIMIT ?3
-                        """), arguments: [after, confirmSince.description, limit])
-            guard let last = ids.last else { return NotificationFacts() }
-            var facts = NotificationFacts(last: last)
-            facts.confirming = try Int64.fetchAll(
-                db, sql: toConfirm + " AND o.id <= ?3 ORDER BY o.id",
-                arguments: [after, confirmSince.description, last])
-            facts.shipments = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM shipments WHERE notification_id IS NULL AND order_id > ? AND order_id <= ?
-                        ORDER BY order_id, id
-                        """), arguments: [after, last]
-            ).map { row in
-                NotifiedShipment(
-                    id: try row.decode(forColumn: "id"), orderID: try row.decode(forColumn: "order_id"),
-                    position: try row.decode(forColumn: "position"), node: try row.decode(forColumn: "node"),
-                    sku: try row.decode(forColumn: "sku"), quantity: try row.decode(forColumn: "quantity"),
-                    carrier: try row.decode(forColumn: "carrier"),
-                    trackingNumber: try row.decode(forColumn: "tracking_number"),
-                    fileID: try row.decode(forColumn: "file_id"))
+            var facts = NotificationFacts()
+            switch kind {
+            case .confirmations:
+                facts.confirming = try Int64.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT o.id FROM orders o
+                            WHERE o.id > ?1 AND +o.imported_at >= ?2
+                              AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.quantity > l.cancelled)
+                              AND NOT EXISTS (SELECT 1 FROM customer_notifications n
+                                              WHERE n.order_id = o.id AND n.event IN ('order_confirmed', 'order_exchanged'))
+                            ORDER BY o.id LIMIT ?3
+                            """), arguments: [after, confirmSince.description, limit])
+                facts.last = facts.confirming.last
+            case .shipments:
+                let orderIDs = try Int64.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT DISTINCT order_id FROM shipments WHERE notification_id IS NULL AND order_id > ?
+                            ORDER BY order_id LIMIT ?
+                            """), arguments: [after, limit])
+                guard let last = orderIDs.last else { return facts }
+                facts.last = last
+                facts.shipments = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM shipments WHERE notification_id IS NULL AND order_id > ? AND order_id <= ?
+                            ORDER BY order_id, id
+                            """), arguments: [after, last]
+                ).map { row in
+                    NotifiedShipment(
+                        id: try row.decode(forColumn: "id"), orderID: try row.decode(forColumn: "order_id"),
+                        position: try row.decode(forColumn: "position"), node: try row.decode(forColumn: "node"),
+                        sku: try row.decode(forColumn: "sku"), quantity: try row.decode(forColumn: "quantity"),
+                        carrier: try row.decode(forColumn: "carrier"),
+                        trackingNumber: try row.decode(forColumn: "tracking_number"),
+                        fileID: try row.decode(forColumn: "file_id"))
+                }
             }
+            guard let last = facts.last else { return facts }
             for id in Set(facts.confirming + facts.shipments.map(\.orderID)) {
                 facts.orders[id] = try OrderBook.storedOrder(db, id: id)?.order
             }
