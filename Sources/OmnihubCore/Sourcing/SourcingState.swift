@@ -17,16 +17,24 @@ public struct SourcingState: Sendable {
         }
     }
 
-    /// An order with lines still waiting for stock.
+    /// An order with lines still waiting for stock: what sourcing decides on, and no more, so a
+    /// peak day's open orders fit in memory at once.
     public struct OpenOrder: Sendable {
         public let id: Int64
-        public let order: Order
+        /// The channel it was sold in.
+        public let channel: String
+        /// How it reaches the customer.
+        public let delivery: Delivery
+        /// Where it ships to, when it ships.
+        public let shipTo: Address?
         public let lines: [OpenLine]
 
-        /// An open order.
+        /// The open lines of `order`.
         public init(id: Int64, order: Order, lines: [OpenLine]) {
             self.id = id
-            self.order = order
+            self.channel = order.channel
+            self.delivery = order.delivery
+            self.shipTo = order.shipTo
             self.lines = lines
         }
     }

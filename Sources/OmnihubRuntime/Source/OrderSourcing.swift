@@ -52,7 +52,7 @@ package struct OrderSourcing: Sendable {
         let fences = !configuration.network.ringFences.isEmpty
         let groups: [(channel: String?, orders: [SourcingState.OpenOrder])] =
             fences
-            ? Dictionary(grouping: state.orders, by: \.order.channel).sorted { $0.key < $1.key }.map {
+            ? Dictionary(grouping: state.orders, by: \.channel).sorted { $0.key < $1.key }.map {
                 ($0.key, $0.value)
             }
             : [(nil, state.orders)]
@@ -161,10 +161,10 @@ package struct OrderSourcing: Sendable {
                 }, stock: stock)
         }
         let orders = state.orders.map { open in
-            let delivery = open.order.delivery
+            let delivery = open.delivery
             let pickup = delivery.method == .ship ? nil : delivery.pickupNode.flatMap { network.node($0) }
             let (lat, lon) =
-                pickup.map { ($0.latitude ?? .nan, $0.longitude ?? .nan) } ?? location(of: open.order.shipTo)
+                pickup.map { ($0.latitude ?? .nan, $0.longitude ?? .nan) } ?? location(of: open.shipTo)
             let service =
                 delivery.service.map { ["express", "expedited", "next_day"].contains($0.lowercased()) } ?? false
             return SourcingProblem.Order(
@@ -175,14 +175,14 @@ package struct OrderSourcing: Sendable {
                 },
                 excludedNodes: (state.exclusions[open.id] ?? [])
                     + network.nodes.filter { node in
-                        node.channels.map { !$0.contains(open.order.channel) } ?? false
+                        node.channels.map { !$0.contains(open.channel) } ?? false
                             || !Self.may(node, serve: delivery.method, pickup: pickup?.id)
                     }.map(\.id),
                 deadlineDays: delivery.promisedBy.map {
                     Int(($0.millisecondsSince1970 - time.millisecondsSince1970).floorDivided(by: 86_400_000))
                 },
                 zoneRate: pickup == nil
-                    ? sourcing.zoneRate(for: open.order.shipTo).map {
+                    ? sourcing.zoneRate(for: open.shipTo).map {
                         SourcingProblem.RateBand(maxKm: nil, cost: $0.cost, transitDays: $0.transitDays)
                     } : nil)
         }

@@ -149,10 +149,11 @@ extension StockLedger {
                 LineKey(orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"))
             ] = try row.decode(forColumn: "closed")
         }
-        for row in try Row.fetchAll(
+        // A cursor: one stored document in hand at a time, however many orders are open.
+        let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id"),
             arguments: [OrderStatus.open])
-        {
+        while let row = try rows.next() {
             let id: Int64 = try row.decode(forColumn: "id")
             let order = try OrderBook.order(try row.decode(forColumn: "document"), id: id, store: path)
             let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
