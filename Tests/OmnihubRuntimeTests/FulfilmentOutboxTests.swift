@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import Logging
 import OmnihubCore
 import OmnihubRuntime
 import OmnihubStore
@@ -181,7 +182,9 @@ struct FulfilmentOutboxTests {
                     content: Array("{\"units\":\(work.toShip.count)}\n".utf8)),
                 covers: FulfilmentCoverage.handsOver(work.toShip))
         }
-        let recorded = try store.outbox.recordFulfilmentDocuments(documents, basedOn: revision, at: world.clock.now())
+        let recorded = try store.outbox.recordFulfilmentDocuments(
+            documents, basedOn: revision, at: world.clock.now()
+        ).recorded
         #expect(recorded.map(\.status.rawValue) == ["pending"])
         #expect(!FileManager.default.fileExists(atPath: path))
 
@@ -420,5 +423,37 @@ struct FulfilmentOutboxTests {
                 with: Data(contentsOf: URL(fileURLWithPath: try #require(report.documentsWritten.first).path)))
             as? [String: Any]
         #expect((json?["lines"] as? [[String: Any]])?.map { $0["qty"] as? String } == ["2"])
+    }
+
+    @Test("a large wave reaches the node in parts of at most so many orders, each order whole, each unit once")
+    func waveInParts() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,20\n")
+        let rows = (1...5).map { AmazonReport.row(order: "A\($0)", item: "\($0)", quantity: "2", price: "39.98") }
+        try world.drop("orders.tsv", AmazonReport.file(rows[0], rows[1], rows[2], rows[3], rows[4]))
+        // Import and source with no formats, then emit with parts of two orders.
+        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
+        try withFormats.replacingOccurrences(
+            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
+        )
+        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
+        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        let sourced = try world.cycle()
+        #expect(sourced.reservations.count == 5, "\(sourced.outcomes) \(sourced.failures)")
+        try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        let emitter = OutboxEmitter(
+            configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2)
+        let outcome = try emitter.emit(at: world.clock.now())
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.map(\.message))")
+        let parts = outcome.written.filter { $0.kind.rawValue == "fulfilment_order" }
+        #expect(parts.map { String($0.number.suffix(2)) } == ["-1", "-2", "-3"])
+        let files = try outbox(world, "DC-1")
+        #expect(files.map { String($0.lastPathComponent.suffix(7)) } == ["-1.json", "-2.json", "-3.json"])
+        let orders = try files.map { file in
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+            return (json?["lines"] as? [[String: Any]] ?? []).map { "\($0["order"] ?? "")x\($0["qty"] ?? "")" }
+        }
+        #expect(orders == [["A1x2", "A2x2"], ["A3x2", "A4x2"], ["A5x2"]])
+        #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "every unit is handed over once")
     }
 }

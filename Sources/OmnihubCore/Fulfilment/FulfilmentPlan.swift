@@ -43,6 +43,29 @@ public struct FulfilmentPlan: Sendable, Hashable {
         public var toCancel: [UntoldCancellation] = []
         /// Units to hand over, by order and line.
         public var toShip: [FulfilmentCandidate] = []
+
+        /// The units to hand over in fulfilment orders of at most `ordersPerPart` orders each (one
+        /// at least), an order never split between two: a peak day's wave reaches the node as
+        /// files it can take one by one, and is recorded and written a part at a time.
+        public func shipParts(ordersPerPart: Int) -> [[FulfilmentCandidate]] {
+            let limit = max(1, ordersPerPart)
+            var parts: [[FulfilmentCandidate]] = []
+            var part: [FulfilmentCandidate] = []
+            var orders = 0
+            for unit in toShip {
+                if part.last?.orderID != unit.orderID {
+                    if orders == limit {
+                        parts.append(part)
+                        part = []
+                        orders = 0
+                    }
+                    orders += 1
+                }
+                part.append(unit)
+            }
+            if !part.isEmpty { parts.append(part) }
+            return parts
+        }
     }
 
     /// Nodes with work, in name order.

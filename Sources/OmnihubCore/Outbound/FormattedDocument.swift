@@ -9,6 +9,9 @@ public protocol FormattedDocument: Sendable, Hashable {
     var destination: String { get }
     /// When it was released.
     var wave: Timestamp { get }
+    /// Which part of its wave it is, when the wave's documents for one destination took more
+    /// than one (``OutputFormat/fileName(for:)`` then tells them apart); `nil` otherwise.
+    var part: Int? { get }
     /// How many lines it has.
     var lineCount: Int { get }
     /// The value of a field for the line at `index` (document fields read the same for every line).
@@ -25,6 +28,8 @@ public protocol FormattedDocument: Sendable, Hashable {
 }
 
 extension FormattedDocument {
+    public var part: Int? { nil }
+
     public func count(of collection: String) -> Int {
         collection == "lines" ? lineCount : 0
     }

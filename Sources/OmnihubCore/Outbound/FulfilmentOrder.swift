@@ -44,6 +44,9 @@ public struct FulfilmentOrder: FormattedDocument {
     public var node: String
     /// When the wave was released.
     public var wave: Timestamp
+    /// Which part of the node's wave this is (1, 2, …), when the wave took more than one
+    /// document; `nil` when one held it all.
+    public var part: Int?
     public var lines: [Line]
 
     /// A fulfilment order.

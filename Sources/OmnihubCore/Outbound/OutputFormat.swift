@@ -137,16 +137,22 @@ public struct OutputFormat: Sendable {
     var replacementCharacter: Unicode.Scalar { encoding == .utf8 ? "\u{FFFD}" : "?" }
 
     /// The file's name for `document`, safe to create whatever the data in it
-    /// (``OutputEncoding/safeFileName(_:)``).
+    /// (``OutputEncoding/safeFileName(_:)``). A part of a wave (``FormattedDocument/part``) whose
+    /// name does not hold `{number}` gets `-<part>` before the extension, so no two parts share
+    /// a file.
     public func fileName(for document: some FormattedDocument) -> String {
         let wave = document.wave.description.filter(\.isNumber).prefix(14)
         let template =
             document.type == "fulfilment_cancellation" ? cancellationFileName ?? "cancel-" + fileName : fileName
-        return OutputEncoding.safeFileName(
-            template.replacingOccurrences(of: "{number}", with: document.number)
-                .replacingOccurrences(of: "{node}", with: document.destination)
-                .replacingOccurrences(of: "{destination}", with: document.destination)
-                .replacingOccurrences(of: "{wave}", with: String(wave)))
+        var name = template.replacingOccurrences(of: "{number}", with: document.number)
+            .replacingOccurrences(of: "{node}", with: document.destination)
+            .replacingOccurrences(of: "{destination}", with: document.destination)
+            .replacingOccurrences(of: "{wave}", with: String(wave))
+        if let part = document.part, !template.contains("{number}") {
+            let stem = name.lastIndex(of: ".") ?? name.endIndex
+            name.insert(contentsOf: "-\(part)", at: stem)
+        }
+        return OutputEncoding.safeFileName(name)
     }
 
     /// The file's bytes for `document`.

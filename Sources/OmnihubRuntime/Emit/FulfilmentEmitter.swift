@@ -1,3 +1,4 @@
+import Logging
 import OmnihubCore
 import OmnihubStore
 
@@ -10,49 +11,68 @@ struct FulfilmentEmitter: DocumentEmitter {
 
     var documents: String { "fulfilment documents" }
 
+    /// Each node's cancellations go in one document, its units to ship in fulfilment orders of at
+    /// most ``OutboxWriter/partSize`` orders (``FulfilmentPlan/NodeWork/shipParts(ordersPerPart:)``),
+    /// numbered `FO-<node>-<wave>` when one is enough and `FO-<node>-<wave>-<part>` when not. Each
+    /// document is recorded on the revision the one before it left, written and let go of before
+    /// the next is rendered, so a wave of any size needs one part's memory.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         var formats: [String: OutputFormat] = [:]
         for node in writer.configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
         guard !formats.isEmpty else { return }
-        let (facts, revision) = try writer.store.outbox.fulfilmentFacts()
-        let plan = FulfilmentPlan(facts)
-        let orders = try writer.store.orders.byID(
-            plan.nodes.flatMap { $0.toShip.map(\.orderID) + $0.toCancel.map(\.units.orderID) })
-        var documents: [DocumentToRecord<FulfilmentCoverage>] = []
-        for work in plan.nodes {
+        let (facts, read) = try writer.store.outbox.fulfilmentFacts()
+        var revision = read
+        for work in FulfilmentPlan(facts).nodes {
             guard let format = formats[work.node] else { continue }
             let cancellations = work.toCancel.map(\.units)
-            if !cancellations.isEmpty,
-                let file = writer.renderedOrWaiting(
-                    document(.cancellation, work.node, cancellations, orders, at: time), in: format,
-                    &outcome.failures)
-            {
-                documents.append(
-                    DocumentToRecord(
-                        destination: work.node, rendered: file, covers: .tellsOf(cancellations: work.toCancel.map(\.id))
-                    ))
+            if !cancellations.isEmpty {
+                try record(
+                    .cancellation, work.node, cancellations, part: nil, in: format,
+                    covers: .tellsOf(cancellations: work.toCancel.map(\.id)), basedOn: &revision, at: time,
+                    into: &outcome)
             }
-            if !work.toShip.isEmpty,
-                let file = writer.renderedOrWaiting(
-                    document(.order, work.node, work.toShip, orders, at: time), in: format, &outcome.failures)
-            {
-                documents.append(
-                    DocumentToRecord(destination: work.node, rendered: file, covers: .handsOver(work.toShip)))
+            let parts = work.shipParts(ordersPerPart: writer.partSize)
+            for (index, units) in parts.enumerated() {
+                if index > 0 && writer.stopRequested() {
+                    writer.logger.notice("stop requested: the rest of \(work.node)'s fulfilment waits for the next run")
+                    return
+                }
+                try record(
+                    .order, work.node, units, part: parts.count > 1 ? index + 1 : nil, in: format,
+                    covers: .handsOver(units), basedOn: &revision, at: time, into: &outcome)
             }
         }
+    }
+
+    /// Renders, records and writes one fulfilment document; one that cannot be rendered is
+    /// reported and what it carries waits for the next run.
+    private func record(
+        _ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate], part: Int?,
+        in format: OutputFormat, covers: FulfilmentCoverage, basedOn revision: inout FulfilmentRevision,
+        at time: Timestamp, into outcome: inout EmitOutcome
+    ) throws {
+        let orders = try writer.store.orders.byID(units.map(\.orderID))
+        guard
+            let file = writer.renderedOrWaiting(
+                document(kind, node, units, orders, part: part, at: time), in: format, &outcome.failures)
+        else { return }
+        let documents = [DocumentToRecord(destination: node, rendered: file, covers: covers)]
         let recorded = try writer.store.outbox.recordFulfilmentDocuments(documents, basedOn: revision, at: time)
-        writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
+        revision = recorded.revision
+        writer.write(recorded.recorded, rendered: [file], at: time, into: &outcome)
     }
 
     /// The fulfilment document of `kind` handing `units` to `node` (or taking them back).
     private func document(
         _ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate], _ orders: [Int64: StoredOrder],
-        at time: Timestamp
+        part: Int?, at time: Timestamp
     ) -> FulfilmentOrder {
-        FulfilmentOrder(
-            type: kind.rawValue, number: "\(kind == .order ? "FO" : "FC")-\(node)-\(OutboxWriter.wave(time))",
+        var document = FulfilmentOrder(
+            type: kind.rawValue,
+            number: "\(kind == .order ? "FO" : "FC")-\(node)-\(OutboxWriter.wave(time))"
+                + (part.map { "-\($0)" } ?? ""),
             node: node, wave: time,
             lines: units.compactMap { unit in
                 guard let stored = orders[unit.orderID], unit.position <= stored.order.lines.count else { return nil }
@@ -63,5 +83,7 @@ struct FulfilmentEmitter: DocumentEmitter {
                     title: line.title, quantity: unit.quantity, delivery: order.delivery.method.rawValue,
                     pickupNode: order.delivery.pickupNode, shipTo: order.shipTo, reason: unit.reason)
             })
+        document.part = part
+        return document
     }
 }

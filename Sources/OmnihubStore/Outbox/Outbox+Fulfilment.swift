@@ -57,12 +57,15 @@ extension Outbox {
     /// Records fulfilment documents with what each hands over or tells of, in one transaction,
     /// while reservations and hand-overs are still as `revision` read them.
     ///
+    /// Returns the documents recorded and the revision they leave, on which the next part of the
+    /// same plan is recorded.
+    ///
     /// - Throws: ``StoreError/Code/changedMeanwhile`` when they changed meanwhile: nothing is
     ///   recorded, and the next cycle plans again.
     package func recordFulfilmentDocuments(
         _ documents: [DocumentToRecord<FulfilmentCoverage>], basedOn revision: FulfilmentRevision, at time: Timestamp
-    ) throws -> [OutboundDocument] {
-        guard !documents.isEmpty else { return [] }
+    ) throws -> (recorded: [OutboundDocument], revision: FulfilmentRevision) {
+        guard !documents.isEmpty else { return ([], revision) }
         return try write { db in
             let now = try Self.fulfilmentRevision(db)
             guard now == revision else {
@@ -98,7 +101,7 @@ extension Outbox {
                     recorded.append(outbound)
                 }
             }
-            return recorded
+            return (recorded, try Self.fulfilmentRevision(db))
         }
     }
 
