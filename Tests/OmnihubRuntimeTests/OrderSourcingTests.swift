@@ -289,6 +289,43 @@ struct OrderSourcingTests {
         #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"], "a new day, a new parcel")
     }
 
+    @Test("a day larger than a batch is sourced in batches, oldest first, each on what the ones before left")
+    func batches() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8)
+            .replacingOccurrences(of: "capacity_parcels: 5}", with: "capacity_parcels: 2}")
+            .replacingOccurrences(of: "  split_penalty: 2.0\n", with: "  split_penalty: 2.0\n  batch_orders: 2\n")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        // Five units in the DC and store parcels for two orders today; safety stock keeps one in the store.
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,9\n")
+        let rows = (1...9).map { AmazonReport.row(order: "A\($0)", item: "\($0)") }
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], rows[8]))
+        let report = try world.cycle()
+        #expect(report.failures.isEmpty)
+        let store = try world.store()
+        let byOrder = Dictionary(
+            try store.orders.list(limit: 20).map { ($0.externalID, $0.status.rawValue) }
+        ) { first, _ in first }
+        #expect((1...7).allSatisfy { byOrder["A\($0)"] == "sourced" }, "\(byOrder)")
+        #expect(
+            byOrder["A8"] == "open" && byOrder["A9"] == "open", "the newest wait: two store parcels and five DC units")
+        #expect(Set(report.reservations.map(\.orderID)).count == 7)
+        #expect(try store.stock.reserved(sku: "TSHIRT-WHT-M") == ["DC-1": 5, "STORE-1": 2])
+    }
+
+    @Test("batch_orders below 1 is refused with what to write")
+    func batchOrdersRefused() throws {
+        let world = try world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8)
+            .replacingOccurrences(of: "  split_penalty: 2.0\n", with: "  split_penalty: 2.0\n  batch_orders: 0\n")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigurationError.self) { try world.configuration() }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("batch_orders must be at least 1"))
+    }
+
     @Test("a node whose parcels take longer than the promised delivery does not ship the order")
     func promisedDelivery() throws {
         let world = try world()

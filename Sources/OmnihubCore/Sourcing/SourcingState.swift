@@ -47,6 +47,9 @@ public struct SourcingState: Sendable {
     public let reserved: [String: [String: Int]]
     /// Nodes that rejected an order, by order id: they may not ship it again.
     public let exclusions: [Int64: [String]]
+    /// The newest open order this state looked at, when it looked at any: a batch of a larger
+    /// day (the store reads open orders a batch at a time) ends here, and the next starts after it.
+    public var through: Int64?
     /// Parcels each node was given today (UTC) by earlier runs, against its capacity per day.
     public var parcelsToday: [String: Int] = [:]
     /// Which version of the store's stock, orders and reservations this is: reservations decided

@@ -128,6 +128,10 @@ package struct Configuration: Sendable {
         package var postalAreas: [PostalArea]
         /// Parcel prices by destination zone, which replace the distance bands for orders there.
         package var zoneRates: [ZoneRate] = []
+        /// How many open orders are sourced together: more are sourced in batches of this many,
+        /// oldest first, each on the stock the batches before it left, so memory stays bounded
+        /// however many orders a peak day brings (`batch_orders`).
+        package var batchOrders: Int = 10_000
 
         /// The zone rate for an address: its country and the longest matching postal code prefix.
         package func zoneRate(for address: Address?) -> ZoneRate? {
@@ -391,7 +395,7 @@ extension Configuration {
     {
         try node.allowOnly([
             "strategy", "currency", "rate_card", "split_penalty", "unfilled_penalty", "max_parcels_per_order",
-            "express_radius_km", "collect_trunk_cost", "postal_areas", "zone_rates",
+            "express_radius_km", "collect_trunk_cost", "postal_areas", "zone_rates", "batch_orders",
         ])
         let named = try node.optional("strategy")?.text() ?? SourcingStrategy.optimize.rawValue
         guard let strategy = SourcingStrategy(rawValue: named) else {
@@ -435,7 +439,16 @@ extension Configuration {
                 maxParcelsPerOrder: try node.optional("max_parcels_per_order")?.integer() ?? 3,
                 expressRadiusKm: try node.optional("express_radius_km")?.number("kilometres") ?? 250,
                 collectTrunkCost: try node.optional("collect_trunk_cost").map(decimal) ?? 0),
-            postalAreas: areas, zoneRates: zones)
+            postalAreas: areas, zoneRates: zones,
+            batchOrders: try batchOrders(node.optional("batch_orders")))
+    }
+
+    /// `batch_orders`: how many open orders are sourced together (at least 1; 10,000 by default).
+    private static func batchOrders(_ node: YAMLNode?) throws(ConfigurationError) -> Int {
+        guard let node else { return 10_000 }
+        let orders = try node.integer("a number of orders, e.g. 10000")
+        guard orders >= 1 else { throw node.error("batch_orders must be at least 1, e.g. 10000") }
+        return orders
     }
 
     private static func parsePartner(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)

@@ -36,7 +36,7 @@ struct InventoryFeedEmitter: DocumentEmitter {
         guard !feeds.isEmpty else { return }
         let state: SourcingState
         do {
-            state = try writer.store.stock.sourcingState()
+            state = try writer.store.stock.sourcingState(limit: 0)  // the stock, not the open orders
         } catch {
             outcome.failures.append(
                 CycleReport.Failure(path: writer.configuration.storePath, "inventory feeds", error: error))

@@ -27,22 +27,36 @@ package struct OrderSourcing: Sendable {
     /// and stock, decides, and records the reservations while the store is still as it was read
     /// (deciding again, up to three times, when another process changed it meanwhile).
     ///
+    /// The open orders are sourced in batches of `batch_orders`, oldest first, each batch read,
+    /// decided and recorded on the stock and parcels the batches before it left.
+    ///
     /// Without ring-fences the whole batch is sourced at once. With them, each channel's orders are
     /// sourced in turn (channels in name order), each seeing the stock fenced for it and none of the
     /// stock fenced for others, after what the channels before it took.
     package func run(at time: Timestamp) throws -> [Reservation] {
-        var attempt = 1
+        var reserved: [Reservation] = []
+        var after: Int64 = 0
         while true {
-            let state = try store.stock.sourcingState(at: time)
-            guard !state.orders.isEmpty else { return [] }
-            let reservations = try decide(state, at: time)
-            Failpoint.whileSourcing.reach()
-            do {
-                try store.stock.recordReservations(
-                    reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision, at: time)
-                return reservations
-            } catch let error as StoreError where error.code == .changedMeanwhile && attempt < 3 {
-                attempt += 1
+            var attempt = 1
+            while true {
+                let state = try store.stock.sourcingState(at: time, after: after, limit: sourcing.batchOrders)
+                guard let through = state.through else { return reserved }
+                guard !state.orders.isEmpty else {
+                    after = through
+                    break
+                }
+                let reservations = try decide(state, at: time)
+                Failpoint.whileSourcing.reach()
+                do {
+                    try store.stock.recordReservations(
+                        reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision,
+                        at: time)
+                    reserved += reservations
+                    after = through
+                    break
+                } catch let error as StoreError where error.code == .changedMeanwhile && attempt < 3 {
+                    attempt += 1
+                }
             }
         }
     }
@@ -111,7 +125,7 @@ package struct OrderSourcing: Sendable {
     /// The other nodes are judged on the stock and capacity they have now, with this order's own
     /// reservations counted as free again.
     package func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
-        let state = try store.stock.sourcingState()
+        let state = try store.stock.sourcingState(limit: 0)  // the stock, not the open orders
         let reservations = try store.stock.reservations(orderID: stored.id)
         var own: [String: [String: Int]] = [:]
         for reservation in reservations {

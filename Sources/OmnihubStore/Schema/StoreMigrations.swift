@@ -591,6 +591,9 @@ enum StoreMigrations {
                         WHERE notification_id IS NULL AND exchange = 0;
                     """)
         }
+        migrator.registerMigration("v27: the open orders, which sourcing reads a batch at a time") { db in
+            try db.execute(sql: "CREATE INDEX orders_open ON orders(id) WHERE status = 'open'")
+        }
         return migrator
     }
 }

@@ -103,56 +103,84 @@ extension StockLedger {
 
     /// On-hand and reservations as they are now, with the open orders and their revision; with
     /// the parcels each node was given on the UTC day of `time` when given.
-    package func sourcingState(at time: Timestamp? = nil) throws -> SourcingState {
+    ///
+    /// - Parameters:
+    ///   - after: only open orders with ids above this one.
+    ///   - limit: at most this many open orders, oldest first: a batch of a larger day, whose
+    ///     ``SourcingState/through`` says where the next one starts; 0 for the stock alone.
+    package func sourcingState(at time: Timestamp? = nil, after: Int64 = 0, limit: Int = .max) throws
+        -> SourcingState
+    {
         try read { db in
-            var state = try sourcingState(db)
+            var state = try sourcingState(db, after: after, limit: limit)
             state.revision = try Self.stockRevision(db)
             if let time { state.parcelsToday = try parcels(on: time, db) }
             return state
         }
     }
 
-    private func sourcingState(_ db: Database) throws -> SourcingState {
-        var reservedByLine: [LineKey: Int] = [:]
-        var reserved: [String: [String: Int]] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT order_id, position, node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                    FROM reservations GROUP BY order_id, position, node, sku
-                    """))
-        {
-            let units: Int = try row.decode(forColumn: "units")
-            reservedByLine[
-                LineKey(
-                    orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position")),
-                default: 0] += units
-            reserved[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku"), default: 0] +=
-                units
-        }
+    private func sourcingState(_ db: Database, after: Int64, limit: Int) throws -> SourcingState {
         var onHand: [String: [String: Int]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, sku, on_hand FROM stock_levels")) {
             onHand[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] = try row.decode(
                 forColumn: "on_hand")
         }
-        var orders: [SourcingState.OpenOrder] = []
+        var reserved: [String: [String: Int]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                    FROM reservations GROUP BY node, sku
+                    """))
+        {
+            reserved[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] =
+                try row.decode(forColumn: "units")
+        }
+        // The batch: the oldest `limit` open orders after `after` (the partial index keeps this to
+        // the open orders however long the history).
+        guard
+            let through = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT MAX(id) FROM (SELECT id FROM orders WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?)
+                        """), arguments: [after, min(limit, Int(Int32.max))])
+        else {
+            return SourcingState(orders: [], onHand: onHand, reserved: reserved, exclusions: try exclusions(db))
+        }
+        let batch: StatementArguments = [after, through]
+        var reservedByLine: [LineKey: Int] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT order_id, position, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                    FROM reservations WHERE order_id > ? AND order_id <= ? GROUP BY order_id, position
+                    """), arguments: batch)
+        {
+            reservedByLine[
+                LineKey(
+                    orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"))
+            ] = try row.decode(forColumn: "units")
+        }
         var cancelledByLine: [LineKey: Int] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT l.order_id, l.position, l.cancelled + l.shipped AS closed FROM order_lines l
-                    JOIN orders o ON o.id = l.order_id WHERE o.status = ?1 AND l.cancelled + l.shipped > 0
-                    """), arguments: [OrderStatus.open])
+                    JOIN orders o ON o.id = l.order_id
+                    WHERE o.status = 'open' AND l.order_id > ? AND l.order_id <= ? AND l.cancelled + l.shipped > 0
+                    """), arguments: batch)
         {
             // Cancelled and shipped units are no longer open; shipped ones no longer hold a reservation.
             cancelledByLine[
                 LineKey(orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"))
             ] = try row.decode(forColumn: "closed")
         }
-        // A cursor: one stored document in hand at a time, however many orders are open.
+        var orders: [SourcingState.OpenOrder] = []
+        // A cursor: one stored document in hand at a time.
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT id, document FROM orders WHERE status = ? ORDER BY id"),
-            arguments: [OrderStatus.open])
+            db.cachedStatement(
+                sql: "SELECT id, document FROM orders WHERE status = 'open' AND id > ? AND id <= ? ORDER BY id"),
+            arguments: batch)
         while let row = try rows.next() {
             let id: Int64 = try row.decode(forColumn: "id")
             let order = try OrderBook.order(try row.decode(forColumn: "document"), id: id, store: path)
@@ -164,13 +192,20 @@ extension StockLedger {
             }
             if !lines.isEmpty { orders.append(SourcingState.OpenOrder(id: id, order: order, lines: lines)) }
         }
+        var state = SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: try exclusions(db))
+        state.through = through
+        return state
+    }
+
+    /// The nodes that rejected each order (few: a rejection is rare), by order id.
+    private func exclusions(_ db: Database) throws -> [Int64: [String]] {
         var exclusions: [Int64: [String]] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(sql: "SELECT order_id, node FROM sourcing_exclusions ORDER BY order_id, node"))
         {
             exclusions[try row.decode(forColumn: "order_id"), default: []].append(try row.decode(forColumn: "node"))
         }
-        return SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: exclusions)
+        return exclusions
     }
 }
 
