@@ -63,4 +63,36 @@ struct SampleWorldOutboundTests {
         let third = try world.cycle()
         #expect(third.documentsWritten.isEmpty, "a third cycle has nothing new to say")
     }
+
+    @Test("in parts of two orders the marketplace gets the same lines in several files, each once")
+    func channelDocumentsInParts() throws {
+        func rows(_ world: TestWorld, _ prefix: String) throws -> (files: [String], rows: [String]) {
+            let files = outbox(world, "amazon-de").filter { $0.hasPrefix(prefix) }
+            var rows: [String] = []
+            for name in files {
+                let text = try String(
+                    contentsOf: world.root.appendingPathComponent("outbox/amazon-de/\(name)"), encoding: .utf8)
+                rows += text.split(whereSeparator: \.isNewline).dropFirst().map(String.init)
+            }
+            return (files, rows.sorted())
+        }
+        let whole = try TestWorld.shippedSampleWorld()
+        let parts = try TestWorld.shippedSampleWorld()
+        #expect(try whole.cycle().failures.isEmpty)
+        #expect(try parts.cycle(partSize: 2).failures.isEmpty)
+        for world in [whole, parts] {
+            try world.dropLaterFiles()
+            world.clock.advance(by: .seconds(600))
+        }
+        #expect(try whole.cycle().failures.isEmpty)
+        #expect(try parts.cycle(partSize: 2).failures.isEmpty)
+        // Five Amazon orders: acknowledged in three parts; one shipment: confirmed in one file.
+        let acknowledged = (one: try rows(whole, "orderack-"), several: try rows(parts, "orderack-"))
+        #expect(acknowledged.one.files.count == 1)
+        #expect(acknowledged.several.files.map { String($0.suffix(6)) } == ["-1.txt", "-2.txt", "-3.txt"])
+        #expect(!acknowledged.one.rows.isEmpty && acknowledged.several.rows == acknowledged.one.rows)
+        let confirmed = (one: try rows(whole, "shipconfirm-"), several: try rows(parts, "shipconfirm-"))
+        #expect(confirmed.one.files.count == 1 && confirmed.several.files.count == 1)
+        #expect(!confirmed.one.rows.isEmpty && confirmed.several.rows == confirmed.one.rows)
+    }
 }

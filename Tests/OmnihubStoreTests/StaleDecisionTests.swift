@@ -76,7 +76,7 @@ struct StaleDecisionTests {
     @Test("an acknowledgement of an order another run acknowledged meanwhile is refused whole")
     func toldTwice() throws {
         let store = try store(orders: ["W-1", "W-2"])
-        let lines = try #require(try store.outbox.unacknowledgedOrderLines(channels: ["web"])["web"])
+        let lines = try store.outbox.unacknowledgedOrderLines(channel: "web")
         let document = { (number: String, orders: [Int64]) in
             DocumentToRecord(
                 destination: "web",
@@ -88,7 +88,7 @@ struct StaleDecisionTests {
             try store.outbox.recordOrderAcknowledgements([document("OA-2", lines.map(\.orderID))], at: now)
         }
         #expect(try store.outbox.documents().map(\.number) == ["OA-1"], "nothing of the refused batch stays")
-        #expect(try store.outbox.unacknowledgedOrderLines(channels: ["web"])["web"]?.map(\.orderNumber) == ["W-2"])
+        #expect(try store.outbox.unacknowledgedOrderLines(channel: "web").map(\.orderNumber) == ["W-2"])
     }
 
     func rendered(_ number: String) -> RenderedDocument {

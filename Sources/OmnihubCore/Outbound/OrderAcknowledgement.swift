@@ -44,6 +44,8 @@ public struct OrderAcknowledgement: FormattedDocument {
     /// The sales channel (the partner the file goes to).
     public var destination: String
     public var wave: Timestamp
+    /// Which part of the channel's wave this is (1, 2, …), when the wave took more than one.
+    public var part: Int?
     public var lines: [Line]
     public var lineCount: Int { lines.count }
 

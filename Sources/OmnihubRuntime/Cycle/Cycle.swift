@@ -32,12 +32,14 @@ package struct Cycle: Sendable {
     ///   - stopRequested: whether the process was asked to stop (SIGTERM); the cycle then finishes
     ///     the file in hand and ends, leaving the other files, sourcing and the outbox to the next run.
     ///   - progress: told where the cycle is, for a terminal's progress line.
+    ///   - partSize: how many orders one part of the outbox's documents holds
+    ///     (``OutboxEmitter/init(configuration:store:logger:partSize:stopRequested:progress:)``).
     package init(
         configuration: Configuration, store: OrderStore, logger: Logger,
         now: @escaping @Sendable () -> Timestamp = SystemClock.now,
         sleep: (@Sendable (Duration) -> Void)? = nil,
         stopRequested: @escaping @Sendable () -> Bool = { false },
-        progress: ProgressReporter? = nil
+        progress: ProgressReporter? = nil, partSize: Int = 500
     ) {
         self.configuration = configuration
         var importer = FileImporter(store: store, configuration: configuration, now: now, logger: logger)
@@ -51,8 +53,8 @@ package struct Cycle: Sendable {
         self.collector = InboxCollector(stability: stability, logger: logger)
         self.sourcing = OrderSourcing(configuration: configuration, store: store)
         self.emitter = OutboxEmitter(
-            configuration: configuration, store: store, logger: logger, stopRequested: stopRequested,
-            progress: progress)
+            configuration: configuration, store: store, logger: logger, partSize: partSize,
+            stopRequested: stopRequested, progress: progress)
         self.now = now
         self.logger = logger
         self.stopRequested = stopRequested

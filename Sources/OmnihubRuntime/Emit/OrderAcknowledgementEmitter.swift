@@ -7,14 +7,20 @@ struct OrderAcknowledgementEmitter: DocumentEmitter {
 
     var documents: String { "order acknowledgements" }
 
+    /// One acknowledgement per channel and run, or parts of ``OutboxWriter/partSize`` orders each
+    /// when more orders came (`OA-<channel>-<wave>-<part>`).
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         let formats = writer.partnerFormats(\.orderAcknowledgementFormat)
-        guard !formats.isEmpty else { return }
-        let lines = try writer.store.outbox.unacknowledgedOrderLines(channels: Array(formats.keys))
-        let documents = writer.channelLineDocuments(
-            type: "order_acknowledgement", number: "OA", formats: formats, lines: lines, at: time, into: &outcome
-        ) { Array(Set($0.map(\.orderID))).sorted() }
-        let recorded = try writer.store.outbox.recordOrderAcknowledgements(documents, at: time)
-        writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
+        try writer.inParts(
+            formats, at: time, into: &outcome,
+            next: { channel, after in
+                try writer.store.outbox.unacknowledgedOrderLines(channel: channel, after: after, limit: writer.partSize)
+            }, key: \.orderID, distinct: true,
+            make: { channel, format, lines, part, outcome in
+                writer.channelLineDocument(
+                    type: "order_acknowledgement", number: "OA", channel: channel, format: format, lines: lines,
+                    part: part, at: time, into: &outcome
+                ) { Array(Set($0.map(\.orderID))).sorted() }
+            }, record: { try writer.store.outbox.recordOrderAcknowledgements($0, at: time) })
     }
 }

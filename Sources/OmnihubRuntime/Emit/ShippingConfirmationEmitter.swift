@@ -1,3 +1,4 @@
+import Logging
 import OmnihubCore
 import OmnihubStore
 
@@ -8,36 +9,43 @@ struct ShippingConfirmationEmitter: DocumentEmitter {
 
     var documents: String { "shipping confirmations" }
 
+    /// One confirmation per channel and run, or parts of ``OutboxWriter/partSize`` shipments each
+    /// when more were booked (`SC-<channel>-<wave>-<part>`).
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         let formats = writer.partnerFormats(\.shippingConfirmationFormat)
-        guard !formats.isEmpty else { return }
-        let unconfirmed = try writer.store.outbox.unconfirmedShipments(channels: Array(formats.keys))
-        var documents: [DocumentToRecord<[Int64]>] = []
-        for channel in unconfirmed.keys.sorted() {
-            guard let format = formats[channel], let shipments = unconfirmed[channel] else { continue }
-            var lines: [ShippingConfirmation.Line] = []
-            var unreadable: FileError?
-            for shipment in shipments {
-                guard let shippedAt = try? DateTimeFormat.iso8601.parse(shipment.shippedAt, zone: nil) else {
-                    unreadable = FileError(
-                        operation: "confirm shipments for", path: channel,
-                        reason: "shipment \(shipment.id) has the time '\(shipment.shippedAt)', which is not ISO 8601")
-                    break
+        try writer.inParts(
+            formats, at: time, into: &outcome,
+            next: { channel, after in
+                try writer.store.outbox.unconfirmedShipments(channel: channel, after: after, limit: writer.partSize)
+            }, key: \.id, distinct: false,
+            make: { channel, format, shipments, part, outcome in
+                var lines: [ShippingConfirmation.Line] = []
+                for shipment in shipments {
+                    guard let shippedAt = try? DateTimeFormat.iso8601.parse(shipment.shippedAt, zone: nil) else {
+                        let reason =
+                            "shipment \(shipment.id) has the time '\(shipment.shippedAt)', which is not ISO 8601"
+                        writer.logger.error("shipping confirmation for \(channel) was not made: \(reason)")
+                        outcome.failures.append(
+                            CycleReport.Failure(
+                                path: writer.configuration.outboxFolder,
+                                message: "shipping confirmation for \(channel): \(reason); what it carries waits "
+                                    + "until it can be written"))
+                        return nil
+                    }
+                    lines.append(
+                        ShippingConfirmation.Line(
+                            orderNumber: shipment.orderNumber, lineID: shipment.lineID, sku: shipment.sku,
+                            quantity: shipment.quantity, node: shipment.node, shippedAt: shippedAt,
+                            carrier: shipment.carrier, service: shipment.service,
+                            trackingNumber: shipment.trackingNumber))
                 }
-                lines.append(
-                    ShippingConfirmation.Line(
-                        orderNumber: shipment.orderNumber, lineID: shipment.lineID, sku: shipment.sku,
-                        quantity: shipment.quantity, node: shipment.node, shippedAt: shippedAt,
-                        carrier: shipment.carrier, service: shipment.service, trackingNumber: shipment.trackingNumber))
-            }
-            if let unreadable { throw unreadable }
-            let document = ShippingConfirmation(
-                number: "SC-\(channel)-\(OutboxWriter.wave(time))", channel: channel, wave: time, lines: lines)
-            if let file = writer.renderedOrWaiting(document, in: format, &outcome.failures) {
-                documents.append(DocumentToRecord(destination: channel, rendered: file, covers: shipments.map(\.id)))
-            }
-        }
-        let recorded = try writer.store.outbox.recordShippingConfirmations(documents, at: time)
-        writer.write(recorded, rendered: documents.map(\.rendered), at: time, into: &outcome)
+                var document = ShippingConfirmation(
+                    number: "SC-\(channel)-\(OutboxWriter.wave(time))" + (part.map { "-\($0)" } ?? ""),
+                    channel: channel, wave: time, lines: lines)
+                document.part = part
+                return writer.renderedOrWaiting(document, in: format, &outcome.failures).map {
+                    DocumentToRecord(destination: channel, rendered: $0, covers: shipments.map(\.id))
+                }
+            }, record: { try writer.store.outbox.recordShippingConfirmations($0, at: time) })
     }
 }

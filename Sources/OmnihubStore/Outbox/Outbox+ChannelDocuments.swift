@@ -49,30 +49,28 @@ package struct UnconfirmedShipment: Sendable, Hashable {
 
 /// What the sales channels have not been told yet, and the documents that tell them.
 extension Outbox {
-    /// Order lines of each of `channels`' orders not acknowledged yet, by channel; channels
-    /// without any are left out.
-    package func unacknowledgedOrderLines(channels: [String]) throws -> [String: [ChannelOrderLine]] {
+    /// Order lines of `channel`'s orders not acknowledged yet: of at most `limit` orders with ids
+    /// above `after`, oldest first, so a peak day's acknowledgements are made a part at a time.
+    package func unacknowledgedOrderLines(channel: String, after: Int64 = 0, limit: Int = .max) throws
+        -> [ChannelOrderLine]
+    {
         try read { db in
-            var lines: [String: [ChannelOrderLine]] = [:]
-            for channel in channels {
-                let found = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
-                            JOIN order_lines l ON l.order_id = o.id
-                            WHERE o.channel = ? AND o.acknowledgement_document_id IS NULL AND o.exchange_of IS NULL
-                            ORDER BY o.id, l.position
-                            """), arguments: [channel]
-                ).map { row in
-                    ChannelOrderLine(
-                        orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
-                        lineID: try row.decode(forColumn: "line_id"),
-                        position: try row.decode(forColumn: "position"), sku: try row.decode(forColumn: "sku"),
-                        quantity: try row.decode(forColumn: "quantity"))
-                }
-                if !found.isEmpty { lines[channel] = found }
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.id, o.external_id, l.line_id, l.position, l.sku, l.quantity FROM orders o
+                        JOIN order_lines l ON l.order_id = o.id
+                        WHERE o.id IN (SELECT id FROM orders WHERE channel = ? AND acknowledgement_document_id IS NULL
+                                         AND exchange_of IS NULL AND id > ? ORDER BY id LIMIT ?)
+                        ORDER BY o.id, l.position
+                        """), arguments: [channel, after, min(limit, Int(Int32.max))]
+            ).map { row in
+                ChannelOrderLine(
+                    orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
+                    lineID: try row.decode(forColumn: "line_id"),
+                    position: try row.decode(forColumn: "position"), sku: try row.decode(forColumn: "sku"),
+                    quantity: try row.decode(forColumn: "quantity"))
             }
-            return lines
         }
     }
 
@@ -171,34 +169,32 @@ extension Outbox {
         }
     }
 
-    /// Booked shipments of `channels`' orders not confirmed yet, by channel.
-    package func unconfirmedShipments(channels: [String]) throws -> [String: [UnconfirmedShipment]] {
+    /// Booked shipments of `channel`'s orders no shipping confirmation told of: at most `limit`
+    /// with ids above `after`, oldest first, so a peak day's confirmations are made a part at a time.
+    package func unconfirmedShipments(channel: String, after: Int64 = 0, limit: Int = .max) throws
+        -> [UnconfirmedShipment]
+    {
         try read { db in
-            var byChannel: [String: [UnconfirmedShipment]] = [:]
-            for channel in channels {
-                for row in try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT s.*, o.external_id, l.line_id FROM shipments s
-                            JOIN orders o ON o.id = s.order_id
-                            JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
-                            WHERE s.channel = ? AND s.confirmation_document_id IS NULL AND o.exchange_of IS NULL
-                            ORDER BY s.id
-                            """), arguments: [channel])
-                {
-                    byChannel[channel, default: []].append(
-                        UnconfirmedShipment(
-                            id: try row.decode(forColumn: "id"), channel: try row.decode(forColumn: "channel"),
-                            orderNumber: try row.decode(forColumn: "external_id"),
-                            lineID: try row.decode(forColumn: "line_id"), sku: try row.decode(forColumn: "sku"),
-                            quantity: try row.decode(forColumn: "quantity"), node: try row.decode(forColumn: "node"),
-                            shippedAt: try row.decode(forColumn: "shipped_at"),
-                            carrier: try row.decode(forColumn: "carrier"),
-                            service: try row.decode(forColumn: "service"),
-                            trackingNumber: try row.decode(forColumn: "tracking_number")))
-                }
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.*, o.external_id, l.line_id FROM shipments s
+                        JOIN orders o ON o.id = s.order_id
+                        JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
+                        WHERE s.channel = ? AND s.confirmation_document_id IS NULL AND o.exchange_of IS NULL AND s.id > ?
+                        ORDER BY s.id LIMIT ?
+                        """), arguments: [channel, after, min(limit, Int(Int32.max))]
+            ).map { row in
+                UnconfirmedShipment(
+                    id: try row.decode(forColumn: "id"), channel: try row.decode(forColumn: "channel"),
+                    orderNumber: try row.decode(forColumn: "external_id"),
+                    lineID: try row.decode(forColumn: "line_id"), sku: try row.decode(forColumn: "sku"),
+                    quantity: try row.decode(forColumn: "quantity"), node: try row.decode(forColumn: "node"),
+                    shippedAt: try row.decode(forColumn: "shipped_at"),
+                    carrier: try row.decode(forColumn: "carrier"),
+                    service: try row.decode(forColumn: "service"),
+                    trackingNumber: try row.decode(forColumn: "tracking_number"))
             }
-            return byChannel
         }
     }
 

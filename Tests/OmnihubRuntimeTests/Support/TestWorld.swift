@@ -109,7 +109,8 @@ struct TestWorld {
     }
 
     /// Runs one import cycle on the test clock; `whileWaiting` runs when the cycle waits for files to settle.
-    func cycle(whileWaiting: @escaping @Sendable () -> Void = {}) throws -> CycleReport {
+    /// A cycle on the test clock; `partSize` is how many orders a part of the outbox's documents holds.
+    func cycle(partSize: Int = 500, whileWaiting: @escaping @Sendable () -> Void = {}) throws -> CycleReport {
         let clock = self.clock
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -118,7 +119,7 @@ struct TestWorld {
             sleep: { duration in
                 whileWaiting()
                 clock.advance(by: duration)
-            }
+            }, partSize: partSize
         ).run()
     }
 
