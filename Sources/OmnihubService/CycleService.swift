@@ -39,7 +39,7 @@ package struct CycleService: Service, CustomStringConvertible {
             if !report.outcomes.isEmpty || !report.failures.isEmpty {
                 let summary =
                     "cycle: \(report.outcomes.count) file(s), \(report.documentsImported) order(s), "
-                    + "\(report.documentsWritten.count) document(s), \(report.failures.count) failure(s)"
+                    + "\(report.documentsWrittenCount) document(s), \(report.failures.count) failure(s)"
                 logger.info("\(summary)")
             }
         }

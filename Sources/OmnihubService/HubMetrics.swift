@@ -22,17 +22,17 @@ package struct HubMetrics: Sendable {
                     .increment(by: outcome.file.ordersImported)
             }
         }
-        for document in report.documentsWritten {
+        for (tally, written) in report.documentTally {
             Counter(
                 label: "omnihub_documents_total",
-                dimensions: [("destination", document.destination), ("kind", document.kind.rawValue)]
-            ).increment()
+                dimensions: [("destination", tally.destination), ("kind", tally.kind.rawValue)]
+            ).increment(by: written)
         }
         for failure in report.failures {
             Counter(label: "omnihub_errors_total", dimensions: [("stage", "cycle"), ("kind", failure.kind.rawValue)])
                 .increment()
         }
-        Counter(label: "omnihub_reservations_total").increment(by: report.reservations.count)
+        Counter(label: "omnihub_reservations_total").increment(by: report.sourcing.count)
         Timer(label: "omnihub_stage_duration_seconds", dimensions: [("stage", "cycle")], preferredDisplayUnit: .seconds)
             .record(duration: duration)
     }

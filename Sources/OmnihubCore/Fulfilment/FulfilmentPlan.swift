@@ -68,17 +68,24 @@ public struct FulfilmentPlan: Sendable, Hashable {
         }
     }
 
+    /// Units of a line at a node to hand over now: what is reserved there beyond what was
+    /// handed over, counting taken-back units as no longer handed over (none when 0 or less).
+    public static func unitsToHandOver(reserved: Int, handedOver: Int, takenBack: Int) -> Int {
+        reserved - handedOver + takenBack
+    }
+
     /// Nodes with work, in name order.
     public let nodes: [NodeWork]
 
     /// The plan for `facts`: each line at a node is handed what is reserved there beyond what
     /// was handed over, counting taken-back units as no longer handed over.
     public init(_ facts: Facts) {
-        var remaining = facts.reserved
-        for (line, units) in facts.handedOver { remaining[line, default: 0] -= units }
-        for (line, units) in facts.takenBack { remaining[line, default: 0] += units }
         var work: [String: NodeWork] = [:]
-        for (line, units) in remaining where units > 0 {
+        for line in Set(facts.reserved.keys).union(facts.takenBack.keys) {
+            let units = Self.unitsToHandOver(
+                reserved: facts.reserved[line] ?? 0, handedOver: facts.handedOver[line] ?? 0,
+                takenBack: facts.takenBack[line] ?? 0)
+            guard units > 0 else { continue }
             work[line.node, default: NodeWork(node: line.node)].toShip.append(
                 FulfilmentCandidate(line, quantity: units))
         }

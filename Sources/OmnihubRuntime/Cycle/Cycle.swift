@@ -151,7 +151,7 @@ package struct Cycle: Sendable {
         if let sourcing {
             progress?(.sourcing)
             do {
-                report.reservations = try sourcing.run(at: now())
+                report.sourcing = try sourcing.run(at: now())
                 Failpoint.afterSourcing.reach()
             } catch {
                 logger.error("sourcing failed, nothing was reserved: \(error)")
@@ -162,6 +162,8 @@ package struct Cycle: Sendable {
         do {
             let outcome = try emitter.emit(at: now())
             report.documentsWritten = outcome.written
+            report.documentsWrittenCount = outcome.writtenCount
+            report.documentTally = outcome.writtenTally
             report.failures += outcome.failures
         } catch {
             logger.error("the outbox was not written: \(error)")

@@ -37,10 +37,17 @@ package struct CycleReport: Sendable {
     package var stopped = false
     /// Inbox entries never taken as they are (links, FIFOs, names that are not UTF-8), with the reason.
     package var refused: [Failure] = []
-    /// Stock reserved for open orders after the imports.
-    package var reservations: [Reservation] = []
-    /// Outbound documents written after sourcing.
+    /// Stock reserved for open orders after the imports: the reservations (the first
+    /// ``SourcingOutcome/listed`` of them) and their totals.
+    package var sourcing = SourcingOutcome()
+    /// Stock reserved for open orders after the imports, the first ``SourcingOutcome/listed``.
+    package var reservations: [Reservation] { sourcing.reservations }
+    /// Outbound documents written after sourcing, the first ``EmitOutcome/listed`` of them.
     package var documentsWritten: [OutboundDocument] = []
+    /// How many outbound documents were written.
+    package var documentsWrittenCount = 0
+    /// How many outbound documents were written, by destination and kind.
+    package var documentTally: [DocumentTally: Int] = [:]
 
     /// An empty report.
     package init() {}

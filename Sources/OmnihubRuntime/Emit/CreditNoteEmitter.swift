@@ -22,8 +22,7 @@ struct CreditNoteEmitter: DocumentEmitter {
                     let issued = try issue(
                         orderID: order.orderID, units: order.units, reason: "returned", returns: order.returns, at: time
                     )
-                    outcome.written += issued.outcome.written
-                    outcome.failures += issued.outcome.failures
+                    outcome.add(issued.outcome)
                 } catch {
                     writer.refuse(
                         what: "credit note for a return", order: String(order.orderID), reason: error,

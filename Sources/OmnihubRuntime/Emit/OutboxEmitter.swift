@@ -66,7 +66,7 @@ package struct OutboxEmitter: Sendable {
         for emitter in emitters {
             guard !writer.stopRequested() else { break }
             outcome.stage = emitter.documents
-            writer.progress?(.writing(documents: emitter.documents, written: outcome.written.count))
+            writer.progress?(.writing(documents: emitter.documents, written: outcome.writtenCount))
             do {
                 try emitter.emit(at: time, into: &outcome)
             } catch {

@@ -1,14 +1,47 @@
 import Foundation
 import Logging
-import OmnihubCore
+package import OmnihubCore
 package import OmnihubStore
 
 /// What one emit did: the documents written, and those left pending with the reason.
 package struct EmitOutcome: Sendable {
-    package var written: [OutboundDocument] = []
+    /// How many written documents are kept in full in ``written``.
+    package static let listed = 1_000
+
+    /// The documents written, the first ``listed`` of them: a peak day's run writes hundreds of
+    /// thousands, which ``writtenCount`` and ``writtenTally`` count without holding them.
+    package private(set) var written: [OutboundDocument] = []
+    /// How many documents were written.
+    package private(set) var writtenCount = 0
+    /// How many documents were written, by destination and kind.
+    package private(set) var writtenTally: [DocumentTally: Int] = [:]
     package var failures: [CycleReport.Failure] = []
     /// What is being written now, e.g. "invoices", for the progress line.
     package var stage = ""
+
+    /// Nothing written yet.
+    package init() {}
+
+    /// Counts a written document, and keeps it while fewer than ``listed`` are kept.
+    package mutating func add(written document: OutboundDocument) {
+        writtenCount += 1
+        writtenTally[DocumentTally(destination: document.destination, kind: document.kind), default: 0] += 1
+        if written.count < Self.listed { written.append(document) }
+    }
+
+    /// Adds what another emit wrote and failed at.
+    package mutating func add(_ other: EmitOutcome) {
+        writtenCount += other.writtenCount
+        writtenTally.merge(other.writtenTally, uniquingKeysWith: +)
+        written += other.written.prefix(max(0, Self.listed - written.count))
+        failures += other.failures
+    }
+}
+
+/// Documents of one kind for one destination, counted.
+package struct DocumentTally: Sendable, Hashable {
+    package let destination: String
+    package let kind: OutboundDocumentKind
 }
 
 /// Renders documents into the outbox's files and writes them exactly once: each document and its
@@ -161,8 +194,8 @@ struct OutboxWriter: Sendable {
             var written = document
             written.status = .written
             written.writtenAt = time.description
-            outcome.written.append(written)
+            outcome.add(written: written)
         }
-        progress?(.writing(documents: outcome.stage, written: outcome.written.count))
+        progress?(.writing(documents: outcome.stage, written: outcome.writtenCount))
     }
 }

@@ -33,8 +33,8 @@ package struct OrderSourcing: Sendable {
     /// Without ring-fences the whole batch is sourced at once. With them, each channel's orders are
     /// sourced in turn (channels in name order), each seeing the stock fenced for it and none of the
     /// stock fenced for others, after what the channels before it took.
-    package func run(at time: Timestamp) throws -> [Reservation] {
-        var reserved: [Reservation] = []
+    package func run(at time: Timestamp, listing: Int = SourcingOutcome.listed) throws -> SourcingOutcome {
+        var reserved = SourcingOutcome(listing: listing)
         var after: Int64 = 0
         while true {
             var attempt = 1
@@ -51,7 +51,7 @@ package struct OrderSourcing: Sendable {
                     try store.stock.recordReservations(
                         reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision,
                         at: time)
-                    reserved += reservations
+                    reserved.add(reservations)
                     after = through
                     break
                 } catch let error as StoreError where error.code == .changedMeanwhile && attempt < 3 {
@@ -240,4 +240,36 @@ struct SourcingFault: Error, CustomStringConvertible {
     let description: String
 
     init(_ description: String) { self.description = description }
+}
+
+/// What a sourcing run reserved: the reservations (the first ``listed`` of them unless asked
+/// for more, for reports and tests) and their totals, so a peak day's cycle does not hold every
+/// reservation.
+package struct SourcingOutcome: Sendable {
+    /// How many reservations a cycle keeps in full in ``reservations``.
+    package static let listed = 1_000
+
+    /// How many reservations are kept in full.
+    let listing: Int
+    /// The reservations written, the first ``listing`` of them.
+    package private(set) var reservations: [Reservation] = []
+    /// How many reservations were written.
+    package private(set) var count = 0
+    /// The units they reserve.
+    package private(set) var units = 0
+    /// The orders they reserve for.
+    package private(set) var orders = 0
+
+    /// Nothing reserved yet; the first `listing` reservations will be kept.
+    package init(listing: Int = SourcingOutcome.listed) {
+        self.listing = listing
+    }
+
+    /// Adds one batch's reservations (an order's reservations are all in one batch).
+    mutating func add(_ batch: [Reservation]) {
+        count += batch.count
+        units += batch.reduce(0) { $0 + $1.quantity }
+        orders += Set(batch.map(\.orderID)).count
+        reservations += batch.prefix(max(0, listing - reservations.count))
+    }
 }

@@ -12,31 +12,39 @@ package enum FulfilmentCoverage: Sendable {
 
 extension Outbox {
     /// What fulfilment is decided on: reservations, hand-overs and cancellations per order line
-    /// at a node, as of one read, with the revision they were read at.
+    /// at a node, of the lines with units to hand over (``FulfilmentPlan/unitsToHandOver(reserved:handedOver:takenBack:)``),
+    /// and the cancellations no node was told of, as of one read, with the revision they were read at.
     package func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
         try read { db in
             var facts = FulfilmentPlan.Facts()
-            func add(_ sql: String, into totals: inout [OrderLineAtNode: Int]) throws {
-                for row in try Row.fetchAll(db, sql: sql) {
-                    let line = OrderLineAtNode(
-                        orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
-                        node: try row.decode(forColumn: "node"), sku: try row.decode(forColumn: "sku"))
-                    totals[line, default: 0] += try row.decode(forColumn: "units") as Int
-                }
+            // Every line's reserved, handed-over and taken-back units, added up by SQLite and read
+            // through a cursor; only the lines with units to hand over are kept, so a day's settled
+            // lines cost no memory.
+            let lines = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT order_id, position, node, sku, SUM(reserved) AS reserved, SUM(handed) AS handed,
+                               SUM(back) AS back
+                        FROM (SELECT order_id, position, node, sku,
+                                     CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END AS reserved,
+                                     0 AS handed, 0 AS back FROM reservations
+                              UNION ALL SELECT order_id, position, node, sku, 0, quantity, 0 FROM fulfilment_lines
+                              UNION ALL SELECT order_id, position, node, sku, 0, 0, quantity FROM fulfilment_cancellations)
+                        GROUP BY order_id, position, node, sku
+                        """))
+            while let row = try lines.next() {
+                let reserved: Int = try row.decode(forColumn: "reserved")
+                let handed: Int = try row.decode(forColumn: "handed")
+                let back: Int = try row.decode(forColumn: "back")
+                guard FulfilmentPlan.unitsToHandOver(reserved: reserved, handedOver: handed, takenBack: back) > 0
+                else { continue }
+                let line = OrderLineAtNode(
+                    orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
+                    node: try row.decode(forColumn: "node"), sku: try row.decode(forColumn: "sku"))
+                facts.reserved[line] = reserved
+                if handed != 0 { facts.handedOver[line] = handed }
+                if back != 0 { facts.takenBack[line] = back }
             }
-            try add(
-                """
-                SELECT order_id, position, node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                FROM reservations GROUP BY order_id, position, node, sku
-                """, into: &facts.reserved)
-            try add(
-                "SELECT order_id, position, node, sku, SUM(quantity) AS units FROM fulfilment_lines GROUP BY 1, 2, 3, 4",
-                into: &facts.handedOver)
-            try add(
-                """
-                SELECT order_id, position, node, sku, SUM(quantity) AS units FROM fulfilment_cancellations
-                GROUP BY 1, 2, 3, 4
-                """, into: &facts.takenBack)
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id"))
             {

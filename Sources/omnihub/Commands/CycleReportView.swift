@@ -39,20 +39,20 @@ struct CycleReportView {
                     files: report.outcomes.map(\.file), failures: report.failures, refused: report.refused,
                     waiting: report.waiting,
                     documentsImported: report.documentsImported,
-                    unitsReserved: report.reservations.reduce(0) { $0 + $1.quantity }))
+                    unitsReserved: report.sourcing.units))
             return
         }
-        let reservedUnits = report.reservations.reduce(0) { $0 + $1.quantity }
+        let reservedUnits = report.sourcing.units
         let reservedLine =
-            "\(reservedUnits) unit(s) reserved for \(Set(report.reservations.map(\.orderID)).count) order(s)."
-        let outboxLine = "\(report.documentsWritten.count) document(s) written to the outbox."
+            "\(reservedUnits) unit(s) reserved for \(report.sourcing.orders) order(s)."
+        let outboxLine = "\(report.documentsWrittenCount) document(s) written to the outbox."
         for refused in report.refused {
             say("not taken: \(relative(refused.path)): \(refused.message)")
         }
         if report.outcomes.isEmpty && report.failures.isEmpty {
             say(report.waiting > 0 ? "No stable files yet (\(report.waiting) still changing)." : "No new files.")
-            if !report.reservations.isEmpty { say(reservedLine) }
-            if !report.documentsWritten.isEmpty { say(outboxLine) }
+            if report.sourcing.count > 0 { say(reservedLine) }
+            if report.documentsWrittenCount > 0 { say(outboxLine) }
             return
         }
         var table = TextTable("FILE", "PARTNER", "STATUS", "RECORDS", "IMPORTED", "KNOWN", "REJECTED", "NOW AT")
@@ -75,8 +75,8 @@ struct CycleReportView {
             say("\nleft in the inbox: \(relative(failure.path)): \(failure.message)")
         }
         say("\n\(report.documentsImported) document(s) imported from \(report.outcomes.count) file(s).")
-        if !report.reservations.isEmpty { say(reservedLine) }
-        if !report.documentsWritten.isEmpty { say(outboxLine) }
+        if report.sourcing.count > 0 { say(reservedLine) }
+        if report.documentsWrittenCount > 0 { say(outboxLine) }
     }
 
     private func relative(_ path: String) -> String {

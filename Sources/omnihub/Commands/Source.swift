@@ -101,7 +101,9 @@ struct Source: ParsableCommand {
             throw CommandFailure.configuration(
                 "\(configuration.file) has no sourcing section; add one (see docs/sourcing.md)")
         }
-        let reservations = try sourcing.run(at: SystemClock.now())
+        // This command lists every reservation it made, however many.
+        let outcome = try sourcing.run(at: SystemClock.now(), listing: .max)
+        let reservations = outcome.reservations
         if json {
             try JSONOutput.print(reservations.map(ReservationView.init))
             return
@@ -118,7 +120,7 @@ struct Source: ParsableCommand {
         }
         say(table.rendered)
         say(
-            "\n\(reservations.reduce(0) { $0 + $1.quantity }) unit(s) reserved for \(Set(reservations.map(\.orderID)).count) order(s)."
+            "\n\(outcome.units) unit(s) reserved for \(outcome.orders) order(s)."
         )
     }
 }
