@@ -91,6 +91,23 @@ struct CommandLineTests {
         #expect(result.standardError.contains("extra"))
     }
 
+    @Test("run --json counts the orders reserved and the documents written")
+    func runCounts() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        let result = try OmnihubProcess.run(["run", "--once", "--json", "--config", world.configFile.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let outbox = world.root.appendingPathComponent("outbox").path
+        let files = FileManager.default.enumerator(atPath: outbox)?.compactMap { $0 as? String }.filter {
+            !$0.hasPrefix(".") && !$0.contains("/.")
+                && !((try? FileManager.default.attributesOfItem(atPath: outbox + "/" + $0)[.type] as? FileAttributeType)
+                    == .typeDirectory)
+        }
+        #expect((report?["documents_written"] as? Int).map { $0 > 0 && $0 == files?.count } == true, "\(files ?? [])")
+        #expect((report?["orders_reserved"] as? Int).map { $0 > 0 } == true)
+        #expect((report?["units_reserved"] as? Int ?? 0) >= (report?["orders_reserved"] as? Int ?? 1))
+    }
+
     @Test("import, list, show and trace work together, with --json for programs")
     func importAndInspect() throws {
         let world = try TestWorld()

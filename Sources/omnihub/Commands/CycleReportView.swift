@@ -14,11 +14,15 @@ struct CycleReportView {
         let waiting: Int
         let documentsImported: Int
         let unitsReserved: Int
+        let ordersReserved: Int
+        let documentsWritten: Int
 
         enum CodingKeys: String, CodingKey {
             case files, failures, refused, waiting
             case documentsImported = "documents_imported"
             case unitsReserved = "units_reserved"
+            case ordersReserved = "orders_reserved"
+            case documentsWritten = "documents_written"
         }
     }
 
@@ -39,7 +43,8 @@ struct CycleReportView {
                     files: report.outcomes.map(\.file), failures: report.failures, refused: report.refused,
                     waiting: report.waiting,
                     documentsImported: report.documentsImported,
-                    unitsReserved: report.sourcing.units))
+                    unitsReserved: report.sourcing.units, ordersReserved: report.sourcing.orders,
+                    documentsWritten: report.documentsWrittenCount))
             return
         }
         let reservedUnits = report.sourcing.units
