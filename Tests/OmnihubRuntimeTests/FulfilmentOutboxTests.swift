@@ -94,6 +94,18 @@ struct FulfilmentOutboxTests {
         try world.setModified(url, secondsBeforeNow: 60)
     }
 
+    /// Takes the nodes' fulfilment formats out of the world's configuration, so a cycle imports
+    /// and sources without writing; returns the configuration as it was, to put back.
+    func withoutFormats(_ world: TestWorld) throws -> String {
+        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
+        try withFormats.replacingOccurrences(
+            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
+        )
+        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
+        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        return withFormats
+    }
+
     func outbox(_ world: TestWorld, _ node: String) throws -> [URL] {
         let folder = world.root.appendingPathComponent("outbox/\(node)")
         guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
@@ -163,12 +175,7 @@ struct FulfilmentOutboxTests {
         try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
         // Import and source with no formats configured, then record the document the way the emitter
         // does and stop before writing it, as a crash would.
-        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
-        try withFormats.replacingOccurrences(
-            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
-        )
-        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
-        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        let withFormats = try withoutFormats(world)
         let sourced = try world.cycle()
         #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
         let store = try world.store()
@@ -400,12 +407,7 @@ struct FulfilmentOutboxTests {
     @Test("cancelling units reserved but not yet handed over sends no cancellation; the rest are handed over")
     func cancellationBeforeHandover() throws {
         let world = try world()
-        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
-        try withFormats.replacingOccurrences(
-            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
-        )
-        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
-        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        let withFormats = try withoutFormats(world)
         try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
         try world.drop(
             "orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1", quantity: "3", price: "59.97")))
@@ -432,12 +434,7 @@ struct FulfilmentOutboxTests {
         let rows = (1...5).map { AmazonReport.row(order: "A\($0)", item: "\($0)", quantity: "2", price: "39.98") }
         try world.drop("orders.tsv", AmazonReport.file(rows[0], rows[1], rows[2], rows[3], rows[4]))
         // Import and source with no formats, then emit with parts of two orders.
-        let withFormats = try String(contentsOf: world.configFile, encoding: .utf8)
-        try withFormats.replacingOccurrences(
-            of: "fulfilment_format: mappings/wms.format.yaml", with: "capacity_parcels: 99"
-        )
-        .replacingOccurrences(of: "fulfilment_format: mappings/picklist.format.yaml", with: "capacity_parcels: 99")
-        .write(to: world.configFile, atomically: true, encoding: .utf8)
+        let withFormats = try withoutFormats(world)
         let sourced = try world.cycle()
         #expect(sourced.reservations.count == 5, "\(sourced.outcomes) \(sourced.failures)")
         try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
@@ -455,5 +452,30 @@ struct FulfilmentOutboxTests {
         }
         #expect(orders == [["A1x2", "A2x2"], ["A3x2", "A4x2"], ["A5x2"]])
         #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "every unit is handed over once")
+    }
+
+    @Test("a wave larger than a planning window is planned window by window, its parts numbered on")
+    func waveInWindows() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,100\n")
+        let rows = (1...25).map { AmazonReport.row(order: "A\($0)", item: "\($0)") }
+        try world.drop(
+            "orders.tsv", ([AmazonReport.columns.joined(separator: "\t")] + rows).joined(separator: "\n") + "\n")
+        let withFormats = try withoutFormats(world)
+        #expect(try world.cycle().reservations.count == 25)
+        try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        // Parts of one order, so windows of twenty: the 25 orders take two windows.
+        let emitter = OutboxEmitter(
+            configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 1)
+        let outcome = try emitter.emit(at: world.clock.now())
+        #expect(outcome.failures.isEmpty, "\(outcome.failures.map(\.message))")
+        let parts = outcome.written.filter { $0.kind.rawValue == "fulfilment_order" }.map(\.number)
+        #expect(parts.map { $0.split(separator: "-").last.map(String.init) } == (1...25).map { "\($0)" })
+        let orders = try outbox(world, "DC-1").flatMap { file in
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+            return (json?["lines"] as? [[String: Any]] ?? []).map { "\($0["order"] ?? "")" }
+        }
+        #expect(orders.sorted() == (1...25).map { "A\($0)" }.sorted(), "every order handed over once")
+        #expect(try emitter.emit(at: world.clock.now()).written.isEmpty)
     }
 }

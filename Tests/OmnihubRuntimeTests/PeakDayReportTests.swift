@@ -32,39 +32,12 @@ struct PeakDayReportTests {
 
     @Test("a cycle's sourcing counts every reservation, unit and order, and lists the first thousand")
     func reservationsCounted() throws {
-        let world = try TestWorld(stableAfterSeconds: 0)
-        let stock = world.root.appendingPathComponent("inbox/wms")
-        try FileManager.default.createDirectory(at: stock, withIntermediateDirectories: true)
-        try """
-        mapping: snapshot
-        document: stock_snapshot
-        format: {type: csv}
-        group_by: node
-        fields: {node: node, as_of: as_of}
-        lines: {sku: sku, quantity: qty}
-        """.write(to: world.root.appendingPathComponent("mappings/snapshot.yaml"), atomically: true, encoding: .utf8)
-        try "country,prefix,lat,lon\nDE,10,52.52,13.40\n".write(
-            to: world.root.appendingPathComponent("areas.csv"), atomically: true, encoding: .utf8)
-        try """
-        store: {path: var/omnihub.sqlite}
-        inbox: {stable_after_seconds: 0}
-        network:
-          nodes:
-            - {id: DC-1, type: dc, location: {lat: 51.31, lon: 9.48}, unit_cost: 0.8, parcel_cost: 1.0}
-        sourcing:
-          rate_card: [{max_km: null, cost: 4.5}]
-          postal_areas: areas.csv
-          batch_orders: 400
-        partners:
-          - id: amazon-de
-            feeds: [{name: orders, folder: inbox/amazon-de, pattern: "*.tsv", mapping: mappings/amazon-de-orders.yaml}]
-          - id: wms
-            feeds: [{name: stock, folder: inbox/wms, pattern: "*.csv", mapping: mappings/snapshot.yaml}]
-        """.write(to: world.configFile, atomically: true, encoding: .utf8)
-        let url = stock.appendingPathComponent("s1.csv")
-        try "node,as_of,sku,qty\nDC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5000\n".write(
-            to: url, atomically: false, encoding: .utf8)
-        try world.setModified(url, secondsBeforeNow: 60)
+        let sourcing = OrderSourcingTests()
+        let world = try sourcing.world()
+        let text = try String(contentsOf: world.configFile, encoding: .utf8)
+            .replacingOccurrences(of: "  split_penalty: 2.0\n", with: "  split_penalty: 2.0\n  batch_orders: 400\n")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try sourcing.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5000\n")
         let rows = (1...1_001).map {
             AmazonReport.row(order: "A\($0)", item: "\($0)", quantity: "2", price: "39.98")
         }

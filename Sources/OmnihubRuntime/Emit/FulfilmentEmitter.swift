@@ -11,38 +11,54 @@ struct FulfilmentEmitter: DocumentEmitter {
 
     var documents: String { "fulfilment documents" }
 
+    /// How many orders' reservations are planned at once (twenty parts' worth: 10,000 orders by
+    /// default): a peak day's hand-over is read, planned and written a window at a time.
+    var windowOrders: Int { writer.partSize * 20 }
+
     /// Each node's cancellations go in one document, its units to ship in fulfilment orders of at
     /// most ``OutboxWriter/partSize`` orders (``FulfilmentPlan/NodeWork/shipParts(ordersPerPart:)``),
-    /// numbered `FO-<node>-<wave>` when one is enough and `FO-<node>-<wave>-<part>` when not. Each
-    /// document is recorded on the revision the one before it left, written and let go of before
-    /// the next is rendered, so a wave of any size needs one part's memory.
+    /// numbered `FO-<node>-<wave>` when one is enough and `FO-<node>-<wave>-<part>` when not. The
+    /// reservations are planned ``windowOrders`` orders at a time, and each document is recorded on
+    /// the revision the one before it left, written and let go of before the next is rendered, so a
+    /// wave of any size needs one window's memory.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         var formats: [String: OutputFormat] = [:]
         for node in writer.configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
         guard !formats.isEmpty else { return }
-        let (facts, read) = try writer.store.outbox.fulfilmentFacts()
-        var revision = read
-        for work in FulfilmentPlan(facts).nodes {
-            guard let format = formats[work.node] else { continue }
-            let cancellations = work.toCancel.map(\.units)
-            if !cancellations.isEmpty {
-                try record(
-                    .cancellation, work.node, cancellations, part: nil, in: format,
-                    covers: .tellsOf(cancellations: work.toCancel.map(\.id)), basedOn: &revision, at: time,
-                    into: &outcome)
-            }
-            let parts = work.shipParts(ordersPerPart: writer.partSize)
-            for (index, units) in parts.enumerated() {
-                if index > 0 && writer.stopRequested() {
-                    writer.logger.notice("stop requested: the rest of \(work.node)'s fulfilment waits for the next run")
-                    return
+        var after: Int64 = 0
+        var partsSoFar: [String: Int] = [:]
+        var inWindows = false
+        while true {
+            let window = try writer.store.outbox.fulfilmentFacts(after: after, orders: windowOrders)
+            guard let through = window.through else { return }
+            if after == 0 { inWindows = window.full }
+            var revision = window.revision
+            for work in FulfilmentPlan(window.facts).nodes {
+                guard let format = formats[work.node] else { continue }
+                let cancellations = work.toCancel.map(\.units)
+                if !cancellations.isEmpty {
+                    try record(
+                        .cancellation, work.node, cancellations, part: nil, in: format,
+                        covers: .tellsOf(cancellations: work.toCancel.map(\.id)), basedOn: &revision, at: time,
+                        into: &outcome)
                 }
-                try record(
-                    .order, work.node, units, part: parts.count > 1 ? index + 1 : nil, in: format,
-                    covers: .handsOver(units), basedOn: &revision, at: time, into: &outcome)
+                let parts = work.shipParts(ordersPerPart: writer.partSize)
+                for units in parts {
+                    if partsSoFar[work.node] != nil && writer.stopRequested() {
+                        writer.logger.notice(
+                            "stop requested: the rest of \(work.node)'s fulfilment waits for the next run")
+                        return
+                    }
+                    let part = partsSoFar[work.node, default: 0] + 1
+                    partsSoFar[work.node] = part
+                    try record(
+                        .order, work.node, units, part: inWindows || parts.count > 1 ? part : nil, in: format,
+                        covers: .handsOver(units), basedOn: &revision, at: time, into: &outcome)
+                }
             }
+            after = through
         }
     }
 

@@ -15,9 +15,29 @@ extension Outbox {
     /// at a node, of the lines with units to hand over (``FulfilmentPlan/unitsToHandOver(reserved:handedOver:takenBack:)``),
     /// and the cancellations no node was told of, as of one read, with the revision they were read at.
     package func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
+        let window = try fulfilmentFacts(after: 0, orders: .max)
+        return (window.facts, window.revision)
+    }
+
+    /// The fulfilment facts of the next `orders` orders with reservations after the order id
+    /// `after` (``FulfilmentWindow/through`` says where the next window starts; `nil`: no order is
+    /// left), so a peak day's hand-over is planned a window at a time. The cancellations no node was
+    /// told of come with the first window (`after` 0).
+    package func fulfilmentFacts(after: Int64, orders: Int) throws -> FulfilmentWindow {
         try read { db in
-            var facts = FulfilmentPlan.Facts()
-            // Every line's reserved, handed-over and taken-back units, added up by SQLite and read
+            var window = FulfilmentWindow(revision: try Self.fulfilmentRevision(db))
+            guard
+                let bounds = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT MAX(order_id) AS through, COUNT(*) AS orders
+                            FROM (SELECT DISTINCT order_id FROM reservations WHERE order_id > ? ORDER BY order_id LIMIT ?)
+                            """), arguments: [after, min(orders, Int(Int32.max))]),
+                let through: Int64 = try bounds.decode(forColumn: "through")
+            else { return window }
+            window.through = through
+            window.full = try bounds.decode(forColumn: "orders") as Int >= orders
+            // Each line's reserved, handed-over and taken-back units, added up by SQLite and read
             // through a cursor; only the lines with units to hand over are kept, so a day's settled
             // lines cost no memory.
             let lines = try Row.fetchCursor(
@@ -27,11 +47,13 @@ extension Outbox {
                                SUM(back) AS back
                         FROM (SELECT order_id, position, node, sku,
                                      CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END AS reserved,
-                                     0 AS handed, 0 AS back FROM reservations
+                                     0 AS handed, 0 AS back FROM reservations WHERE order_id > ?1 AND order_id <= ?2
                               UNION ALL SELECT order_id, position, node, sku, 0, quantity, 0 FROM fulfilment_lines
-                              UNION ALL SELECT order_id, position, node, sku, 0, 0, quantity FROM fulfilment_cancellations)
+                                        WHERE order_id > ?1 AND order_id <= ?2
+                              UNION ALL SELECT order_id, position, node, sku, 0, 0, quantity FROM fulfilment_cancellations
+                                        WHERE order_id > ?1 AND order_id <= ?2)
                         GROUP BY order_id, position, node, sku
-                        """))
+                        """), arguments: [after, through])
             while let row = try lines.next() {
                 let reserved: Int = try row.decode(forColumn: "reserved")
                 let handed: Int = try row.decode(forColumn: "handed")
@@ -41,24 +63,25 @@ extension Outbox {
                 let line = OrderLineAtNode(
                     orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
                     node: try row.decode(forColumn: "node"), sku: try row.decode(forColumn: "sku"))
-                facts.reserved[line] = reserved
-                if handed != 0 { facts.handedOver[line] = handed }
-                if back != 0 { facts.takenBack[line] = back }
+                window.facts.reserved[line] = reserved
+                if handed != 0 { window.facts.handedOver[line] = handed }
+                if back != 0 { window.facts.takenBack[line] = back }
             }
+            guard after == 0 else { return window }
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id"))
             {
                 let line = OrderLineAtNode(
                     orderID: try row.decode(forColumn: "order_id"), position: try row.decode(forColumn: "position"),
                     node: try row.decode(forColumn: "node"), sku: try row.decode(forColumn: "sku"))
-                facts.untoldCancellations.append(
+                window.facts.untoldCancellations.append(
                     FulfilmentPlan.UntoldCancellation(
                         id: try row.decode(forColumn: "id"),
                         units: FulfilmentCandidate(
                             line, quantity: try row.decode(forColumn: "quantity"),
                             reason: try row.decode(forColumn: "reason"))))
             }
-            return (facts, try Self.fulfilmentRevision(db))
+            return window
         }
     }
 
@@ -134,6 +157,20 @@ extension Outbox {
         FulfilmentRevision(
             stockChanges: try StockLedger.stockRevision(db).changes,
             lastHandOver: try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM fulfilment_lines")) ?? 0)
+    }
+}
+
+/// The fulfilment facts of a window of orders, read at one revision.
+package struct FulfilmentWindow: Sendable {
+    package var facts = FulfilmentPlan.Facts()
+    package let revision: FulfilmentRevision
+    /// The newest order the window holds; the next starts after it. `nil`: no order was left.
+    package var through: Int64?
+    /// Whether the window holds as many orders as asked for: more may follow.
+    package var full = false
+
+    init(revision: FulfilmentRevision) {
+        self.revision = revision
     }
 }
 
