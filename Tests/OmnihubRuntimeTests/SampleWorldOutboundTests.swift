@@ -95,4 +95,27 @@ struct SampleWorldOutboundTests {
         #expect(confirmed.one.files.count == 1 && confirmed.several.files.count == 1)
         #expect(!confirmed.one.rows.isEmpty && confirmed.several.rows == confirmed.one.rows)
     }
+
+    @Test("explain shows an order that shipped as its decision was taken: where it shipped from, nothing unfilled")
+    func explainAfterShipping() throws {
+        let world = try TestWorld.shippedSampleWorld()
+        #expect(try world.cycle().failures.isEmpty)
+        func explained() throws -> [String: Any]? {
+            let result = try OmnihubProcess.run(
+                ["explain", "order", "302-1111111-2000001", "--json", "--config", world.configFile.path])
+            #expect(result.status == 0, "\(result.standardError)")
+            return try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        }
+        let sourced = try explained()
+        try world.dropLaterFiles()
+        world.clock.advance(by: .seconds(600))
+        #expect(try world.cycle().failures.isEmpty)
+        let shipped = try explained()
+        #expect(shipped?["unfilled_units"] as? Int == 0)
+        let nodes = { (explanation: [String: Any]?) in
+            (explanation?["parcels"] as? [[String: Any]] ?? []).compactMap { $0["node"] as? String }
+        }
+        #expect(!nodes(shipped).isEmpty && nodes(shipped) == nodes(sourced), "the parcels as sourced")
+        #expect(shipped?["total"] as? String == sourced?["total"] as? String)
+    }
 }

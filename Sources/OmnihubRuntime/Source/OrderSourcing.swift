@@ -122,14 +122,27 @@ package struct OrderSourcing: Sendable {
 
     /// Why a stored order is sourced as it is: its parcels' costs and each other node's.
     ///
-    /// The other nodes are judged on the stock and capacity they have now, with this order's own
-    /// reservations counted as free again.
+    /// The decision is shown as it was taken: the units still reserved at each node and those
+    /// that already left it (a shipment consumes its reservation), so an order that shipped is
+    /// explained by where it shipped from. The other nodes are judged on the stock and capacity
+    /// they have now, with this order's own reservations counted as free again.
     package func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
         let state = try store.stock.sourcingState(limit: 0)  // the stock, not the open orders
-        let reservations = try store.stock.reservations(orderID: stored.id)
+        let reserved = try store.stock.reservations(orderID: stored.id)
         var own: [String: [String: Int]] = [:]
-        for reservation in reservations {
+        for reservation in reserved {
             own[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
+        }
+        struct Placed: Hashable {
+            let position: Int
+            let node: String
+        }
+        var placed: [Placed: Int] = [:]
+        for reservation in reserved {
+            placed[Placed(position: reservation.position, node: reservation.node), default: 0] += reservation.quantity
+        }
+        for shipment in try store.stock.shipments(orderID: stored.id) {
+            placed[Placed(position: shipment.position, node: shipment.node), default: 0] += shipment.quantity
         }
         let lines = stored.order.lines.enumerated().map { index, line in
             SourcingState.OpenLine(orderID: stored.id, position: index + 1, sku: line.sku, quantity: line.quantity)
@@ -139,9 +152,11 @@ package struct OrderSourcing: Sendable {
             reserved: state.reserved, exclusions: state.exclusions)
         let network = SourcingNetwork(problem(single, channel: stored.order.channel, freed: own, at: time))
         let plan = SourcingPlan(
-            allocations: reservations.map {
+            allocations: placed.filter { $0.value > 0 }.sorted {
+                ($0.key.position, $0.key.node) < ($1.key.position, $1.key.node)
+            }.map {
                 SourcingPlan.Allocation(
-                    order: String(stored.id), line: String($0.position), node: $0.node, qty: $0.quantity)
+                    order: String(stored.id), line: String($0.key.position), node: $0.key.node, qty: $0.value)
             }, unfilled: [])
         return SourcingExplanation(network, plan: plan)
     }
