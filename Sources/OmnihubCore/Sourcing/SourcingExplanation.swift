@@ -41,8 +41,9 @@ public struct SourcingExplanation: Sendable, Codable {
         case unfilledPenalty = "unfilled_penalty"
     }
 
-    /// The explanation of the first order of `network` allocated as `plan` says.
-    public init(_ network: SourcingNetwork, plan: SourcingPlan) {
+    /// The explanation of the first order of `network` allocated as `plan` says; `exclusions`
+    /// names why each node the order excludes may not take part (by node id), when known.
+    public init(_ network: SourcingNetwork, plan: SourcingPlan, exclusions: [String: String] = [:]) {
         let order = 0
         let lines = network.orders[order].lines
         let nodeIndex = Dictionary(uniqueKeysWithValues: network.nodes.enumerated().map { ($1.id, $0) })
@@ -83,12 +84,13 @@ public struct SourcingExplanation: Sendable, Codable {
         self.total = SourcingNetwork.format(total)
         let chosen = Set(byNode.map(\.node))
         alternatives = network.nodes.indices.filter { !chosen.contains($0) }.map { index in
-            Self.alternative(index, network, order: order, chosenTotal: total)
+            Self.alternative(index, network, order: order, chosenTotal: total, exclusions: exclusions)
         }
     }
 
     private static func alternative(
-        _ index: Int, _ network: SourcingNetwork, order: Int, chosenTotal: SourcingNetwork.Cost
+        _ index: Int, _ network: SourcingNetwork, order: Int, chosenTotal: SourcingNetwork.Cost,
+        exclusions: [String: String]
     )
         -> Alternative
     {
@@ -97,9 +99,7 @@ public struct SourcingExplanation: Sendable, Codable {
         if network.orders[order].excluded.contains(index) {
             return Alternative(
                 node: node.id, cost: nil,
-                reason:
-                    "not allowed for this order: it rejected it, does not serve the order's channel, or may not "
-                    + "do this kind of delivery")
+                reason: "not allowed: " + (exclusions[node.id] ?? "the order excludes it"))
         }
         if let deadline = network.orders[order].deadlineDays,
             let transit = network.transitDays(order: order, node: index),

@@ -151,6 +151,7 @@ package struct OrderSourcing: Sendable {
             orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
             reserved: state.reserved, exclusions: state.exclusions)
         let network = SourcingNetwork(problem(single, channel: stored.order.channel, freed: own, at: time))
+        let exclusions = exclusions(single.orders[0], rejectedBy: state.exclusions[stored.id] ?? [])
         let plan = SourcingPlan(
             allocations: placed.filter { $0.value > 0 }.sorted {
                 ($0.key.position, $0.key.node) < ($1.key.position, $1.key.node)
@@ -158,7 +159,7 @@ package struct OrderSourcing: Sendable {
                 SourcingPlan.Allocation(
                     order: String(stored.id), line: String($0.key.position), node: $0.key.node, qty: $0.value)
             }, unfilled: [])
-        return SourcingExplanation(network, plan: plan)
+        return SourcingExplanation(network, plan: plan, exclusions: exclusions)
     }
 
     /// The batch as a sourcing problem: the network's available stock and the open lines.
@@ -202,11 +203,7 @@ package struct OrderSourcing: Sendable {
                 lines: open.lines.map {
                     SourcingProblem.Line(line: String($0.position), sku: $0.sku, qty: $0.quantity)
                 },
-                excludedNodes: (state.exclusions[open.id] ?? [])
-                    + network.nodes.filter { node in
-                        node.channels.map { !$0.contains(open.channel) } ?? false
-                            || !Self.may(node, serve: delivery.method, pickup: pickup?.id)
-                    }.map(\.id),
+                excludedNodes: exclusions(open, rejectedBy: state.exclusions[open.id] ?? []).keys.sorted(),
                 deadlineDays: delivery.promisedBy.map {
                     Int(($0.millisecondsSince1970 - time.millisecondsSince1970).floorDivided(by: 86_400_000))
                 },
@@ -216,6 +213,36 @@ package struct OrderSourcing: Sendable {
                     } : nil)
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
+    }
+
+    /// The nodes that may not take part in `order`, each with its one reason: the node rejected
+    /// the order (`rejectedBy`), does not serve its channel, or may not do its kind of delivery,
+    /// the first that applies.
+    func exclusions(_ order: SourcingState.OpenOrder, rejectedBy: [String]) -> [String: String] {
+        let network = configuration.network
+        let method = order.delivery.method
+        let pickup = method == .ship ? nil : order.delivery.pickupNode.flatMap { network.node($0)?.id }
+        var reasons: [String: String] = [:]
+        for node in rejectedBy { reasons[node] = "it rejected this order" }
+        for node in network.nodes where reasons[node.id] == nil {
+            if let channels = node.channels, !channels.contains(order.channel) {
+                reasons[node.id] = "it does not serve \(order.channel) (channels: \(channels.joined(separator: ", ")))"
+            } else if !Self.may(node, serve: method, pickup: pickup) {
+                reasons[node.id] =
+                    switch method {
+                    case .ship: "it does not ship parcels"
+                    case .collect:
+                        node.id == pickup
+                            ? "it is the pickup store but does not hand over click & collect orders"
+                            : "it does not ship parcels to the pickup store"
+                    case .reserve:
+                        node.id == pickup
+                            ? "it is the store but does not take reserve-in-store orders"
+                            : "a reserve-in-store order is served from its store's own stock alone"
+                    }
+            }
+        }
+        return reasons
     }
 
     /// Whether `node` may take part in an order delivered by `method` (at `pickup` for collect and
