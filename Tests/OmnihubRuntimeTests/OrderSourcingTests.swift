@@ -329,6 +329,39 @@ struct OrderSourcingTests {
         #expect("\(error.map { "\($0)" } ?? "")".contains("batch_orders must be at least 1"))
     }
 
+    @Test("a partner switched off switches its nodes off; back on, they promise their stock again")
+    func partnerSwitchedOff() throws {
+        let world = try world()
+        let original = try String(contentsOf: world.configFile, encoding: .utf8)
+        let run = original.replacingOccurrences(
+            of: "capacity_parcels: 5}", with: "capacity_parcels: 5, partner: store-app}")
+        try run.replacingOccurrences(
+            of: "  - id: store-app\n", with: "  - id: store-app\n    enabled: false\n"
+        ).write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(world, "s1.csv", "STORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,5\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        #expect(try world.cycle().reservations.isEmpty, "the store's partner is off: nothing is promised there")
+
+        try run.write(to: world.configFile, atomically: true, encoding: .utf8)
+        let config = ["--config", world.configFile.path]
+        let disabled = try OmnihubProcess.run(["partner", "disable", "store-app"] + config)
+        #expect(disabled.status == 0, "\(disabled.standardError)")
+        #expect(try world.cycle().reservations.isEmpty, "disabled by command: still off")
+
+        #expect(try OmnihubProcess.run(["partner", "enable", "store-app"] + config).status == 0)
+        #expect(try world.cycle().reservations.map(\.node) == ["STORE-1"], "back on")
+    }
+
+    @Test("a node's partner must be one of the partners")
+    func unknownNodePartner() throws {
+        let world = try world()
+        try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "capacity_parcels: 5}", with: "capacity_parcels: 5, partner: nobody}"
+        ).write(to: world.configFile, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigurationError.self) { try world.configuration() }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("'nobody' is not one of the partners"))
+    }
+
     @Test("a node whose parcels take longer than the promised delivery does not ship the order")
     func promisedDelivery() throws {
         let world = try world()

@@ -103,6 +103,9 @@ package struct Configuration: Sendable {
         package var capabilities: Set<Capability> = Set(Capability.allCases)
         /// The format of the fulfilment orders the node receives; none: the node gets none.
         package var fulfilmentFormat: OutputFormat?
+        /// The partner that runs the node (`partner:`; by default the partner with the node's id,
+        /// e.g. a dropshipper): switched off, it switches the node off for sourcing.
+        package var partner: String?
     }
 
     /// What a node may do for an order.
@@ -296,7 +299,8 @@ extension Configuration {
             }
         }
         if let network = try root.optional("network") {
-            configuration.network = try parseNetwork(network, resolve: resolve)
+            configuration.network = try parseNetwork(
+                network, partners: Set(configuration.partners.map(\.id)), resolve: resolve)
         }
         if let finance = try root.optional("finance") {
             configuration.finance = try parseFinance(finance, resolve: resolve)
@@ -314,9 +318,10 @@ extension Configuration {
         return configuration
     }
 
-    private static func parseNetwork(_ node: YAMLNode, resolve: (String) -> String) throws(ConfigurationError)
-        -> Network
-    {
+    /// The `network:` section; `partners` are the partners' ids, which a node's `partner:` names.
+    private static func parseNetwork(
+        _ node: YAMLNode, partners: Set<String>, resolve: (String) -> String
+    ) throws(ConfigurationError) -> Network {
         try node.allowOnly(["safety_stock", "safety_stock_by_sku", "ring_fences", "nodes"])
         var network = Network()
         if let byType = try node.optional("safety_stock") {
@@ -335,7 +340,7 @@ extension Configuration {
         for (position, item) in (try node.optional("nodes")?.items() ?? []).enumerated() {
             try item.allowOnly([
                 "id", "name", "type", "enabled", "location", "unit_cost", "parcel_cost", "capacity_parcels", "priority",
-                "channels", "can", "fulfilment_format",
+                "channels", "can", "fulfilment_format", "partner",
             ])
             let id = try item.required("id", "the node's id, as stock files name it").text()
             if network.node(id) != nil { throw item.error("node id '\(id)' appears twice; ids must be unique") }
@@ -364,6 +369,15 @@ extension Configuration {
                 var list: [String] = []
                 for channel in try channels.items() { list.append(try channel.text()) }
                 parsed.channels = list
+            }
+            if let partner = try item.optional("partner") {
+                let named = try partner.text()
+                guard partners.contains(named) else {
+                    throw partner.error("'\(named)' is not one of the partners; name a partner's id, or leave it out")
+                }
+                parsed.partner = named
+            } else if partners.contains(id) {
+                parsed.partner = id
             }
             network.nodes.append(parsed)
         }

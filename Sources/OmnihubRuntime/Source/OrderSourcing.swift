@@ -35,6 +35,7 @@ package struct OrderSourcing: Sendable {
     /// stock fenced for others, after what the channels before it took.
     package func run(at time: Timestamp, listing: Int = SourcingOutcome.listed) throws -> SourcingOutcome {
         var reserved = SourcingOutcome(listing: listing)
+        let off = try switchedOff()
         var after: Int64 = 0
         while true {
             var attempt = 1
@@ -45,7 +46,7 @@ package struct OrderSourcing: Sendable {
                     after = through
                     break
                 }
-                let reservations = try decide(state, at: time)
+                let reservations = try decide(state, switchedOff: off, at: time)
                 Failpoint.whileSourcing.reach()
                 do {
                     try store.stock.recordReservations(
@@ -61,8 +62,20 @@ package struct OrderSourcing: Sendable {
         }
     }
 
-    /// The reservations the strategy chooses for `state`, channel by channel when stock is fenced.
-    func decide(_ state: SourcingState, at time: Timestamp) throws -> [Reservation] {
+    /// The nodes whose partner is switched off: `enabled: false` in the configuration, or
+    /// `omnihub partner disable` for either direction. They promise nothing until it is back on.
+    func switchedOff() throws -> Set<String> {
+        let switches = try store.transfers.switches()
+        let off = Set(
+            configuration.partners.filter { partner in
+                !partner.enabled || switches[partner.id]?.values.contains(.disabled) == true
+            }.map(\.id))
+        return Set(configuration.network.nodes.filter { $0.partner.map(off.contains) ?? false }.map(\.id))
+    }
+
+    /// The reservations the strategy chooses for `state`, channel by channel when stock is fenced;
+    /// nodes `switchedOff` take no part.
+    func decide(_ state: SourcingState, switchedOff: Set<String> = [], at time: Timestamp) throws -> [Reservation] {
         let fences = !configuration.network.ringFences.isEmpty
         let groups: [(channel: String?, orders: [SourcingState.OpenOrder])] =
             fences
@@ -77,7 +90,8 @@ package struct OrderSourcing: Sendable {
             var batch = SourcingState(
                 orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
             batch.parcelsToday = state.parcelsToday
-            let chosen = try decide(batch, channel: group.channel, taken: taken, usedParcels: parcels, at: time)
+            let chosen = try decide(
+                batch, channel: group.channel, taken: taken, usedParcels: parcels, switchedOff: switchedOff, at: time)
             for reservation in chosen {
                 taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
             }
@@ -92,9 +106,10 @@ package struct OrderSourcing: Sendable {
     /// The strategy's reservations for one batch.
     private func decide(
         _ state: SourcingState, channel: String?, taken: [String: [String: Int]], usedParcels: [String: Int],
-        at time: Timestamp
+        switchedOff: Set<String>, at time: Timestamp
     ) throws -> [Reservation] {
-        let problem = problem(state, channel: channel, taken: taken, usedParcels: usedParcels, at: time)
+        let problem = problem(
+            state, channel: channel, taken: taken, usedParcels: usedParcels, switchedOff: switchedOff, at: time)
         let network = SourcingNetwork(problem)
         let plan: SourcingPlan
         switch sourcing.strategy {
@@ -150,7 +165,8 @@ package struct OrderSourcing: Sendable {
         let single = SourcingState(
             orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
             reserved: state.reserved, exclusions: state.exclusions)
-        let network = SourcingNetwork(problem(single, channel: stored.order.channel, freed: own, at: time))
+        let network = SourcingNetwork(
+            problem(single, channel: stored.order.channel, freed: own, switchedOff: try switchedOff(), at: time))
         let exclusions = exclusions(single.orders[0], rejectedBy: state.exclusions[stored.id] ?? [])
         let plan = SourcingPlan(
             allocations: placed.filter { $0.value > 0 }.sorted {
@@ -169,13 +185,17 @@ package struct OrderSourcing: Sendable {
     ///   - freed: reserved units to count as available again, by node and SKU.
     ///   - taken: units already chosen in this run, by node and SKU.
     ///   - usedParcels: parcels already chosen in this run, by node.
+    ///   - switchedOff: nodes whose partner is switched off, left out like disabled nodes.
     func problem(
         _ state: SourcingState, channel: String? = nil, freed: [String: [String: Int]] = [:],
-        taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:], at time: Timestamp
+        taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:], switchedOff: Set<String> = [],
+        at time: Timestamp
     ) -> SourcingProblem {
         let network = configuration.network
         let nodes = network.nodes.compactMap { node -> SourcingProblem.Node? in
-            guard node.enabled, let latitude = node.latitude, let longitude = node.longitude else { return nil }
+            guard node.enabled, !switchedOff.contains(node.id), let latitude = node.latitude,
+                let longitude = node.longitude
+            else { return nil }
             var stock: [String: Int] = [:]
             for (sku, units) in state.onHand[node.id] ?? [:] {
                 let held =
