@@ -180,7 +180,8 @@ struct FulfilmentOutboxTests {
         #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
         let store = try world.store()
         let path = world.root.appendingPathComponent("outbox/DC-1/recorded.json").path
-        let (facts, revision) = try store.outbox.fulfilmentFacts()
+        let window = try store.outbox.fulfilmentFacts(after: 0, orders: .max)
+        let (facts, revision) = (window.facts, window.revision)
         let documents = FulfilmentPlan(facts).nodes.map { work in
             DocumentToRecord(
                 destination: work.node,

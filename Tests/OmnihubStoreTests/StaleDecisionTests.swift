@@ -101,7 +101,8 @@ struct StaleDecisionTests {
         let state = try store.stock.sourcingState(at: now)
         let reserved = [reservation(state)]
         try store.stock.recordReservations(reserved, sourced: [state.orders[0].id], basedOn: state.revision, at: now)
-        let (facts, revision) = try store.outbox.fulfilmentFacts()
+        let window = try store.outbox.fulfilmentFacts(after: 0, orders: .max)
+        let (facts, revision) = (window.facts, window.revision)
         let work = try #require(FulfilmentPlan(facts).nodes.first)
         #expect(work.node == "DC" && work.toShip.map(\.quantity) == [2])
         let document = DocumentToRecord(
@@ -111,7 +112,9 @@ struct StaleDecisionTests {
             try store.outbox.recordFulfilmentDocuments([document], basedOn: revision, at: now)
         }
         #expect(again?.code == .changedMeanwhile)
-        #expect(FulfilmentPlan(try store.outbox.fulfilmentFacts().facts).nodes.isEmpty, "every unit handed over once")
+        #expect(
+            FulfilmentPlan(try store.outbox.fulfilmentFacts(after: 0, orders: .max).facts).nodes.isEmpty,
+            "every unit handed over once")
         #expect(try store.outbox.documents().map(\.number) == ["FO-1"])
     }
 

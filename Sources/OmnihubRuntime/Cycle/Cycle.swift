@@ -162,7 +162,6 @@ package struct Cycle: Sendable {
         do {
             let outcome = try emitter.emit(at: now())
             report.documentsWritten = outcome.written
-            report.documentsWrittenCount = outcome.writtenCount
             report.documentTally = outcome.writtenTally
             report.failures += outcome.failures
         } catch {

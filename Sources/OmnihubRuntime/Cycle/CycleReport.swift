@@ -44,10 +44,10 @@ package struct CycleReport: Sendable {
     package var reservations: [Reservation] { sourcing.reservations }
     /// Outbound documents written after sourcing, the first ``EmitOutcome/listed`` of them.
     package var documentsWritten: [OutboundDocument] = []
-    /// How many outbound documents were written.
-    package var documentsWrittenCount = 0
     /// How many outbound documents were written, by destination and kind.
     package var documentTally: [DocumentTally: Int] = [:]
+    /// How many outbound documents were written.
+    package var documentsWrittenCount: Int { documentTally.values.reduce(0, +) }
 
     /// An empty report.
     package init() {}

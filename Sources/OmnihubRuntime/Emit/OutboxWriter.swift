@@ -11,10 +11,10 @@ package struct EmitOutcome: Sendable {
     /// The documents written, the first ``listed`` of them: a peak day's run writes hundreds of
     /// thousands, which ``writtenCount`` and ``writtenTally`` count without holding them.
     package private(set) var written: [OutboundDocument] = []
-    /// How many documents were written.
-    package private(set) var writtenCount = 0
     /// How many documents were written, by destination and kind.
     package private(set) var writtenTally: [DocumentTally: Int] = [:]
+    /// How many documents were written.
+    package var writtenCount: Int { writtenTally.values.reduce(0, +) }
     package var failures: [CycleReport.Failure] = []
     /// What is being written now, e.g. "invoices", for the progress line.
     package var stage = ""
@@ -24,14 +24,12 @@ package struct EmitOutcome: Sendable {
 
     /// Counts a written document, and keeps it while fewer than ``listed`` are kept.
     package mutating func add(written document: OutboundDocument) {
-        writtenCount += 1
         writtenTally[DocumentTally(destination: document.destination, kind: document.kind), default: 0] += 1
         if written.count < Self.listed { written.append(document) }
     }
 
     /// Adds what another emit wrote and failed at.
     package mutating func add(_ other: EmitOutcome) {
-        writtenCount += other.writtenCount
         writtenTally.merge(other.writtenTally, uniquingKeysWith: +)
         written += other.written.prefix(max(0, Self.listed - written.count))
         failures += other.failures

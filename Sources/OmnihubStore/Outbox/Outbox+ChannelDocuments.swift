@@ -63,7 +63,7 @@ extension Outbox {
                         WHERE o.id IN (SELECT id FROM orders WHERE channel = ? AND acknowledgement_document_id IS NULL
                                          AND exchange_of IS NULL AND id > ? ORDER BY id LIMIT ?)
                         ORDER BY o.id, l.position
-                        """), arguments: [channel, after, min(limit, Int(Int32.max))]
+                        """), arguments: [channel, after, limit]
             ).map { row in
                 ChannelOrderLine(
                     orderID: try row.decode(forColumn: "id"), orderNumber: try row.decode(forColumn: "external_id"),
@@ -183,7 +183,7 @@ extension Outbox {
                         JOIN order_lines l ON l.order_id = s.order_id AND l.position = s.position
                         WHERE s.channel = ? AND s.confirmation_document_id IS NULL AND o.exchange_of IS NULL AND s.id > ?
                         ORDER BY s.id LIMIT ?
-                        """), arguments: [channel, after, min(limit, Int(Int32.max))]
+                        """), arguments: [channel, after, limit]
             ).map { row in
                 UnconfirmedShipment(
                     id: try row.decode(forColumn: "id"), channel: try row.decode(forColumn: "channel"),

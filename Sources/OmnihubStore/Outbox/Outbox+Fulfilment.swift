@@ -13,13 +13,8 @@ package enum FulfilmentCoverage: Sendable {
 extension Outbox {
     /// What fulfilment is decided on: reservations, hand-overs and cancellations per order line
     /// at a node, of the lines with units to hand over (``FulfilmentPlan/unitsToHandOver(reserved:handedOver:takenBack:)``),
-    /// and the cancellations no node was told of, as of one read, with the revision they were read at.
-    package func fulfilmentFacts() throws -> (facts: FulfilmentPlan.Facts, revision: FulfilmentRevision) {
-        let window = try fulfilmentFacts(after: 0, orders: .max)
-        return (window.facts, window.revision)
-    }
-
-    /// The fulfilment facts of the next `orders` orders with reservations after the order id
+    /// and the cancellations no node was told of, as of one read, with the revision they were read at:
+    /// of the next `orders` orders with reservations after the order id
     /// `after` (``FulfilmentWindow/through`` says where the next window starts; `nil`: no order is
     /// left), so a peak day's hand-over is planned a window at a time. The cancellations no node was
     /// told of come with the first window (`after` 0).
@@ -32,7 +27,7 @@ extension Outbox {
                         sql: """
                             SELECT MAX(order_id) AS through, COUNT(*) AS orders
                             FROM (SELECT DISTINCT order_id FROM reservations WHERE order_id > ? ORDER BY order_id LIMIT ?)
-                            """), arguments: [after, min(orders, Int(Int32.max))]),
+                            """), arguments: [after, orders]),
                 let through: Int64 = try bounds.decode(forColumn: "through")
             else { return window }
             window.through = through

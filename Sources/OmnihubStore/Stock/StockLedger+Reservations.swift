@@ -143,7 +143,7 @@ extension StockLedger {
                 db.cachedStatement(
                     sql: """
                         SELECT MAX(id) FROM (SELECT id FROM orders WHERE status = 'open' AND id > ? ORDER BY id LIMIT ?)
-                        """), arguments: [after, min(limit, Int(Int32.max))])
+                        """), arguments: [after, limit])
         else {
             return SourcingState(orders: [], onHand: onHand, reserved: reserved, exclusions: try exclusions(db))
         }

@@ -28,9 +28,11 @@ final class TerminalProgress: @unchecked Sendable {
 
     /// Takes one report of the cycle; called from any thread.
     func report(_ progress: CycleProgress) {
-        let now = DispatchTime.now().uptimeNanoseconds
         lock.lock()
         defer { lock.unlock() }
+        // Read under the lock: the import thread and the main thread both report, and a time read
+        // before another thread's later start would make the unsigned differences below trap.
+        let now = DispatchTime.now().uptimeNanoseconds
         let text: String
         var urgent = false
         switch progress {
@@ -48,7 +50,7 @@ final class TerminalProgress: @unchecked Sendable {
             urgent = true
         case .writing(let documents, let written):
             text = "writing \(documents): \(Self.count(written)) files written so far"
-            urgent = text.hasPrefix("writing \(documents)") && !shown.hasPrefix("writing \(documents)")
+            urgent = !shown.hasPrefix("writing \(documents)")
         }
         guard urgent || now - lastDraw >= 100_000_000 else { return }
         lastDraw = now
