@@ -49,7 +49,7 @@ public struct SourcingNetwork: Sendable {
     let maxParcels: Int
     let expressRadiusKm: Double
     let collectTrunkCost: Cost
-    private let slotByNodeAndSKU: [Int64: Int]
+    private let slotByNodeAndSKU: SlotTable
 
     /// The network of `problem`.
     public init(_ problem: SourcingProblem) {
@@ -99,7 +99,9 @@ public struct SourcingNetwork: Sendable {
         self.nodes = nodes
         self.holders = holders
         self.initialStock = stock
-        self.slotByNodeAndSKU = slots
+        var table = SlotTable(count: slots.count)
+        for (key, slot) in slots { table.insert(node: Int(key >> 32), sku: Int(key & 0xFFFF_FFFF), slot: slot) }
+        self.slotByNodeAndSKU = table
         rateCard = problem.params.rateCard.map { ($0.maxKm, cost($0.cost), $0.transitDays) }
         splitPenalty = cost(problem.params.splitPenalty)
         unfilledPenalty = cost(problem.params.unfilledPenalty)
@@ -110,7 +112,7 @@ public struct SourcingNetwork: Sendable {
 
     /// The stock slot of a node and SKU, when the node holds it.
     func slot(node: Int, sku: Int) -> Int? {
-        slotByNodeAndSKU[Int64(node) << 32 | Int64(sku)]
+        slotByNodeAndSKU.slot(node: node, sku: sku)
     }
 
     /// Great-circle distance in km (haversine, Earth radius 6371.0 km), as the referee computes it.

@@ -1,0 +1,401 @@
+/// Sources one order exactly over its candidate nodes: every set of up to the parcel limit, the
+/// units of each line taken from the cheapest member first, against the stock and parcel capacity
+/// left, at real costs plus any ``ScarcityPrices``.
+///
+/// Candidates are every DC and dropshipper that holds a line's SKU (they can take several lines in
+/// one parcel, which a line-by-line ranking does not see) and, per line, the `candidatesPerLine`
+/// stores cheapest for that line alone. Each line's eligible stores are ranked once, by parcel
+/// price plus units; a solve walks that ranking only until no further store can make the cut.
+struct OrderSolver: Sendable {
+    typealias Cost = SourcingNetwork.Cost
+    typealias Entry = (line: Int, node: Int, quantity: Int)
+
+    /// An order's allocation and what it costs (with the surcharges it was decided at).
+    struct Solution: Sendable {
+        var cost: Cost
+        var entries: [Entry]
+        /// The nodes it chose among.
+        var candidates: [Int32] = []
+        /// Whether a line's ranked stores ran out and every holder was scanned.
+        var scannedEveryHolder = false
+    }
+
+    /// A node holding a line's SKU, may ship to the order, and what a parcel from it costs.
+    struct Holder: Sendable {
+        let node: Int32
+        let slot: Int32
+        let price: Cost
+        /// No choice of this holder for the line alone costs less: price plus its cheapest units.
+        let floor: Cost
+    }
+
+    /// What an order asks of one SKU: lines of the same SKU are sourced as one, since they draw
+    /// on the same stock.
+    struct Demand: Sendable {
+        let sku: Int
+        let quantity: Int
+        /// The order's lines of this SKU and their quantities, in the order's order.
+        let lines: [(line: Int, quantity: Int)]
+    }
+
+    let network: SourcingNetwork
+    let candidatesPerLine: Int
+    /// Per order, its demands, first appearance of each SKU first.
+    let demands: [[Demand]]
+    /// Per order and line: the eligible DCs and dropshippers holding its SKU.
+    let bulk: [[[Holder]]]
+    /// Per order and line: the eligible stores holding its SKU, by floor, then node; at most
+    /// `ranked` of them.
+    let stores: [[[Holder]]]
+    /// Per order and line: whether `stores` holds every eligible store.
+    let storesComplete: [[Bool]]
+    let fullCapacity: [Int]
+    /// Each node's unit cost and whether it is a store, apart from the rest of the node.
+    let unitCosts: [Cost]
+    let isStore: [Bool]
+    /// Each node's place when a line takes units from the cheapest node of a set first: by unit
+    /// cost, then priority.
+    let fillRank: [Int32]
+
+    /// Stores kept ranked per line; beyond them a solve that needs more scans every holder.
+    let ranked: Int
+
+    init(_ network: SourcingNetwork, candidatesPerLine: Int, workers: Int, ranked: Int = 64) {
+        self.network = network
+        self.ranked = ranked
+        self.candidatesPerLine = candidatesPerLine
+        fullCapacity = network.nodes.map(\.capacity)
+        unitCosts = network.nodes.map(\.unitCost)
+        isStore = network.nodes.map { $0.type == .store }
+        var fillRank = [Int32](repeating: 0, count: network.nodes.count)
+        for (rank, node) in network.nodes.indices.sorted(by: { a, b in
+            let (ua, ub) = (network.nodes[a].unitCost, network.nodes[b].unitCost)
+            return ua != ub ? ua < ub : network.nodes[a].priorityKey < network.nodes[b].priorityKey
+        }).enumerated() {
+            fillRank[node] = Int32(rank)
+        }
+        self.fillRank = fillRank
+        let demands = network.orders.map { order in
+            var demands: [(sku: Int, quantity: Int, lines: [(line: Int, quantity: Int)])] = []
+            for (index, line) in order.lines.enumerated() {
+                if let known = demands.firstIndex(where: { $0.sku == line.sku }) {
+                    demands[known].quantity += line.quantity
+                    demands[known].lines.append((index, line.quantity))
+                } else {
+                    demands.append((line.sku, line.quantity, [(index, line.quantity)]))
+                }
+            }
+            return demands.map { Demand(sku: $0.sku, quantity: $0.quantity, lines: $0.lines) }
+        }
+        self.demands = demands
+        let tables = parallelMap(network.orders.count, workers: workers) { order in
+            Self.holders(network, order: order, demands: demands[order], ranked: ranked)
+        }
+        bulk = tables.map(\.bulk)
+        stores = tables.map(\.stores)
+        storesComplete = tables.map(\.complete)
+    }
+
+    private static func holders(_ network: SourcingNetwork, order: Int, demands: [Demand], ranked: Int)
+        -> (bulk: [[Holder]], stores: [[Holder]], complete: [Bool])
+    {
+        var prices: [Int: Cost?] = [:]
+        var bulk: [[Holder]] = []
+        var stores: [[Holder]] = []
+        var complete: [Bool] = []
+        for line in demands {
+            var lineBulk: [Holder] = []
+            var lineStores: [Holder] = []
+            if line.sku < network.holders.count {
+                for holder in network.holders[line.sku] {
+                    let price: Cost? =
+                        prices[holder.node]
+                        ?? {
+                            let price =
+                                network.eligible(order: order, node: holder.node)
+                                ? network.parcelPrice(order: order, node: holder.node) : nil
+                            prices[holder.node] = price
+                            return price
+                        }()
+                    guard let price else { continue }
+                    let entry = Holder(
+                        node: Int32(holder.node), slot: Int32(holder.slot), price: price,
+                        floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity))
+                    if network.nodes[holder.node].type == .store {
+                        lineStores.append(entry)
+                    } else {
+                        lineBulk.append(entry)
+                    }
+                }
+            }
+            lineStores.sort { ($0.floor, $0.node) < ($1.floor, $1.node) }
+            complete.append(lineStores.count <= ranked)
+            bulk.append(lineBulk)
+            stores.append(Array(lineStores.prefix(ranked)))
+        }
+        return (bulk, stores, complete)
+    }
+
+    /// The cheapest allocation of `orderIndex` against `stock` and `capacity`, with the surcharges
+    /// of `prices` counted, never using a node in `excluding`.
+    func solve(
+        _ orderIndex: Int, stock: [Int], capacity: [Int], prices: ScarcityPrices?, excluding: [Int] = []
+    ) -> Solution {
+        let lines = demands[orderIndex]
+        var scannedEveryHolder = false
+        var candidates: [Int] = []
+        var candidatePrices: [Cost] = []
+        func parcelSurcharge(_ node: Int) -> Cost { prices?.parcel[node] ?? 0 }
+        func unitSurcharge(_ slot: Int) -> Cost { prices?.unit[slot] ?? 0 }
+        func add(_ node: Int, _ price: Cost) {
+            if !candidates.contains(node) {
+                candidates.append(node)
+                candidatePrices.append(price + parcelSurcharge(node))
+            }
+        }
+        func usable(_ holder: Holder) -> Bool {
+            stock[Int(holder.slot)] > 0 && capacity[Int(holder.node)] > 0 && !excluding.contains(Int(holder.node))
+        }
+        for (lineIndex, line) in lines.enumerated() {
+            for holder in bulk[orderIndex][lineIndex] where usable(holder) { add(Int(holder.node), holder.price) }
+            // The cheapest stores for this line alone, by cost, then node.
+            // Ties go to the store ranked first (by floor, then node), so that the walk can stop at
+            // the first store whose floor reaches the last cost kept.
+            var cheapest: [(cost: Cost, floor: Cost, node: Int, price: Cost)] = []
+            cheapest.reserveCapacity(candidatesPerLine + 1)
+            func consider(_ holder: Holder) {
+                guard usable(holder) else { return }
+                let node = Int(holder.node)
+                let slot = Int(holder.slot)
+                let take = min(stock[slot], line.quantity)
+                let cost =
+                    holder.price + parcelSurcharge(node)
+                    + (unitCosts[node] + unitSurcharge(slot)) * Cost(take)
+                    + network.unfilledPenalty * Cost(line.quantity - take)
+                let key = (cost, holder.floor, node)
+                if cheapest.count == candidatesPerLine, let last = cheapest.last,
+                    key >= (last.cost, last.floor, last.node)
+                {
+                    return
+                }
+                var index = cheapest.count
+                while index > 0 && key < (cheapest[index - 1].cost, cheapest[index - 1].floor, cheapest[index - 1].node)
+                {
+                    index -= 1
+                }
+                cheapest.insert((cost, holder.floor, node, holder.price), at: index)
+                if cheapest.count > candidatesPerLine { cheapest.removeLast() }
+            }
+            var settled = false
+            var scanned = false
+            for holder in stores[orderIndex][lineIndex] {
+                if cheapest.count == candidatesPerLine, holder.floor >= cheapest[candidatesPerLine - 1].cost {
+                    settled = true
+                    break
+                }
+                consider(holder)
+            }
+            if !settled && !storesComplete[orderIndex][lineIndex] {
+                // The ranked stores ran out (stock taken, capacity used): every holder decides.
+                cheapest.removeAll(keepingCapacity: true)
+                scanned = true
+                for holder in network.holders[line.sku] where isStore[holder.node] {
+                    guard stock[holder.slot] > 0, capacity[holder.node] > 0,
+                        network.eligible(order: orderIndex, node: holder.node)
+                    else { continue }
+                    let price = network.parcelPrice(order: orderIndex, node: holder.node)
+                    consider(
+                        Holder(
+                            node: Int32(holder.node), slot: Int32(holder.slot), price: price,
+                            floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity)))
+                }
+            }
+            for entry in cheapest { add(entry.node, entry.price) }
+            scannedEveryHolder = scannedEveryHolder || scanned
+        }
+        var solution = best(
+            orderIndex, candidates: candidates, prices: candidatePrices, stock: stock, surcharges: prices)
+        solution.candidates = candidates.map { Int32($0) }
+        solution.scannedEveryHolder = scannedEveryHolder
+        return solution
+    }
+
+    /// Whether `solution`, found for `orderIndex` on the whole network's stock and capacity, could
+    /// change if the prices marked changed did: a price of a store its ranking walked, or of a
+    /// node it chose among, changed.
+    func mayChange(
+        _ solution: Solution, of orderIndex: Int, unitChanged: [Bool], parcelChanged: [Bool]
+    ) -> Bool {
+        if solution.scannedEveryHolder { return true }
+        let lines = demands[orderIndex]
+        for (lineIndex, line) in lines.enumerated() {
+            for holder in stores[orderIndex][lineIndex]
+            where unitChanged[Int(holder.slot)] || parcelChanged[Int(holder.node)] {
+                return true
+            }
+            for node in solution.candidates {
+                if parcelChanged[Int(node)] { return true }
+                if let slot = network.slot(node: Int(node), sku: line.sku), unitChanged[slot] { return true }
+            }
+        }
+        return false
+    }
+
+    /// The cheapest set of candidates and its fill.
+    private func best(
+        _ orderIndex: Int, candidates: [Int], prices candidatePrices: [Cost], stock: [Int],
+        surcharges: ScarcityPrices?
+    ) -> Solution {
+        let lines = demands[orderIndex]
+        // Candidates by parcel price, then node: sets are tried cheapest first, and a set whose
+        // parcels alone cost more than the best found ends the search along its branch.
+        let byPrice = candidates.indices.sorted {
+            (candidatePrices[$0], candidates[$0]) < (candidatePrices[$1], candidates[$1])
+        }
+        var search = SetSearch(
+            lines: lines.map(\.quantity), parcelPrices: byPrice.map { candidatePrices[$0] },
+            unfilledPenalty: network.unfilledPenalty, splitPenalty: network.splitPenalty)
+        let nodes = byPrice.map { candidates[$0] }
+        let lineCount = lines.count
+        search.available = [Int](repeating: 0, count: nodes.count * lineCount)
+        search.unitCosts = [Cost](repeating: 0, count: nodes.count * lineCount)
+        search.fillRank = nodes.map { fillRank[$0] }
+        var cheapestUnit = network.unfilledPenalty
+        for (position, node) in nodes.enumerated() {
+            cheapestUnit = min(cheapestUnit, unitCosts[node])
+            for (lineIndex, line) in lines.enumerated() {
+                guard let slot = network.slot(node: node, sku: line.sku) else { continue }
+                search.available[position * lineCount + lineIndex] = stock[slot]
+                search.unitCosts[position * lineCount + lineIndex] = unitCosts[node] + (surcharges?.unit[slot] ?? 0)
+            }
+        }
+        search.unitsFloor = cheapestUnit * Cost(search.totalUnits)
+        let limit = min(network.maxParcels, nodes.count)
+        if limit >= 1 {
+            for size in 1...limit { search.extend(from: 0, size: size, partial: 0) }
+        }
+        // The entries of the best set, filled the way the search priced them, each demand's units
+        // handed to its lines in turn.
+        var entries: [Entry] = []
+        for (demandIndex, demand) in lines.enumerated() {
+            var remaining = demand.quantity
+            var lines = demand.lines
+            var current = 0
+            let members = search.bestSet.sorted { search.before($0, $1, line: demandIndex) }
+            for member in members where remaining > 0 {
+                var take = min(search.available[member * lineCount + demandIndex], remaining)
+                remaining -= take
+                while take > 0 {
+                    let part = min(take, lines[current].quantity)
+                    if part > 0 { entries.append((lines[current].line, nodes[member], part)) }
+                    take -= part
+                    lines[current].quantity -= part
+                    if lines[current].quantity == 0 { current += 1 }
+                }
+            }
+        }
+        return Solution(cost: search.bestCost, entries: entries)
+    }
+}
+
+/// The search over sets of an order's candidates (positions, cheapest parcel first) for the
+/// cheapest: each line takes its units from the set's cheapest member first, every member must
+/// ship something, a line's missing units pay the unfilled penalty.
+private struct SetSearch {
+    typealias Cost = SourcingNetwork.Cost
+    let lines: [Int]
+    let parcelPrices: [Cost]
+    let unfilledPenalty: Cost
+    let splitPenalty: Cost
+    let totalUnits: Int
+    /// Units of each line at each candidate, `[position * lines.count + line]`.
+    var available: [Int] = []
+    /// What a unit of each line costs at each candidate, surcharge included.
+    var unitCosts: [Cost] = []
+    /// Order in which a line draws from candidates of equal unit cost: by unit cost, then priority.
+    var fillRank: [Int32] = []
+    /// No set's units cost less.
+    var unitsFloor: Cost = 0
+    /// `prefix[i]` is the sum of the `i` cheapest parcel prices.
+    let prefix: [Cost]
+    var bestCost: Cost
+    var bestSet: [Int] = []
+    private var set: [Int] = []
+
+    init(lines: [Int], parcelPrices: [Cost], unfilledPenalty: Cost, splitPenalty: Cost) {
+        self.lines = lines
+        self.parcelPrices = parcelPrices
+        self.unfilledPenalty = unfilledPenalty
+        self.splitPenalty = splitPenalty
+        totalUnits = lines.reduce(0, +)
+        var prefix = [Cost](repeating: 0, count: parcelPrices.count + 1)
+        for position in parcelPrices.indices { prefix[position + 1] = prefix[position] + parcelPrices[position] }
+        self.prefix = prefix
+        bestCost = unfilledPenalty * Cost(totalUnits)
+        set.reserveCapacity(4)
+    }
+
+    /// Whether a line takes units from candidate `a` before `b`.
+    func before(_ a: Int, _ b: Int, line: Int) -> Bool {
+        let (ca, cb) = (unitCosts[a * lines.count + line], unitCosts[b * lines.count + line])
+        return ca < cb || (ca == cb && fillRank[a] < fillRank[b])
+    }
+
+    /// Extends the set (whose parcels cost `partial`) to `size` members from position `start` on.
+    mutating func extend(from start: Int, size: Int, partial: Cost) {
+        let missing = size - set.count
+        guard start + missing <= parcelPrices.count else { return }
+        for position in start...(parcelPrices.count - missing) {
+            // The set's cheapest completion from here: this and the next cheapest candidates.
+            let floor =
+                partial + prefix[position + missing] - prefix[position] + splitPenalty * Cost(size - 1) + unitsFloor
+            if floor >= bestCost { return }
+            set.append(position)
+            if missing == 1 {
+                if let cost = evaluate() {
+                    bestCost = cost
+                    bestSet = set
+                }
+            } else {
+                extend(from: position + 1, size: size, partial: partial + parcelPrices[position])
+            }
+            set.removeLast()
+        }
+    }
+
+    /// The cost of the current set, when it is below the best and every member ships something.
+    private func evaluate() -> Cost? {
+        var cost = splitPenalty * Cost(set.count - 1)
+        for member in set { cost += parcelPrices[member] }
+        let lineCount = lines.count
+        var used = 0  // a bit per member of the set
+        for line in 0..<lineCount {
+            var remaining = lines[line]
+            var taken = 0  // members already drawn from for this line
+            while remaining > 0 {
+                var pick = -1
+                for member in set.indices where taken & (1 << member) == 0 {
+                    guard available[set[member] * lineCount + line] > 0 else { continue }
+                    if pick < 0 || before(set[member], set[pick], line: line) { pick = member }
+                }
+                if pick < 0 { break }
+                taken |= 1 << pick
+                let take = min(available[set[pick] * lineCount + line], remaining)
+                cost += unitCosts[set[pick] * lineCount + line] * Cost(take)
+                remaining -= take
+                used |= 1 << pick
+            }
+            cost += unfilledPenalty * Cost(remaining)
+            if cost >= bestCost { return nil }
+        }
+        return used == (1 << set.count) - 1 ? cost : nil
+    }
+}
+
+extension SourcingNetwork {
+    /// The least a unit from `node` can cost: its unit cost, or the unfilled penalty when that is
+    /// less (a unit is never worse than unfilled).
+    func unitFloor(node: Int) -> Cost {
+        min(nodes[node].unitCost, unfilledPenalty)
+    }
+}
