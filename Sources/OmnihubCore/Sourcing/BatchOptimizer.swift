@@ -89,11 +89,13 @@ public struct BatchOptimizer: Sendable {
                 for node in Set(entries.map(\.node)) { users[node, default: []].append(order) }
             }
             for order in sequence where costs[order] - ideals[order].cost >= exchangeThreshold {
-                let wanted = Set(ideals[order].entries.map(\.node))
-                let rivals = wanted.sorted().flatMap { users[$0] ?? [] }.filter { $0 != order }
-                improved =
-                    exchange(order, rivals: Array(rivals.prefix(6)), network, solver, &state, &result, &costs)
-                    || improved
+                // The first six other orders using the nodes it would choose alone (a DC has
+                // thousands of users: take six, not all).
+                var rivals: [Int] = []
+                for node in Set(ideals[order].entries.map(\.node)).sorted() {
+                    for rival in users[node] ?? [] where rival != order && rivals.count < 6 { rivals.append(rival) }
+                }
+                improved = exchange(order, rivals: rivals, network, solver, &state, &result, &costs) || improved
             }
             if !improved { break }
         }

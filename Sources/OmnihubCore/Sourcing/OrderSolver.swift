@@ -5,7 +5,8 @@
 /// Candidates are every DC and dropshipper that holds a line's SKU (they can take several lines in
 /// one parcel, which a line-by-line ranking does not see) and, per line, the `candidatesPerLine`
 /// stores cheapest for that line alone. Each line's eligible stores are ranked once, by parcel
-/// price plus units; a solve walks that ranking only until no further store can make the cut.
+/// price plus units, and the first `ranked` kept; a solve walks them only until no further store
+/// can make the cut, and scans every holder only when too few of them have stock and capacity.
 struct OrderSolver: Sendable {
     typealias Cost = SourcingNetwork.Cost
     typealias Entry = (line: Int, node: Int, quantity: Int)
@@ -18,6 +19,9 @@ struct OrderSolver: Sendable {
         var candidates: [Int32] = []
         /// Whether a line's ranked stores ran out and every holder was scanned.
         var scannedEveryHolder = false
+        /// How many of each demand's ranked stores the walk looked at; the others could not have
+        /// made the cut at any prices.
+        var walked: [Int32] = []
     }
 
     /// A node holding a line's SKU, may ship to the order, and what a parcel from it costs.
@@ -143,6 +147,8 @@ struct OrderSolver: Sendable {
     ) -> Solution {
         let lines = demands[orderIndex]
         var scannedEveryHolder = false
+        var walked: [Int32] = []
+        walked.reserveCapacity(lines.count)
         var candidates: [Int] = []
         var candidatePrices: [Cost] = []
         func parcelSurcharge(_ node: Int) -> Cost { prices?.parcel[node] ?? 0 }
@@ -188,15 +194,20 @@ struct OrderSolver: Sendable {
             }
             var settled = false
             var scanned = false
+            var steps = 0
             for holder in stores[orderIndex][lineIndex] {
                 if cheapest.count == candidatesPerLine, holder.floor >= cheapest[candidatesPerLine - 1].cost {
                     settled = true
                     break
                 }
+                steps += 1
                 consider(holder)
             }
-            if !settled && !storesComplete[orderIndex][lineIndex] {
-                // The ranked stores ran out (stock taken, capacity used): every holder decides.
+            walked.append(Int32(steps))
+            if !settled && !storesComplete[orderIndex][lineIndex] && cheapest.count < candidatesPerLine {
+                // Too few ranked stores have stock and capacity left: every holder decides. (When
+                // enough have, surcharges kept the walk from settling: the ranked ones are kept,
+                // and the pricing rounds do not scan every store of a popular SKU each time.)
                 cheapest.removeAll(keepingCapacity: true)
                 scanned = true
                 for holder in network.holders[line.sku] where isStore[holder.node] {
@@ -217,19 +228,21 @@ struct OrderSolver: Sendable {
             orderIndex, candidates: candidates, prices: candidatePrices, stock: stock, surcharges: prices)
         solution.candidates = candidates.map { Int32($0) }
         solution.scannedEveryHolder = scannedEveryHolder
+        solution.walked = walked
         return solution
     }
 
     /// Whether `solution`, found for `orderIndex` on the whole network's stock and capacity, could
-    /// change if the prices marked changed did: a price of a store its ranking walked, or of a
-    /// node it chose among, changed.
+    /// change if the prices marked changed did: a price of a store its walk looked at, or of a
+    /// node it chose among, changed. (A store past the walk's end costs at least the last one
+    /// kept at any prices, since surcharges are never negative.)
     func mayChange(
         _ solution: Solution, of orderIndex: Int, unitChanged: [Bool], parcelChanged: [Bool]
     ) -> Bool {
         if solution.scannedEveryHolder { return true }
         let lines = demands[orderIndex]
         for (lineIndex, line) in lines.enumerated() {
-            for holder in stores[orderIndex][lineIndex]
+            for holder in stores[orderIndex][lineIndex].prefix(Int(solution.walked[lineIndex]))
             where unitChanged[Int(holder.slot)] || parcelChanged[Int(holder.node)] {
                 return true
             }
