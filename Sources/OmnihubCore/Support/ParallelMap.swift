@@ -1,34 +1,64 @@
-import Dispatch
 import Foundation
 
 /// `(0..<count).map(transform)` on up to `workers` threads, each with at least `minimumPerWorker`
-/// indices. Each index is computed once and its
-/// result lands at its index, so the outcome is the same whatever the number of threads.
+/// indices. Each index is computed once and its result lands at its index, so the outcome is the
+/// same whatever the number of threads.
+///
+/// The threads are POSIX threads, joined before this returns: ThreadSanitizer sees the join and
+/// so every result written before it (it does not see through libdispatch's own queues).
 func parallelMap<Result: Sendable>(
     _ count: Int, workers: Int, minimumPerWorker: Int = 64, _ transform: @Sendable (Int) -> Result
 ) -> [Result] {
-    let workers = max(1, min(workers, count / minimumPerWorker))
+    let workers = max(1, min(workers, count / max(1, minimumPerWorker)))
     if workers == 1 { return (0..<count).map(transform) }
     return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
         let results = SendableBuffer(base: buffer.baseAddress!)
-        // Interleaved chunks of 32 indices keep the threads evenly loaded when costs vary along
-        // the range.
+        // Interleaved chunks keep the threads evenly loaded when costs vary along the range.
         let chunk = min(32, max(1, count / workers / 4))
         let chunks = (count + chunk - 1) / chunk
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < chunks {
-                for item in index * chunk..<min(count, (index + 1) * chunk) {
-                    (results.base + item).initialize(to: transform(item))
+        withoutActuallyEscaping(transform) { transform in
+            let work: @Sendable (Int) -> Void = { worker in
+                var index = worker
+                while index < chunks {
+                    for item in index * chunk..<min(count, (index + 1) * chunk) {
+                        (results.base + item).initialize(to: transform(item))
+                    }
+                    index += workers
                 }
-                index += workers
             }
+            var threads: [pthread_t] = []
+            for worker in 1..<workers {
+                let job = Unmanaged.passRetained(WorkerJob { work(worker) }).toOpaque()
+                var thread = pthread_t()
+                if pthread_create(
+                    &thread, nil,
+                    { job in
+                        Unmanaged<WorkerJob>.fromOpaque(job!).takeRetainedValue().body()
+                        return nil
+                    }, job) == 0
+                {
+                    threads.append(thread)
+                } else {
+                    // No thread to be had: this one does that worker's share too.
+                    Unmanaged<WorkerJob>.fromOpaque(job).takeRetainedValue().body()
+                }
+            }
+            work(0)
+            for thread in threads { pthread_join(thread, nil) }
         }
         initialized = count
     }
 }
 
-/// The results buffer of ``parallelMap(_:workers:_:)``: each thread writes only its own indices.
+/// What one worker thread of ``parallelMap(_:workers:minimumPerWorker:_:)`` runs.
+private final class WorkerJob: @unchecked Sendable {
+    let body: () -> Void
+
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+/// The results buffer of ``parallelMap(_:workers:minimumPerWorker:_:)``: each thread writes only
+/// its own indices.
 private struct SendableBuffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
 }
