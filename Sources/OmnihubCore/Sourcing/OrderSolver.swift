@@ -164,9 +164,9 @@ struct OrderSolver: Sendable {
         }
         for (lineIndex, line) in lines.enumerated() {
             for holder in bulk[orderIndex][lineIndex] where usable(holder) { add(Int(holder.node), holder.price) }
-            // The cheapest stores for this line alone, by cost, then node.
-            // Ties go to the store ranked first (by floor, then node), so that the walk can stop at
-            // the first store whose floor reaches the last cost kept.
+            // The cheapest stores for this line alone. Ties go to the store ranked first (by floor,
+            // then node), so that the walk can stop at the first store whose floor reaches the
+            // last cost kept.
             var cheapest: [(cost: Cost, floor: Cost, node: Int, price: Cost)] = []
             cheapest.reserveCapacity(candidatesPerLine + 1)
             func consider(_ holder: Holder) {
