@@ -126,18 +126,6 @@ struct OrderSettlementTests {
         expectConsistent(document, "mixed rates")
     }
 
-    /// A deterministic random source, so a failing case can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(
         "for 2,000 random orders shipped, cancelled and returned in random steps: invoices − credit notes = paid − refunded"
     )

@@ -5,25 +5,6 @@ import Testing
 
 @Suite("Batch optimizer: exact orders, prices for what is scarce, the same plan on any number of threads")
 struct BatchOptimizerTests {
-    /// A reproducible source of numbers (SplitMix64).
-    struct Numbers {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-        mutating func between(_ low: Double, _ high: Double) -> Double {
-            low + (high - low) * Double(next() >> 11) / Double(1 << 53)
-        }
-    }
-
     static let params = SourcingProblem.Parameters(
         currency: "EUR",
         rateCard: [
@@ -36,7 +17,7 @@ struct BatchOptimizerTests {
     /// dropshipper, `skus` SKUs, and `orders` orders of one to four lines, some express, some
     /// collected in a store.
     static func problem(seed: UInt64, stores: Int, skus: Int, orders: Int) -> SourcingProblem {
-        var numbers = Numbers(state: seed)
+        var numbers = SplitMix(state: seed)
         var nodes: [SourcingProblem.Node] = []
         func stock(_ share: Int, _ most: Int) -> [String: Int] {
             var stock: [String: Int] = [:]
