@@ -10,7 +10,8 @@ struct MappingPipelineTests {
     func file(orders: Int) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString).tsv")
         let rows = (1...orders).map { AmazonReport.row(order: "A\($0)", item: "\($0)") }
-        try InboxFixture.write(([AmazonReport.columns.joined(separator: "\t")] + rows).joined(separator: "\n"), to: url)
+        try ([AmazonReport.columns.joined(separator: "\t")] + rows).joined(separator: "\n").write(
+            to: url, atomically: true, encoding: .utf8)
         return url.path
     }
 

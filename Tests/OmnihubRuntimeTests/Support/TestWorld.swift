@@ -98,7 +98,7 @@ struct TestWorld {
     @discardableResult
     func drop(_ name: String, _ content: String, age: Int = 60) throws -> URL {
         let url = inbox.appendingPathComponent(name)
-        try InboxFixture.write(content, to: url)
+        try content.write(to: url, atomically: false, encoding: .utf8)
         try setModified(url, secondsBeforeNow: age)
         return url
     }
