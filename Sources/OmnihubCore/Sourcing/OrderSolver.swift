@@ -240,14 +240,13 @@ struct OrderSolver: Sendable {
         _ solution: Solution, of orderIndex: Int, unitChanged: [Bool], parcelChanged: [Bool]
     ) -> Bool {
         if solution.scannedEveryHolder { return true }
-        let lines = demands[orderIndex]
-        for (lineIndex, line) in lines.enumerated() {
+        if solution.candidates.contains(where: { parcelChanged[Int($0)] }) { return true }
+        for (lineIndex, line) in demands[orderIndex].enumerated() {
             for holder in stores[orderIndex][lineIndex].prefix(Int(solution.walked[lineIndex]))
             where unitChanged[Int(holder.slot)] || parcelChanged[Int(holder.node)] {
                 return true
             }
             for node in solution.candidates {
-                if parcelChanged[Int(node)] { return true }
                 if let slot = network.slot(node: Int(node), sku: line.sku), unitChanged[slot] { return true }
             }
         }

@@ -20,6 +20,17 @@ struct ScarcityPrices: Sendable, Equatable {
     }
 
     var isZero: Bool { unit.allSatisfy { $0 == 0 } && parcel.allSatisfy { $0 == 0 } }
+
+    /// The highest surcharge: 100,000,000 a unit or parcel, far above any price the search needs
+    /// (a unit is never worth more than the unfilled penalty), and low enough that a surcharge
+    /// times the largest quantity an order may carry (``Order/largestQuantity``) stays within
+    /// `Int64`: a problem file with absurd costs cannot make the search trap.
+    static let ceiling: SourcingNetwork.Cost = 1_000_000_000_000
+
+    /// A multiplier of the search as a surcharge: rounded, and kept between 0 and ``ceiling``.
+    static func surcharge(_ multiplier: Double) -> SourcingNetwork.Cost {
+        SourcingNetwork.Cost(min(max(multiplier, 0), Double(ceiling)).rounded())
+    }
 }
 
 /// Finds ``ScarcityPrices`` by subgradient steps on the Lagrangian dual of the stock and capacity
@@ -117,8 +128,7 @@ struct ScarcityPricing {
                 parcel[node] = max(0, parcel[node] + step * parcelStep[node])
             }
             let prices = ScarcityPrices(
-                unit: unit.map { SourcingNetwork.Cost($0.rounded()) },
-                parcel: parcel.map { SourcingNetwork.Cost($0.rounded()) })
+                unit: unit.map(ScarcityPrices.surcharge), parcel: parcel.map(ScarcityPrices.surcharge))
             current = round(prices, after: current)
             if checkpoints.contains(number) { kept.append(current) }
             if current.bound > best?.bound ?? .min {

@@ -66,7 +66,6 @@ public struct SourcingNetwork: Sendable {
             return skuIndex.count - 1
         }
         var nodes: [Node] = []
-        var slots: [Int64: Int] = [:]
         var stock: [Int] = []
         var holders: [[(node: Int, slot: Int)]] = []
         for (index, node) in problem.nodes.enumerated() {
@@ -78,7 +77,6 @@ public struct SourcingNetwork: Sendable {
             for (name, quantity) in node.stock.sorted(by: { $0.key < $1.key }) where quantity > 0 {
                 let skuID = sku(name)
                 while holders.count <= skuID { holders.append([]) }
-                slots[Int64(index) << 32 | Int64(skuID)] = stock.count
                 holders[skuID].append((index, stock.count))
                 stock.append(quantity)
             }
@@ -99,8 +97,10 @@ public struct SourcingNetwork: Sendable {
         self.nodes = nodes
         self.holders = holders
         self.initialStock = stock
-        var table = SlotTable(count: slots.count)
-        for (key, slot) in slots { table.insert(node: Int(key >> 32), sku: Int(key & 0xFFFF_FFFF), slot: slot) }
+        var table = SlotTable(count: stock.count)
+        for (skuID, skuHolders) in holders.enumerated() {
+            for holder in skuHolders { table.insert(node: holder.node, sku: skuID, slot: holder.slot) }
+        }
         self.slotByNodeAndSKU = table
         rateCard = problem.params.rateCard.map { ($0.maxKm, cost($0.cost), $0.transitDays) }
         splitPenalty = cost(problem.params.splitPenalty)

@@ -51,14 +51,15 @@ func parallelMap<Result: Sendable>(
 }
 
 /// What one worker thread of ``parallelMap(_:workers:minimumPerWorker:_:)`` runs.
-private final class WorkerJob: @unchecked Sendable {
-    let body: () -> Void
+private final class WorkerJob: Sendable {
+    let body: @Sendable () -> Void
 
-    init(_ body: @escaping () -> Void) { self.body = body }
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
-/// The results buffer of ``parallelMap(_:workers:minimumPerWorker:_:)``: each thread writes only
-/// its own indices.
+/// The results buffer of ``parallelMap(_:workers:minimumPerWorker:_:)``. Unchecked because a
+/// pointer is never `Sendable`; safe because each index is initialized by exactly one thread and
+/// the buffer is read only after every thread is joined. It holds computed results, never input.
 private struct SendableBuffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
 }
