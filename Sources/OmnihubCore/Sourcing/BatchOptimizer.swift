@@ -160,7 +160,9 @@ public struct BatchOptimizer: Sendable {
         var parcels: [Int] = []
         for entry in entries {
             let sku = network.orders[order].lines[entry.line].sku
-            if let slot = network.slot(node: entry.node, sku: sku) { state.stock[slot] += sign * entry.quantity }
+            if let slot = network.slot(node: entry.node, sku: sku) {
+                network.draw(-sign * entry.quantity, order: order, slot: slot, from: &state.stock)
+            }
             if !parcels.contains(entry.node) { parcels.append(entry.node) }
         }
         for node in parcels where state.capacity[node] != Int.max { state.capacity[node] += sign }

@@ -111,7 +111,8 @@ struct OrderSolver: Sendable {
             var lineBulk: [Holder] = []
             var lineStores: [Holder] = []
             if line.sku < network.holders.count {
-                for holder in network.holders[line.sku] {
+                for holder in network.holders[line.sku]
+                where network.available(network.initialStock, order: order, slot: holder.slot) > 0 {
                     let price: Cost? =
                         prices[holder.node]
                         ?? {
@@ -160,7 +161,8 @@ struct OrderSolver: Sendable {
             }
         }
         func usable(_ holder: Holder) -> Bool {
-            stock[Int(holder.slot)] > 0 && capacity[Int(holder.node)] > 0 && !excluding.contains(Int(holder.node))
+            network.available(stock, order: orderIndex, slot: Int(holder.slot)) > 0 && capacity[Int(holder.node)] > 0
+                && !excluding.contains(Int(holder.node))
         }
         for (lineIndex, line) in lines.enumerated() {
             for holder in bulk[orderIndex][lineIndex] where usable(holder) { add(Int(holder.node), holder.price) }
@@ -173,7 +175,7 @@ struct OrderSolver: Sendable {
                 guard usable(holder) else { return }
                 let node = Int(holder.node)
                 let slot = Int(holder.slot)
-                let take = min(stock[slot], line.quantity)
+                let take = min(network.available(stock, order: orderIndex, slot: slot), line.quantity)
                 let cost =
                     holder.price + parcelSurcharge(node)
                     + (unitCosts[node] + unitSurcharge(slot)) * Cost(take)
@@ -211,7 +213,7 @@ struct OrderSolver: Sendable {
                 cheapest.removeAll(keepingCapacity: true)
                 scanned = true
                 for holder in network.holders[line.sku] where isStore[holder.node] {
-                    guard stock[holder.slot] > 0, capacity[holder.node] > 0,
+                    guard network.available(stock, order: orderIndex, slot: holder.slot) > 0, capacity[holder.node] > 0,
                         network.eligible(order: orderIndex, node: holder.node)
                     else { continue }
                     let price = network.parcelPrice(order: orderIndex, node: holder.node)
@@ -277,7 +279,8 @@ struct OrderSolver: Sendable {
             cheapestUnit = min(cheapestUnit, unitCosts[node])
             for (lineIndex, line) in lines.enumerated() {
                 guard let slot = network.slot(node: node, sku: line.sku) else { continue }
-                search.available[position * lineCount + lineIndex] = stock[slot]
+                search.available[position * lineCount + lineIndex] = network.available(
+                    stock, order: orderIndex, slot: slot)
                 search.unitCosts[position * lineCount + lineIndex] = unitCosts[node] + (surcharges?.unit[slot] ?? 0)
             }
         }

@@ -40,12 +40,12 @@ public enum RuleBasedSourcing {
                 }
                 for holder in walk {
                     if remaining == 0 { break }
-                    let available = stock[holder.slot]
+                    let available = network.available(stock, order: orderIndex, slot: holder.slot)
                     if available <= 0 || !network.eligible(order: orderIndex, node: holder.node) { continue }
                     let isNew = !opened.contains(holder.node)
                     if isNew && (capacity[holder.node] <= 0 || opened.count >= network.maxParcels) { continue }
                     let take = min(available, remaining)
-                    stock[holder.slot] -= take
+                    network.draw(take, order: orderIndex, slot: holder.slot, from: &stock)
                     remaining -= take
                     result.orders[orderIndex].append((lineIndex, holder.node, take))
                     if isNew {

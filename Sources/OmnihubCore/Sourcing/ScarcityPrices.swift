@@ -6,6 +6,10 @@
 /// with them, every order solved on its own, as if it had the whole network to itself, asks for
 /// about as much as there is. An order with a good alternative leaves a priced unit to an order
 /// without one.
+///
+/// Only shared stock is priced. An order's units from a node pay the shared slot's surcharge even
+/// where its channel's fence covers them: the search overprices them a little, and the plans are
+/// judged at real costs.
 struct ScarcityPrices: Sendable, Equatable {
     /// Surcharge per unit, by stock slot, in ten-thousandths of the currency unit.
     var unit: [SourcingNetwork.Cost]
@@ -89,14 +93,18 @@ struct ScarcityPricing {
         var factor = 2.0
         var stalled = 0
         for number in 1...max(1, rounds) {
-            // How far the orders' own choices overrun what there is, by slot and by node.
-            var demand = [Int](repeating: 0, count: unit.count)
+            // How far the orders' own choices overrun what there is, by slot and by node. Fenced
+            // units are taken first; only shared ones are priced (what a channel takes beyond its
+            // fence is taken from the shared units).
+            var left = network.initialStock
             var parcels = [Int](repeating: 0, count: parcel.count)
             for (order, choice) in current.choices.enumerated() {
                 var nodes: [Int] = []
                 for entry in choice.entries {
                     let sku = network.orders[order].lines[entry.line].sku
-                    if let slot = network.slot(node: entry.node, sku: sku) { demand[slot] += entry.quantity }
+                    if let slot = network.slot(node: entry.node, sku: sku) {
+                        network.draw(entry.quantity, order: order, slot: slot, from: &left)
+                    }
                     if !nodes.contains(entry.node) { nodes.append(entry.node) }
                 }
                 for node in nodes { parcels[node] += 1 }
@@ -104,8 +112,8 @@ struct ScarcityPricing {
             var unitStep = [Double](repeating: 0, count: unit.count)
             var parcelStep = [Double](repeating: 0, count: parcel.count)
             var norm = 0.0
-            for slot in unit.indices {
-                let excess = Double(demand[slot] - network.initialStock[slot])
+            for slot in 0..<network.sharedSlots {
+                let excess = Double(-left[slot])
                 if excess > 0 || unit[slot] > 0 {
                     unitStep[slot] = excess
                     norm += excess * excess

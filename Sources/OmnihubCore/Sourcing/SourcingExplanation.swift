@@ -128,7 +128,10 @@ public struct SourcingExplanation: Sendable, Codable {
         var units = 0
         var missing = 0
         for line in lines {
-            let available = network.slot(node: index, sku: line.sku).map { network.initialStock[$0] } ?? 0
+            let available =
+                network.slot(node: index, sku: line.sku).map {
+                    network.available(network.initialStock, order: order, slot: $0)
+                } ?? 0
             units += min(available, line.quantity)
             missing += max(0, line.quantity - available)
         }

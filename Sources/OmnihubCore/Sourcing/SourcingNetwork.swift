@@ -35,14 +35,23 @@ public struct SourcingNetwork: Sendable {
         let deadlineDays: Int?
         /// The zone's parcel price and transit days, replacing the distance bands for this order.
         let zoneRate: (cost: Cost, transitDays: Int?)?
+        /// Its channel's number among the channels with ring-fenced stock, or -1 when none is
+        /// fenced for it.
+        let fence: Int
     }
 
     let nodes: [Node]
     let orders: [Order]
-    /// For each SKU, the nodes holding it (stock > 0) in priority order, with their stock slot.
+    /// For each SKU, the nodes holding it (shared or fenced stock > 0) in priority order, with
+    /// their stock slot.
     let holders: [[(node: Int, slot: Int)]]
-    /// Initial stock by slot.
+    /// Initial stock by slot: the shared units of each node and SKU (slots below
+    /// ``sharedSlots``), then the units fenced for a channel there.
     let initialStock: [Int]
+    /// How many slots hold shared stock; the slots after them hold fenced stock.
+    let sharedSlots: Int
+    /// Whether any stock is fenced for a channel.
+    let hasFences: Bool
     let rateCard: [(maxKm: Double?, cost: Cost, transitDays: Int?)]
     let splitPenalty: Cost
     let unfilledPenalty: Cost
@@ -50,6 +59,12 @@ public struct SourcingNetwork: Sendable {
     let expressRadiusKm: Double
     let collectTrunkCost: Cost
     private let slotByNodeAndSKU: SlotTable
+    /// The slot of a channel's fenced stock, by shared slot and channel number.
+    private let fenceBySlotAndChannel: SlotTable
+
+    /// The most units of one node and SKU the network counts: more is counted as this many, so
+    /// that shared and fenced units add up without overflow.
+    static let largestStock = 1 << 40
 
     /// The network of `problem`.
     public init(_ problem: SourcingProblem) {
@@ -65,22 +80,50 @@ public struct SourcingNetwork: Sendable {
             skuIndex[name] = skuIndex.count
             return skuIndex.count - 1
         }
+        func units(_ quantity: Int) -> Int { min(max(quantity, 0), Self.largestStock) }
+        var channelIndex: [String: Int] = [:]
+        for node in problem.nodes {
+            for (channel, fenced) in node.ringFenced.sorted(by: { $0.key < $1.key })
+            where channelIndex[channel] == nil && fenced.values.contains(where: { $0 > 0 }) {
+                channelIndex[channel] = channelIndex.count
+            }
+        }
         var nodes: [Node] = []
         var stock: [Int] = []
         var holders: [[(node: Int, slot: Int)]] = []
+        var fences: [(slot: Int, channel: Int, units: Int)] = []
         for (index, node) in problem.nodes.enumerated() {
             nodes.append(
                 Node(
                     id: node.id, type: node.type, latitude: node.lat, longitude: node.lon,
                     priorityKey: (node.priority, index), unitCost: cost(node.unitCost),
                     parcelCost: cost(node.parcelCost), capacity: node.capacityParcels ?? Int.max))
-            for (name, quantity) in node.stock.sorted(by: { $0.key < $1.key }) where quantity > 0 {
+            var fencedHere: [String: [(channel: Int, units: Int)]] = [:]
+            for (channel, fenced) in node.ringFenced {
+                for (name, quantity) in fenced where quantity > 0 {
+                    fencedHere[name, default: []].append((channelIndex[channel]!, units(quantity)))
+                }
+            }
+            let names = Set(node.stock.filter { $0.value > 0 }.keys).union(fencedHere.keys)
+            for name in names.sorted() {
                 let skuID = sku(name)
                 while holders.count <= skuID { holders.append([]) }
-                holders[skuID].append((index, stock.count))
-                stock.append(quantity)
+                let slot = stock.count
+                holders[skuID].append((index, slot))
+                stock.append(units(node.stock[name] ?? 0))
+                for fence in fencedHere[name, default: []].sorted(by: { $0.channel < $1.channel }) {
+                    fences.append((slot, fence.channel, fence.units))
+                }
             }
         }
+        sharedSlots = stock.count
+        hasFences = !fences.isEmpty
+        var fenceTable = SlotTable(count: fences.count)
+        for fence in fences {
+            fenceTable.insert(node: fence.slot, sku: fence.channel, slot: stock.count)
+            stock.append(fence.units)
+        }
+        fenceBySlotAndChannel = fenceTable
         for skuID in holders.indices {
             holders[skuID].sort { nodes[$0.node].priorityKey < nodes[$1.node].priorityKey }
         }
@@ -91,7 +134,8 @@ public struct SourcingNetwork: Sendable {
                 pickupNode: order.pickupNode.flatMap { nodeIndex[$0] },
                 lines: order.lines.map { Line(id: $0.line, sku: sku($0.sku), quantity: $0.qty) },
                 excluded: Set(order.excludedNodes.compactMap { nodeIndex[$0] }), deadlineDays: order.deadlineDays,
-                zoneRate: order.zoneRate.map { (cost($0.cost), $0.transitDays) })
+                zoneRate: order.zoneRate.map { (cost($0.cost), $0.transitDays) },
+                fence: order.channel.flatMap { channelIndex[$0] } ?? -1)
         }
         while holders.count < skuIndex.count { holders.append([]) }
         self.nodes = nodes
@@ -113,6 +157,44 @@ public struct SourcingNetwork: Sendable {
     /// The stock slot of a node and SKU, when the node holds it.
     func slot(node: Int, sku: Int) -> Int? {
         slotByNodeAndSKU.slot(node: node, sku: sku)
+    }
+
+    /// The slot of the stock fenced at `slot`'s node and SKU for `order`'s channel, when there is.
+    func fenceSlot(_ slot: Int, order: Int) -> Int? {
+        guard hasFences else { return nil }
+        return fenceSlot(slot, channel: orders[order].fence)
+    }
+
+    /// The slot of the stock fenced at `slot`'s node and SKU for channel number `channel`.
+    func fenceSlot(_ slot: Int, channel: Int) -> Int? {
+        guard channel >= 0 else { return nil }
+        return fenceBySlotAndChannel.slot(node: slot, sku: channel)
+    }
+
+    /// The units of shared slot `slot` that `order` may take from `stock`: the shared ones and
+    /// those fenced for its channel.
+    func available(_ stock: [Int], order: Int, slot: Int) -> Int {
+        let shared = max(0, stock[slot])
+        guard let fence = fenceSlot(slot, order: order) else { return shared }
+        return shared + max(0, stock[fence])
+    }
+
+    /// Takes `quantity` units of shared slot `slot` from `stock` for `order` (gives them back
+    /// when negative): its channel's fenced units first, then shared ones.
+    ///
+    /// A fence slot holds the fenced units less all its channel has taken there, below zero when
+    /// the channel took more than its fence: the shared slot holds the shared units less what
+    /// other channels took and what each channel took beyond its fence. So what is left depends
+    /// only on what each channel holds, whatever order units are taken and given back in.
+    func draw(_ quantity: Int, order: Int, slot: Int, from stock: inout [Int]) {
+        guard let fence = fenceSlot(slot, order: order) else {
+            stock[slot] -= quantity
+            return
+        }
+        let before = stock[fence]
+        let after = before - quantity
+        stock[fence] = after
+        stock[slot] -= max(0, -after) - max(0, -before)
     }
 
     /// Great-circle distance in km (haversine, Earth radius 6371.0 km), as the referee computes it.

@@ -74,13 +74,17 @@ public struct SourcingProblem: Sendable, Decodable {
         public var parcelCost: Decimal
         /// Parcels the node can ship in this batch; `nil` is unlimited.
         public var capacityParcels: Int?
-        /// Units on hand by SKU.
+        /// Units on hand by SKU that any channel's orders may have.
         public var stock: [String: Int]
+        /// Units held for one channel's orders only, by channel and SKU, on top of `stock` (an
+        /// omnihub extension of the shared format; other readers ignore it). An order of that
+        /// channel takes them before the shared units.
+        public var ringFenced: [String: [String: Int]]
 
         /// A node; see each property.
         public init(
             id: String, type: NodeType, lat: Double, lon: Double, priority: Int, unitCost: Decimal, parcelCost: Decimal,
-            capacityParcels: Int?, stock: [String: Int]
+            capacityParcels: Int?, stock: [String: Int], ringFenced: [String: [String: Int]] = [:]
         ) {
             self.id = id
             self.type = type
@@ -91,6 +95,7 @@ public struct SourcingProblem: Sendable, Decodable {
             self.parcelCost = parcelCost
             self.capacityParcels = capacityParcels
             self.stock = stock
+            self.ringFenced = ringFenced
         }
 
         enum CodingKeys: String, CodingKey {
@@ -98,6 +103,21 @@ public struct SourcingProblem: Sendable, Decodable {
             case unitCost = "unit_cost"
             case parcelCost = "parcel_cost"
             case capacityParcels = "capacity_parcels"
+            case ringFenced = "ring_fenced"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            type = try container.decode(NodeType.self, forKey: .type)
+            lat = try container.decode(Double.self, forKey: .lat)
+            lon = try container.decode(Double.self, forKey: .lon)
+            priority = try container.decode(Int.self, forKey: .priority)
+            unitCost = try container.decode(Decimal.self, forKey: .unitCost)
+            parcelCost = try container.decode(Decimal.self, forKey: .parcelCost)
+            capacityParcels = try container.decodeIfPresent(Int.self, forKey: .capacityParcels)
+            stock = try container.decode([String: Int].self, forKey: .stock)
+            ringFenced = try container.decodeIfPresent([String: [String: Int]].self, forKey: .ringFenced) ?? [:]
         }
     }
 
@@ -125,11 +145,14 @@ public struct SourcingProblem: Sendable, Decodable {
         /// A carrier's price for the order's zone (country and postal code prefix), which replaces
         /// the distance bands for parcels shipped to it (an omnihub extension).
         public var zoneRate: RateBand?
+        /// The sales channel it was sold in, whose ring-fenced stock it may have (an omnihub
+        /// extension).
+        public var channel: String?
 
         /// An order; see each property.
         public init(
             id: String, lat: Double, lon: Double, service: String, pickupNode: String?, lines: [Line],
-            excludedNodes: [String] = [], deadlineDays: Int? = nil, zoneRate: RateBand? = nil
+            excludedNodes: [String] = [], deadlineDays: Int? = nil, zoneRate: RateBand? = nil, channel: String? = nil
         ) {
             self.id = id
             self.lat = lat
@@ -140,10 +163,11 @@ public struct SourcingProblem: Sendable, Decodable {
             self.excludedNodes = excludedNodes
             self.deadlineDays = deadlineDays
             self.zoneRate = zoneRate
+            self.channel = channel
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, lat, lon, service, lines
+            case id, lat, lon, service, lines, channel
             case pickupNode = "pickup_node"
             case excludedNodes = "excluded_nodes"
             case deadlineDays = "deadline_days"
@@ -161,6 +185,7 @@ public struct SourcingProblem: Sendable, Decodable {
             excludedNodes = try container.decodeIfPresent([String].self, forKey: .excludedNodes) ?? []
             deadlineDays = try container.decodeIfPresent(Int.self, forKey: .deadlineDays)
             zoneRate = try container.decodeIfPresent(RateBand.self, forKey: .zoneRate)
+            channel = try container.decodeIfPresent(String.self, forKey: .channel)
         }
     }
 

@@ -30,9 +30,9 @@ package struct OrderSourcing: Sendable {
     /// The open orders are sourced in batches of `batch_orders`, oldest first, each batch read,
     /// decided and recorded on the stock and parcels the batches before it left.
     ///
-    /// Without ring-fences the whole batch is sourced at once. With them, each channel's orders are
-    /// sourced in turn (channels in name order), each seeing the stock fenced for it and none of the
-    /// stock fenced for others, after what the channels before it took.
+    /// The whole batch is sourced at once, every channel's orders together: an order may have the
+    /// shared stock and the stock fenced for its own channel (taken first), never stock fenced for
+    /// another channel.
     package func run(at time: Timestamp, listing: Int = SourcingOutcome.listed) throws -> SourcingOutcome {
         var reserved = SourcingOutcome(listing: listing)
         let off = try switchedOff()
@@ -73,44 +73,9 @@ package struct OrderSourcing: Sendable {
         return Set(configuration.network.nodes.filter { $0.partner.map(off.contains) ?? false }.map(\.id))
     }
 
-    /// The reservations the strategy chooses for `state`, channel by channel when stock is fenced;
-    /// nodes `switchedOff` take no part.
+    /// The reservations the strategy chooses for `state`; nodes `switchedOff` take no part.
     func decide(_ state: SourcingState, switchedOff: Set<String> = [], at time: Timestamp) throws -> [Reservation] {
-        let fences = !configuration.network.ringFences.isEmpty
-        let groups: [(channel: String?, orders: [SourcingState.OpenOrder])] =
-            fences
-            ? Dictionary(grouping: state.orders, by: \.channel).sorted { $0.key < $1.key }.map {
-                ($0.key, $0.value)
-            }
-            : [(nil, state.orders)]
-        var taken: [String: [String: Int]] = [:]
-        var parcels: [String: Int] = [:]
-        var reservations: [Reservation] = []
-        for group in groups {
-            var batch = SourcingState(
-                orders: group.orders, onHand: state.onHand, reserved: state.reserved, exclusions: state.exclusions)
-            batch.parcelsToday = state.parcelsToday
-            let chosen = try decide(
-                batch, channel: group.channel, taken: taken, usedParcels: parcels, switchedOff: switchedOff, at: time)
-            for reservation in chosen {
-                taken[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
-            }
-            for orderReservations in Dictionary(grouping: chosen, by: \.orderID).values {
-                for node in Set(orderReservations.map(\.node)) { parcels[node, default: 0] += 1 }
-            }
-            reservations += chosen
-        }
-        return reservations
-    }
-
-    /// The strategy's reservations for one batch.
-    private func decide(
-        _ state: SourcingState, channel: String?, taken: [String: [String: Int]], usedParcels: [String: Int],
-        switchedOff: Set<String>, at time: Timestamp
-    ) throws -> [Reservation] {
-        let problem = problem(
-            state, channel: channel, taken: taken, usedParcels: usedParcels, switchedOff: switchedOff, at: time)
-        let network = SourcingNetwork(problem)
+        let network = SourcingNetwork(problem(state, switchedOff: switchedOff, at: time))
         let plan: SourcingPlan
         switch sourcing.strategy {
         case .priority: plan = RuleBasedSourcing.plan(network, rule: .priority)
@@ -165,8 +130,7 @@ package struct OrderSourcing: Sendable {
         let single = SourcingState(
             orders: [SourcingState.OpenOrder(id: stored.id, order: stored.order, lines: lines)], onHand: state.onHand,
             reserved: state.reserved, exclusions: state.exclusions)
-        let network = SourcingNetwork(
-            problem(single, channel: stored.order.channel, freed: own, switchedOff: try switchedOff(), at: time))
+        let network = SourcingNetwork(problem(single, freed: own, switchedOff: try switchedOff(), at: time))
         let exclusions = exclusions(single.orders[0], rejectedBy: state.exclusions[stored.id] ?? [])
         let plan = SourcingPlan(
             allocations: placed.filter { $0.value > 0 }.sorted {
@@ -180,35 +144,42 @@ package struct OrderSourcing: Sendable {
 
     /// The batch as a sourcing problem: the network's available stock and the open lines.
     ///
+    /// Each node's stock is split as the channels may have it: the units fenced for a channel,
+    /// and the shared rest (on-hand less what is held, the safety stock and every fence). When
+    /// more is held than the shared rest, each fence gives up the difference, so that a channel
+    /// may have on-hand less what is held, the safety stock and the other channels' fences.
+    ///
     /// - Parameters:
-    ///   - channel: whose orders these are: stock fenced for other channels is left out.
     ///   - freed: reserved units to count as available again, by node and SKU.
-    ///   - taken: units already chosen in this run, by node and SKU.
-    ///   - usedParcels: parcels already chosen in this run, by node.
     ///   - switchedOff: nodes whose partner is switched off, left out like disabled nodes.
     func problem(
-        _ state: SourcingState, channel: String? = nil, freed: [String: [String: Int]] = [:],
-        taken: [String: [String: Int]] = [:], usedParcels: [String: Int] = [:], switchedOff: Set<String> = [],
+        _ state: SourcingState, freed: [String: [String: Int]] = [:], switchedOff: Set<String> = [],
         at time: Timestamp
     ) -> SourcingProblem {
         let network = configuration.network
+        var fences: [String: [String: [String: Int]]] = [:]  // node, SKU, channel
+        for fence in network.ringFences where fence.units > 0 {
+            fences[fence.node, default: [:]][fence.sku, default: [:]][fence.channel, default: 0] += fence.units
+        }
         let nodes = network.nodes.compactMap { node -> SourcingProblem.Node? in
             guard node.enabled, !switchedOff.contains(node.id), let latitude = node.latitude,
                 let longitude = node.longitude
             else { return nil }
             var stock: [String: Int] = [:]
+            var fenced: [String: [String: Int]] = [:]
             for (sku, units) in state.onHand[node.id] ?? [:] {
-                let held =
-                    (state.reserved[node.id]?[sku] ?? 0) - (freed[node.id]?[sku] ?? 0) + (taken[node.id]?[sku] ?? 0)
-                let available = network.available(node: node, sku: sku, onHand: units, held: held, for: channel)
-                if available > 0 { stock[sku] = available }
+                let held = (state.reserved[node.id]?[sku] ?? 0) - (freed[node.id]?[sku] ?? 0)
+                let shared = network.available(node: node, sku: sku, onHand: units, held: held, for: nil)
+                if shared > 0 { stock[sku] = shared }
+                for (channel, units) in fences[node.id]?[sku] ?? [:] where units + min(0, shared) > 0 {
+                    fenced[channel, default: [:]][sku] = units + min(0, shared)
+                }
             }
             return SourcingProblem.Node(
                 id: node.id, type: node.type, lat: latitude, lon: longitude, priority: node.priority,
                 unitCost: node.unitCost, parcelCost: node.parcelCost,
-                capacityParcels: node.capacityParcels.map {
-                    max(0, $0 - (state.parcelsToday[node.id] ?? 0) - (usedParcels[node.id] ?? 0))
-                }, stock: stock)
+                capacityParcels: node.capacityParcels.map { max(0, $0 - (state.parcelsToday[node.id] ?? 0)) },
+                stock: stock, ringFenced: fenced)
         }
         let orders = state.orders.map { open in
             let delivery = open.delivery
@@ -230,7 +201,7 @@ package struct OrderSourcing: Sendable {
                 zoneRate: pickup == nil
                     ? sourcing.zoneRate(for: open.shipTo).map {
                         SourcingProblem.RateBand(maxKm: nil, cost: $0.cost, transitDays: $0.transitDays)
-                    } : nil)
+                    } : nil, channel: open.channel)
         }
         return SourcingProblem(params: sourcing.parameters, nodes: nodes, orders: orders)
     }

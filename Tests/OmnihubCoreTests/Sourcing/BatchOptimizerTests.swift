@@ -95,11 +95,12 @@ struct BatchOptimizerTests {
         Amount(parsing: SourcingSummary(plan, network).cost)!
     }
 
-    /// The rules `plan` breaks: stock, capacity, parcel limit, nodes that may not ship an order.
+    /// The rules `plan` breaks: stock (a channel's units beyond its fence come out of the shared
+    /// units), capacity, parcel limit, nodes that may not ship an order.
     static func broken(_ plan: SourcingPlan, _ network: SourcingNetwork) -> [String] {
         let nodeIndex = Dictionary(uniqueKeysWithValues: network.nodes.enumerated().map { ($1.id, $0) })
         let orderIndex = Dictionary(uniqueKeysWithValues: network.orders.enumerated().map { ($1.id, $0) })
-        var taken: [Int: Int] = [:]
+        var taken: [Int: [Int: Int]] = [:]  // by slot and fenced channel (-1: none)
         var parcels: [Int: Set<Int>] = [:]
         var broken: [String] = []
         for allocation in plan.allocations {
@@ -110,14 +111,18 @@ struct BatchOptimizerTests {
                 broken.append("\(allocation.node) holds no \(sku)")
                 continue
             }
-            taken[slot, default: 0] += allocation.qty
+            taken[slot, default: [:]][network.orders[order].fence, default: 0] += allocation.qty
             parcels[order, default: []].insert(node)
             if !network.eligible(order: order, node: node) {
                 broken.append("\(allocation.node) ships \(allocation.order)")
             }
         }
-        for (slot, quantity) in taken where quantity > network.initialStock[slot] {
-            broken.append("slot \(slot) overdrawn")
+        for (slot, byChannel) in taken {
+            let shared = byChannel.reduce(0) { sum, channel in
+                let fenced = network.fenceSlot(slot, channel: channel.key).map { network.initialStock[$0] } ?? 0
+                return sum + max(0, channel.value - fenced)
+            }
+            if shared > network.initialStock[slot] { broken.append("slot \(slot) overdrawn") }
         }
         for (order, nodes) in parcels where nodes.count > network.maxParcels {
             broken.append("\(order): too many parcels")
