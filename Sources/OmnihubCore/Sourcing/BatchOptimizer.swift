@@ -89,13 +89,28 @@ public struct BatchOptimizer: Sendable {
                 for node in Set(entries.map(\.node)) { users[node, default: []].append(order) }
             }
             for order in sequence where costs[order] - ideals[order].cost >= exchangeThreshold {
-                // The first six other orders using the nodes it would choose alone (a DC has
-                // thousands of users: take six, not all).
+                // The first six other orders holding what it would take alone: units of its SKUs at
+                // the nodes it would choose, or a parcel of one with a capacity (a DC has thousands
+                // of users: take six, not all).
                 var rivals: [Int] = []
+                let lines = network.orders[order].lines
                 for node in Set(ideals[order].entries.map(\.node)).sorted() {
-                    for rival in users[node] ?? [] where rival != order && rivals.count < 6 { rivals.append(rival) }
+                    let wanted = ideals[order].entries.filter { $0.node == node }.map { lines[$0.line].sku }
+                    let limited = network.nodes[node].capacity != Int.max
+                    for rival in users[node] ?? [] where rival != order && rivals.count < 6 {
+                        let rivalLines = network.orders[rival].lines
+                        if limited
+                            || result.orders[rival].contains(where: {
+                                $0.node == node && wanted.contains(rivalLines[$0.line].sku)
+                            })
+                        {
+                            rivals.append(rival)
+                        }
+                    }
                 }
-                improved = exchange(order, rivals: rivals, network, solver, &state, &result, &costs) || improved
+                improved =
+                    exchange(order, rivals: rivals, ideals: ideals, network, solver, &state, &result, &costs)
+                    || improved
             }
             if !improved { break }
         }
@@ -128,25 +143,30 @@ public struct BatchOptimizer: Sendable {
     /// For an order that misses units (or pays for a far node), tries each order holding stock it
     /// wants: both out, this one first, then the other; keeps it if the two together cost less.
     private func exchange(
-        _ order: Int, rivals: [Int], _ network: SourcingNetwork, _ solver: OrderSolver, _ state: inout State,
-        _ result: inout SourcingAllocation, _ costs: inout [SourcingNetwork.Cost]
+        _ order: Int, rivals: [Int], ideals: [OrderSolver.Solution], _ network: SourcingNetwork,
+        _ solver: OrderSolver, _ state: inout State, _ result: inout SourcingAllocation,
+        _ costs: inout [SourcingNetwork.Cost]
     ) -> Bool {
         for rival in rivals {
             let before = costs[order] + costs[rival]
             apply(result.orders[order], order: order, network, &state, sign: 1)
             apply(result.orders[rival], order: rival, network, &state, sign: 1)
             let first = solver.solve(order, stock: state.stock, capacity: state.capacity, prices: nil)
-            apply(first.entries, order: order, network, &state, sign: -1)
-            let second = solver.solve(rival, stock: state.stock, capacity: state.capacity, prices: nil)
-            if first.cost + second.cost < before {
-                apply(second.entries, order: rival, network, &state, sign: -1)
-                result.orders[order] = first.entries
-                result.orders[rival] = second.entries
-                costs[order] = first.cost
-                costs[rival] = second.cost
-                return true
+            // The rival costs at least what it would alone: when that is already too much, the
+            // pair cannot improve and the rival need not be solved.
+            if first.cost + ideals[rival].cost < before {
+                apply(first.entries, order: order, network, &state, sign: -1)
+                let second = solver.solve(rival, stock: state.stock, capacity: state.capacity, prices: nil)
+                if first.cost + second.cost < before {
+                    apply(second.entries, order: rival, network, &state, sign: -1)
+                    result.orders[order] = first.entries
+                    result.orders[rival] = second.entries
+                    costs[order] = first.cost
+                    costs[rival] = second.cost
+                    return true
+                }
+                apply(first.entries, order: order, network, &state, sign: 1)
             }
-            apply(first.entries, order: order, network, &state, sign: 1)
             apply(result.orders[order], order: order, network, &state, sign: -1)
             apply(result.orders[rival], order: rival, network, &state, sign: -1)
         }
