@@ -3,13 +3,13 @@
 /// under stock, capacity, parcel limit and express rules.
 ///
 /// Each order is solved exactly over its cheapest candidate nodes (``OrderSolver``). A first plan
-/// takes the orders one by one, those that lose most without their ideal nodes first, and is
-/// improved in rounds: every order is taken out and solved again against what the others leave,
-/// and an order that misses what another holds tries the two the other way round. Its cost steers
-/// a search for prices of scarce stock and parcel capacity (``ScarcityPricing``); at the prices of
-/// four of its rounds and of its best, a plan is built and improved the same way while deciding
-/// with those prices (side by side on the cores there are), and the cheapest plan at real costs
-/// wins. Deterministic: the same problem gives the same plan, whatever the threads.
+/// takes the orders one by one, those that lose most without their ideal nodes first; its cost
+/// steers a search for prices of scarce stock and parcel capacity (``ScarcityPricing``). At the
+/// prices of the search's last quarter, its last round and its best, a plan is built the same way
+/// while deciding with those prices, and improved in rounds at real costs: every order is taken
+/// out and solved again against what the others leave, and an order that misses what another
+/// holds tries the two the other way round. The plans are built side by side, and the cheapest at
+/// real costs wins. Deterministic: the same problem gives the same plan, whatever the threads.
 public struct BatchOptimizer: Sendable {
     /// Candidate stores kept per line, cheapest first, when an order is solved.
     public var candidatesPerLine = 12
@@ -36,28 +36,33 @@ public struct BatchOptimizer: Sendable {
         let solver = OrderSolver(network, candidatesPerLine: candidatesPerLine, workers: workers)
         let pricing = ScarcityPricing(network: network, solver: solver, workers: workers)
         let start = pricing.round(.zero(network))
-        let plain = allocation(network, solver, start: start, ideals: start.choices)
-        guard pricingRounds > 0 else { return plain }
-        let plainCost = plain.cost(network)
-        let every = max(1, pricingRounds / 4)
+        guard pricingRounds > 0 else { return allocation(network, solver, start: start, ideals: start.choices) }
+        // The first plan, not improved, bounds the search's steps: improving it would cost as much
+        // as a priced plan, and a priced plan has always come out cheaper.
+        let first = allocation(network, solver, start: start, ideals: start.choices, improving: false)
+        let firstCost = first.cost(network)
+        let lastQuarter = max(1, pricingRounds * 3 / 4)
         let priced = pricing.search(
-            from: start, upperBound: plainCost, rounds: pricingRounds,
-            keeping: Set(stride(from: every, through: pricingRounds, by: every)))
-        let plans = parallelMap(priced.count, workers: workers, minimumPerWorker: 1) { index in
+            from: start, upperBound: firstCost, rounds: pricingRounds, keeping: [lastQuarter, pricingRounds])
+        // One thread per plan when there are threads to share: they are few, and each is mostly
+        // one thread's work in turn.
+        let plans = parallelMap(priced.count, workers: workers > 1 ? priced.count : 1, minimumPerWorker: 1) {
+            index in
             allocation(network, solver, start: priced[index], ideals: start.choices)
         }
         let costs = plans.map { $0.cost(network) }
-        guard let cheapest = costs.indices.min(by: { costs[$0] < costs[$1] }), costs[cheapest] < plainCost else {
-            return plain
+        guard let cheapest = costs.indices.min(by: { costs[$0] < costs[$1] }), costs[cheapest] < firstCost else {
+            return allocation(network, solver, start: start, ideals: start.choices)
         }
         return plans[cheapest]
     }
 
     /// Builds a plan deciding at `start`'s prices, from its choices, then improves it at real
-    /// costs; `ideals` are the orders' choices at real costs with the whole network to themselves.
+    /// costs unless not `improving`; `ideals` are the orders' choices at real costs with the whole
+    /// network to themselves.
     private func allocation(
         _ network: SourcingNetwork, _ solver: OrderSolver, start: ScarcityPricing.Round,
-        ideals: [OrderSolver.Solution]
+        ideals: [OrderSolver.Solution], improving: Bool = true
     ) -> SourcingAllocation {
         let prices = start.prices.isZero ? nil : start.prices
         // What each order loses at these prices if its chosen nodes are taken. Orders that lose
@@ -78,7 +83,7 @@ public struct BatchOptimizer: Sendable {
         }
         var costs = [SourcingNetwork.Cost](repeating: 0, count: network.orders.count)
         for order in sequence { costs[order] = result.cost(order: order, network) }
-        for _ in 0..<rounds {
+        for _ in 0..<(improving ? rounds : 0) {
             var improved = false
             // An order at its own best, as if alone, cannot do better.
             for order in sequence where costs[order] > ideals[order].cost {
