@@ -284,7 +284,8 @@ struct OrderSolver: Sendable {
                 search.unitCosts[position * lineCount + lineIndex] = unitCosts[node] + (surcharges?.unit[slot] ?? 0)
             }
         }
-        search.unitsFloor = cheapestUnit * Cost(search.totalUnits)
+        search.cheapestUnit = cheapestUnit
+        search.prepareBounds()
         let limit = min(network.maxParcels, nodes.count)
         if limit >= 1 {
             for size in 1...limit { search.extend(from: 0, size: size, partial: 0) }
@@ -329,8 +330,13 @@ private struct SetSearch {
     var unitCosts: [Cost] = []
     /// Order in which a line draws from candidates of equal unit cost: by unit cost, then priority.
     var fillRank: [Int32] = []
-    /// No set's units cost less.
-    var unitsFloor: Cost = 0
+    /// No unit costs less, filled or not.
+    var cheapestUnit: Cost = 0
+    /// `reach[position * lines.count + line]`: the most units of the line any one candidate from
+    /// `position` on can give, up to what the line needs.
+    private var reach: [Int] = []
+    /// Units of each line the set being extended gives, up to what the line needs.
+    private var covered: [Int] = []
     /// `prefix[i]` is the sum of the `i` cheapest parcel prices.
     let prefix: [Cost]
     var bestCost: Cost
@@ -356,15 +362,49 @@ private struct SetSearch {
         return ca < cb || (ca == cb && fillRank[a] < fillRank[b])
     }
 
+    /// Fills ``reach`` once the candidates' units are known.
+    mutating func prepareBounds() {
+        let lineCount = lines.count
+        let count = parcelPrices.count
+        reach = [Int](repeating: 0, count: (count + 1) * lineCount)
+        for position in stride(from: count - 1, through: 0, by: -1) {
+            for line in 0..<lineCount {
+                reach[position * lineCount + line] = max(
+                    reach[(position + 1) * lineCount + line], min(available[position * lineCount + line], lines[line]))
+            }
+        }
+        covered = [Int](repeating: 0, count: lineCount)
+    }
+
     /// Extends the set (whose parcels cost `partial`) to `size` members from position `start` on.
     mutating func extend(from start: Int, size: Int, partial: Cost) {
         let missing = size - set.count
         guard start + missing <= parcelPrices.count else { return }
+        let lineCount = lines.count
         for position in start...(parcelPrices.count - missing) {
-            // The set's cheapest completion from here: this and the next cheapest candidates.
+            // The set's cheapest completion from here: this and the next cheapest candidates'
+            // parcels, and the units the set with this one and any others after it cannot give
+            // charged as unfilled.
+            var unfilled = 0
+            for line in 0..<lineCount {
+                let most =
+                    covered[line] + min(available[position * lineCount + line], lines[line])
+                    + (missing - 1) * reach[(position + 1) * lineCount + line]
+                unfilled += max(0, lines[line] - most)
+            }
             let floor =
-                partial + prefix[position + missing] - prefix[position] + splitPenalty * Cost(size - 1) + unitsFloor
-            if floor >= bestCost { return }
+                partial + prefix[position + missing] - prefix[position] + splitPenalty * Cost(size - 1)
+                + cheapestUnit * Cost(totalUnits - unfilled) + unfilledPenalty * Cost(unfilled)
+            if floor >= bestCost {
+                // Later candidates' parcels cost no less, but may give more units: stop only when
+                // the parcels alone reach the best.
+                if partial + prefix[position + missing] - prefix[position] + splitPenalty * Cost(size - 1)
+                    + cheapestUnit * Cost(totalUnits) >= bestCost
+                {
+                    return
+                }
+                continue
+            }
             set.append(position)
             if missing == 1 {
                 if let cost = evaluate() {
@@ -372,7 +412,9 @@ private struct SetSearch {
                     bestSet = set
                 }
             } else {
+                for line in 0..<lineCount { covered[line] += min(available[position * lineCount + line], lines[line]) }
                 extend(from: position + 1, size: size, partial: partial + parcelPrices[position])
+                for line in 0..<lineCount { covered[line] -= min(available[position * lineCount + line], lines[line]) }
             }
             set.removeLast()
         }
