@@ -163,6 +163,44 @@ struct OrderSourcingTests {
         #expect((alternatives.first?["reason"] as? String)?.contains("0.90 more") == true)
     }
 
+    @Test("explain names the price the batch put on scarce stock, and the order that holds it")
+    func explainScarcityPrices() throws {
+        let world = try world()
+        // The store's units are dear: both customers would rather have the DC's one shirt. Bob's
+        // postal area is unknown (the farthest rate band), so the store is far dearer for him.
+        let text = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "unit_cost: 2.5, parcel_cost: 3.0", with: "unit_cost: 5.0, parcel_cost: 3.0")
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,1\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,3\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(
+                AmazonReport.row(order: "ALICE", item: "1"),
+                AmazonReport.row(order: "BOB", item: "2", ["ship-postal-code": "99999"])))
+        let reservations = try world.cycle().reservations
+        #expect(reservations.map(\.node).sorted() == ["DC-1", "STORE-1"])
+        let result = try OmnihubProcess.run(["explain", "order", "ALICE", "--json", "--config", world.configFile.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let explanation = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let parcels = try #require(explanation?["parcels"] as? [[String: Any]])
+        #expect(parcels.map { $0["node"] as? String } == ["STORE-1"])
+        let alternatives = try #require(explanation?["alternatives"] as? [[String: Any]])
+        let dc = try #require(alternatives.first { $0["node"] as? String == "DC-1" })
+        let prices = try #require(dc["batch_prices"] as? [[String: Any]])
+        #expect(prices.count == 1)
+        #expect(prices.first?["sku"] as? String == "TSHIRT-WHT-M")
+        #expect(prices.first?["held_for"] as? [String] == ["BOB"])
+        // Alice's next best costs 12.50 - 10.80 = 1.70 more, Bob's 17.00 - 10.80 = 6.20: a price
+        // between them sends the shirt to Bob.
+        let surcharge = try #require((prices.first?["surcharge"] as? String).flatMap { Amount(parsing: $0) })
+        #expect(surcharge > Amount(parsing: "1.70")! && surcharge < Amount(parsing: "6.20")!)
+        let reason = try #require(dc["reason"] as? String)
+        #expect(reason.contains("TSHIRT-WHT-M at \(surcharge) a unit (reserved for BOB)"), "\(reason)")
+        let plain = try OmnihubProcess.run(["explain", "order", "ALICE", "--config", world.configFile.path])
+        #expect(plain.standardOutput.contains("reserved for BOB"))
+    }
+
     @Test("a store that rejects a line gets it released, and the line is sourced again elsewhere")
     func rejection() throws {
         let world = try world()

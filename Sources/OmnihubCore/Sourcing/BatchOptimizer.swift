@@ -29,14 +29,20 @@ public struct BatchOptimizer: Sendable {
 
     /// The optimized plan.
     public func plan(_ network: SourcingNetwork) -> SourcingPlan {
-        allocation(network).plan(network)
+        decide(network).plan
     }
 
-    func allocation(_ network: SourcingNetwork) -> SourcingAllocation {
+    /// The optimized plan and the prices of scarce stock and capacity it was decided at.
+    public func decide(_ network: SourcingNetwork) -> BatchDecision {
+        let (allocation, prices) = allocation(network)
+        return BatchDecision(plan: allocation.plan(network), network: network, prices: prices)
+    }
+
+    func allocation(_ network: SourcingNetwork) -> (SourcingAllocation, ScarcityPrices?) {
         let solver = OrderSolver(network, candidatesPerLine: candidatesPerLine, workers: workers)
         let pricing = ScarcityPricing(network: network, solver: solver, workers: workers)
         let start = pricing.round(.zero(network))
-        guard pricingRounds > 0 else { return allocation(network, solver, start: start, ideals: start.choices) }
+        guard pricingRounds > 0 else { return (allocation(network, solver, start: start, ideals: start.choices), nil) }
         // The first plan, not improved, bounds the search's steps: improving it would cost as much
         // as a priced plan, and a priced plan has always come out cheaper.
         let first = allocation(network, solver, start: start, ideals: start.choices, improving: false)
@@ -51,10 +57,11 @@ public struct BatchOptimizer: Sendable {
             allocation(network, solver, start: priced[index], ideals: start.choices)
         }
         let costs = plans.map { $0.cost(network) }
-        guard let cheapest = costs.indices.min(by: { costs[$0] < costs[$1] }), costs[cheapest] < firstCost else {
-            return allocation(network, solver, start: start, ideals: start.choices)
+        // A priced plan as cheap as the first is kept: its prices explain the decision.
+        guard let cheapest = costs.indices.min(by: { costs[$0] < costs[$1] }), costs[cheapest] <= firstCost else {
+            return (allocation(network, solver, start: start, ideals: start.choices), nil)
         }
-        return plans[cheapest]
+        return (plans[cheapest], priced[cheapest].prices)
     }
 
     /// Builds a plan deciding at `start`'s prices, from its choices, then improves it at real

@@ -25,6 +25,37 @@ public struct SourcingExplanation: Sendable, Codable {
         public var cost: String?
         /// Why it was not chosen.
         public var reason: String
+        /// What the optimizer charged for this node's scarce stock and capacity when it decided.
+        public var batchPrices: [BatchPrice] = []
+        /// `cost` with those charges, when there are any.
+        public var atBatchPrices: String?
+        /// `cost` unrounded.
+        var aloneCost: SourcingNetwork.Cost?
+
+        enum CodingKeys: String, CodingKey {
+            case node, cost, reason
+            case batchPrices = "batch_prices"
+            case atBatchPrices = "at_batch_prices"
+        }
+    }
+
+    /// A surcharge the optimizer put on a node's scarce stock or capacity while it decided the
+    /// batch: the batch needed it elsewhere.
+    public struct BatchPrice: Sendable, Codable {
+        /// The SKU whose units were priced; `nil` for a parcel (the node's parcel capacity).
+        public var sku: String?
+        /// Per unit or parcel.
+        public var surcharge: String
+        /// The units of this order it concerns (1 for a parcel): at prices, the alternative is
+        /// charged for those it has.
+        public var units: Int
+        /// Some of the orders the stock is reserved for now, by their channel's number.
+        public var heldFor: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case sku, surcharge, units
+            case heldFor = "held_for"
+        }
     }
 
     public var parcels: [Parcel]
@@ -32,10 +63,13 @@ public struct SourcingExplanation: Sendable, Codable {
     public var unfilledUnits: Int
     public var unfilledPenalty: String
     public var total: String
+    /// `total` with the optimizer's charges for scarce stock and capacity, when there are any.
+    public var totalAtBatchPrices: String?
     public var alternatives: [Alternative]
 
     enum CodingKeys: String, CodingKey {
         case parcels, total, alternatives
+        case totalAtBatchPrices = "total_at_batch_prices"
         case splitPenalty = "split_penalty"
         case unfilledUnits = "unfilled_units"
         case unfilledPenalty = "unfilled_penalty"
@@ -43,7 +77,12 @@ public struct SourcingExplanation: Sendable, Codable {
 
     /// The explanation of the first order of `network` allocated as `plan` says; `exclusions`
     /// names why each node the order excludes may not take part (by node id), when known.
-    public init(_ network: SourcingNetwork, plan: SourcingPlan, exclusions: [String: String] = [:]) {
+    /// `prices` are the optimizer's charges for scarce stock and capacity the order was decided
+    /// at, and `heldFor` some of the orders holding each priced stock now.
+    public init(
+        _ network: SourcingNetwork, plan: SourcingPlan, exclusions: [String: String] = [:],
+        prices: [ScarcityPrice] = [], heldFor: [ScarcityPrice: [String]] = [:]
+    ) {
         let order = 0
         let lines = network.orders[order].lines
         let nodeIndex = Dictionary(uniqueKeysWithValues: network.nodes.enumerated().map { ($1.id, $0) })
@@ -82,9 +121,24 @@ public struct SourcingExplanation: Sendable, Codable {
         unfilledUnits = unfilled
         unfilledPenalty = SourcingNetwork.format(unfilledCost)
         self.total = SourcingNetwork.format(total)
+        let charges = BatchCharges(prices: prices, heldFor: heldFor)
+        var chosenCharges: SourcingNetwork.Cost = 0
+        for entry in byNode {
+            let node = network.nodes[entry.node].id
+            chosenCharges += charges.parcel(node)
+            for allocation in plan.allocations where allocation.node == node {
+                if let line = lines.first(where: { $0.id == allocation.line }) {
+                    chosenCharges +=
+                        charges.unit(node, network.skuNames[line.sku]) * SourcingNetwork.Cost(allocation.qty)
+                }
+            }
+        }
+        totalAtBatchPrices = prices.isEmpty ? nil : SourcingNetwork.format(total + chosenCharges)
         let chosen = Set(byNode.map(\.node))
         alternatives = network.nodes.indices.filter { !chosen.contains($0) }.map { index in
-            Self.alternative(index, network, order: order, chosenTotal: total, exclusions: exclusions)
+            var alternative = Self.alternative(index, network, order: order, chosenTotal: total, exclusions: exclusions)
+            charges.add(to: &alternative, network, order: order, node: index, chosenAtPrices: total + chosenCharges)
+            return alternative
         }
     }
 
@@ -147,6 +201,85 @@ public struct SourcingExplanation: Sendable, Codable {
             ? "alone it costs \(SourcingNetwork.format(difference)) more"
                 + (missing > 0 ? " (it lacks \(missing) unit(s), each charged as unfilled)" : "")
             : "alone it would cost no more, but the batch needed its stock or capacity elsewhere"
-        return Alternative(node: node.id, cost: SourcingNetwork.format(cost), reason: reason)
+        var alternative = Alternative(node: node.id, cost: SourcingNetwork.format(cost), reason: reason)
+        alternative.aloneCost = cost
+        return alternative
+    }
+}
+
+/// The optimizer's charges an order was decided at, looked up by node and SKU.
+private struct BatchCharges {
+    var units: [String: [String: SourcingNetwork.Cost]] = [:]
+    var parcels: [String: SourcingNetwork.Cost] = [:]
+    let heldFor: [ScarcityPrice: [String]]
+    let prices: [ScarcityPrice]
+
+    init(prices: [ScarcityPrice], heldFor: [ScarcityPrice: [String]]) {
+        self.prices = prices
+        self.heldFor = heldFor
+        for price in prices {
+            if let sku = price.sku {
+                units[price.node, default: [:]][sku] = price.surcharge
+            } else {
+                parcels[price.node] = price.surcharge
+            }
+        }
+    }
+
+    func unit(_ node: String, _ sku: String) -> SourcingNetwork.Cost { units[node]?[sku] ?? 0 }
+    func parcel(_ node: String) -> SourcingNetwork.Cost { parcels[node] ?? 0 }
+
+    /// Adds the charges for `node`'s stock of the order's SKUs and its parcels to `alternative`,
+    /// with its cost at them and a sentence to its reason.
+    func add(
+        to alternative: inout SourcingExplanation.Alternative, _ network: SourcingNetwork, order: Int, node: Int,
+        chosenAtPrices: SourcingNetwork.Cost
+    ) {
+        let id = network.nodes[node].id
+        var charged: SourcingNetwork.Cost = 0
+        var words: [String] = []
+        var units: [Int: Int] = [:]  // by SKU number
+        var skus: [Int] = []
+        for line in network.orders[order].lines {
+            if units[line.sku] == nil { skus.append(line.sku) }
+            units[line.sku, default: 0] += line.quantity
+        }
+        for skuNumber in skus {
+            let sku = network.skuNames[skuNumber]
+            let surcharge = unit(id, sku)
+            guard surcharge > 0 else { continue }
+            let price = ScarcityPrice(node: id, sku: sku, surcharge: surcharge)
+            let available =
+                network.slot(node: node, sku: skuNumber).map {
+                    network.available(network.initialStock, order: order, slot: $0)
+                } ?? 0
+            let taken = min(units[skuNumber] ?? 0, available)
+            charged += surcharge * SourcingNetwork.Cost(taken)
+            let held = heldFor[price] ?? []
+            alternative.batchPrices.append(
+                .init(
+                    sku: sku, surcharge: SourcingNetwork.format(surcharge), units: units[skuNumber] ?? 0, heldFor: held)
+            )
+            words.append(
+                "\(sku) at \(SourcingNetwork.format(surcharge)) a unit"
+                    + (held.isEmpty ? "" : " (reserved for \(held.joined(separator: ", ")))"))
+        }
+        let parcelSurcharge = parcel(id)
+        if parcelSurcharge > 0 {
+            charged += parcelSurcharge
+            alternative.batchPrices.append(
+                .init(sku: nil, surcharge: SourcingNetwork.format(parcelSurcharge), units: 1, heldFor: []))
+            words.append("a parcel at \(SourcingNetwork.format(parcelSurcharge)) (its parcel capacity)")
+        }
+        guard !words.isEmpty else { return }
+        var sentence = "; the batch priced what was scarce here: " + words.joined(separator: ", ")
+        if let cost = alternative.aloneCost {
+            let atPrices = cost + charged
+            alternative.atBatchPrices = SourcingNetwork.format(atPrices)
+            sentence +=
+                "; at those prices it costs \(SourcingNetwork.format(atPrices)), "
+                + "the chosen parcels \(SourcingNetwork.format(chosenAtPrices))"
+        }
+        alternative.reason += sentence
     }
 }

@@ -42,6 +42,8 @@ public struct SourcingNetwork: Sendable {
 
     let nodes: [Node]
     let orders: [Order]
+    /// The SKUs' names, by number.
+    let skuNames: [String]
     /// For each SKU, the nodes holding it (shared or fenced stock > 0) in priority order, with
     /// their stock slot.
     let holders: [[(node: Int, slot: Int)]]
@@ -138,6 +140,9 @@ public struct SourcingNetwork: Sendable {
                 fence: order.channel.flatMap { channelIndex[$0] } ?? -1)
         }
         while holders.count < skuIndex.count { holders.append([]) }
+        var skuNames = [String](repeating: "", count: skuIndex.count)
+        for (name, index) in skuIndex { skuNames[index] = name }
+        self.skuNames = skuNames
         self.nodes = nodes
         self.holders = holders
         self.initialStock = stock

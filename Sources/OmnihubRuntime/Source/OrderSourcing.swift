@@ -46,12 +46,12 @@ package struct OrderSourcing: Sendable {
                     after = through
                     break
                 }
-                let reservations = try decide(state, switchedOff: off, at: time)
+                let (reservations, prices) = try decide(state, switchedOff: off, at: time)
                 Failpoint.whileSourcing.reach()
                 do {
                     try store.stock.recordReservations(
                         reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision,
-                        at: time)
+                        at: time, prices: prices)
                     reserved.add(reservations)
                     after = through
                     break
@@ -73,14 +73,25 @@ package struct OrderSourcing: Sendable {
         return Set(configuration.network.nodes.filter { $0.partner.map(off.contains) ?? false }.map(\.id))
     }
 
-    /// The reservations the strategy chooses for `state`; nodes `switchedOff` take no part.
-    func decide(_ state: SourcingState, switchedOff: Set<String> = [], at time: Timestamp) throws -> [Reservation] {
+    /// The reservations the strategy chooses for `state`, and the optimizer's prices of scarce
+    /// stock and capacity that concerned each order (by order id; none for the rule-based
+    /// strategies); nodes `switchedOff` take no part.
+    func decide(_ state: SourcingState, switchedOff: Set<String> = [], at time: Timestamp) throws -> (
+        [Reservation], [Int64: [ScarcityPrice]]
+    ) {
         let network = SourcingNetwork(problem(state, switchedOff: switchedOff, at: time))
         let plan: SourcingPlan
+        var prices: [Int64: [ScarcityPrice]] = [:]
         switch sourcing.strategy {
         case .priority: plan = RuleBasedSourcing.plan(network, rule: .priority)
         case .distance: plan = RuleBasedSourcing.plan(network, rule: .distance)
-        case .optimize: plan = BatchOptimizer().plan(network)
+        case .optimize:
+            let decision = BatchOptimizer().decide(network)
+            plan = decision.plan
+            // Every order's, even when none concerned it: they replace those of an earlier run.
+            for (index, order) in state.orders.enumerated() {
+                prices[order.id] = decision.scarcityPrices(order: index)
+            }
         }
         // The problem names lines by order id and position; each allocation maps back to the open
         // line it came from, and one that names no open line is a fault of the strategy.
@@ -88,7 +99,7 @@ package struct OrderSourcing: Sendable {
         for order in state.orders {
             for line in order.lines { lines[String(order.id), default: [:]][String(line.position)] = line }
         }
-        return try plan.allocations.map { allocation in
+        let reservations = try plan.allocations.map { allocation in
             guard let line = lines[allocation.order]?[allocation.line] else {
                 throw SourcingFault(
                     "the \(sourcing.strategy) strategy allocated order \(allocation.order) line \(allocation.line), "
@@ -98,6 +109,7 @@ package struct OrderSourcing: Sendable {
                 orderID: line.orderID, position: line.position, node: allocation.node, sku: line.sku,
                 quantity: allocation.qty)
         }
+        return (reservations, prices)
     }
 
     /// Why a stored order is sourced as it is: its parcels' costs and each other node's.
@@ -139,7 +151,13 @@ package struct OrderSourcing: Sendable {
                 SourcingPlan.Allocation(
                     order: String(stored.id), line: String($0.key.position), node: $0.key.node, qty: $0.value)
             }, unfilled: [])
-        return SourcingExplanation(network, plan: plan, exclusions: exclusions)
+        let prices = try store.stock.scarcityPrices(orderID: stored.id)
+        var heldFor: [ScarcityPrice: [String]] = [:]
+        for price in prices {
+            guard let sku = price.sku else { continue }
+            heldFor[price] = try store.stock.ordersHolding(node: price.node, sku: sku, besides: stored.id, limit: 3)
+        }
+        return SourcingExplanation(network, plan: plan, exclusions: exclusions, prices: prices, heldFor: heldFor)
     }
 
     /// The batch as a sourcing problem: the network's available stock and the open lines.

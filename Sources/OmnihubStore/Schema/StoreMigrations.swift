@@ -594,6 +594,22 @@ enum StoreMigrations {
         migrator.registerMigration("v27: the open orders, which sourcing reads a batch at a time") { db in
             try db.execute(sql: "CREATE INDEX orders_open ON orders(id) WHERE status = 'open'")
         }
+        migrator.registerMigration("v28: the prices of scarce stock and capacity an order was sourced at") { db in
+            try db.execute(
+                sql: """
+                    -- The optimizer's surcharges that concerned an order when it was last sourced, for
+                    -- `explain order`: per unit of a SKU at a node, or per parcel from a node (no SKU).
+                    CREATE TABLE scarcity_prices (
+                        order_id INTEGER NOT NULL REFERENCES orders(id),
+                        node TEXT NOT NULL,
+                        sku TEXT,
+                        -- in ten-thousandths of the currency unit
+                        surcharge INTEGER NOT NULL CHECK (surcharge > 0),
+                        decided_at TEXT NOT NULL
+                    );
+                    CREATE INDEX scarcity_prices_by_order ON scarcity_prices(order_id);
+                    """)
+        }
         return migrator
     }
 }

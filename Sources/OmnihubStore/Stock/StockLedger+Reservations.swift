@@ -5,13 +5,16 @@ package import OmnihubCore
 extension StockLedger {
     /// Records sourcing's reservations, and marks `sourced` the orders they cover completely, in
     /// one transaction, while the store is still at the revision of the state they were decided
-    /// on; the others stay open as backorders for the next run.
+    /// on; the others stay open as backorders for the next run. `prices` are the surcharges on
+    /// scarce stock and capacity each order of the batch was decided at (by order id); they
+    /// replace those of its earlier runs.
     ///
     /// - Throws: ``StoreError`` with ``StoreError/Code/changedMeanwhile`` when orders, stock or
     ///   reservations changed since `state` was read (another process recorded something): nothing
     ///   is recorded, and sourcing decides again on the new state.
     package func recordReservations(
-        _ reservations: [Reservation], sourced: [Int64], basedOn revision: StockRevision, at time: Timestamp
+        _ reservations: [Reservation], sourced: [Int64], basedOn revision: StockRevision, at time: Timestamp,
+        prices: [Int64: [ScarcityPrice]] = [:]
     ) throws {
         try write { db in
             let now = try Self.stockRevision(db)
@@ -37,6 +40,52 @@ extension StockLedger {
                     sql: "UPDATE orders SET status = ? WHERE id = ?"
                 ).execute(arguments: [OrderStatus.sourced, order])
             }
+            for (order, orderPrices) in prices.sorted(by: { $0.key < $1.key }) {
+                try db.cachedStatement(sql: "DELETE FROM scarcity_prices WHERE order_id = ?").execute(arguments: [order]
+                )
+                for price in orderPrices where price.surcharge > 0 {
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO scarcity_prices (order_id, node, sku, surcharge, decided_at)
+                            VALUES (?, ?, ?, ?, ?)
+                            """
+                    ).execute(arguments: [order, price.node, price.sku, price.surcharge, time.description])
+                }
+            }
+        }
+    }
+
+    /// The surcharges on scarce stock and capacity the order was last sourced at, by node, then
+    /// SKU (parcels last).
+    package func scarcityPrices(orderID: Int64) throws -> [ScarcityPrice] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT node, sku, surcharge FROM scarcity_prices WHERE order_id = ?
+                        ORDER BY node, sku IS NULL, sku
+                        """), arguments: [orderID]
+            ).map {
+                ScarcityPrice(
+                    node: try $0.decode(forColumn: "node"), sku: try $0.decode(forColumn: "sku"),
+                    surcharge: try $0.decode(forColumn: "surcharge"))
+            }
+        }
+    }
+
+    /// The channel order numbers of up to `limit` orders, other than `orderID`, holding units of
+    /// `sku` reserved at `node`, oldest first.
+    package func ordersHolding(node: String, sku: String, besides orderID: Int64, limit: Int) throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.external_id FROM reservations r JOIN orders o ON o.id = r.order_id
+                        WHERE r.sku = ? AND r.node = ? AND r.order_id != ?
+                        GROUP BY r.order_id
+                        HAVING SUM(CASE r.kind WHEN 'reserve' THEN r.quantity ELSE -r.quantity END) > 0
+                        ORDER BY r.order_id LIMIT ?
+                        """), arguments: [sku, node, orderID, limit])
         }
     }
 

@@ -52,6 +52,9 @@ struct Explain: ParsableCommand {
             say(
                 "split penalty \(explanation.splitPenalty), unfilled \(explanation.unfilledUnits) unit(s) "
                     + "\(explanation.unfilledPenalty), total \(explanation.total)")
+            if let priced = explanation.totalAtBatchPrices {
+                say("with the batch's prices for scarce stock and capacity: \(priced)")
+            }
             var alternatives = TextTable("OTHER NODE", "ALONE", "WHY NOT")
             for alternative in explanation.alternatives {
                 alternatives.add(alternative.node, alternative.cost ?? "-", alternative.reason)
