@@ -313,6 +313,50 @@ struct OrderSourcingTests {
         }
     }
 
+    @Test("channels are sourced together: the Amazon order takes its fenced unit, the web shop the shared one")
+    func ringFencesJointly() throws {
+        let world = try world()
+        // A web shop feed in the Amazon report's shape.
+        let amazonMapping = try String(
+            contentsOf: world.root.appendingPathComponent("mappings/amazon-de-orders.yaml"), encoding: .utf8)
+        try amazonMapping.replacingOccurrences(of: "channel: {const: amazon-de}", with: "channel: {const: webshop}")
+            .write(
+                to: world.root.appendingPathComponent("mappings/webshop-orders.yaml"), atomically: true, encoding: .utf8
+            )
+        let webshopInbox = world.root.appendingPathComponent("inbox/webshop")
+        try FileManager.default.createDirectory(at: webshopInbox, withIntermediateDirectories: true)
+        // Kassel's one shirt is fenced for Amazon; Berlin's store has one to share (and one kept
+        // back as safety stock). Both customers live in Berlin, where the store is cheaper.
+        let text = try String(contentsOf: world.configFile, encoding: .utf8)
+            .replacingOccurrences(
+                of: "  safety_stock: {store: 1}\n",
+                with:
+                    "  safety_stock: {store: 1}\n  ring_fences: [{channel: amazon-de, node: DC-1, sku: TSHIRT-WHT-M, units: 1}]\n"
+            )
+            .replacingOccurrences(
+                of: "partners:\n",
+                with:
+                    "partners:\n  - id: webshop\n    feeds: [{name: orders, folder: inbox/webshop, pattern: \"*.tsv\", mapping: mappings/webshop-orders.yaml}]\n"
+            )
+        try text.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try stock(
+            world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,1\nSTORE-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,2\n")
+        try world.drop("orders.tsv", AmazonReport.file(AmazonReport.row(order: "A1", item: "1")))
+        let web = webshopInbox.appendingPathComponent("orders.tsv")
+        try AmazonReport.file(AmazonReport.row(order: "W1", item: "1")).write(
+            to: web, atomically: false, encoding: .utf8)
+        try world.setModified(web, secondsBeforeNow: 60)
+        let reservations = try world.cycle().reservations
+        let orders = try world.store().orders.list(limit: 5)
+        let placed = Dictionary(
+            uniqueKeysWithValues: reservations.map { reservation in
+                (orders.first { $0.id == reservation.orderID }?.externalID ?? "?", reservation.node)
+            })
+        // In turn by name, Amazon would take the store's shirt and the web shop's customer would
+        // wait: the fenced shirt is not theirs.
+        #expect(placed == ["A1": "DC-1", "W1": "STORE-1"])
+    }
+
     @Test("a node's parcel capacity counts per day across runs")
     func capacityPerDay() throws {
         let world = try world()
