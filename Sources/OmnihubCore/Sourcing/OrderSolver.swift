@@ -16,7 +16,7 @@ struct OrderSolver: Sendable {
         var cost: Cost
         var entries: [Entry]
         /// The nodes it chose among.
-        var candidates: [Int32] = []
+        var candidates: [Int] = []
         /// Whether a line's ranked stores ran out and every holder was scanned.
         var scannedEveryHolder = false
         /// How many of each demand's ranked stores the walk looked at; the others could not have
@@ -31,6 +31,19 @@ struct OrderSolver: Sendable {
         let price: Cost
         /// No choice of this holder for the line alone costs less: price plus its cheapest units.
         let floor: Cost
+    }
+
+    /// A store kept for a line while a solve walks them: what the line alone would cost from it.
+    struct Kept {
+        let cost: Cost
+        let floor: Cost
+        let node: Int
+        let price: Cost
+
+        /// Cheaper, or as cheap and ranked first.
+        func precedes(_ other: Kept) -> Bool {
+            (cost, floor, node) < (other.cost, other.floor, other.node)
+        }
     }
 
     /// What an order asks of one SKU: lines of the same SKU are sourced as one, since they draw
@@ -160,6 +173,8 @@ struct OrderSolver: Sendable {
                 candidatePrices.append(price + parcelSurcharge(node))
             }
         }
+        var cheapest: [Kept] = []
+        cheapest.reserveCapacity(candidatesPerLine + 1)
         func usable(_ holder: Holder) -> Bool {
             network.available(stock, order: orderIndex, slot: Int(holder.slot)) > 0 && capacity[Int(holder.node)] > 0
                 && !excluding.contains(Int(holder.node))
@@ -169,8 +184,7 @@ struct OrderSolver: Sendable {
             // The cheapest stores for this line alone. Ties go to the store ranked first (by floor,
             // then node), so that the walk can stop at the first store whose floor reaches the
             // last cost kept.
-            var cheapest: [(cost: Cost, floor: Cost, node: Int, price: Cost)] = []
-            cheapest.reserveCapacity(candidatesPerLine + 1)
+            cheapest.removeAll(keepingCapacity: true)
             func consider(_ holder: Holder) {
                 guard usable(holder) else { return }
                 let node = Int(holder.node)
@@ -180,19 +194,14 @@ struct OrderSolver: Sendable {
                     holder.price + parcelSurcharge(node)
                     + (unitCosts[node] + unitSurcharge(slot)) * Cost(take)
                     + network.unfilledPenalty * Cost(line.quantity - take)
-                let key = (cost, holder.floor, node)
-                if cheapest.count == candidatesPerLine, let last = cheapest.last,
-                    key >= (last.cost, last.floor, last.node)
-                {
+                let kept = Kept(cost: cost, floor: holder.floor, node: node, price: holder.price)
+                if cheapest.count == candidatesPerLine, let last = cheapest.last, !kept.precedes(last) {
                     return
                 }
                 var index = cheapest.count
-                while index > 0 && key < (cheapest[index - 1].cost, cheapest[index - 1].floor, cheapest[index - 1].node)
-                {
-                    index -= 1
-                }
-                cheapest.insert((cost, holder.floor, node, holder.price), at: index)
-                if cheapest.count > candidatesPerLine { cheapest.removeLast() }
+                while index > 0 && kept.precedes(cheapest[index - 1]) { index -= 1 }
+                if cheapest.count == candidatesPerLine { cheapest.removeLast() }
+                cheapest.insert(kept, at: index)
             }
             var settled = false
             var scanned = false
@@ -228,7 +237,7 @@ struct OrderSolver: Sendable {
         }
         var solution = best(
             orderIndex, candidates: candidates, prices: candidatePrices, stock: stock, surcharges: prices)
-        solution.candidates = candidates.map { Int32($0) }
+        solution.candidates = candidates
         solution.scannedEveryHolder = scannedEveryHolder
         solution.walked = walked
         return solution
@@ -242,14 +251,14 @@ struct OrderSolver: Sendable {
         _ solution: Solution, of orderIndex: Int, unitChanged: [Bool], parcelChanged: [Bool]
     ) -> Bool {
         if solution.scannedEveryHolder { return true }
-        if solution.candidates.contains(where: { parcelChanged[Int($0)] }) { return true }
+        if solution.candidates.contains(where: { parcelChanged[$0] }) { return true }
         for (lineIndex, line) in demands[orderIndex].enumerated() {
             for holder in stores[orderIndex][lineIndex].prefix(Int(solution.walked[lineIndex]))
             where unitChanged[Int(holder.slot)] || parcelChanged[Int(holder.node)] {
                 return true
             }
             for node in solution.candidates {
-                if let slot = network.slot(node: Int(node), sku: line.sku), unitChanged[slot] { return true }
+                if let slot = network.slot(node: node, sku: line.sku), unitChanged[slot] { return true }
             }
         }
         return false
@@ -266,44 +275,46 @@ struct OrderSolver: Sendable {
         let byPrice = candidates.indices.sorted {
             (candidatePrices[$0], candidates[$0]) < (candidatePrices[$1], candidates[$1])
         }
-        var search = SetSearch(
-            lines: lines.map(\.quantity), parcelPrices: byPrice.map { candidatePrices[$0] },
-            unfilledPenalty: network.unfilledPenalty, splitPenalty: network.splitPenalty)
-        let nodes = byPrice.map { candidates[$0] }
         let lineCount = lines.count
-        search.available = [Int](repeating: 0, count: nodes.count * lineCount)
-        search.unitCosts = [Cost](repeating: 0, count: nodes.count * lineCount)
-        search.fillRank = nodes.map { fillRank[$0] }
+        let limit = min(network.maxParcels, byPrice.count)
+        var search = SetSearch(
+            lineCount: lineCount, count: byPrice.count, maxSize: max(limit, 1),
+            unfilledPenalty: network.unfilledPenalty, splitPenalty: network.splitPenalty)
+        for (lineIndex, line) in lines.enumerated() { search.setNeed(lineIndex, line.quantity) }
         var cheapestUnit = network.unfilledPenalty
-        for (position, node) in nodes.enumerated() {
+        for (position, index) in byPrice.enumerated() {
+            let node = candidates[index]
+            search.setPrice(position, candidatePrices[index])
+            search.setRank(position, fillRank[node])
             cheapestUnit = min(cheapestUnit, unitCosts[node])
             for (lineIndex, line) in lines.enumerated() {
                 guard let slot = network.slot(node: node, sku: line.sku) else { continue }
-                search.available[position * lineCount + lineIndex] = network.available(
-                    stock, order: orderIndex, slot: slot)
-                search.unitCosts[position * lineCount + lineIndex] = unitCosts[node] + (surcharges?.unit[slot] ?? 0)
+                search.setUnits(
+                    position, lineIndex, network.available(stock, order: orderIndex, slot: slot),
+                    cost: unitCosts[node] + (surcharges?.unit[slot] ?? 0))
             }
         }
         search.cheapestUnit = cheapestUnit
-        search.prepareBounds()
-        let limit = min(network.maxParcels, nodes.count)
+        search.prepare()
         if limit >= 1 {
             for size in 1...limit { search.extend(from: 0, size: size, partial: 0) }
         }
         // The entries of the best set, filled the way the search priced them, each demand's units
         // handed to its lines in turn.
         var entries: [Entry] = []
+        var members = [Int](repeating: 0, count: search.bestSize)
         for (demandIndex, demand) in lines.enumerated() {
             var remaining = demand.quantity
             var lines = demand.lines
             var current = 0
-            let members = search.bestSet.sorted { search.before($0, $1, line: demandIndex) }
+            for index in members.indices { members[index] = search.bestMember(index) }
+            members.sort { search.before($0, $1, line: demandIndex) }
             for member in members where remaining > 0 {
-                var take = min(search.available[member * lineCount + demandIndex], remaining)
+                var take = min(search.available(member, demandIndex), remaining)
                 remaining -= take
                 while take > 0 {
                     let part = min(take, lines[current].quantity)
-                    if part > 0 { entries.append((lines[current].line, nodes[member], part)) }
+                    if part > 0 { entries.append((lines[current].line, candidates[byPrice[member]], part)) }
                     take -= part
                     lines[current].quantity -= part
                     if lines[current].quantity == 0 { current += 1 }
@@ -317,135 +328,166 @@ struct OrderSolver: Sendable {
 /// The search over sets of an order's candidates (positions, cheapest parcel first) for the
 /// cheapest: each line takes its units from the set's cheapest member first, every member must
 /// ship something, a line's missing units pay the unfilled penalty.
+///
+/// Everything it keeps is in one buffer: a solve makes one allocation for its search, not ten
+/// (each array an order's solve allocated cost a metadata lookup besides the allocation).
 private struct SetSearch {
     typealias Cost = SourcingNetwork.Cost
-    let lines: [Int]
-    let parcelPrices: [Cost]
+    let lineCount: Int
+    /// Candidates.
+    let count: Int
     let unfilledPenalty: Cost
     let splitPenalty: Cost
-    let totalUnits: Int
-    /// Units of each line at each candidate, `[position * lines.count + line]`.
-    var available: [Int] = []
-    /// What a unit of each line costs at each candidate, surcharge included.
-    var unitCosts: [Cost] = []
-    /// Order in which a line draws from candidates of equal unit cost: by unit cost, then priority.
-    var fillRank: [Int32] = []
     /// No unit costs less, filled or not.
     var cheapestUnit: Cost = 0
-    /// `reach[position * lines.count + line]`: the most units of the line any one candidate from
+    var totalUnits = 0
+    var bestCost: Cost = 0
+    /// Members of the set being extended, and of the best set.
+    private(set) var setSize = 0
+    private(set) var bestSize = 0
+    private var data: [Cost]
+    // Where each part of `data` starts.
+    /// Units each line needs.
+    private let needs: Int
+    /// Parcel price of each candidate, cheapest first.
+    private let prices: Int
+    /// `prefix + i`: the sum of the `i` cheapest parcel prices.
+    private let prefix: Int
+    /// Units of each line at each candidate, at `position * lineCount + line`.
+    private let units: Int
+    /// What a unit of each line costs at each candidate, surcharge included.
+    private let unitCosts: Int
+    /// `reach + position * lineCount + line`: the most units of the line any one candidate from
     /// `position` on can give, up to what the line needs.
-    private var reach: [Int] = []
+    private let reach: Int
     /// Units of each line the set being extended gives, up to what the line needs.
-    private var covered: [Int] = []
-    /// `prefix[i]` is the sum of the `i` cheapest parcel prices.
-    let prefix: [Cost]
-    var bestCost: Cost
-    var bestSet: [Int] = []
-    private var set: [Int] = []
+    private let covered: Int
+    /// Order in which a line draws from candidates of equal unit cost: by unit cost, then priority.
+    private let ranks: Int
+    private let set: Int
+    private let best: Int
 
-    init(lines: [Int], parcelPrices: [Cost], unfilledPenalty: Cost, splitPenalty: Cost) {
-        self.lines = lines
-        self.parcelPrices = parcelPrices
+    init(lineCount: Int, count: Int, maxSize: Int, unfilledPenalty: Cost, splitPenalty: Cost) {
+        self.lineCount = lineCount
+        self.count = count
         self.unfilledPenalty = unfilledPenalty
         self.splitPenalty = splitPenalty
-        totalUnits = lines.reduce(0, +)
-        var prefix = [Cost](repeating: 0, count: parcelPrices.count + 1)
-        for position in parcelPrices.indices { prefix[position + 1] = prefix[position] + parcelPrices[position] }
-        self.prefix = prefix
-        bestCost = unfilledPenalty * Cost(totalUnits)
-        set.reserveCapacity(4)
+        needs = 0
+        prices = needs + lineCount
+        prefix = prices + count
+        units = prefix + count + 1
+        unitCosts = units + count * lineCount
+        reach = unitCosts + count * lineCount
+        covered = reach + (count + 1) * lineCount
+        ranks = covered + lineCount
+        set = ranks + count
+        best = set + maxSize
+        data = [Cost](repeating: 0, count: best + maxSize)
     }
+
+    mutating func setNeed(_ line: Int, _ quantity: Int) { data[needs + line] = Cost(quantity) }
+    mutating func setPrice(_ position: Int, _ price: Cost) { data[prices + position] = price }
+    mutating func setRank(_ position: Int, _ rank: Int32) { data[ranks + position] = Cost(rank) }
+    mutating func setUnits(_ position: Int, _ line: Int, _ available: Int, cost: Cost) {
+        data[units + position * lineCount + line] = Cost(available)
+        data[unitCosts + position * lineCount + line] = cost
+    }
+
+    func need(_ line: Int) -> Int { Int(data[needs + line]) }
+    func available(_ position: Int, _ line: Int) -> Int { Int(data[units + position * lineCount + line]) }
+    func unitCost(_ position: Int, _ line: Int) -> Cost { data[unitCosts + position * lineCount + line] }
+    /// The position of the best set's `index`th member.
+    func bestMember(_ index: Int) -> Int { Int(data[best + index]) }
 
     /// Whether a line takes units from candidate `a` before `b`.
     func before(_ a: Int, _ b: Int, line: Int) -> Bool {
-        let (ca, cb) = (unitCosts[a * lines.count + line], unitCosts[b * lines.count + line])
-        return ca < cb || (ca == cb && fillRank[a] < fillRank[b])
+        let (ca, cb) = (unitCost(a, line), unitCost(b, line))
+        return ca < cb || (ca == cb && data[ranks + a] < data[ranks + b])
     }
 
-    /// Fills ``reach`` once the candidates' units are known.
-    mutating func prepareBounds() {
-        let lineCount = lines.count
-        let count = parcelPrices.count
-        reach = [Int](repeating: 0, count: (count + 1) * lineCount)
+    /// Sums and bounds, once every candidate's price and units are in; the best is nothing
+    /// shipped.
+    mutating func prepare() {
+        totalUnits = 0
+        for line in 0..<lineCount { totalUnits += need(line) }
+        bestCost = unfilledPenalty * Cost(totalUnits)
+        for position in 0..<count { data[prefix + position + 1] = data[prefix + position] + data[prices + position] }
         for position in stride(from: count - 1, through: 0, by: -1) {
             for line in 0..<lineCount {
-                reach[position * lineCount + line] = max(
-                    reach[(position + 1) * lineCount + line], min(available[position * lineCount + line], lines[line]))
+                data[reach + position * lineCount + line] = max(
+                    data[reach + (position + 1) * lineCount + line], Cost(min(available(position, line), need(line))))
             }
         }
-        covered = [Int](repeating: 0, count: lineCount)
     }
 
     /// Extends the set (whose parcels cost `partial`) to `size` members from position `start` on.
     mutating func extend(from start: Int, size: Int, partial: Cost) {
-        let missing = size - set.count
-        guard start + missing <= parcelPrices.count else { return }
-        let lineCount = lines.count
-        for position in start...(parcelPrices.count - missing) {
+        let missing = size - setSize
+        guard start + missing <= count else { return }
+        for position in start...(count - missing) {
             // The set's cheapest completion from here: this and the next cheapest candidates'
             // parcels, and the units the set with this one and any others after it cannot give
             // charged as unfilled.
+            let parcels =
+                partial + data[prefix + position + missing] - data[prefix + position] + splitPenalty * Cost(size - 1)
             var unfilled = 0
             for line in 0..<lineCount {
                 let most =
-                    covered[line] + min(available[position * lineCount + line], lines[line])
-                    + (missing - 1) * reach[(position + 1) * lineCount + line]
-                unfilled += max(0, lines[line] - most)
+                    Int(data[covered + line]) + min(available(position, line), need(line))
+                    + (missing - 1) * Int(data[reach + (position + 1) * lineCount + line])
+                unfilled += max(0, need(line) - most)
             }
-            let floor =
-                partial + prefix[position + missing] - prefix[position] + splitPenalty * Cost(size - 1)
-                + cheapestUnit * Cost(totalUnits - unfilled) + unfilledPenalty * Cost(unfilled)
+            let floor = parcels + cheapestUnit * Cost(totalUnits - unfilled) + unfilledPenalty * Cost(unfilled)
             if floor >= bestCost {
                 // Later candidates' parcels cost no less, but may give more units: stop only when
                 // the parcels alone reach the best.
-                if partial + prefix[position + missing] - prefix[position] + splitPenalty * Cost(size - 1)
-                    + cheapestUnit * Cost(totalUnits) >= bestCost
-                {
-                    return
-                }
+                if parcels + cheapestUnit * Cost(totalUnits) >= bestCost { return }
                 continue
             }
-            set.append(position)
+            data[set + setSize] = Cost(position)
+            setSize += 1
             if missing == 1 {
                 if let cost = evaluate() {
                     bestCost = cost
-                    bestSet = set
+                    bestSize = setSize
+                    for index in 0..<setSize { data[best + index] = data[set + index] }
                 }
             } else {
-                for line in 0..<lineCount { covered[line] += min(available[position * lineCount + line], lines[line]) }
-                extend(from: position + 1, size: size, partial: partial + parcelPrices[position])
-                for line in 0..<lineCount { covered[line] -= min(available[position * lineCount + line], lines[line]) }
+                for line in 0..<lineCount { data[covered + line] += Cost(min(available(position, line), need(line))) }
+                extend(from: position + 1, size: size, partial: partial + data[prices + position])
+                for line in 0..<lineCount { data[covered + line] -= Cost(min(available(position, line), need(line))) }
             }
-            set.removeLast()
+            setSize -= 1
         }
     }
 
     /// The cost of the current set, when it is below the best and every member ships something.
     private func evaluate() -> Cost? {
-        var cost = splitPenalty * Cost(set.count - 1)
-        for member in set { cost += parcelPrices[member] }
-        let lineCount = lines.count
+        var cost = splitPenalty * Cost(setSize - 1)
+        for index in 0..<setSize { cost += data[prices + Int(data[set + index])] }
         var used = 0  // a bit per member of the set
         for line in 0..<lineCount {
-            var remaining = lines[line]
+            var remaining = need(line)
             var taken = 0  // members already drawn from for this line
             while remaining > 0 {
                 var pick = -1
-                for member in set.indices where taken & (1 << member) == 0 {
-                    guard available[set[member] * lineCount + line] > 0 else { continue }
-                    if pick < 0 || before(set[member], set[pick], line: line) { pick = member }
+                for index in 0..<setSize where taken & (1 << index) == 0 {
+                    let member = Int(data[set + index])
+                    guard available(member, line) > 0 else { continue }
+                    if pick < 0 || before(member, Int(data[set + pick]), line: line) { pick = index }
                 }
                 if pick < 0 { break }
                 taken |= 1 << pick
-                let take = min(available[set[pick] * lineCount + line], remaining)
-                cost += unitCosts[set[pick] * lineCount + line] * Cost(take)
+                let member = Int(data[set + pick])
+                let take = min(available(member, line), remaining)
+                cost += unitCost(member, line) * Cost(take)
                 remaining -= take
                 used |= 1 << pick
             }
             cost += unfilledPenalty * Cost(remaining)
             if cost >= bestCost { return nil }
         }
-        return used == (1 << set.count) - 1 ? cost : nil
+        return used == (1 << setSize) - 1 ? cost : nil
     }
 }
 
