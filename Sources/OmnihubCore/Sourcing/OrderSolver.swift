@@ -305,19 +305,22 @@ struct OrderSolver: Sendable {
         var members = [Int](repeating: 0, count: search.bestSize)
         for (demandIndex, demand) in lines.enumerated() {
             var remaining = demand.quantity
-            var lines = demand.lines
-            var current = 0
+            var current = 0  // the line being handed units, and what it still needs
+            var needed = demand.lines.first?.quantity ?? 0
             for index in members.indices { members[index] = search.bestMember(index) }
             members.sort { search.before($0, $1, line: demandIndex) }
             for member in members where remaining > 0 {
                 var take = min(search.available(member, demandIndex), remaining)
                 remaining -= take
-                while take > 0 {
-                    let part = min(take, lines[current].quantity)
-                    if part > 0 { entries.append((lines[current].line, candidates[byPrice[member]], part)) }
+                while take > 0 && current < demand.lines.count {
+                    let part = min(take, needed)
+                    if part > 0 { entries.append((demand.lines[current].line, candidates[byPrice[member]], part)) }
                     take -= part
-                    lines[current].quantity -= part
-                    if lines[current].quantity == 0 { current += 1 }
+                    needed -= part
+                    if needed <= 0 {
+                        current += 1
+                        needed = current < demand.lines.count ? demand.lines[current].quantity : 0
+                    }
                 }
             }
         }

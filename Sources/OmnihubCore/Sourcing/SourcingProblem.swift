@@ -229,7 +229,26 @@ public struct SourcingProblem: Sendable, Decodable {
         params = try container.decode(Parameters.self, forKey: .params)
         nodes = try container.decode([Node].self, forKey: .nodes)
         orders = try container.decode([Order].self, forKey: .orders)
+        // The optimizer tries every set of up to the parcel limit, and sums units as money.
+        guard (1...Self.largestParcelLimit).contains(params.maxParcelsPerOrder) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .params, in: container,
+                debugDescription:
+                    "max_parcels_per_order is \(params.maxParcelsPerOrder); it must be 1 to \(Self.largestParcelLimit)")
+        }
+        for (index, order) in orders.enumerated() {
+            for line in order.lines where !(1...OmnihubCore.Order.largestQuantity).contains(line.qty) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .orders, in: container,
+                    debugDescription:
+                        "orders[\(index)] (\(order.id)) line \(line.line) orders \(line.qty) units; a line orders 1 to "
+                        + "\(OmnihubCore.Order.largestQuantity)")
+            }
+        }
     }
+
+    /// The most parcels an order may be split into that a problem may allow.
+    public static let largestParcelLimit = 8
 
     /// Reads a problem file's bytes.
     ///

@@ -71,6 +71,24 @@ struct SourcingTests {
             "\(error)".contains("omnihub.sourcing-problem/1")
         }
     }
+
+    @Test("a quantity or a parcel limit the optimizer cannot count with is refused, naming the value")
+    func outOfRange() {
+        let cases = [
+            (#""sku": "SOCKS", "qty": 2"#, #""sku": "SOCKS", "qty": 0"#, "orders 0 units"),
+            (#""sku": "SOCKS", "qty": 2"#, #""sku": "SOCKS", "qty": 9223372036854775807"#, "a line orders 1 to"),
+            (#""max_parcels_per_order": 2"#, #""max_parcels_per_order": 64"#, "max_parcels_per_order is 64"),
+        ]
+        for (original, replacement, message) in cases {
+            #expect(Self.problem.contains(original))
+            let text = Self.problem.replacingOccurrences(of: original, with: replacement)
+            #expect {
+                _ = try SourcingProblem.decode(Data(text.utf8))
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
+    }
 }
 
 /// The constraints of the sourcing spec, checked independently of the code under test.
