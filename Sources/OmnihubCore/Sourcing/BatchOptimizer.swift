@@ -96,9 +96,22 @@ public struct BatchOptimizer: Sendable {
             for order in sequence where costs[order] > ideals[order].cost {
                 improved = reoptimize(order, network, solver, &state, &result, &costs) || improved
             }
+            // Who holds what: orders by the nodes with a parcel capacity they use, and by the stock
+            // slots they take units from, each list in order number.
             var users: [Int: [Int]] = [:]
+            var holders: [Int: [Int]] = [:]
             for (order, entries) in result.orders.enumerated() {
-                for node in Set(entries.map(\.node)) { users[node, default: []].append(order) }
+                var slots: [Int] = []
+                var nodes: [Int] = []
+                for entry in entries {
+                    if network.nodes[entry.node].capacity != Int.max && !nodes.contains(entry.node) {
+                        nodes.append(entry.node)
+                    }
+                    let sku = network.orders[order].lines[entry.line].sku
+                    if let slot = network.slot(node: entry.node, sku: sku), !slots.contains(slot) { slots.append(slot) }
+                }
+                for node in nodes { users[node, default: []].append(order) }
+                for slot in slots { holders[slot, default: []].append(order) }
             }
             for order in sequence where costs[order] - ideals[order].cost >= exchangeThreshold {
                 // The first six other orders holding what it would take alone: units of its SKUs at
@@ -106,19 +119,19 @@ public struct BatchOptimizer: Sendable {
                 // of users: take six, not all).
                 var rivals: [Int] = []
                 let lines = network.orders[order].lines
-                for node in Set(ideals[order].entries.map(\.node)).sorted() {
-                    let wanted = ideals[order].entries.filter { $0.node == node }.map { lines[$0.line].sku }
-                    let limited = network.nodes[node].capacity != Int.max
-                    for rival in users[node] ?? [] where rival != order && rivals.count < 6 {
-                        let rivalLines = network.orders[rival].lines
-                        if limited
-                            || result.orders[rival].contains(where: {
-                                $0.node == node && wanted.contains(rivalLines[$0.line].sku)
-                            })
-                        {
-                            rivals.append(rival)
+                for node in Set(ideals[order].entries.map(\.node)).sorted() where rivals.count < 6 {
+                    var found: [Int]
+                    if network.nodes[node].capacity != Int.max {
+                        found = Array((users[node] ?? []).lazy.filter { $0 != order }.prefix(6 - rivals.count))
+                    } else {
+                        found = []
+                        for entry in ideals[order].entries where entry.node == node {
+                            guard let slot = network.slot(node: node, sku: lines[entry.line].sku) else { continue }
+                            found += (holders[slot] ?? []).lazy.filter { $0 != order }.prefix(6 - rivals.count)
                         }
+                        found = Array(Set(found)).sorted().prefix(6 - rivals.count).map { $0 }
                     }
+                    rivals += found
                 }
                 improved =
                     exchange(order, rivals: rivals, ideals: ideals, network, solver, &state, &result, &costs)
