@@ -116,7 +116,10 @@ struct OrderSolver: Sendable {
     private static func holders(_ network: SourcingNetwork, order: Int, demands: [Demand], ranked: Int)
         -> (bulk: [[Holder]], stores: [[Holder]], complete: [Bool])
     {
-        var prices: [Int: Cost?] = [:]
+        // Each node's parcel price for the order, worked out once.
+        let unknown = Cost.min
+        let barred = Cost.min + 1
+        var prices = [Cost](repeating: unknown, count: network.nodes.count)
         var bulk: [[Holder]] = []
         var stores: [[Holder]] = []
         var complete: [Bool] = []
@@ -126,16 +129,11 @@ struct OrderSolver: Sendable {
             if line.sku < network.holders.count {
                 for holder in network.holders[line.sku]
                 where network.available(network.initialStock, order: order, slot: holder.slot) > 0 {
-                    let price: Cost? =
-                        prices[holder.node]
-                        ?? {
-                            let price =
-                                network.eligible(order: order, node: holder.node)
-                                ? network.parcelPrice(order: order, node: holder.node) : nil
-                            prices[holder.node] = price
-                            return price
-                        }()
-                    guard let price else { continue }
+                    if prices[holder.node] == unknown {
+                        prices[holder.node] = network.offer(order: order, node: holder.node) ?? barred
+                    }
+                    let price = prices[holder.node]
+                    guard price != barred else { continue }
                     let entry = Holder(
                         node: Int32(holder.node), slot: Int32(holder.slot), price: price,
                         floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity))
@@ -223,9 +221,8 @@ struct OrderSolver: Sendable {
                 scanned = true
                 for holder in network.holders[line.sku] where isStore[holder.node] {
                     guard network.available(stock, order: orderIndex, slot: holder.slot) > 0, capacity[holder.node] > 0,
-                        network.eligible(order: orderIndex, node: holder.node)
+                        let price = network.offer(order: orderIndex, node: holder.node)
                     else { continue }
-                    let price = network.parcelPrice(order: orderIndex, node: holder.node)
                     consider(
                         Holder(
                             node: Int32(holder.node), slot: Int32(holder.slot), price: price,

@@ -276,6 +276,47 @@ public struct SourcingNetwork: Sendable {
         return nodes[node].type != .dropship && distanceKm(order: order, node: node) <= expressRadiusKm
     }
 
+    /// What one parcel from `node` to `order` costs when the node may ship it (``eligible(order:node:)``
+    /// and ``parcelPrice(order:node:)`` at once, each distance computed once); `nil` when it may not.
+    func offer(order: Int, node: Int) -> Cost? {
+        let o = orders[order]
+        let n = nodes[node]
+        if o.excluded.contains(node) { return nil }
+        var toOrder: Double?
+        func distanceToOrder() -> Double {
+            if let toOrder { return toOrder }
+            let km = Self.distanceKm(n.latitude, n.longitude, o.latitude, o.longitude)
+            toOrder = km
+            return km
+        }
+        var toStore: Double?
+        if let pickup = o.pickupNode, pickup != node {
+            let store = nodes[pickup]
+            toStore = Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude)
+        }
+        if let deadline = o.deadlineDays {
+            let transit: Int?
+            if o.pickupNode != nil {
+                transit = toStore.map { band($0)?.transitDays } ?? 0
+            } else if let zone = o.zoneRate {
+                transit = zone.transitDays
+            } else {
+                transit = band(distanceToOrder())?.transitDays
+            }
+            if let transit, transit > deadline { return nil }
+        }
+        if o.express && (n.type == .dropship || distanceToOrder() > expressRadiusKm) { return nil }
+        let ship: Cost
+        if o.pickupNode != nil {
+            ship = toStore.map { n.type == .dc ? collectTrunkCost : rate($0) } ?? 0
+        } else if let zone = o.zoneRate {
+            ship = zone.cost
+        } else {
+            ship = rate(distanceToOrder())
+        }
+        return n.parcelCost + ship
+    }
+
     /// Formats a cost in the currency, e.g. 3650.8000 as `3650.80`.
     public static func format(_ cost: Cost) -> String {
         let amount = Amount(units: cost, scale: 4)

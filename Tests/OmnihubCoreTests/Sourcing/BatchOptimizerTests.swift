@@ -236,6 +236,30 @@ struct BatchOptimizerTests {
         #expect(Self.broken(plan, network).isEmpty, "\(Self.broken(plan, network))")
     }
 
+    @Test("a node's offer to an order is its parcel price when it may ship it, and nothing when it may not")
+    func offerIsPriceWhenEligible() {
+        var problem = Self.problem(seed: 5, stores: 30, skus: 10, orders: 120)
+        problem.params.rateCard = problem.params.rateCard.enumerated().map { index, band in
+            var band = band
+            band.transitDays = 1 + index
+            return band
+        }
+        var numbers = SplitMix(state: 5)
+        for index in problem.orders.indices {
+            if numbers.below(3) == 0 { problem.orders[index].deadlineDays = numbers.below(4) }
+            if numbers.below(5) == 0 { problem.orders[index].zoneRate = .init(maxKm: nil, cost: 7.9, transitDays: 2) }
+            if numbers.below(6) == 0 { problem.orders[index].excludedNodes = ["STORE-\(numbers.below(30))"] }
+        }
+        let network = SourcingNetwork(problem)
+        for order in network.orders.indices {
+            for node in network.nodes.indices {
+                let expected =
+                    network.eligible(order: order, node: node) ? network.parcelPrice(order: order, node: node) : nil
+                #expect(network.offer(order: order, node: node) == expected, "order \(order), node \(node)")
+            }
+        }
+    }
+
     @Test("a parallel map is the map, whatever the threads")
     func parallelMapIsMap() {
         for workers in [1, 2, 3, 8] {
