@@ -117,7 +117,8 @@ package struct OrderSourcing: Sendable {
     /// The decision is shown as it was taken: the units still reserved at each node and those
     /// that already left it (a shipment consumes its reservation), so an order that shipped is
     /// explained by where it shipped from. The other nodes are judged on the stock and capacity
-    /// they have now, with this order's own reservations counted as free again.
+    /// they have now, with this order's own reservations counted as free again, and beside each
+    /// the prices the optimizer put on its scarce stock and capacity when it decided the order.
     package func explain(_ stored: StoredOrder, at time: Timestamp) throws -> SourcingExplanation {
         let state = try store.stock.sourcingState(limit: 0)  // the stock, not the open orders
         let reserved = try store.stock.reservations(orderID: stored.id)
