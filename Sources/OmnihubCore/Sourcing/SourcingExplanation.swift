@@ -212,10 +212,8 @@ private struct BatchCharges {
     var units: [String: [String: SourcingNetwork.Cost]] = [:]
     var parcels: [String: SourcingNetwork.Cost] = [:]
     let heldFor: [ScarcityPrice: [String]]
-    let prices: [ScarcityPrice]
 
     init(prices: [ScarcityPrice], heldFor: [ScarcityPrice: [String]]) {
-        self.prices = prices
         self.heldFor = heldFor
         for price in prices {
             if let sku = price.sku {

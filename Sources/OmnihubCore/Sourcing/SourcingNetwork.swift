@@ -266,18 +266,13 @@ public struct SourcingNetwork: Sendable {
     /// Whether `node` may ship to `order`: not a node the order excludes, and express orders only
     /// from non-dropship nodes in range.
     func eligible(order: Int, node: Int) -> Bool {
-        if orders[order].excluded.contains(node) { return false }
-        if let deadline = orders[order].deadlineDays, let transit = transitDays(order: order, node: node),
-            transit > deadline
-        {
-            return false
-        }
-        guard orders[order].express else { return true }
-        return nodes[node].type != .dropship && distanceKm(order: order, node: node) <= expressRadiusKm
+        offer(order: order, node: node) != nil
     }
 
-    /// What one parcel from `node` to `order` costs when the node may ship it (``eligible(order:node:)``
-    /// and ``parcelPrice(order:node:)`` at once, each distance computed once); `nil` when it may not.
+    /// What one parcel from `node` to `order` costs (``parcelPrice(order:node:)``) when the node
+    /// may ship it, each distance computed once; `nil` when it may not: the order excludes it, its
+    /// rate band takes longer than the promised delivery, or the order is express and the node is
+    /// a dropshipper or beyond the express radius.
     func offer(order: Int, node: Int) -> Cost? {
         let o = orders[order]
         let n = nodes[node]
