@@ -75,10 +75,8 @@ public struct BatchOptimizer: Sendable {
         // What each order loses at these prices if its chosen nodes are taken. Orders that lose
         // most go first, so scarce stock goes where it is worth most.
         let regret = parallelMap(network.orders.count, workers: workers) { order in
-            solver.solve(
-                order, stock: network.initialStock, capacity: solver.fullCapacity, prices: prices,
-                excluding: start.choices[order].entries.map(\.node)
-            ).cost - start.choices[order].cost
+            solver.solveAlone(order, prices: prices, excluding: start.choices[order].entries.map(\.node)).cost
+                - start.choices[order].cost
         }
         let sequence = network.orders.indices.sorted { regret[$0] != regret[$1] ? regret[$0] > regret[$1] : $0 < $1 }
         var state = State(stock: network.initialStock, capacity: solver.fullCapacity)

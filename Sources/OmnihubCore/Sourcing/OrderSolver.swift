@@ -17,6 +17,8 @@ struct OrderSolver: Sendable {
         var entries: [Entry]
         /// The nodes it chose among.
         var candidates: [Int] = []
+        /// Each candidate's entry in the order's ``Reach``, or -1.
+        var candidateEntries: [Int32] = []
         /// Whether a line's ranked stores ran out and every holder was scanned.
         var scannedEveryHolder = false
         /// How many of each demand's ranked stores the walk looked at; the others could not have
@@ -31,6 +33,22 @@ struct OrderSolver: Sendable {
         let price: Cost
         /// No choice of this holder for the line alone costs less: price plus its cheapest units.
         let floor: Cost
+        /// The units of the line's SKU there the order may take from the network's initial stock.
+        let units: Int
+        /// The node's entry in the order's ``Reach``, or -1.
+        var entry: Int32 = -1
+    }
+
+    /// The nodes that may ship to an order as a line's DC, dropshipper or ranked store, each with
+    /// the stock slot of every demand and the units there the order may take from the network's
+    /// initial stock. A solve reads a candidate's slots here, next to each other, instead of
+    /// looking each up in a network-wide table (a cache miss each, most of a solve's time on a
+    /// large network).
+    struct Reach: Sendable {
+        /// At `entry * demands + demand`: the slot, or -1 when the node does not hold the SKU.
+        var slots: [Int32] = []
+        /// At `entry * demands + demand`: the units there at the start.
+        var units: [Int] = []
     }
 
     /// A store kept for a line while a solve walks them: what the line alone would cost from it.
@@ -39,6 +57,7 @@ struct OrderSolver: Sendable {
         let floor: Cost
         let node: Int
         let price: Cost
+        let entry: Int32
 
         /// Cheaper, or as cheap and ranked first.
         func precedes(_ other: Kept) -> Bool {
@@ -66,6 +85,8 @@ struct OrderSolver: Sendable {
     let stores: [[[Holder]]]
     /// Per order and line: whether `stores` holds every eligible store.
     let storesComplete: [[Bool]]
+    /// Per order: its DCs, dropshippers and ranked stores, with their slots.
+    let reaches: [Reach]
     let fullCapacity: [Int]
     /// Each node's unit cost and whether it is a store, apart from the rest of the node.
     let unitCosts: [Cost]
@@ -111,10 +132,11 @@ struct OrderSolver: Sendable {
         bulk = tables.map(\.bulk)
         stores = tables.map(\.stores)
         storesComplete = tables.map(\.complete)
+        reaches = tables.map(\.reach)
     }
 
     private static func holders(_ network: SourcingNetwork, order: Int, demands: [Demand], ranked: Int)
-        -> (bulk: [[Holder]], stores: [[Holder]], complete: [Bool])
+        -> (bulk: [[Holder]], stores: [[Holder]], complete: [Bool], reach: Reach)
     {
         // Each node's parcel price for the order, worked out once.
         let unknown = Cost.min
@@ -127,8 +149,9 @@ struct OrderSolver: Sendable {
             var lineBulk: [Holder] = []
             var lineStores: [Holder] = []
             if line.sku < network.holders.count {
-                for holder in network.holders[line.sku]
-                where network.available(network.initialStock, order: order, slot: holder.slot) > 0 {
+                for holder in network.holders[line.sku] {
+                    let units = network.available(network.initialStock, order: order, slot: holder.slot)
+                    guard units > 0 else { continue }
                     if prices[holder.node] == unknown {
                         prices[holder.node] = network.offer(order: order, node: holder.node) ?? barred
                     }
@@ -136,7 +159,7 @@ struct OrderSolver: Sendable {
                     guard price != barred else { continue }
                     let entry = Holder(
                         node: Int32(holder.node), slot: Int32(holder.slot), price: price,
-                        floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity))
+                        floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity), units: units)
                     if network.nodes[holder.node].type == .store {
                         lineStores.append(entry)
                     } else {
@@ -149,7 +172,32 @@ struct OrderSolver: Sendable {
             bulk.append(lineBulk)
             stores.append(Array(lineStores.prefix(ranked)))
         }
-        return (bulk, stores, complete)
+        // Every node kept, numbered in the order first met, with its slot of each demand.
+        var reach = Reach()
+        var entries: [Int: Int32] = [:]
+        func enter(_ holder: inout Holder) {
+            let node = Int(holder.node)
+            if let known = entries[node] {
+                holder.entry = known
+                return
+            }
+            holder.entry = Int32(entries.count)
+            entries[node] = holder.entry
+            for demand in demands {
+                if let slot = network.slot(node: node, sku: demand.sku) {
+                    reach.slots.append(Int32(slot))
+                    reach.units.append(network.available(network.initialStock, order: order, slot: slot))
+                } else {
+                    reach.slots.append(-1)
+                    reach.units.append(0)
+                }
+            }
+        }
+        for line in demands.indices {
+            for index in bulk[line].indices { enter(&bulk[line][index]) }
+            for index in stores[line].indices { enter(&stores[line][index]) }
+        }
+        return (bulk, stores, complete, reach)
     }
 
     /// The cheapest allocation of `orderIndex` against `stock` and `capacity`, with the surcharges
@@ -157,28 +205,51 @@ struct OrderSolver: Sendable {
     func solve(
         _ orderIndex: Int, stock: [Int], capacity: [Int], prices: ScarcityPrices?, excluding: [Int] = []
     ) -> Solution {
+        solve(orderIndex, whole: false, stock: stock, capacity: capacity, prices: prices, excluding: excluding)
+    }
+
+    /// The cheapest allocation of `orderIndex` as if it had the network's initial stock and full
+    /// capacity to itself, with the surcharges of `prices` counted, never using a node in
+    /// `excluding`.
+    func solveAlone(_ orderIndex: Int, prices: ScarcityPrices?, excluding: [Int] = []) -> Solution {
+        solve(
+            orderIndex, whole: true, stock: network.initialStock, capacity: fullCapacity, prices: prices,
+            excluding: excluding)
+    }
+
+    /// A solve against `stock`, which is the network's initial stock when `whole`: the units are
+    /// then read from the holders and the order's ``Reach``.
+    private func solve(
+        _ orderIndex: Int, whole: Bool, stock: [Int], capacity: [Int], prices: ScarcityPrices?, excluding: [Int]
+    ) -> Solution {
         let lines = demands[orderIndex]
         var scannedEveryHolder = false
         var walked: [Int32] = []
         walked.reserveCapacity(lines.count)
         var candidates: [Int] = []
+        var candidateEntries: [Int32] = []
         var candidatePrices: [Cost] = []
         func parcelSurcharge(_ node: Int) -> Cost { prices?.parcel[node] ?? 0 }
-        func unitSurcharge(_ slot: Int) -> Cost { prices?.unit[slot] ?? 0 }
-        func add(_ node: Int, _ price: Cost) {
+        func unitSurcharge(_ slot: Int) -> Cost { prices?.unitSurcharge(slot) ?? 0 }
+        func add(_ node: Int, _ price: Cost, _ entry: Int32) {
             if !candidates.contains(node) {
                 candidates.append(node)
+                candidateEntries.append(entry)
                 candidatePrices.append(price + parcelSurcharge(node))
             }
         }
         var cheapest: [Kept] = []
         cheapest.reserveCapacity(candidatesPerLine + 1)
+        func units(_ holder: Holder) -> Int {
+            whole ? holder.units : network.available(stock, order: orderIndex, slot: Int(holder.slot))
+        }
         func usable(_ holder: Holder) -> Bool {
-            network.available(stock, order: orderIndex, slot: Int(holder.slot)) > 0 && capacity[Int(holder.node)] > 0
-                && !excluding.contains(Int(holder.node))
+            units(holder) > 0 && capacity[Int(holder.node)] > 0 && !excluding.contains(Int(holder.node))
         }
         for (lineIndex, line) in lines.enumerated() {
-            for holder in bulk[orderIndex][lineIndex] where usable(holder) { add(Int(holder.node), holder.price) }
+            for holder in bulk[orderIndex][lineIndex] where usable(holder) {
+                add(Int(holder.node), holder.price, holder.entry)
+            }
             // The cheapest stores for this line alone. Ties go to the store ranked first (by floor,
             // then node), so that the walk can stop at the first store whose floor reaches the
             // last cost kept.
@@ -187,12 +258,12 @@ struct OrderSolver: Sendable {
                 guard usable(holder) else { return }
                 let node = Int(holder.node)
                 let slot = Int(holder.slot)
-                let take = min(network.available(stock, order: orderIndex, slot: slot), line.quantity)
+                let take = min(units(holder), line.quantity)
                 let cost =
                     holder.price + parcelSurcharge(node)
                     + (unitCosts[node] + unitSurcharge(slot)) * Cost(take)
                     + network.unfilledPenalty * Cost(line.quantity - take)
-                let kept = Kept(cost: cost, floor: holder.floor, node: node, price: holder.price)
+                let kept = Kept(cost: cost, floor: holder.floor, node: node, price: holder.price, entry: holder.entry)
                 if cheapest.count == candidatesPerLine, let last = cheapest.last, !kept.precedes(last) {
                     return
                 }
@@ -226,15 +297,18 @@ struct OrderSolver: Sendable {
                     consider(
                         Holder(
                             node: Int32(holder.node), slot: Int32(holder.slot), price: price,
-                            floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity)))
+                            floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity),
+                            units: network.available(network.initialStock, order: orderIndex, slot: holder.slot)))
                 }
             }
-            for entry in cheapest { add(entry.node, entry.price) }
+            for kept in cheapest { add(kept.node, kept.price, kept.entry) }
             scannedEveryHolder = scannedEveryHolder || scanned
         }
         var solution = best(
-            orderIndex, candidates: candidates, prices: candidatePrices, stock: stock, surcharges: prices)
+            orderIndex, candidates: candidates, entries: candidateEntries, prices: candidatePrices, whole: whole,
+            stock: stock, surcharges: prices)
         solution.candidates = candidates
+        solution.candidateEntries = candidateEntries
         solution.scannedEveryHolder = scannedEveryHolder
         solution.walked = walked
         return solution
@@ -254,8 +328,13 @@ struct OrderSolver: Sendable {
             where unitChanged[Int(holder.slot)] || parcelChanged[Int(holder.node)] {
                 return true
             }
-            for node in solution.candidates {
-                if let slot = network.slot(node: node, sku: line.sku), unitChanged[slot] { return true }
+            for (node, entry) in zip(solution.candidates, solution.candidateEntries) {
+                if entry >= 0 {
+                    let slot = reaches[orderIndex].slots[Int(entry) * demands[orderIndex].count + lineIndex]
+                    if slot >= 0 && unitChanged[Int(slot)] { return true }
+                } else if let slot = network.slot(node: node, sku: line.sku), unitChanged[slot] {
+                    return true
+                }
             }
         }
         return false
@@ -263,8 +342,8 @@ struct OrderSolver: Sendable {
 
     /// The cheapest set of candidates and its fill.
     private func best(
-        _ orderIndex: Int, candidates: [Int], prices candidatePrices: [Cost], stock: [Int],
-        surcharges: ScarcityPrices?
+        _ orderIndex: Int, candidates: [Int], entries: [Int32], prices candidatePrices: [Cost], whole: Bool,
+        stock: [Int], surcharges: ScarcityPrices?
     ) -> Solution {
         let lines = demands[orderIndex]
         // Candidates by parcel price, then node: sets are tried cheapest first, and a set whose
@@ -273,6 +352,7 @@ struct OrderSolver: Sendable {
             (candidatePrices[$0], candidates[$0]) < (candidatePrices[$1], candidates[$1])
         }
         let lineCount = lines.count
+        let reach = reaches[orderIndex]
         let limit = min(network.maxParcels, byPrice.count)
         var search = SetSearch(
             lineCount: lineCount, count: byPrice.count, maxSize: max(limit, 1),
@@ -284,11 +364,22 @@ struct OrderSolver: Sendable {
             search.setPrice(position, candidatePrices[index])
             search.setRank(position, fillRank[node])
             cheapestUnit = min(cheapestUnit, unitCosts[node])
+            let entry = Int(entries[index])
             for (lineIndex, line) in lines.enumerated() {
-                guard let slot = network.slot(node: node, sku: line.sku) else { continue }
+                let slot: Int
+                var available: Int?
+                if entry >= 0 {
+                    let known = reach.slots[entry * lineCount + lineIndex]
+                    guard known >= 0 else { continue }
+                    slot = Int(known)
+                    if whole { available = reach.units[entry * lineCount + lineIndex] }
+                } else {
+                    guard let found = network.slot(node: node, sku: line.sku) else { continue }
+                    slot = found
+                }
                 search.setUnits(
-                    position, lineIndex, network.available(stock, order: orderIndex, slot: slot),
-                    cost: unitCosts[node] + (surcharges?.unit[slot] ?? 0))
+                    position, lineIndex, available ?? network.available(stock, order: orderIndex, slot: slot),
+                    cost: unitCosts[node] + (surcharges?.unitSurcharge(slot) ?? 0))
             }
         }
         search.cheapestUnit = cheapestUnit

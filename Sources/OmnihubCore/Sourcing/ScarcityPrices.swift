@@ -15,6 +15,20 @@ struct ScarcityPrices: Sendable, Equatable {
     var unit: [SourcingNetwork.Cost]
     /// Surcharge per parcel, by node, in ten-thousandths of the currency unit.
     var parcel: [SourcingNetwork.Cost]
+    /// A bit per stock slot, set where its unit surcharge is not zero. Few slots are priced, and
+    /// a solve asks for the surcharge of every slot it considers: the bits fit in a core's cache
+    /// where `unit` does not.
+    private var priced: [UInt64]
+
+    init(unit: [SourcingNetwork.Cost], parcel: [SourcingNetwork.Cost]) {
+        self.unit = unit
+        self.parcel = parcel
+        var priced = [UInt64](repeating: 0, count: (unit.count + 63) / 64)
+        for (slot, surcharge) in unit.enumerated() where surcharge != 0 {
+            priced[slot >> 6] |= 1 << UInt64(slot & 63)
+        }
+        self.priced = priced
+    }
 
     /// No surcharges.
     static func zero(_ network: SourcingNetwork) -> ScarcityPrices {
@@ -23,7 +37,32 @@ struct ScarcityPrices: Sendable, Equatable {
             parcel: Array(repeating: 0, count: network.nodes.count))
     }
 
-    var isZero: Bool { unit.allSatisfy { $0 == 0 } && parcel.allSatisfy { $0 == 0 } }
+    /// The surcharge per unit of `slot`.
+    func unitSurcharge(_ slot: Int) -> SourcingNetwork.Cost {
+        priced[slot >> 6] & (1 << UInt64(slot & 63)) == 0 ? 0 : unit[slot]
+    }
+
+    var isZero: Bool { priced.allSatisfy { $0 == 0 } && parcel.allSatisfy { $0 == 0 } }
+
+    /// Sets the surcharge per unit of `slot`.
+    mutating func setUnitSurcharge(_ slot: Int, _ surcharge: SourcingNetwork.Cost) {
+        unit[slot] = surcharge
+        let bit: UInt64 = 1 << UInt64(slot & 63)
+        if surcharge == 0 { priced[slot >> 6] &= ~bit } else { priced[slot >> 6] |= bit }
+    }
+
+    /// The slots whose unit surcharge is not zero, in slot order.
+    var pricedSlots: [Int] {
+        var slots: [Int] = []
+        for (index, word) in priced.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                slots.append(index << 6 | bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return slots
+    }
 
     /// The highest surcharge: 100,000,000 a unit or parcel, far above any price the search needs
     /// (a unit is never worth more than the unfilled penalty), and low enough that a surcharge
@@ -54,10 +93,18 @@ struct ScarcityPricing {
         var bound: SourcingNetwork.Cost
     }
 
+    /// Every order alone at `prices`, on the whole network's stock and capacity.
+    func round(_ prices: ScarcityPrices) -> Round {
+        round(prices, after: nil, changedSlots: [])
+    }
+
     /// Every order alone at `prices`, on the whole network's stock and capacity; an order no
-    /// changed price can reach keeps its choice from `previous`.
-    func round(_ prices: ScarcityPrices, after previous: Round? = nil) -> Round {
-        let unitChanged = previous.map { zip($0.prices.unit, prices.unit).map { $0 != $1 } } ?? []
+    /// changed price can reach keeps its choice from `previous`, whose unit surcharges differ
+    /// from these at `changedSlots` alone.
+    private func round(_ prices: ScarcityPrices, after previous: Round?, changedSlots: [Int]) -> Round {
+        var changed = [Bool](repeating: false, count: previous == nil ? 0 : prices.unit.count)
+        for slot in changedSlots { changed[slot] = true }
+        let unitChanged = changed
         let parcelChanged = previous.map { zip($0.prices.parcel, prices.parcel).map { $0 != $1 } } ?? []
         let choices = parallelMap(network.orders.count, workers: workers) { order in
             if let previous,
@@ -66,11 +113,11 @@ struct ScarcityPricing {
             {
                 return previous.choices[order]
             }
-            return solver.solve(order, stock: network.initialStock, capacity: solver.fullCapacity, prices: prices)
+            return solver.solveAlone(order, prices: prices)
         }
         var bound = choices.reduce(SourcingNetwork.Cost(0)) { $0 + $1.cost }
-        for (slot, surcharge) in prices.unit.enumerated() where surcharge > 0 {
-            bound -= surcharge * SourcingNetwork.Cost(network.initialStock[slot])
+        for slot in prices.pricedSlots where prices.unit[slot] > 0 {
+            bound -= prices.unit[slot] * SourcingNetwork.Cost(network.initialStock[slot])
         }
         for (node, surcharge) in prices.parcel.enumerated() where surcharge > 0 {
             bound -= surcharge * SourcingNetwork.Cost(network.nodes[node].capacity)
@@ -86,8 +133,17 @@ struct ScarcityPricing {
         -> [Round]
     {
         var kept: [Round] = []
+        // The multipliers, and the slots where one is above zero. A network has hundreds of
+        // thousands of slots, few of them ever priced: a round works on the slots the orders
+        // take from and those priced, never on all.
         var unit = [Double](repeating: 0, count: network.initialStock.count)
+        var pricedSlots: [Int] = []
         var parcel = [Double](repeating: 0, count: network.nodes.count)
+        var prices = start.prices
+        // What the orders' choices leave of each slot, back at the initial stock after each round.
+        var left = network.initialStock
+        var touched = [Bool](repeating: false, count: left.count)
+        var touchedSlots: [Int] = []
         var current = start
         var best: Round?
         var factor = 2.0
@@ -96,7 +152,6 @@ struct ScarcityPricing {
             // How far the orders' own choices overrun what there is, by slot and by node. Fenced
             // units are taken first; only shared ones are priced (what a channel takes beyond its
             // fence is taken from the shared units).
-            var left = network.initialStock
             var parcels = [Int](repeating: 0, count: parcel.count)
             for (order, choice) in current.choices.enumerated() {
                 var nodes: [Int] = []
@@ -104,21 +159,34 @@ struct ScarcityPricing {
                     let sku = network.orders[order].lines[entry.line].sku
                     if let slot = network.slot(node: entry.node, sku: sku) {
                         network.draw(entry.quantity, order: order, slot: slot, from: &left)
+                        if !touched[slot] {
+                            touched[slot] = true
+                            touchedSlots.append(slot)
+                        }
+                        if let fence = network.fenceSlot(slot, order: order), !touched[fence] {
+                            touched[fence] = true
+                            touchedSlots.append(fence)
+                        }
                     }
                     if !nodes.contains(entry.node) { nodes.append(entry.node) }
                 }
                 for node in nodes { parcels[node] += 1 }
             }
-            var unitStep = [Double](repeating: 0, count: unit.count)
+            // The slots whose multiplier may move: overrun or priced, in slot order.
+            var moving: [(slot: Int, excess: Double)] = []
+            for slot in touchedSlots where slot < network.sharedSlots && (left[slot] < 0 || unit[slot] > 0) {
+                moving.append((slot, Double(-left[slot])))
+            }
+            for slot in pricedSlots where !touched[slot] { moving.append((slot, Double(-left[slot]))) }
+            moving.sort { $0.slot < $1.slot }
+            for slot in touchedSlots {
+                left[slot] = network.initialStock[slot]
+                touched[slot] = false
+            }
+            touchedSlots.removeAll(keepingCapacity: true)
             var parcelStep = [Double](repeating: 0, count: parcel.count)
             var norm = 0.0
-            for slot in 0..<network.sharedSlots {
-                let excess = Double(-left[slot])
-                if excess > 0 || unit[slot] > 0 {
-                    unitStep[slot] = excess
-                    norm += excess * excess
-                }
-            }
+            for (_, excess) in moving { norm += excess * excess }
             for node in parcel.indices where network.nodes[node].capacity != Int.max {
                 let excess = Double(parcels[node] - network.nodes[node].capacity)
                 if excess > 0 || parcel[node] > 0 {
@@ -129,15 +197,22 @@ struct ScarcityPricing {
             if norm == 0 { break }  // nothing overrun and nothing priced: the prices cannot improve
             let gap = Double(max(upperBound - current.bound, upperBound / 1000))
             let step = factor * gap / norm
-            for slot in unit.indices where unitStep[slot] != 0 {
-                unit[slot] = max(0, unit[slot] + step * unitStep[slot])
+            var changedSlots: [Int] = []
+            pricedSlots.removeAll(keepingCapacity: true)
+            for (slot, excess) in moving {
+                if excess != 0 { unit[slot] = max(0, unit[slot] + step * excess) }
+                if unit[slot] > 0 { pricedSlots.append(slot) }
+                let surcharge = ScarcityPrices.surcharge(unit[slot])
+                if surcharge != prices.unit[slot] {
+                    prices.setUnitSurcharge(slot, surcharge)
+                    changedSlots.append(slot)
+                }
             }
             for node in parcel.indices where parcelStep[node] != 0 {
                 parcel[node] = max(0, parcel[node] + step * parcelStep[node])
             }
-            let prices = ScarcityPrices(
-                unit: unit.map(ScarcityPrices.surcharge), parcel: parcel.map(ScarcityPrices.surcharge))
-            current = round(prices, after: current)
+            prices.parcel = parcel.map(ScarcityPrices.surcharge)
+            current = round(prices, after: current, changedSlots: changedSlots)
             if checkpoints.contains(number) { kept.append(current) }
             if current.bound > best?.bound ?? .min {
                 best = current

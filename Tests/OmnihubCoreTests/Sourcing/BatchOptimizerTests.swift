@@ -150,6 +150,52 @@ struct BatchOptimizerTests {
         }
     }
 
+    @Test("an order solved alone reads the stock it was given: as a solve on the initial stock, at any prices")
+    func solvedAlone() {
+        let network = SourcingNetwork(Self.problem(seed: 5, stores: 80, skus: 8, orders: 60))
+        let solver = OrderSolver(network, candidatesPerLine: 6, workers: 1, ranked: 16)
+        var generator = SplitMix(state: 5)
+        for trial in 0..<3 {
+            // No prices, then surcharges on a third of the slots and a parcel surcharge on a fifth
+            // of the nodes.
+            var prices = ScarcityPrices.zero(network)
+            if trial > 0 {
+                for slot in prices.unit.indices where generator.next() % 3 == 0 {
+                    prices.setUnitSurcharge(slot, Int64(generator.next() % 40_000))
+                }
+                for node in prices.parcel.indices where generator.next() % 5 == 0 {
+                    prices.parcel[node] = Int64(generator.next() % 30_000)
+                }
+            }
+            for order in network.orders.indices {
+                let alone = solver.solveAlone(order, prices: prices)
+                let given = solver.solve(
+                    order, stock: network.initialStock, capacity: solver.fullCapacity, prices: prices)
+                #expect(alone.cost == given.cost, "trial \(trial), order \(order)")
+                #expect(alone.entries.map(\.node) == given.entries.map(\.node), "trial \(trial), order \(order)")
+                #expect(alone.entries.map(\.quantity) == given.entries.map(\.quantity))
+                #expect(alone.candidates == given.candidates)
+            }
+        }
+    }
+
+    @Test("a unit surcharge set, changed and cleared is what the prices report, and only priced slots are listed")
+    func pricedSlots() {
+        let network = SourcingNetwork(Self.problem(seed: 3, stores: 30, skus: 6, orders: 10))
+        var prices = ScarcityPrices.zero(network)
+        let slots = [0, 63, 64, network.initialStock.count - 1]
+        for (index, slot) in slots.enumerated() { prices.setUnitSurcharge(slot, Int64(index + 1) * 500) }
+        #expect(prices.pricedSlots == slots)
+        #expect(slots.map { prices.unitSurcharge($0) } == [500, 1_000, 1_500, 2_000])
+        prices.setUnitSurcharge(63, 0)
+        #expect(prices.pricedSlots == [0, 64, network.initialStock.count - 1])
+        #expect(prices.unitSurcharge(63) == 0)
+        #expect(!prices.isZero)
+        for slot in slots { prices.setUnitSurcharge(slot, 0) }
+        #expect(prices.isZero)
+        #expect(prices == ScarcityPrices.zero(network))
+    }
+
     @Test("a walk that settles keeps the stores a scan of every store keeps; with too few in stock it scans")
     func rankedWalk() {
         let network = SourcingNetwork(Self.problem(seed: 7, stores: 150, skus: 5, orders: 60))

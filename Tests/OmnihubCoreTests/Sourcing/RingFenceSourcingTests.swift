@@ -96,6 +96,14 @@ struct RingFenceSourcingTests {
             let plan = one.plan(network)
             #expect(two.plan(network) == plan, "seed \(seed)")
             #expect(BatchOptimizerTests.broken(plan, network).isEmpty, "seed \(seed)")
+            // An order alone counts its channel's fenced units as a solve on the initial stock does.
+            let solver = OrderSolver(network, candidatesPerLine: 12, workers: 1)
+            for order in network.orders.indices {
+                let alone = solver.solveAlone(order, prices: nil)
+                let given = solver.solve(
+                    order, stock: network.initialStock, capacity: solver.fullCapacity, prices: nil)
+                #expect(alone.cost == given.cost, "seed \(seed), order \(order)")
+            }
             for rule in RuleBasedSourcing.Rule.allCases {
                 let ruled = RuleBasedSourcing.plan(network, rule: rule)
                 #expect(BatchOptimizerTests.broken(ruled, network).isEmpty, "seed \(seed), \(rule)")
