@@ -174,15 +174,17 @@ struct OrderSolver: Sendable {
         }
         // Every node kept, numbered in the order first met, with its slot of each demand.
         var reach = Reach()
-        var entries: [Int: Int32] = [:]
+        var entries = [Int32](repeating: -1, count: network.nodes.count)
+        var entered: Int32 = 0
         func enter(_ holder: inout Holder) {
             let node = Int(holder.node)
-            if let known = entries[node] {
-                holder.entry = known
+            if entries[node] >= 0 {
+                holder.entry = entries[node]
                 return
             }
-            holder.entry = Int32(entries.count)
-            entries[node] = holder.entry
+            holder.entry = entered
+            entries[node] = entered
+            entered += 1
             for demand in demands {
                 if let slot = network.slot(node: node, sku: demand.sku) {
                     reach.slots.append(Int32(slot))
@@ -353,7 +355,8 @@ struct OrderSolver: Sendable {
         }
         let lineCount = lines.count
         let reach = reaches[orderIndex]
-        let limit = min(network.maxParcels, byPrice.count)
+        // Every member of a set ships a unit at least: a set larger than the order's units cannot be.
+        let limit = min(network.maxParcels, byPrice.count, lines.reduce(0) { $0 + $1.quantity })
         var search = SetSearch(
             lineCount: lineCount, count: byPrice.count, maxSize: max(limit, 1),
             unfilledPenalty: network.unfilledPenalty, splitPenalty: network.splitPenalty)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `(0..<count).map(transform)` on up to `workers` threads, each with at least `minimumPerWorker`
 /// indices. Each index is computed once and its result lands at its index, so the outcome is the
@@ -13,22 +14,24 @@ func parallelMap<Result: Sendable>(
     if workers == 1 { return (0..<count).map(transform) }
     return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
         let results = SendableBuffer(base: buffer.baseAddress!)
-        // Interleaved chunks keep the threads evenly loaded when costs vary along the range.
+        // Small chunks, each taken by the next thread free: the threads stay evenly loaded when
+        // costs vary along the range, or when the machine takes a core away for a while.
         let chunk = min(32, max(1, count / workers / 4))
         let chunks = (count + chunk - 1) / chunk
+        let next = ChunkCounter()
         withoutActuallyEscaping(transform) { transform in
-            let work: @Sendable (Int) -> Void = { worker in
-                var index = worker
-                while index < chunks {
+            let work: @Sendable () -> Void = {
+                while true {
+                    let index = next.take()
+                    guard index < chunks else { return }
                     for item in index * chunk..<min(count, (index + 1) * chunk) {
                         (results.base + item).initialize(to: transform(item))
                     }
-                    index += workers
                 }
             }
             var threads: [pthread_t] = []
-            for worker in 1..<workers {
-                let job = Unmanaged.passRetained(WorkerJob { work(worker) }).toOpaque()
+            for _ in 1..<workers {
+                let job = Unmanaged.passRetained(WorkerJob(work)).toOpaque()
                 var thread = pthread_t()
                 if pthread_create(
                     &thread, nil,
@@ -39,15 +42,22 @@ func parallelMap<Result: Sendable>(
                 {
                     threads.append(thread)
                 } else {
-                    // No thread to be had: this one does that worker's share too.
+                    // No thread to be had: this one takes the chunks it would have taken.
                     Unmanaged<WorkerJob>.fromOpaque(job).takeRetainedValue().body()
                 }
             }
-            work(0)
+            work()
             for thread in threads { pthread_join(thread, nil) }
         }
         initialized = count
     }
+}
+
+/// The next chunk of a ``parallelMap(_:workers:minimumPerWorker:_:)`` no thread has taken yet.
+private final class ChunkCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }
 
 /// What one worker thread of ``parallelMap(_:workers:minimumPerWorker:_:)`` runs.
