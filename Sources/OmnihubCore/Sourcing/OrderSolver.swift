@@ -233,8 +233,11 @@ struct OrderSolver: Sendable {
         var candidatePrices: [Cost] = []
         func parcelSurcharge(_ node: Int) -> Cost { prices?.parcel[node] ?? 0 }
         func unitSurcharge(_ slot: Int) -> Cost { prices?.unitSurcharge(slot) ?? 0 }
+        // The first line's candidates are distinct nodes (a node holds a SKU in one slot): only a
+        // later line's can repeat one.
+        var laterLine = false
         func add(_ node: Int, _ price: Cost, _ entry: Int32) {
-            if !candidates.contains(node) {
+            if !laterLine || !candidates.contains(node) {
                 candidates.append(node)
                 candidateEntries.append(entry)
                 candidatePrices.append(price + parcelSurcharge(node))
@@ -304,6 +307,7 @@ struct OrderSolver: Sendable {
                 }
             }
             for kept in cheapest { add(kept.node, kept.price, kept.entry) }
+            laterLine = true
             scannedEveryHolder = scannedEveryHolder || scanned
         }
         var solution = best(
