@@ -11,8 +11,9 @@
 /// where its channel's fence covers them: the search overprices them a little, and the plans are
 /// judged at real costs.
 struct ScarcityPrices: Sendable, Equatable {
-    /// Surcharge per unit, by stock slot, in ten-thousandths of the currency unit.
-    var unit: [SourcingNetwork.Cost]
+    /// Surcharge per unit, by stock slot, in ten-thousandths of the currency unit (set through
+    /// ``setUnitSurcharge(_:_:)``, which keeps `priced` in step).
+    private(set) var unit: [SourcingNetwork.Cost]
     /// Surcharge per parcel, by node, in ten-thousandths of the currency unit.
     var parcel: [SourcingNetwork.Cost]
     /// A bit per stock slot, set where its unit surcharge is not zero. Few slots are priced, and
