@@ -15,8 +15,8 @@ struct OrderSolver: Sendable {
     struct Solution: Sendable {
         var cost: Cost
         var entries: [Entry]
-        /// The nodes it chose among.
-        var candidates: [Int] = []
+        /// The nodes it chose among (32 bits each: the solutions of a batch's rounds are kept).
+        var candidates: [Int32] = []
         /// Each candidate's entry in the order's ``Reach``, or -1.
         var candidateEntries: [Int32] = []
         /// Whether a line's ranked stores ran out and every holder was scanned.
@@ -33,8 +33,9 @@ struct OrderSolver: Sendable {
         let price: Cost
         /// No choice of this holder for the line alone costs less: price plus its cheapest units.
         let floor: Cost
-        /// The units of the line's SKU there the order may take from the network's initial stock.
-        let units: Int
+        /// The units of the line's SKU there the order may take from the network's initial stock,
+        /// up to what the line needs (a solve never takes more); see ``Reach/units(_:need:)``.
+        let units: Int32
         /// The node's entry in the order's ``Reach``, or -1.
         var entry: Int32 = -1
     }
@@ -47,8 +48,16 @@ struct OrderSolver: Sendable {
     struct Reach: Sendable {
         /// At `entry * demands + demand`: the slot, or -1 when the node does not hold the SKU.
         var slots: [Int32] = []
-        /// At `entry * demands + demand`: the units there at the start.
-        var units: [Int] = []
+        /// At `entry * demands + demand`: the units there at the start, up to what the demand
+        /// needs.
+        var units: [Int32] = []
+
+        /// `units` up to `need`, kept in 32 bits (a table per order, and a holder per store a line
+        /// may take, for every order of the batch): exact for a solve, which takes no more than a
+        /// demand needs, whenever the need fits in 32 bits; beyond, `nil` says to read the stock.
+        static func units(_ units: Int, need: Int) -> Int32? {
+            need <= Int(Int32.max) ? Int32(min(units, need)) : nil
+        }
     }
 
     /// A store kept for a line while a solve walks them: what the line alone would cost from it.
@@ -150,8 +159,9 @@ struct OrderSolver: Sendable {
             var lineStores: [Holder] = []
             if line.sku < network.holders.count {
                 for holder in network.holders[line.sku] {
-                    let units = network.available(network.initialStock, order: order, slot: holder.slot)
-                    guard units > 0 else { continue }
+                    let available = network.available(network.initialStock, order: order, slot: holder.slot)
+                    guard available > 0 else { continue }
+                    let units = Reach.units(available, need: line.quantity) ?? 0
                     if prices[holder.node] == unknown {
                         prices[holder.node] = network.offer(order: order, node: holder.node) ?? barred
                     }
@@ -188,7 +198,8 @@ struct OrderSolver: Sendable {
             for demand in demands {
                 if let slot = network.slot(node: node, sku: demand.sku) {
                     reach.slots.append(Int32(slot))
-                    reach.units.append(network.available(network.initialStock, order: order, slot: slot))
+                    let available = network.available(network.initialStock, order: order, slot: slot)
+                    reach.units.append(Reach.units(available, need: demand.quantity) ?? 0)
                 } else {
                     reach.slots.append(-1)
                     reach.units.append(0)
@@ -228,7 +239,7 @@ struct OrderSolver: Sendable {
         var scannedEveryHolder = false
         var walked: [Int32] = []
         walked.reserveCapacity(lines.count)
-        var candidates: [Int] = []
+        var candidates: [Int32] = []
         var candidateEntries: [Int32] = []
         var candidatePrices: [Cost] = []
         func parcelSurcharge(_ node: Int) -> Cost { prices?.parcel[node] ?? 0 }
@@ -237,22 +248,23 @@ struct OrderSolver: Sendable {
         // later line's can repeat one.
         var laterLine = false
         func add(_ node: Int, _ price: Cost, _ entry: Int32) {
-            if !laterLine || !candidates.contains(node) {
-                candidates.append(node)
+            if !laterLine || !candidates.contains(Int32(node)) {
+                candidates.append(Int32(node))
                 candidateEntries.append(entry)
                 candidatePrices.append(price + parcelSurcharge(node))
             }
         }
         var cheapest: [Kept] = []
         cheapest.reserveCapacity(candidatesPerLine + 1)
-        func units(_ holder: Holder) -> Int {
-            whole ? holder.units : network.available(stock, order: orderIndex, slot: Int(holder.slot))
+        func units(_ holder: Holder, _ line: Demand) -> Int {
+            whole && line.quantity <= Int(Int32.max)
+                ? Int(holder.units) : network.available(stock, order: orderIndex, slot: Int(holder.slot))
         }
-        func usable(_ holder: Holder) -> Bool {
-            units(holder) > 0 && capacity[Int(holder.node)] > 0 && !excluding.contains(Int(holder.node))
+        func usable(_ holder: Holder, _ line: Demand) -> Bool {
+            units(holder, line) > 0 && capacity[Int(holder.node)] > 0 && !excluding.contains(Int(holder.node))
         }
         for (lineIndex, line) in lines.enumerated() {
-            for holder in bulk[orderIndex][lineIndex] where usable(holder) {
+            for holder in bulk[orderIndex][lineIndex] where usable(holder, line) {
                 add(Int(holder.node), holder.price, holder.entry)
             }
             // The cheapest stores for this line alone. Ties go to the store ranked first (by floor,
@@ -260,10 +272,10 @@ struct OrderSolver: Sendable {
             // last cost kept.
             cheapest.removeAll(keepingCapacity: true)
             func consider(_ holder: Holder) {
-                guard usable(holder) else { return }
+                guard usable(holder, line) else { return }
                 let node = Int(holder.node)
                 let slot = Int(holder.slot)
-                let take = min(units(holder), line.quantity)
+                let take = min(units(holder, line), line.quantity)
                 let cost =
                     holder.price + parcelSurcharge(node)
                     + (unitCosts[node] + unitSurcharge(slot)) * Cost(take)
@@ -303,7 +315,9 @@ struct OrderSolver: Sendable {
                         Holder(
                             node: Int32(holder.node), slot: Int32(holder.slot), price: price,
                             floor: price + network.unitFloor(node: holder.node) * Cost(line.quantity),
-                            units: network.available(network.initialStock, order: orderIndex, slot: holder.slot)))
+                            units: Reach.units(
+                                network.available(network.initialStock, order: orderIndex, slot: holder.slot),
+                                need: line.quantity) ?? 0))
                 }
             }
             for kept in cheapest { add(kept.node, kept.price, kept.entry) }
@@ -328,7 +342,7 @@ struct OrderSolver: Sendable {
         _ solution: Solution, of orderIndex: Int, unitChanged: [Bool], parcelChanged: [Bool]
     ) -> Bool {
         if solution.scannedEveryHolder { return true }
-        if solution.candidates.contains(where: { parcelChanged[$0] }) { return true }
+        if solution.candidates.contains(where: { parcelChanged[Int($0)] }) { return true }
         for (lineIndex, line) in demands[orderIndex].enumerated() {
             for holder in stores[orderIndex][lineIndex].prefix(Int(solution.walked[lineIndex]))
             where unitChanged[Int(holder.slot)] || parcelChanged[Int(holder.node)] {
@@ -338,7 +352,7 @@ struct OrderSolver: Sendable {
                 if entry >= 0 {
                     let slot = reaches[orderIndex].slots[Int(entry) * demands[orderIndex].count + lineIndex]
                     if slot >= 0 && unitChanged[Int(slot)] { return true }
-                } else if let slot = network.slot(node: node, sku: line.sku), unitChanged[slot] {
+                } else if let slot = network.slot(node: Int(node), sku: line.sku), unitChanged[slot] {
                     return true
                 }
             }
@@ -348,7 +362,7 @@ struct OrderSolver: Sendable {
 
     /// The cheapest set of candidates and its fill.
     private func best(
-        _ orderIndex: Int, candidates: [Int], entries: [Int32], prices candidatePrices: [Cost], whole: Bool,
+        _ orderIndex: Int, candidates: [Int32], entries: [Int32], prices candidatePrices: [Cost], whole: Bool,
         stock: [Int], surcharges: ScarcityPrices?
     ) -> Solution {
         let lines = demands[orderIndex]
@@ -367,7 +381,7 @@ struct OrderSolver: Sendable {
         for (lineIndex, line) in lines.enumerated() { search.setNeed(lineIndex, line.quantity) }
         var cheapestUnit = network.unfilledPenalty
         for (position, index) in byPrice.enumerated() {
-            let node = candidates[index]
+            let node = Int(candidates[index])
             search.setPrice(position, candidatePrices[index])
             search.setRank(position, fillRank[node])
             cheapestUnit = min(cheapestUnit, unitCosts[node])
@@ -379,7 +393,9 @@ struct OrderSolver: Sendable {
                     let known = reach.slots[entry * lineCount + lineIndex]
                     guard known >= 0 else { continue }
                     slot = Int(known)
-                    if whole { available = reach.units[entry * lineCount + lineIndex] }
+                    if whole && line.quantity <= Int(Int32.max) {
+                        available = Int(reach.units[entry * lineCount + lineIndex])
+                    }
                 } else {
                     guard let found = network.slot(node: node, sku: line.sku) else { continue }
                     slot = found
@@ -409,7 +425,7 @@ struct OrderSolver: Sendable {
                 remaining -= take
                 while take > 0 && current < demand.lines.count {
                     let part = min(take, needed)
-                    if part > 0 { entries.append((demand.lines[current].line, candidates[byPrice[member]], part)) }
+                    if part > 0 { entries.append((demand.lines[current].line, Int(candidates[byPrice[member]]), part)) }
                     take -= part
                     needed -= part
                     if needed <= 0 {

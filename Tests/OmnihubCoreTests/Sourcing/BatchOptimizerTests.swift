@@ -179,6 +179,15 @@ struct BatchOptimizerTests {
         }
     }
 
+    @Test("an order's table keeps the units up to what a demand needs, and none when the need passes 32 bits")
+    func reachUnits() {
+        #expect(OrderSolver.Reach.units(5, need: 3) == 3)
+        #expect(OrderSolver.Reach.units(2, need: 3) == 2)
+        #expect(OrderSolver.Reach.units(SourcingNetwork.largestStock, need: 1_000_000) == 1_000_000)
+        #expect(OrderSolver.Reach.units(SourcingNetwork.largestStock, need: Int(Int32.max)) == Int32.max)
+        #expect(OrderSolver.Reach.units(SourcingNetwork.largestStock, need: Int(Int32.max) + 1) == nil)
+    }
+
     @Test("a unit surcharge set, changed and cleared is what the prices report, and only priced slots are listed")
     func pricedSlots() {
         let network = SourcingNetwork(Self.problem(seed: 3, stores: 30, skus: 6, orders: 10))
