@@ -226,15 +226,34 @@ public struct SourcingNetwork: Sendable {
     /// Days a parcel from `node` takes to `order` (to its store for click & collect), when the rate
     /// card says.
     func transitDays(order: Int, node: Int) -> Int? {
-        let o = orders[order]
-        let n = nodes[node]
-        if let pickup = o.pickupNode {
-            if pickup == node { return 0 }
-            let store = nodes[pickup]
-            return band(Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude))?.transitDays
+        transitDays(orders[order], toStore: distanceToStore(order: order, node: node)) {
+            distanceKm(order: order, node: node)
         }
+    }
+
+    /// The distance from `node` to the store `order` is collected in, when it is a click & collect
+    /// order and `node` is not that store.
+    private func distanceToStore(order: Int, node: Int) -> Double? {
+        guard let pickup = orders[order].pickupNode, pickup != node else { return nil }
+        let (n, store) = (nodes[node], nodes[pickup])
+        return Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude)
+    }
+
+    /// Transit days to `o` given the distance to its store (`nil` for the store itself) and, for a
+    /// delivery, the distance to the customer (asked for only when the rate card needs it).
+    private func transitDays(_ o: Order, toStore: Double?, toCustomer: () -> Double) -> Int? {
+        if o.pickupNode != nil { return toStore.map { band($0)?.transitDays } ?? 0 }
         if let zone = o.zoneRate { return zone.transitDays }
-        return band(distanceKm(order: order, node: node))?.transitDays
+        return band(toCustomer())?.transitDays
+    }
+
+    /// Shipping to `o` from `n`, on the same distances as ``transitDays(_:toStore:toCustomer:)``:
+    /// the trunk from a DC to the collect store, or the rate card (a zone's rate for a delivery that
+    /// has one).
+    private func shipping(_ o: Order, from n: Node, toStore: Double?, toCustomer: () -> Double) -> Cost {
+        if o.pickupNode != nil { return toStore.map { n.type == .dc ? collectTrunkCost : rate($0) } ?? 0 }
+        if let zone = o.zoneRate { return zone.cost }
+        return rate(toCustomer())
     }
 
     private func band(_ km: Double) -> (maxKm: Double?, cost: Cost, transitDays: Int?)? {
@@ -243,24 +262,10 @@ public struct SourcingNetwork: Sendable {
 
     /// What one parcel from `node` to `order` costs: handling plus shipping.
     func parcelPrice(order: Int, node: Int) -> Cost {
-        let o = orders[order]
-        let n = nodes[node]
-        let ship: Cost
-        if let pickup = o.pickupNode {
-            if pickup == node {
-                ship = 0
-            } else if n.type == .dc {
-                ship = collectTrunkCost
-            } else {
-                let store = nodes[pickup]
-                ship = rate(Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude))
-            }
-        } else if let zone = o.zoneRate {
-            ship = zone.cost
-        } else {
-            ship = rate(distanceKm(order: order, node: node))
+        let ship = shipping(orders[order], from: nodes[node], toStore: distanceToStore(order: order, node: node)) {
+            distanceKm(order: order, node: node)
         }
-        return n.parcelCost + ship
+        return nodes[node].parcelCost + ship
     }
 
     /// Whether `node` may ship to `order`: not a node the order excludes, and express orders only
@@ -277,39 +282,21 @@ public struct SourcingNetwork: Sendable {
         let o = orders[order]
         let n = nodes[node]
         if o.excluded.contains(node) { return nil }
-        var toOrder: Double?
-        func distanceToOrder() -> Double {
-            if let toOrder { return toOrder }
-            let km = Self.distanceKm(n.latitude, n.longitude, o.latitude, o.longitude)
-            toOrder = km
+        var toCustomer: Double?
+        func distanceToCustomer() -> Double {
+            if let toCustomer { return toCustomer }
+            let km = distanceKm(order: order, node: node)
+            toCustomer = km
             return km
         }
-        var toStore: Double?
-        if let pickup = o.pickupNode, pickup != node {
-            let store = nodes[pickup]
-            toStore = Self.distanceKm(n.latitude, n.longitude, store.latitude, store.longitude)
+        let toStore = distanceToStore(order: order, node: node)
+        if let deadline = o.deadlineDays,
+            let transit = transitDays(o, toStore: toStore, toCustomer: distanceToCustomer), transit > deadline
+        {
+            return nil
         }
-        if let deadline = o.deadlineDays {
-            let transit: Int?
-            if o.pickupNode != nil {
-                transit = toStore.map { band($0)?.transitDays } ?? 0
-            } else if let zone = o.zoneRate {
-                transit = zone.transitDays
-            } else {
-                transit = band(distanceToOrder())?.transitDays
-            }
-            if let transit, transit > deadline { return nil }
-        }
-        if o.express && (n.type == .dropship || distanceToOrder() > expressRadiusKm) { return nil }
-        let ship: Cost
-        if o.pickupNode != nil {
-            ship = toStore.map { n.type == .dc ? collectTrunkCost : rate($0) } ?? 0
-        } else if let zone = o.zoneRate {
-            ship = zone.cost
-        } else {
-            ship = rate(distanceToOrder())
-        }
-        return n.parcelCost + ship
+        if o.express && (n.type == .dropship || distanceToCustomer() > expressRadiusKm) { return nil }
+        return n.parcelCost + shipping(o, from: n, toStore: toStore, toCustomer: distanceToCustomer)
     }
 
     /// Formats a cost in the currency, e.g. 3650.8000 as `3650.80`.
