@@ -4,8 +4,8 @@
 For every class and seed it generates the shared tool's problem, runs `omnihub source` with each
 strategy, has the shared referee cost and check every plan, solves `batch-optimal` and `lp-bound`
 with the tool (cached in the work folder: L and the tight classes take minutes each), and prints
-one Markdown table: cost against the best known plan and against the LP bound, split-order share, fill rate and seconds. A summary table gives the worst
-case of each class.
+one Markdown table: cost against the best known plan and against the LP bound, split-order
+share, fill rate and seconds. A summary table gives the worst case of each class.
 
     benchmarks/sourcing/run.py [--classes S,M,L,tight,tighter] [--seeds 11,12,13]
                                [--strategies priority,distance,optimize] [--work DIR] [--tools DIR]
