@@ -315,6 +315,45 @@ struct BatchOptimizerTests {
         }
     }
 
+    @Test(
+        "a node may not ship an order that excludes it, misses its promised days, or is express from a dropshipper or too far"
+    )
+    func eligibilityRules() {
+        var problem = Self.problem(seed: 9, stores: 30, skus: 10, orders: 150)
+        problem.params.rateCard = problem.params.rateCard.enumerated().map { index, band in
+            var band = band
+            band.transitDays = 1 + index
+            return band
+        }
+        var numbers = SplitMix(state: 9)
+        for index in problem.orders.indices {
+            if numbers.below(2) == 0 { problem.orders[index].deadlineDays = numbers.below(4) }
+            if numbers.below(6) == 0 { problem.orders[index].excludedNodes = ["STORE-\(numbers.below(30))"] }
+        }
+        let network = SourcingNetwork(problem)
+        var refused = 0
+        for order in network.orders.indices {
+            let o = network.orders[order]
+            for node in network.nodes.indices {
+                var allowed = !o.excluded.contains(node)
+                if let deadline = o.deadlineDays, let days = network.transitDays(order: order, node: node),
+                    days > deadline
+                {
+                    allowed = false
+                }
+                if o.express
+                    && (network.nodes[node].type == .dropship
+                        || network.distanceKm(order: order, node: node) > network.expressRadiusKm)
+                {
+                    allowed = false
+                }
+                if !allowed { refused += 1 }
+                #expect(network.eligible(order: order, node: node) == allowed, "order \(order), node \(node)")
+            }
+        }
+        #expect(refused > 100)  // each rule refuses some: the check is not of an empty case
+    }
+
     @Test("a parallel map is the map, whatever the threads")
     func parallelMapIsMap() {
         for workers in [1, 2, 3, 8] {
