@@ -7,47 +7,88 @@ extension OutputFormat {
         return "<?xml version=\"1.0\" encoding=\"\(encodingName ?? "UTF-8")\"?>\n"
     }
 
-    /// An element of the template, or `nil` when it has nothing to say (no value, no child).
+    /// The document rendered from the template, declaration first.
+    func renderTemplate<Document: FormattedDocument>(_ template: XMLElement, _ document: Document)
+        throws(ConversionFailure) -> [UInt8]
+    {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        bytes.append(contentsOf: xmlDeclaration.utf8)
+        _ = try element(template, document, root: true, collection: "", index: 0, depth: 0, into: &bytes)
+        return bytes
+    }
 
-    /// An element of the template, or `nil` when it has nothing to say (no value, no child).
+    /// Appends an element of the template to `bytes` (UTF-8), or nothing when it has nothing to
+    /// say (no value, no child); tells which. Written in place: a document of a few hundred
+    /// elements is one buffer, not a string per element copied into its parent's.
     func element<Document: FormattedDocument>(
-        _ template: XMLElement, _ document: Document, root: Bool = false, collection: String = "", index: Int = 0,
-        indent: String
-    ) throws(ConversionFailure) -> String? {
-        if let each = template.each {
-            var single = template
-            single.each = nil
-            var text = ""
+        _ template: XMLElement, _ document: Document, root: Bool = false, repeating: Bool = true,
+        collection: String, index: Int, depth: Int, into bytes: inout [UInt8]
+    ) throws(ConversionFailure) -> Bool {
+        if repeating, let each = template.each {
+            var wrote = false
             for entry in 0..<document.count(of: each) {
-                text += try element(single, document, collection: each, index: entry, indent: indent) ?? ""
+                if try element(
+                    template, document, repeating: false, collection: each, index: entry, depth: depth, into: &bytes)
+                {
+                    wrote = true
+                }
             }
-            return text.isEmpty ? nil : text
+            return wrote
         }
         if let when = template.when, (document.value(when, in: collection, at: index) ?? "").isEmpty {
-            return nil
+            return false
         }
-        var tag = "<" + template.name
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: template.name.utf8)
         if root {
             for (prefix, uri) in namespaces {
-                tag += (prefix.isEmpty ? " xmlns" : " xmlns:\(prefix)") + "=\"\(escape(uri))\""
+                bytes.append(contentsOf: (prefix.isEmpty ? " xmlns=\"" : " xmlns:\(prefix)=\"").utf8)
+                escape(uri, into: &bytes)
+                bytes.append(UInt8(ascii: "\""))
             }
         }
         for attribute in template.attributes {
             guard let text = try value(attribute, document, collection: collection, index: index) else { continue }
-            tag += " \(attribute.name)=\"\(escape(text))\""
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: attribute.name.utf8)
+            bytes.append(contentsOf: "=\"".utf8)
+            escape(text, into: &bytes)
+            bytes.append(UInt8(ascii: "\""))
         }
+        bytes.append(UInt8(ascii: ">"))
         if let column = template.value {
             guard let text = try value(column, document, collection: collection, index: index), !text.isEmpty else {
-                return nil
+                bytes.removeSubrange(start...)
+                return false
             }
-            return "\(indent)\(tag)>\(escape(text))</\(template.name)>\n"
+            escape(text, into: &bytes)
+            closeTag(template.name, into: &bytes)
+            return true
         }
-        var body = ""
+        bytes.append(UInt8(ascii: "\n"))
+        var wrote = false
         for child in template.children {
-            body += try element(child, document, collection: collection, index: index, indent: indent + "  ") ?? ""
+            if try element(child, document, collection: collection, index: index, depth: depth + 1, into: &bytes) {
+                wrote = true
+            }
         }
-        guard !body.isEmpty || root else { return nil }
-        return "\(indent)\(tag)>\n\(body)\(indent)</\(template.name)>\n"
+        guard wrote || root else {
+            bytes.removeSubrange(start...)
+            return false
+        }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        closeTag(template.name, into: &bytes)
+        return true
+    }
+
+    /// `</name>` and a line break.
+    private func closeTag(_ name: String, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
     }
 
     func renderXML<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> String {
@@ -87,6 +128,29 @@ extension OutputFormat {
         }
         if let wrapper = shape.lines { text += "  </\(wrapper)>\n" }
         return text + "</\(shape.root)>\n"
+    }
+
+    /// ``escape(_:)`` appended to `bytes` as UTF-8.
+    func escape(_ value: String, into bytes: inout [UInt8]) {
+        let plain = value.utf8.allSatisfy { byte in
+            (0x20..<0x80).contains(byte) || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
+        }
+        guard plain else {
+            // Control characters and every scalar beyond ASCII: checked scalar by scalar.
+            bytes.append(contentsOf: escape(value).utf8)
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
+            default: bytes.append(byte)
+            }
+        }
     }
 
     /// `value` as XML text or attribute content: markup characters escaped, and characters XML 1.0

@@ -144,15 +144,37 @@ public struct OutputFormat: Sendable {
         let wave = document.wave.description.filter(\.isNumber).prefix(14)
         let template =
             document.type == "fulfilment_cancellation" ? cancellationFileName ?? "cancel-" + fileName : fileName
-        var name = template.replacingOccurrences(of: "{number}", with: document.number)
-            .replacingOccurrences(of: "{node}", with: document.destination)
-            .replacingOccurrences(of: "{destination}", with: document.destination)
-            .replacingOccurrences(of: "{wave}", with: String(wave))
+        var name = Self.filled(
+            template,
+            [
+                "number": document.number, "node": document.destination, "destination": document.destination,
+                "wave": String(wave),
+            ])
         if let part = document.part, !template.contains("{number}") {
             let stem = name.lastIndex(of: ".") ?? name.endIndex
             name.insert(contentsOf: "-\(part)", at: stem)
         }
         return OutputEncoding.safeFileName(name)
+    }
+
+    /// `template` with each `{placeholder}` that `values` names replaced by its value, in one
+    /// pass: a value is never read for placeholders itself. Anything else is kept as it is.
+    static func filled(_ template: String, _ values: [String: String]) -> String {
+        var name = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            name += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}"),
+                let value = values[String(rest[rest.index(after: open)..<close])]
+            else {
+                name.append("{")
+                rest = rest[rest.index(after: open)...]
+                continue
+            }
+            name += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return name + rest
     }
 
     /// The file's bytes for `document`.
@@ -161,6 +183,7 @@ public struct OutputFormat: Sendable {
     ///   or a lookup has no entry for a value.
     public func render<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> [UInt8] {
         let text: String
+        var utf8: [UInt8]?
         switch type {
         case .csv:
             var rows: [String] = []
@@ -197,12 +220,14 @@ public struct OutputFormat: Sendable {
             text = String(decoding: json.bytes, as: UTF8.self) + "\n"
         case .xml:
             if let template {
-                text = try xmlDeclaration + (element(template, document, root: true, indent: "") ?? "")
+                let bytes = try renderTemplate(template, document)
+                utf8 = bytes
+                text = encoding == .utf8 ? "" : String(decoding: bytes, as: UTF8.self)
             } else {
                 text = try renderXML(document)
             }
         }
-        let bytes = try encode(text)
+        let bytes = try encoding == .utf8 ? utf8 ?? Array(text.utf8) : encode(text)
         if let schema {
             let problems = schema.problems(in: bytes)
             guard problems.isEmpty else {
