@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// The threads are POSIX threads, joined before this returns: ThreadSanitizer sees the join and
 /// so every result written before it (it does not see through libdispatch's own queues).
-func parallelMap<Result: Sendable>(
+package func parallelMap<Result: Sendable>(
     _ count: Int, workers: Int, minimumPerWorker: Int = 64, _ transform: @Sendable (Int) -> Result
 ) -> [Result] {
     let workers = max(1, min(workers, count / max(1, minimumPerWorker)))
@@ -76,3 +76,7 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 
 /// Threads sourcing may use: the machine's cores, at most eight.
 let sourcingWorkers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+/// Threads that render outbound documents: the machine's cores, at most eight. The store's one
+/// writer records what they rendered, in the order the documents were read.
+package let outboxWorkers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))

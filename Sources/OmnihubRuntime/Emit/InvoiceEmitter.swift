@@ -45,25 +45,37 @@ struct InvoiceEmitter: DocumentEmitter {
     /// The invoices of a part, numbered on from the facts' next sequence number without gaps:
     /// an order whose invoice (or, `checkingBookings`, its own bookings) cannot be rendered is
     /// reported and left out.
+    ///
+    /// Rendered on every core at once, each order numbered as if none before it failed; from an
+    /// order that did fail on, the rest are issued again one by one with the numbers that follow,
+    /// so the part is the same on any number of cores.
     private func invoices(
         _ facts: InvoicingFacts, _ finance: Configuration.Finance, at time: Timestamp, checkingBookings: Bool,
         into outcome: inout EmitOutcome
     ) -> [IssuedFinanceDocument] {
+        let orders = facts.orders
+        let writer = writer
+        let rendered = parallelMap(orders.count, workers: outboxWorkers, minimumPerWorker: 16) { index in
+            Result {
+                try Self.issue(
+                    orders[index], sequence: facts.nextSequence + index, finance, at: time,
+                    checkingBookings: checkingBookings, writer: writer)
+            }
+        }
         var issued: [IssuedFinanceDocument] = []
-        for entry in facts.orders {
-            let invoice = Invoice.issue(
-                .invoice,
-                number: Invoice.number(prefix: finance.invoicePrefix, sequence: facts.nextSequence + issued.count),
-                destination: finance.destination, at: time, order: entry.order, units: entry.units,
-                history: entry.history, defaultTaxRate: finance.defaultTaxRate)
-            do {
-                let file = try finance.invoiceFormat.map { try writer.rendered(invoice, in: $0) }
-                if checkingBookings { _ = try writer.bookings([invoice], finance, at: time) }
-                issued.append(
-                    IssuedFinanceDocument(
-                        orderID: entry.orderID, document: invoice, rendered: file, shipments: entry.shipments.map(\.id))
-                )
-            } catch {
+        for (index, entry) in orders.enumerated() {
+            let attempt =
+                issued.count == index
+                ? rendered[index]
+                : Result {
+                    try Self.issue(
+                        entry, sequence: facts.nextSequence + issued.count, finance, at: time,
+                        checkingBookings: checkingBookings, writer: writer)
+                }
+            switch attempt {
+            case .success(let document):
+                issued.append(document)
+            case .failure(let error):
                 // The careful pass reports only what the quick one could not see, so an order is
                 // not reported twice.
                 if !checkingBookings || error is BookingsFailure {
@@ -74,6 +86,21 @@ struct InvoiceEmitter: DocumentEmitter {
             }
         }
         return issued
+    }
+
+    /// One order's invoice with the given sequence number, and its file.
+    private static func issue(
+        _ entry: InvoicingFacts.Uninvoiced, sequence: Int, _ finance: Configuration.Finance, at time: Timestamp,
+        checkingBookings: Bool, writer: OutboxWriter
+    ) throws -> IssuedFinanceDocument {
+        let invoice = Invoice.issue(
+            .invoice, number: Invoice.number(prefix: finance.invoicePrefix, sequence: sequence),
+            destination: finance.destination, at: time, order: entry.order, units: entry.units,
+            history: entry.history, defaultTaxRate: finance.defaultTaxRate)
+        let file = try finance.invoiceFormat.map { try writer.rendered(invoice, in: $0) }
+        if checkingBookings { _ = try writer.bookings([invoice], finance, at: time) }
+        return IssuedFinanceDocument(
+            orderID: entry.orderID, document: invoice, rendered: file, shipments: entry.shipments.map(\.id))
     }
 }
 

@@ -34,15 +34,16 @@ struct NotificationEmitter: DocumentEmitter {
             let facts = try writer.store.outbox.notificationFacts(
                 kind, confirmSince: since, after: after, limit: writer.partSize)
             guard let last = facts.last else { return }
+            let requests = Array(
+                NotificationRequest.due(
+                    confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders,
+                    exchanges: facts.exchanges))
             var toRecord: [NotificationToRecord] = []
-            for request in NotificationRequest.due(
-                confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders,
-                exchanges: facts.exchanges)
-            {
-                do {
-                    toRecord.append(
-                        NotificationToRecord(request: request, rendered: try notification(request, settings, at: time)))
-                } catch {
+            for (request, rendered) in zip(requests, notifications(requests, settings, at: time)) {
+                switch rendered {
+                case .success(let rendered):
+                    toRecord.append(NotificationToRecord(request: request, rendered: rendered))
+                case .failure(let error):
                     writer.refuse(
                         what: "customer notification", order: request.order.externalID, reason: error,
                         until: "it is made", into: &outcome)
@@ -56,6 +57,15 @@ struct NotificationEmitter: DocumentEmitter {
                 writer.logger.notice("stop requested: the rest of the customer notifications waits for the next run")
                 return
             }
+        }
+    }
+
+    /// The files of `requests` (``notification(_:_:at:)``), in their order, rendered on every core.
+    func notifications(
+        _ requests: [NotificationRequest], _ settings: Configuration.Notifications, at time: Timestamp
+    ) -> [Result<RenderedDocument?, any Error>] {
+        parallelMap(requests.count, workers: outboxWorkers, minimumPerWorker: 16) { index in
+            Result { try notification(requests[index], settings, at: time) }
         }
     }
 
@@ -105,15 +115,16 @@ extension NotificationEmitter {
         while true {
             let part = try next(after)
             guard let last = part.map(id).max() else { return }
+            let requests = part.map(request)
             var toRecord: [(fact: Fact, notification: NotificationToRecord)] = []
-            for fact in part {
-                let request = request(fact)
-                do {
-                    let rendered = try notification(request, settings, at: time)
-                    toRecord.append((fact, NotificationToRecord(request: request, rendered: rendered)))
-                } catch {
+            for (index, rendered) in notifications(requests, settings, at: time).enumerated() {
+                switch rendered {
+                case .success(let rendered):
+                    toRecord.append((part[index], NotificationToRecord(request: requests[index], rendered: rendered)))
+                case .failure(let error):
                     writer.refuse(
-                        what: what, order: request.order.externalID, reason: error, until: "it is made", into: &outcome)
+                        what: what, order: requests[index].order.externalID, reason: error, until: "it is made",
+                        into: &outcome)
                 }
             }
             let recorded = try record(toRecord, settings.destination)
