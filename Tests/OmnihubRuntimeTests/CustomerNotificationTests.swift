@@ -9,12 +9,19 @@ import Testing
 struct CustomerNotificationTests {
     let finance = FinanceDocumentTests()
 
-    /// The finance world with a `notifications:` section and the shipped notification format.
+    /// The finance world with a `notifications:` section and the shipped notification format,
+    /// set to one JSON file per message (the shipped one writes JSON Lines).
     func world() throws -> TestWorld {
         let world = try finance.world()
-        try FileManager.default.copyItem(
-            at: repositoryRoot.appendingPathComponent("mappings/customer-notification.format.yaml"),
-            to: world.root.appendingPathComponent("mappings/customer-notification.format.yaml"))
+        let shipped = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("mappings/customer-notification.format.yaml"),
+            encoding: .utf8)
+        #expect(shipped.contains("type: json_lines\n") && shipped.contains("file_name: \"{number}.jsonl\"\n"))
+        try shipped.replacingOccurrences(of: "type: json_lines\n", with: "type: json\n")
+            .replacingOccurrences(of: "file_name: \"{number}.jsonl\"\n", with: "file_name: \"{number}.json\"\n")
+            .write(
+                to: world.root.appendingPathComponent("mappings/customer-notification.format.yaml"), atomically: true,
+                encoding: .utf8)
         let config = try String(contentsOf: world.configFile, encoding: .utf8)
         try config.replacingOccurrences(
             of: "partners:\n",

@@ -364,8 +364,21 @@ struct OutboundPartsTests {
             written.filter { $0.kind.rawValue == "bookings" }.map(\.number) == [
                 "BS-RE-000001", "BS-RE-000003", "BS-RE-000005",
             ])
-        let messages = written.filter { $0.kind.rawValue == "customer_notification" }.map(\.number)
-        #expect(messages.count == 10 && Set(messages).count == 10, "a confirmation and a shipped message per order")
+        // The shipped mailer format is JSON Lines: a file per part and kind, named after its first message.
+        let files = written.filter { $0.kind.rawValue == "customer_notification" }.map(\.number)
+        #expect(
+            files == [
+                "N-1-order_confirmed", "N-3-order_confirmed", "N-5-order_confirmed", "N-1-shipped-T1", "N-3-shipped-T3",
+                "N-5-shipped-T5",
+            ])
+        let told = try world.mailerMessages()
+        #expect(
+            Set(told.map { "\($0.order ?? "")/\($0.event ?? "")" })
+                == Set(
+                    (1...5).flatMap { ["A\($0)/order_confirmed", "A\($0)/shipped"] }),
+            "a confirmation and a shipped message per order")
+        #expect(told.count == 10, "each once")
+        #expect(told.filter { $0.file == "N-1-order_confirmed.jsonl" }.compactMap(\.order) == ["A1", "A2"])
         #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "nothing is made twice")
     }
 }

@@ -23,7 +23,10 @@ struct SampleWorldOutboundTests {
         }
         #expect(outbox(world, "amazon-de").filter { $0.hasPrefix("orderack-") }.count == 1)
         #expect(outbox(world, "amazon-de").filter { $0.hasPrefix("inventory-") }.count == 1)
-        #expect(outbox(world, "mailer").count == 10, "every order is confirmed")
+        let confirmations = try world.mailerMessages()
+        #expect(confirmations.filter { $0.event == "order_confirmed" }.count == 10, "every order is confirmed")
+        #expect(Set(confirmations.compactMap(\.order)).count == 10, "each once")
+        #expect(outbox(world, "mailer").count == 1, "a run's confirmations in one JSON Lines file")
         #expect(outbox(world, "erp").isEmpty, "nothing has shipped yet")
 
         // Later that day: the warehouse, the Berlin store and Nordic Home report what left them.
@@ -55,9 +58,9 @@ struct SampleWorldOutboundTests {
         let batch = try Data(contentsOf: world.root.appendingPathComponent("outbox/erp/\(batches[0])"))
         #expect(DATEVCheck.problems(in: batch).isEmpty, "\(DATEVCheck.problems(in: batch))")
 
-        let messages = outbox(world, "mailer")
-        #expect(messages.filter { $0.contains("-shipped-") }.count == 3, "\(messages)")
-        #expect(messages.filter { $0.contains("-ready_for_pickup-") }.count == 1, "\(messages)")
+        let messages = try world.mailerMessages().compactMap(\.event)
+        #expect(messages.filter { $0 == "shipped" }.count == 3, "\(messages)")
+        #expect(messages.filter { $0 == "ready_for_pickup" }.count == 1, "\(messages)")
 
         world.clock.advance(by: .seconds(600))
         let third = try world.cycle()

@@ -145,6 +145,35 @@ struct StaleDecisionTests {
         #expect(try store.finance.history(orderID: 1).creditedUnits == [1: 2])
     }
 
+    @Test("notifications in one file: the new ones' lines, named after the first new one, each once")
+    func notificationsInOneFile() throws {
+        let store = try store(orders: ["W-1", "W-2", "W-3"])
+        let due = { () throws -> [NotificationToRecord] in
+            let facts = try store.outbox.notificationFacts(
+                .confirmations, confirmSince: Timestamp(millisecondsSince1970: 0))
+            return NotificationRequest.due(
+                confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders
+            ).map {
+                NotificationToRecord(
+                    request: $0,
+                    rendered: RenderedDocument(
+                        number: "N-\($0.orderID)", path: "/outbox/N-\($0.orderID).jsonl",
+                        content: Array("N-\($0.orderID)\n".utf8)))
+            }
+        }
+        let all = try due()
+        #expect(all.count == 3)
+        // The first order is told on its own first (another run, say).
+        _ = try store.outbox.recordCustomerNotifications([all[0]], destination: "mail", at: now)
+        let file = try #require(try store.outbox.recordCustomerNotifications(all, inOneFileFor: "mail", at: now))
+        #expect(file.document.number == "N-2", "named after the first message not told before")
+        #expect(file.document.path == "/outbox/N-2.jsonl")
+        #expect(String(decoding: file.content, as: UTF8.self) == "N-2\nN-3\n", "the new messages, a line each")
+        #expect(try store.outbox.recordCustomerNotifications(all, inOneFileFor: "mail", at: now) == nil)
+        #expect(try due().isEmpty, "every order is confirmed")
+        #expect(try store.outbox.documents().count == 2)
+    }
+
     @Test("a customer notification is recorded once per order, event and reference")
     func notificationOnce() throws {
         let store = try store(orders: ["W-1"])

@@ -11,6 +11,10 @@ public struct OutputFormat: Sendable {
         case json
         /// One XML document: the document fields under the root element, then one element per line.
         case xml
+        /// JSON Lines: each document one JSON object on a line of its own (as ``json`` writes it),
+        /// and a run's documents of a kind in one file where the emitter takes them so (customer
+        /// notifications: a part's messages per file).
+        case jsonLines = "json_lines"
     }
 
     /// The element names of an XML file. A column whose name starts with `@` becomes an attribute
@@ -195,7 +199,7 @@ public struct OutputFormat: Sendable {
                 rows.append(try csvRow(columns, document, collection: "lines", index: index))
             }
             text = rows.joined(separator: "\r\n") + "\r\n"
-        case .json:
+        case .json, .jsonLines:
             var json = JSONWriter(capacity: 1024)
             json.beginObject()
             for column in header.sorted(by: { $0.name < $1.name }) {

@@ -49,9 +49,18 @@ struct NotificationEmitter: DocumentEmitter {
                         until: "it is made", into: &outcome)
                 }
             }
-            let recorded = try writer.store.outbox.recordCustomerNotifications(
-                toRecord, destination: settings.destination, at: time)
-            writer.write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
+            if settings.format.type == .jsonLines {
+                // A JSON Lines mailer takes the part's messages in one file.
+                if let file = try writer.store.outbox.recordCustomerNotifications(
+                    toRecord, inOneFileFor: settings.destination, at: time)
+                {
+                    writer.write([file], at: time, into: &outcome)
+                }
+            } else {
+                let recorded = try writer.store.outbox.recordCustomerNotifications(
+                    toRecord, destination: settings.destination, at: time)
+                writer.write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
+            }
             after = last
             if writer.stopRequested() {
                 writer.logger.notice("stop requested: the rest of the customer notifications waits for the next run")

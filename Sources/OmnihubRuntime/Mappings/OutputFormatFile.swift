@@ -20,7 +20,7 @@ package enum OutputFormatFile {
                 "'\(document)' is not a document this version writes; expected "
                     + documents.keys.sorted().joined(separator: ", "))
         }
-        let type = try root.required("type", "csv, json or xml").choice(OutputFormat.FileType.self)
+        let type = try root.required("type", "csv, json, json_lines or xml").choice(OutputFormat.FileType.self)
         var delimiter: Character = ","
         if let node = try root.optional("delimiter") {
             let text = try node.text()

@@ -111,34 +111,76 @@ extension Outbox {
     ) throws -> [OutboundDocument] {
         guard !notifications.isEmpty else { return [] }
         return try write { db in
-            var documents: [OutboundDocument] = []
-            for notification in notifications {
-                let (id, document) = try Self.recordNotification(
-                    db, notification.request, notification.rendered, to: destination, at: time)
-                if let document { documents.append(document) }
-                for shipment in notification.request.shipments {
-                    try cover(db, "shipments", "notification_id", id: shipment.id, with: id)
-                }
-            }
-            return documents
+            try record(db, notifications, destination: destination, at: time, in: nil)
         }
     }
 
-    /// Records one notification (and its file, when there is one); a second request for the same
-    /// order, event and reference records nothing and returns the first one's id.
-    static func recordNotification(
-        _ db: Database, _ request: NotificationRequest, _ rendered: RenderedDocument?, to destination: String,
-        at time: Timestamp
-    ) throws -> (id: Int64, document: OutboundDocument?) {
-        if let existing = try Int64.fetchOne(
+    /// Records customer notifications as ``recordCustomerNotifications(_:destination:at:)`` does,
+    /// with the files of the new ones as one file (JSON Lines: each rendered file is one line),
+    /// named and numbered after the first of them, which is in no other file; each notification
+    /// refers to it. Returns that file with its bytes, or `nil` when none was new.
+    package func recordCustomerNotifications(
+        _ notifications: [NotificationToRecord], inOneFileFor destination: String, at time: Timestamp
+    ) throws -> (document: OutboundDocument, content: [UInt8])? {
+        guard !notifications.isEmpty else { return nil }
+        return try write { db in
+            var new: [RenderedDocument] = []
+            for notification in notifications {
+                guard let rendered = notification.rendered,
+                    try Self.recordedNotification(db, notification.request) == nil
+                else { continue }
+                new.append(rendered)
+            }
+            var file: (document: OutboundDocument, content: [UInt8])?
+            if let first = new.first {
+                let content = Array(new.map(\.content).joined())
+                let shared = try Self.recordPending(
+                    db, kind: .customerNotification, destination: destination,
+                    RenderedDocument(number: first.number, path: first.path, content: content), at: time)
+                file = (shared, content)
+            }
+            _ = try record(db, notifications, destination: destination, at: time, in: file?.document)
+            return file
+        }
+    }
+
+    /// Records each notification with its own file, or with `shared`, and the shipments it tells of.
+    private func record(
+        _ db: Database, _ notifications: [NotificationToRecord], destination: String, at time: Timestamp,
+        in shared: OutboundDocument?
+    ) throws -> [OutboundDocument] {
+        var documents: [OutboundDocument] = []
+        for notification in notifications {
+            let (id, document) = try Self.recordNotification(
+                db, notification.request, notification.rendered, to: destination, at: time, in: shared)
+            if let document, shared == nil { documents.append(document) }
+            for shipment in notification.request.shipments {
+                try cover(db, "shipments", "notification_id", id: shipment.id, with: id)
+            }
+        }
+        return documents
+    }
+
+    /// The id of the notification recorded for the request's order, event and reference, if any.
+    static func recordedNotification(_ db: Database, _ request: NotificationRequest) throws -> Int64? {
+        try Int64.fetchOne(
             db.cachedStatement(
                 sql: "SELECT id FROM customer_notifications WHERE order_id = ? AND event = ? AND reference = ?"),
             arguments: [request.orderID, request.event.rawValue, request.reference])
-        {
+    }
+
+    /// Records one notification (and its file, when there is one: `shared`, a file recorded for
+    /// several, or else a file of its own); a second request for the same order, event and
+    /// reference records nothing and returns the first one's id.
+    static func recordNotification(
+        _ db: Database, _ request: NotificationRequest, _ rendered: RenderedDocument?, to destination: String,
+        at time: Timestamp, in shared: OutboundDocument? = nil
+    ) throws -> (id: Int64, document: OutboundDocument?) {
+        if let existing = try recordedNotification(db, request) {
             return (existing, nil)
         }
         let document = try rendered.map {
-            try recordPending(db, kind: .customerNotification, destination: destination, $0, at: time)
+            try shared ?? recordPending(db, kind: .customerNotification, destination: destination, $0, at: time)
         }
         try db.cachedStatement(
             sql: """
