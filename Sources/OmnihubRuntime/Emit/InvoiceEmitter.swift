@@ -15,6 +15,13 @@ struct InvoiceEmitter: DocumentEmitter {
     /// goes to the next order, and the other orders are invoiced.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         guard let finance = writer.configuration.finance else { return }
+        // A part's files are written on a thread of their own while the next part is read,
+        // rendered and recorded; the one before is waited for first, so at most one part's
+        // files are being written, and each only after its part is recorded.
+        var writing: BackgroundJob<EmitOutcome>?
+        defer {
+            if let writing { outcome.add(writing.wait()) }
+        }
         var after: Int64 = 0
         while true {
             let facts = try writer.store.finance.invoicingFacts(after: after, limit: writer.partSize)
@@ -31,9 +38,10 @@ struct InvoiceEmitter: DocumentEmitter {
             }
             let recorded = try writer.store.finance.recordFinanceDocuments(
                 issue, kind: .invoice, firstSequence: facts.nextSequence, bookings: bookings, at: time)
-            writer.write(
+            if let previous = writing { outcome.add(previous.wait()) }
+            writing = writer.writeInBackground(
                 recorded, rendered: issue.compactMap(\.rendered) + (bookings.map { [$0] } ?? []), at: time,
-                into: &outcome)
+                after: outcome)
             after = last
             if writer.stopRequested() {
                 writer.logger.notice("stop requested: the rest of the invoices waits for the next run")

@@ -146,6 +146,23 @@ struct OutboxWriter: Sendable {
         write(recorded.map { ($0, contents[$0.path] ?? []) }, at: time, into: &outcome)
     }
 
+    /// ``write(_:rendered:at:into:)`` on a thread of its own: what it wrote and failed at comes
+    /// back from the job, to be added to the outcome it follows (`after`, whose stage and count
+    /// the progress line goes on from).
+    func writeInBackground(
+        _ recorded: [OutboundDocument], rendered: [RenderedDocument], at time: Timestamp, after outcome: EmitOutcome
+    ) -> BackgroundJob<EmitOutcome> {
+        let (stage, before) = (outcome.stage, outcome.writtenCount)
+        var quiet = self
+        quiet.progress = nil
+        return BackgroundJob { [progress, quiet] in
+            var part = EmitOutcome()
+            quiet.write(recorded, rendered: rendered, at: time, into: &part)
+            progress?(.writing(documents: stage, written: before + part.writtenCount))
+            return part
+        }
+    }
+
     /// Writes recorded documents with their recorded bytes, flushed together, and marks them
     /// written. A file already at a document's path is never overwritten: with the same bytes the
     /// document counts as written (an earlier run got that far), with other bytes it stays pending.
