@@ -244,6 +244,36 @@ struct FinanceDocumentTests {
         #expect(try UBLInvoice(read(world, "RE-000001.xml")).payable == "24.94", "A1: 19.99 and 4.95 shipping")
     }
 
+    @Test("an order that fails before others takes no number: the ones after it are numbered on without a gap")
+    func failedOrderFirst() throws {
+        let world = try world()
+        try shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        try world.drop(
+            "orders.tsv",
+            AmazonReport.file(
+                AmazonReport.row(order: "Ł1", item: "1"), AmazonReport.row(order: "A2", item: "2"),
+                AmazonReport.row(order: "A3", item: "3")))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try shipments.ship(
+            world, "sh1.csv",
+            ["Ł1", "A2", "A3"].enumerated().map {
+                "SH-\($0),\($1),DC-1,2026-11-26T10:00:00Z,DHL,T\($0),TSHIRT-WHT-M,1\n"
+            }
+            .joined())
+        let cycle = try world.cycle()
+        #expect(cycle.failures.contains { $0.message.contains("invoice for order Ł1") }, "\(cycle.failures)")
+        #expect(try erpFiles(world).filter { $0.hasPrefix("RE-") } == ["RE-000001.xml", "RE-000002.xml"])
+        #expect(try UBLInvoice(read(world, "RE-000001.xml")).payable == "24.94")
+        let store = try world.store()
+        for (number, invoice) in [("A2", "RE-000001"), ("A3", "RE-000002")] {
+            let order = try #require(try store.orders.matching(number).first)
+            #expect(
+                try store.outbox.documents().contains { $0.number == invoice }
+                    && !(try store.finance.history(orderID: order.id).invoicedUnits.isEmpty), "\(number)")
+        }
+    }
+
     @Test("an invoice file in the way is never overwritten; it waits, and the same bytes are written once it is free")
     func blockedInvoiceWaits() throws {
         let world = try orderedWorld()
