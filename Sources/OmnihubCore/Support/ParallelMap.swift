@@ -5,7 +5,7 @@ import Synchronization
 /// indices. Each index is computed once and its result lands at its index, so the outcome is the
 /// same whatever the number of threads.
 ///
-/// The threads are POSIX threads, joined before this returns: ThreadSanitizer sees the join and
+/// The threads are ``BackgroundJob``s, joined before this returns: ThreadSanitizer sees the join and
 /// so every result written before it (it does not see through libdispatch's own queues).
 package func parallelMap<Result: Sendable>(
     _ count: Int, workers: Int, minimumPerWorker: Int = 64, _ transform: @Sendable (Int) -> Result
@@ -29,25 +29,10 @@ package func parallelMap<Result: Sendable>(
                     }
                 }
             }
-            var threads: [pthread_t] = []
-            for _ in 1..<workers {
-                let job = Unmanaged.passRetained(WorkerJob(work)).toOpaque()
-                var thread = pthread_t()
-                if pthread_create(
-                    &thread, nil,
-                    { job in
-                        Unmanaged<WorkerJob>.fromOpaque(job!).takeRetainedValue().body()
-                        return nil
-                    }, job) == 0
-                {
-                    threads.append(thread)
-                } else {
-                    // No thread to be had: this one takes the chunks it would have taken.
-                    Unmanaged<WorkerJob>.fromOpaque(job).takeRetainedValue().body()
-                }
-            }
+            // Each worker a background job (run at once when no thread can be had), joined below.
+            let jobs = (1..<workers).map { _ in BackgroundJob(work) }
             work()
-            for thread in threads { pthread_join(thread, nil) }
+            for job in jobs { job.wait() }
         }
         initialized = count
     }
@@ -58,13 +43,6 @@ private final class ChunkCounter: Sendable {
     private let next = Atomic<Int>(0)
 
     func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
-}
-
-/// What one worker thread of ``parallelMap(_:workers:minimumPerWorker:_:)`` runs.
-private final class WorkerJob: Sendable {
-    let body: @Sendable () -> Void
-
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
 /// The results buffer of ``parallelMap(_:workers:minimumPerWorker:_:)``. Unchecked because a
