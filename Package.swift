@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, found through pkg-config.
@@ -73,6 +76,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web console for operations and customer care, and the partner portal: pages rendered
+        // on the server from Mustache templates, signed session cookies, bcrypt password hashes.
+        .target(
+            name: "OmnihubConsole",
+            dependencies: [
+                "OmnihubCore",
+                "OmnihubStore",
+                "OmnihubRuntime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
         // The daemon: the cycle and every endpoint as services of one service group, the HTTP
         // server partners pull from, health checks and Prometheus metrics.
         .target(
@@ -81,6 +102,7 @@ let package = Package(
                 "OmnihubCore",
                 "OmnihubStore",
                 "OmnihubRuntime",
+                "OmnihubConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,6 +119,7 @@ let package = Package(
                 "OmnihubStore",
                 "OmnihubRuntime",
                 "OmnihubService",
+                "OmnihubConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -116,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "OmnihubRuntimeTests",
             dependencies: [
-                "OmnihubRuntime", "OmnihubService", "OmnihubStore", "OmnihubCore", "CCurl",
+                "OmnihubRuntime", "OmnihubService", "OmnihubConsole", "OmnihubStore", "OmnihubCore", "CCurl",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

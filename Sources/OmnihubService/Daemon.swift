@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 package import Logging
 import Metrics
+import OmnihubConsole
 import OmnihubCore
 package import OmnihubRuntime
 package import OmnihubStore
@@ -51,9 +52,10 @@ package struct Daemon {
         }
         if let server = configuration.server {
             let pull = PartnerPull(configuration: configuration, store: store, logger: logger)
+            let console = try await WebConsole.load(configuration: configuration, store: store, logger: logger)
             services.append(
                 HubServer.application(
-                    server: server, pull: pull, health: health, registry: registry, logger: logger,
+                    server: server, pull: pull, health: health, registry: registry, logger: logger, console: console,
                     onRunning: onServerRunning))
         }
         logger.notice(

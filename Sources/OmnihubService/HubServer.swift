@@ -2,6 +2,7 @@ import Foundation
 package import Hummingbird
 package import Logging
 import NIOCore
+package import OmnihubConsole
 import OmnihubCore
 package import OmnihubRuntime
 package import Prometheus
@@ -13,13 +14,17 @@ package import Prometheus
 /// - `GET documents/{id}`: one document's bytes;
 /// - `POST documents/{id}/ack`: the partner has it; it is not listed as new again;
 /// - `PUT inbox/{name}`: a file for the partner's upload feed.
+///
+/// With a `console:` section it also serves the web console under `/console/` and the partner
+/// portal under `/portal/` (``WebConsole``).
 package enum HubServer {
     /// The application, ready to run as a service of the daemon's group.
     package static func application(
         server: Configuration.Server, pull: PartnerPull, health: HubHealth, registry: PrometheusCollectorRegistry,
-        logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        logger: Logger, console: WebConsole? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
+        console?.addRoutes(to: router)
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ -> Response in
             if let reason = health.notReadyBecause {

@@ -20,7 +20,7 @@ struct Omnihub: ParsableCommand {
         subcommands: [
             Run.self, Import.self, Map.self, Orders.self, OrderCommand.self, Files.self, Trace.self, Stock.self,
             Source.self, Explain.self,
-            Outbox.self, Finance.self, Status.self, Partner.self, About.self,
+            Outbox.self, Finance.self, Status.self, Partner.self, Console.self, About.self,
         ]
     )
 }

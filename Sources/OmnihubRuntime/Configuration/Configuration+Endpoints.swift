@@ -248,8 +248,10 @@ extension Configuration {
 
     /// What a partner that pulls may do through the HTTP server (a partner's `pull:`).
     package struct Pull: Sendable {
-        /// The partner's token, sent as `Authorization: Bearer …`.
-        package var token: Secret
+        /// The partner's token, sent as `Authorization: Bearer …`; `nil`: the API is closed to it.
+        package var token: Secret?
+        /// The bcrypt hash of the password the partner signs in to the portal with; `nil`: no portal.
+        package var portalPasswordHash: String?
         /// The outbox destinations whose documents the partner may fetch; its own id by default.
         package var destinations: [String]
         /// The feed the partner's uploads go into; `nil` refuses uploads.
@@ -271,15 +273,34 @@ extension Configuration {
     static func parsePull(_ node: YAMLNode, partner: String, resolve: (String) -> String) throws(ConfigurationError)
         -> Pull
     {
-        try node.allowOnly(["token", "destinations", "upload_feed"])
-        let token = try parseSecret(try node.required("token", "{env: NAME} or {file: path}"), resolve: resolve)
-        guard token.value.count >= 16 else {
-            throw try node.required("token", "").error("a pull token must be at least 16 characters long")
+        try node.allowOnly(["token", "portal_password_hash", "destinations", "upload_feed"])
+        var token: Secret?
+        if let tokenNode = try node.optional("token") {
+            let secret = try parseSecret(tokenNode, resolve: resolve)
+            guard secret.value.count >= 16 else {
+                throw tokenNode.error("a pull token must be at least 16 characters long")
+            }
+            token = secret
+        }
+        var portalPasswordHash: String?
+        if let hashNode = try node.optional("portal_password_hash") {
+            let hash = try hashNode.text()
+            guard isBcryptHash(hash) else {
+                throw hashNode.error(
+                    "not a bcrypt hash; make one with `omnihub console hash-password` (never put a password here)")
+            }
+            portalPasswordHash = hash
+        }
+        guard token != nil || portalPasswordHash != nil else {
+            throw node.error(
+                "a partner that pulls needs a token (the API), a portal_password_hash (the portal), or both")
         }
         var destinations = [partner]
         if let list = try node.optional("destinations") {
             destinations = try list.items().map { item throws(ConfigurationError) in try item.text() }
         }
-        return Pull(token: token, destinations: destinations, uploadFeed: try node.optional("upload_feed")?.text())
+        return Pull(
+            token: token, portalPasswordHash: portalPasswordHash, destinations: destinations,
+            uploadFeed: try node.optional("upload_feed")?.text())
     }
 }

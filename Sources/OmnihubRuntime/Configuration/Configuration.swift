@@ -21,6 +21,8 @@ package struct Configuration: Sendable {
     package var destinations: [RemoteDestination] = []
     /// The daemon's HTTP server; `nil` when the configuration has no `server:` section.
     package var server: Server?
+    /// The web console and partner portal; `nil` when the configuration has no `console:` section.
+    package var console: Console?
     /// How long a file's size and modification time must stay unchanged before it is taken.
     package var stableAfter: Duration
     /// The pause between cycles of `omnihub run`.
@@ -226,7 +228,7 @@ extension Configuration {
         }
         try root.allowOnly([
             "store", "folders", "inbox", "network", "sourcing", "partners", "finance", "notifications", "destinations",
-            "server", "returns", "collect",
+            "server", "returns", "collect", "console",
         ])
         var storePath = "var/omnihub.sqlite"
         if let store = try root.optional("store") {
@@ -270,6 +272,13 @@ extension Configuration {
         configuration.stagingFolder = resolve(staging)
         configuration.server = try root.optional("server").map { node throws(ConfigurationError) in
             try parseServer(node)
+        }
+        configuration.console = try root.optional("console").map { node throws(ConfigurationError) in
+            try parseConsole(node, resolve: resolve)
+        }
+        if configuration.console != nil && configuration.server == nil {
+            throw try root.required("console", "").error(
+                "the console is served by the HTTP server; add server: {listen: 127.0.0.1:8470}")
         }
         for node in try root.optional("destinations")?.items() ?? [] {
             let destination = try parseDestination(node, resolve: resolve)

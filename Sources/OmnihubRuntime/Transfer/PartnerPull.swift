@@ -83,7 +83,7 @@ package struct PartnerPull: Sendable {
         }
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { throw .unauthenticated }
         let offered = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard pull.token.matches(offered) else {
+        guard let token = pull.token, token.matches(offered) else {
             logger.warning(
                 "a request for \(id)'s documents carried another token; refused", metadata: ["partner": "\(id)"])
             throw .forbidden

@@ -1,12 +1,13 @@
 import GRDB
 
 /// The store's schema, one migration per version; a migration once shipped is never edited. A new
-/// version is registered after the last one (`registerVersions15To28`, or a file of its own range).
+/// version is registered after the last one (`registerVersions29On`, or a file of its own range).
 enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         registerVersions1To14(&migrator)
         registerVersions15To28(&migrator)
+        registerVersions29On(&migrator)
         return migrator
     }
 

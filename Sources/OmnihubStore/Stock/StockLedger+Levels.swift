@@ -27,3 +27,32 @@ extension StockLedger {
         }
     }
 }
+
+/// On-hand and reserved units of one SKU at one node.
+package struct StockPosition: Sendable, Hashable, FetchableRecord, Decodable {
+    package var sku: String
+    package var node: String
+    package var onHand: Int
+    package var reserved: Int
+
+    enum CodingKeys: String, CodingKey {
+        case sku, node, reserved
+        case onHand = "on_hand"
+    }
+}
+
+extension StockLedger {
+    /// Every SKU's on-hand and reserved units at every node that has a level for it, by SKU.
+    package func positions() throws -> [StockPosition] {
+        try read { db in
+            try StockPosition.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.sku, s.node, s.on_hand, COALESCE(r.units, 0) AS reserved FROM stock_levels s
+                        LEFT JOIN (SELECT sku, node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
+                            FROM reservations GROUP BY sku, node) r ON r.sku = s.sku AND r.node = s.node
+                        ORDER BY s.sku, s.node
+                        """))
+        }
+    }
+}

@@ -60,8 +60,8 @@ extension TransferLog {
 }
 
 extension TransferLog {
-    /// A written document with its bytes, when it is one of `destinations`'.
-    package func writtenDocument(id: Int64, destinations: [String]) throws -> (OutboundDocument, [UInt8])? {
+    /// A written document with its bytes, when it is one of `destinations`' (any, when `nil`).
+    package func writtenDocument(id: Int64, destinations: [String]?) throws -> (OutboundDocument, [UInt8])? {
         try read { db in
             guard
                 let row = try Row.fetchOne(
@@ -69,7 +69,7 @@ extension TransferLog {
                     arguments: [id])
             else { return nil }
             let document = try OutboundDocument(row: row)
-            guard destinations.contains(document.destination) else { return nil }
+            guard destinations?.contains(document.destination) ?? true else { return nil }
             return (document, Array(try row.decode(Data.self, forColumn: "content")))
         }
     }
