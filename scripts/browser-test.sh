@@ -19,7 +19,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium>=4.20,<5" >&2
 
-[ -x .build/debug/omnihub ] || swift build --product omnihub
+swift build --product omnihub
 demo=$(mktemp -d "${TMPDIR:-/tmp}/omnihub-console.XXXXXX")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 OMNIHUB_SKIP_BUILD=1 OMNIHUB_CONSOLE_PORT=$port scripts/console-demo.sh "$demo" --prepare-only

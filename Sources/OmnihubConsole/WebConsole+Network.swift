@@ -106,3 +106,30 @@ extension WebConsole {
         }
     }
 }
+
+extension WebConsole {
+    /// `/console/what-if`: every sourcing strategy on the open orders, beside the current one.
+    func addWhatIf(to router: Router<BasicRequestContext>) {
+        router.get("/console/what-if") { request, _ in
+            try await asOperator(request) { signedIn, format in
+                var model = frame("What if", signedIn, request, section: "stock")
+                guard let sourcing = OrderSourcing(configuration: configuration, store: store) else {
+                    throw ConsoleRefusal.badRequest("omnihub.yaml has no sourcing section.")
+                }
+                let time = now()
+                let (orders, plans) = try await onOwnThread { try sourcing.whatIf(at: time) }
+                model["orders"] = format.count(orders)
+                model["none"] = plans.isEmpty
+                model["plans"] = plans.map { plan in
+                    [
+                        "strategy": plan.strategy.rawValue, "current": plan.current,
+                        "cost": format.amount(plan.summary.cost, configuration.sourcing?.parameters.currency ?? ""),
+                        "parcels": format.count(plan.summary.parcels),
+                        "split": format.percent(plan.summary.splitShare), "fill": format.percent(plan.summary.fillRate),
+                    ] as [String: Any]
+                }
+                return page("what-if", model)
+            }
+        }
+    }
+}

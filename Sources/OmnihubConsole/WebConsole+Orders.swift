@@ -21,6 +21,11 @@ extension WebConsole {
                 try await cancel(try orderID(context), request, signedIn, format)
             }
         }
+        router.post("/console/orders/:id/return") { request, context in
+            try await asOperator(request, role: .care) { signedIn, format in
+                try await takeBack(try orderID(context), request, signedIn, format)
+            }
+        }
         router.post("/console/orders/:id/note") { request, context in
             try await asOperator(request, role: .care) { signedIn, _ in
                 let id = try orderID(context)
@@ -146,6 +151,10 @@ extension WebConsole {
             ] as [String: Any]
         }
         model["cancellable"] = facts.lines.contains { $0.waiting + $0.reserved + $0.handedOver > 0 }
+        model["returnable"] = facts.lines.contains { $0.shipped > $0.returned }
+        model["nodes"] = configuration.network.nodes.filter { $0.type != .dropship }.map {
+            ["id": $0.id, "name": $0.name]
+        }
         model["reservations"] = facts.reservations.map {
             ["position": $0.position, "node": $0.node, "sku": $0.sku, "units": format.count($0.quantity)]
                 as [String: Any]
@@ -190,6 +199,22 @@ extension WebConsole {
         return page("order", model)
     }
 
+    /// The page that asks before a change to an order: the form again, with `confirmed=yes`.
+    func confirmation(
+        _ title: String, id: Int64, action: String,
+        _ signedIn: (session: ConsoleSession, name: String, role: Configuration.Console.Role), _ request: Request,
+        question: String, consequence: String, button: String, fields: [String: String]
+    ) -> Response {
+        var model = frame(title, signedIn, request, section: "orders")
+        model["action"] = "/console/orders/\(id)/\(action)"
+        model["back"] = "/console/orders/\(id)"
+        model["question"] = question
+        model["consequence"] = consequence
+        model["button"] = button
+        model["fields"] = fields.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
+        return page("confirm", model)
+    }
+
     /// What the order page shows, read in one go.
     struct OrderFacts: Sendable {
         var stored: StoredOrder
@@ -226,16 +251,16 @@ extension WebConsole {
             return line
         }
         guard fields["confirmed"] == "yes" else {
-            var model = frame("Cancel units of \(stored.order.externalID)", signedIn, request, section: "orders")
-            model["id"] = String(id)
-            model["number"] = stored.order.externalID
-            model["what"] =
+            let what =
                 line.map { "\(quantity.map(String.init) ?? "every open") unit(s) of line \($0.lineID) (\($0.sku))" }
                 ?? "every open unit of the order"
-            model["line"] = line?.lineID ?? ""
-            model["qty"] = quantity.map(String.init) ?? ""
-            model["reason"] = reason
-            return page("confirm-cancel", model)
+            return confirmation(
+                "Cancel units of \(stored.order.externalID)", id: id, action: "cancel", signedIn, request,
+                question: "Cancel \(what) of order \(stored.order.externalID), because “\(reason)”?",
+                consequence: "Reserved stock is released, the refund is booked, and the node, the channel and the "
+                    + "customer are told with the next run.",
+                button: "Yes, cancel",
+                fields: ["line": line?.lineID ?? "", "qty": quantity.map(String.init) ?? "", "reason": reason])
         }
         let by = signedIn.name
         let documentLines = line.map { [DocumentLine(lineID: $0.lineID, quantity: quantity)] } ?? []
@@ -256,5 +281,69 @@ extension WebConsole {
         case .unknownOrder:
             throw ConsoleRefusal.notFound("Order \(id)")
         }
+    }
+
+    /// Takes back shipped units of a line, after a confirmation page, and issues their credit note.
+    private func takeBack(
+        _ id: Int64, _ request: Request,
+        _ signedIn: (session: ConsoleSession, name: String, role: Configuration.Console.Role), _ format: ConsoleFormat
+    ) async throws -> Response {
+        let fields = try await form(request, session: signedIn.session)
+        guard let lineID = fields["line"] else {
+            throw ConsoleRefusal.badRequest("Choose the line the units belong to.")
+        }
+        guard let text = fields["qty"], let units = Int(text), units >= 1, units <= 1_000_000 else {
+            throw ConsoleRefusal.badRequest("Say how many units came back: a whole number from 1.")
+        }
+        let node = fields["store"]
+        if let node, configuration.network.node(node) == nil {
+            throw ConsoleRefusal.badRequest("'\(node)' is not a node of the network.")
+        }
+        let condition = fields["condition"]
+        let reason = fields["reason"]
+        guard let stored = try await onOwnThread({ try store.orders.matching(String(id)).first }) else {
+            throw ConsoleRefusal.notFound("Order \(id)")
+        }
+        guard let position = stored.order.lines.firstIndex(where: { $0.lineID == lineID }).map({ $0 + 1 }) else {
+            throw ConsoleRefusal.badRequest("Order \(stored.order.externalID) has no line '\(lineID)'.")
+        }
+        guard fields["confirmed"] == "yes" else {
+            return confirmation(
+                "Take back units of \(stored.order.externalID)", id: id, action: "return", signedIn, request,
+                question: "Take back \(units) unit(s) of line \(lineID) of order \(stored.order.externalID)"
+                    + (node.map { " at \($0)" } ?? " by mail") + (condition.map { ", \($0)" } ?? "") + "?",
+                consequence: "Resellable units go back into stock; the credit note is issued now and the refund "
+                    + "goes out with it.",
+                button: "Yes, take back",
+                fields: [
+                    "line": lineID, "qty": String(units), "store": node ?? "", "condition": condition ?? "",
+                    "reason": reason ?? "",
+                ])
+        }
+        let by = signedIn.name
+        let time = now()
+        let resellable = configuration.resellableConditions
+        let emitter = OutboxEmitter(configuration: configuration, store: store, logger: logger)
+        let hasFinance = configuration.finance != nil
+        do {
+            try await onOwnThread {
+                let outcome = try store.care.receiveReturn(
+                    orderID: id,
+                    lines: [DocumentLine(lineID: lineID, quantity: units, reason: reason, condition: condition)],
+                    node: node, by: by, at: time, resellable: resellable)
+                guard case .received(let received, _, let returns) = outcome else { return }
+                if hasFinance {
+                    _ = try emitter.issueCreditNote(
+                        orderID: id, units: [position: received], reason: reason ?? "returned", returns: returns,
+                        at: time)
+                }
+            }
+        } catch let error as StoreError where error.code == .refused {
+            throw ConsoleRefusal.badRequest("Nothing was taken back: \(error.message)")
+        }
+        logger.notice(
+            "console: \(by) took back \(units) unit(s) of order \(stored.order.externalID)",
+            metadata: ["order": "\(id)", "operator": "\(by)"])
+        return redirect("/console/orders/\(id)")
     }
 }

@@ -61,6 +61,7 @@ package struct WebConsole: Sendable {
         addOrders(to: router)
         addFiles(to: router)
         addNetwork(to: router)
+        addWhatIf(to: router)
         addPortal(to: router)
     }
 

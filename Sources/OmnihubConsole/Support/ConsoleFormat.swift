@@ -32,6 +32,16 @@ struct ConsoleFormat {
     /// A count, with the locale's grouping.
     func count(_ value: Int) -> String { numbers.string(from: NSNumber(value: value)) ?? String(value) }
 
+    /// A share from 0 to 1 as a percentage with one decimal.
+    func percent(_ share: Double) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = locale
+        formatter.numberStyle = .percent
+        formatter.minimumFractionDigits = 1
+        formatter.maximumFractionDigits = 1
+        return formatter.string(from: NSNumber(value: share)) ?? String(share)
+    }
+
     /// A decimal amount (as the store keeps it, e.g. `1234.5`) with its currency code.
     func amount(_ text: String, _ currency: String) -> String {
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
