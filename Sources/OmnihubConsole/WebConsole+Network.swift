@@ -112,7 +112,7 @@ extension WebConsole {
     func addWhatIf(to router: Router<BasicRequestContext>) {
         router.get("/console/what-if") { request, _ in
             try await asOperator(request) { signedIn, format in
-                var model = frame("What if", signedIn, request, section: "stock")
+                var model = frame("What if", signedIn, request, section: "whatif")
                 guard let sourcing = OrderSourcing(configuration: configuration, store: store) else {
                     throw ConsoleRefusal.badRequest("omnihub.yaml has no sourcing section.")
                 }

@@ -94,15 +94,8 @@ extension WebConsole {
                 guard seal.isValidCSRF(request.headers[HTTPField.Name("X-CSRF-Token")!], for: signedIn.session) else {
                     throw ConsoleRefusal.staleForm
                 }
-                var request = request
                 let name = context.parameters.get("name") ?? ""
-                let body: ByteBuffer
-                do {
-                    body = try await request.collectBody(upTo: PartnerPull.uploadLimit)
-                } catch {
-                    throw PartnerPull.Refusal.tooLarge(PartnerPull.uploadLimit)
-                }
-                let bytes = Array(body.readableBytesView)
+                let bytes = try await request.uploadedBytes()
                 let partner = signedIn.partner
                 try await onOwnThread { try pull.receive(bytes, named: name, from: partner) }
                 return Response(

@@ -71,14 +71,7 @@ package enum HubServer {
         router.put("/partners/:partner/inbox/:name") { request, context -> Response in
             try await answer(pull, request, context) { partner in
                 let name = context.parameters.get("name") ?? ""
-                var request = request
-                let body: ByteBuffer
-                do {
-                    body = try await request.collectBody(upTo: PartnerPull.uploadLimit)
-                } catch {
-                    throw PartnerPull.Refusal.tooLarge(PartnerPull.uploadLimit)
-                }
-                let bytes = Array(body.readableBytesView)
+                let bytes = try await request.uploadedBytes()
                 try await onOwnThread { try pull.receive(bytes, named: name, from: partner) }
                 return text(.created, "received \(name)\n")
             }

@@ -102,11 +102,17 @@ class ConsoleInABrowser(unittest.TestCase):
         self.assertIn("care", self.driver.find_element(By.ID, "history").text, "the operator's name is recorded")
         self.shot("order")
 
-        for page, name in (("/console/files", "files"), ("/console/stock?sku=TSHIRT-WHT-M", "stock"),
-                           ("/console/partners", "partners")):
+        for page, name, title in (("/console/files", "files", "Files"),
+                                  ("/console/stock?sku=TSHIRT-WHT-M", "stock", "Stock"),
+                                  ("/console/what-if", "what-if", "What if"),
+                                  ("/console/partners", "partners", "Partners")):
             self.driver.get(BASE + page)
-            self.assertNotIn("problem", self.driver.find_element(By.TAG_NAME, "main").get_attribute("class") or "")
+            self.assertEqual(self.driver.find_element(By.TAG_NAME, "h1").text, title)
+            self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "main .problem"), [], page)
             self.shot(name)
+        self.driver.get(BASE + "/console/what-if")
+        strategies = [row.text.split()[0] for row in self.driver.find_elements(By.CSS_SELECTOR, "#what-if tbody tr")]
+        self.assertEqual(sorted(strategies), ["distance", "optimize", "priority"])
 
     def test_2_a_viewer_may_look_but_not_cancel(self):
         self.sign_in("/console/orders?q=%231042", "viewer", "omnihub-demo")

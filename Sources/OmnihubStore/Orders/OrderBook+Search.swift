@@ -27,15 +27,39 @@ package struct OrderCount: Sendable, Hashable, FetchableRecord, Decodable {
 }
 
 extension OrderBook {
-    /// The orders `query` matches, newest first: read from the newest order back, so a page costs
-    /// what it shows when matches are frequent.
+    /// The orders `query` matches, newest first. A text that is an order number finds that order
+    /// through the order number's index; otherwise the orders are read from the newest back, so a
+    /// page costs what it shows when matches are frequent (a SKU on one order in a million costs a
+    /// scan of every order).
     package func search(_ query: OrderQuery, limit: Int, offset: Int = 0) throws -> [OrderSummary] {
         let text = query.text?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if let text, offset == 0 {
+            var numbered: [OrderSummary] = []
+            for channel in try query.channel.map({ [$0] }) ?? channels() {
+                var exact = query
+                exact.channel = channel
+                numbered += try search(exact, text: text, exactNumber: true, limit: limit, offset: 0)
+            }
+            if !numbered.isEmpty { return numbered.sorted { $0.id > $1.id } }
+        }
+        return try search(query, text: text, exactNumber: false, limit: limit, offset: offset)
+    }
+
+    private func search(_ query: OrderQuery, text: String?, exactNumber: Bool, limit: Int, offset: Int) throws
+        -> [OrderSummary]
+    {
         let pattern = text.map {
             "%"
-                + $0.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
         }
+        let matching =
+            exactNumber
+            ? "o.channel = ?4 AND o.external_id = ?1"
+            : """
+            (?1 IS NULL OR o.customer_name LIKE ?2 ESCAPE '\\'
+                OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?1))
+            """
         return try read { db in
             try OrderSummary.fetchAll(
                 db.cachedStatement(
@@ -45,8 +69,7 @@ extension OrderBook {
                             (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS lines,
                             (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS units
                         FROM orders o
-                        WHERE (?1 IS NULL OR o.external_id = ?1 OR o.customer_name LIKE ?2 ESCAPE '\\'
-                                OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?1))
+                        WHERE \(matching)
                             AND (?3 IS NULL OR o.status = ?3) AND (?4 IS NULL OR o.channel = ?4)
                             AND (?5 IS NULL OR substr(o.placed_at, 1, 10) = ?5)
                         ORDER BY o.id DESC LIMIT ?6 OFFSET ?7
@@ -55,22 +78,33 @@ extension OrderBook {
         }
     }
 
-    /// Orders imported at or after `since`, counted by channel and status.
-    package func counts(importedSince since: Timestamp) throws -> [OrderCount] {
+    /// The orders imported on `day` (UTC, `yyyy-mm-dd`) by channel and status, as they stand now.
+    package func counts(importedOn day: String) throws -> [OrderCount] {
         try read { db in
             try OrderCount.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT channel, status, COUNT(*) AS orders FROM orders WHERE imported_at >= ?
-                        GROUP BY channel, status ORDER BY channel, status
+                        SELECT channel, status, orders FROM order_counts WHERE day = ? AND orders > 0
+                        ORDER BY channel, status
                         """),
-                arguments: [since.description])
+                arguments: [day])
         }
     }
 
-    /// The channels orders came from.
+    /// The channels of the stored orders, found by stepping through the (channel, number) index:
+    /// a few index seeks, however many orders there are.
     package func channels() throws -> [String] {
-        try read { db in try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT channel FROM orders ORDER BY 1"))
+        try read { db in
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        WITH RECURSIVE next(channel) AS (
+                            SELECT MIN(channel) FROM orders
+                            UNION ALL
+                            SELECT (SELECT MIN(channel) FROM orders WHERE channel > next.channel) FROM next
+                            WHERE next.channel IS NOT NULL)
+                        SELECT channel FROM next WHERE channel IS NOT NULL
+                        """))
         }
     }
 }

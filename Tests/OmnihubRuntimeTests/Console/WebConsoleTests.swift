@@ -1,13 +1,11 @@
 import Foundation
-import Hummingbird
+import GRDB
 import HummingbirdBcrypt
 import Logging
 import OmnihubConsole
 import OmnihubCore
 import OmnihubService
 import OmnihubStore
-import Prometheus
-import Synchronization
 import Testing
 
 @testable import OmnihubRuntime
@@ -62,42 +60,28 @@ struct WebConsoleTests {
         logger.logLevel = .critical
         let console = try #require(
             try await WebConsole.load(configuration: configuration, store: store, logger: logger))
-        let port = Mutex<Int?>(nil)
-        let app = HubServer.application(
-            server: .init(host: "127.0.0.1", port: 0),
-            pull: PartnerPull(configuration: configuration, store: store, logger: logger), health: HubHealth(),
-            registry: PrometheusCollectorRegistry(), logger: logger, console: console,
-            onRunning: { bound in port.withLock { $0 = bound } })
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
-        var waited = 0
-        while port.withLock({ $0 }) == nil && waited < 200 {
-            try await Task.sleep(for: .milliseconds(50))
-            waited += 1
-        }
-        let bound = try #require(port.withLock { $0 })
-        try await body("http://127.0.0.1:\(bound)", world, store)
+        try await withHubServer(configuration, store, console: console) { base in try await body(base, world, store) }
     }
 
     @Test("signing in: a wrong password or an unknown name is refused, and five failures lock the name")
     func signIn() async throws {
         try await withConsole { base, _, _ in
-            var browser = Browser(base: base)
-            #expect(try browser.get("/console/").status == 303)
-            #expect(try browser.signIn("/console/login", "carl", "wrong").status == 401)
-            #expect(try browser.signIn("/console/login", "nobody", Self.password).status == 401)
-            for _ in 0..<4 { _ = try browser.signIn("/console/login", "vera", "wrong") }
+            let browser = Browser(base: base)
+            #expect(try await browser.get("/console/").status == 303)
+            #expect(try await browser.signIn("/console/login", "carl", "wrong").status == 401)
+            #expect(try await browser.signIn("/console/login", "nobody", Self.password).status == 401)
+            for _ in 0..<4 { _ = try await browser.signIn("/console/login", "vera", "wrong") }
             // The fifth failure locks vera: from then on even her password is refused for a while.
-            #expect(try browser.signIn("/console/login", "vera", Self.password).status == 303)
-            var other = Browser(base: base)
-            for _ in 0..<5 { _ = try other.signIn("/console/login", "carl", "wrong") }
-            let locked = try other.signIn("/console/login", "carl", Self.password)
+            #expect(try await browser.signIn("/console/login", "vera", Self.password).status == 303)
+            let other = Browser(base: base)
+            for _ in 0..<5 { _ = try await other.signIn("/console/login", "carl", "wrong") }
+            let locked = try await other.signIn("/console/login", "carl", Self.password)
             #expect(locked.status == 429)
             #expect(locked.text.contains("Too many failed sign-ins"))
             // A partner's password does not open the console, nor an operator's the portal.
-            var stranger = Browser(base: base)
-            #expect(try stranger.signIn("/console/login", "dropship-nordic", Self.password).status == 401)
-            #expect(try stranger.signIn("/portal/login", "ada", Self.password).status == 401)
+            let stranger = Browser(base: base)
+            #expect(try await stranger.signIn("/console/login", "dropship-nordic", Self.password).status == 401)
+            #expect(try await stranger.signIn("/portal/login", "ada", Self.password).status == 401)
         }
     }
 
@@ -108,13 +92,13 @@ struct WebConsoleTests {
                 "/console/", "/console/orders", "/console/orders/1", "/console/files", "/console/stock",
                 "/console/partners", "/console/documents/1", "/portal/", "/portal/documents/1",
             ] {
-                var visitor = Browser(base: base)
-                let answer = try visitor.get(path)
+                let visitor = Browser(base: base)
+                let answer = try await visitor.get(path)
                 #expect(answer.status == 303, "\(path)")
             }
-            var browser = Browser(base: base)
-            #expect(try browser.signIn("/console/login", "vera", Self.password).status == 303)
-            let dashboard = try browser.get("/console/")
+            let browser = Browser(base: base)
+            #expect(try await browser.signIn("/console/login", "vera", Self.password).status == 303)
+            let dashboard = try await browser.get("/console/")
             #expect(dashboard.status == 200)
             #expect(dashboard.text.contains("Dashboard"))
             let setCookie = try #require(browser.lastSetCookie)
@@ -122,14 +106,14 @@ struct WebConsoleTests {
                 setCookie.contains("HttpOnly") && setCookie.contains("Secure") && setCookie.contains("SameSite=Strict"))
             // vera's cookie with one character of its signature changed is no session.
             let value = try #require(browser.cookies["omnihub_console"])
-            var forged = Browser(base: base)
+            let forged = Browser(base: base)
             forged.cookies["omnihub_console"] = String(value.dropLast()) + (value.hasSuffix("A") ? "B" : "A")
-            #expect(try forged.get("/console/").status == 303)
+            #expect(try await forged.get("/console/").status == 303)
             // A portal session is no console session.
-            var partner = Browser(base: base)
-            #expect(try partner.signIn("/portal/login", "dropship-nordic", Self.password).status == 303)
+            let partner = Browser(base: base)
+            #expect(try await partner.signIn("/portal/login", "dropship-nordic", Self.password).status == 303)
             partner.cookies["omnihub_console"] = partner.cookies["omnihub_portal"]
-            #expect(try partner.get("/console/").status == 303)
+            #expect(try await partner.get("/console/").status == 303)
         }
     }
 
@@ -138,24 +122,29 @@ struct WebConsoleTests {
     )
     func csrf() async throws {
         try await withConsole { base, _, store in
-            var carl = Browser(base: base)
-            #expect(try carl.signIn("/console/login", "carl", Self.password).status == 303)
+            let carl = Browser(base: base)
+            #expect(try await carl.signIn("/console/login", "carl", Self.password).status == 303)
             let before = try store.care.history(orderID: 1)
-            #expect(try carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: nil).status == 403)
             #expect(
-                try carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: "forged").status == 403)
+                try await carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: nil).status == 403)
+            #expect(
+                try await carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: "forged").status
+                    == 403)
             // Another session's token does not do either.
-            var ada = Browser(base: base)
-            _ = try ada.signIn("/console/login", "ada", Self.password)
-            let adaPage = try ada.get("/console/orders/1")
+            let ada = Browser(base: base)
+            _ = try await ada.signIn("/console/login", "ada", Self.password)
+            let adaPage = try await ada.get("/console/orders/1")
             let adaToken = try #require(Browser.csrf(in: adaPage.text))
             #expect(
-                try carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: adaToken).status == 403)
+                try await carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: adaToken).status
+                    == 403)
             #expect(try store.care.history(orderID: 1) == before)
 
-            let page = try carl.get("/console/orders/1")
+            let page = try await carl.get("/console/orders/1")
             let token = try #require(Browser.csrf(in: page.text))
-            #expect(try carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: token).status == 303)
+            #expect(
+                try await carl.post("/console/orders/1/note", ["text": "called the customer"], csrf: token).status
+                    == 303)
             let note = try #require(try store.care.history(orderID: 1).last)
             #expect(note.event == "note")
             #expect(note.detail.contains("called the customer") && note.detail.contains("carl"))
@@ -165,33 +154,33 @@ struct WebConsoleTests {
     @Test("a viewer may read but not cancel; care cancels only after the confirmation")
     func roles() async throws {
         try await withConsole { base, _, store in
-            var vera = Browser(base: base)
-            _ = try vera.signIn("/console/login", "vera", Self.password)
-            let page = try vera.get("/console/orders/1")
+            let vera = Browser(base: base)
+            _ = try await vera.signIn("/console/login", "vera", Self.password)
+            let page = try await vera.get("/console/orders/1")
             #expect(page.status == 200)
             #expect(!page.text.contains("Cancel units"))
             let token = try #require(Browser.csrf(in: page.text))
-            let refused = try vera.post(
+            let refused = try await vera.post(
                 "/console/orders/1/cancel", ["reason": "test", "confirmed": "yes"], csrf: token)
             #expect(refused.status == 403)
             #expect(try store.care.lines(orderID: 1).allSatisfy { $0.cancelled == 0 })
 
-            var carl = Browser(base: base)
-            _ = try carl.signIn("/console/login", "carl", Self.password)
-            let carlToken = try #require(Browser.csrf(in: try carl.get("/console/orders/1").text))
+            let carl = Browser(base: base)
+            _ = try await carl.signIn("/console/login", "carl", Self.password)
+            let carlToken = try #require(Browser.csrf(in: try await carl.get("/console/orders/1").text))
             let line = try #require(try store.care.lines(orderID: 1).first)
-            let asked = try carl.post(
+            let asked = try await carl.post(
                 "/console/orders/1/cancel", ["line": line.lineID, "qty": "1", "reason": "customer asked"],
                 csrf: carlToken)
             #expect(asked.status == 200)
             #expect(asked.text.contains("Yes, cancel"))
             #expect(try store.care.lines(orderID: 1).allSatisfy { $0.cancelled == 0 })
-            let done = try carl.post(
+            let done = try await carl.post(
                 "/console/orders/1/cancel",
                 ["line": line.lineID, "qty": "1", "reason": "customer asked", "confirmed": "yes"], csrf: carlToken)
             #expect(done.status == 303)
             #expect(try store.care.lines(orderID: 1).first?.cancelled == 1)
-            let tooMany = try carl.post(
+            let tooMany = try await carl.post(
                 "/console/orders/1/cancel",
                 ["line": line.lineID, "qty": "99", "reason": "customer asked", "confirmed": "yes"], csrf: carlToken)
             #expect(tooMany.status == 400)
@@ -204,26 +193,61 @@ struct WebConsoleTests {
         try await withConsole(shipped: true) { base, _, store in
             let shipped = try #require(try store.orders.matching("#1044").first)
             let line = try #require(try store.care.lines(orderID: shipped.id).first { $0.shipped > 0 })
-            var carl = Browser(base: base)
-            _ = try carl.signIn("/console/login", "carl", Self.password)
-            let page = try carl.get("/console/orders/\(shipped.id)")
+            let carl = Browser(base: base)
+            _ = try await carl.signIn("/console/login", "carl", Self.password)
+            let page = try await carl.get("/console/orders/\(shipped.id)")
             #expect(page.text.contains("Take back units"))
             let token = try #require(Browser.csrf(in: page.text))
             let fields = ["line": line.lineID, "qty": "1", "store": "store-berlin-mitte", "condition": "resellable"]
-            let asked = try carl.post("/console/orders/\(shipped.id)/return", fields, csrf: token)
+            let asked = try await carl.post("/console/orders/\(shipped.id)/return", fields, csrf: token)
             #expect(asked.status == 200)
             #expect(asked.text.contains("Yes, take back"))
             #expect(try store.refunds.refunds(orderID: shipped.id).isEmpty)
             var confirmed = fields
             confirmed["confirmed"] = "yes"
-            #expect(try carl.post("/console/orders/\(shipped.id)/return", confirmed, csrf: token).status == 303)
+            #expect(try await carl.post("/console/orders/\(shipped.id)/return", confirmed, csrf: token).status == 303)
             #expect(try store.care.lines(orderID: shipped.id).first { $0.lineID == line.lineID }?.returned == 1)
             let refunds = try store.refunds.refunds(orderID: shipped.id)
             #expect(refunds.count == 1)
             #expect(refunds.first?.cause == "credit_note")
-            let after = try carl.get("/console/orders/\(shipped.id)")
+            let after = try await carl.get("/console/orders/\(shipped.id)")
             #expect(after.text.contains("refund-amount"))
             #expect(try store.outbox.documents(orderID: shipped.id).contains { $0.kind == .creditNote })
+        }
+    }
+
+    @Test(
+        "the dashboard's counts of orders by day, channel and status are the orders' own after shipments and a cancellation"
+    )
+    func orderCounts() async throws {
+        try await withConsole(shipped: true) { base, world, store in
+            let carl = Browser(base: base)
+            _ = try await carl.signIn("/console/login", "carl", Self.password)
+            // Order 2 waits for stock with nothing shipped: cancelled whole, it is cancelled.
+            let token = try #require(Browser.csrf(in: try await carl.get("/console/orders/2").text))
+            let cancelled = try await carl.post(
+                "/console/orders/2/cancel", ["reason": "customer asked", "confirmed": "yes"], csrf: token)
+            #expect(cancelled.status == 303)
+            let database = try DatabaseQueue(path: try world.configuration().storePath)
+            let (kept, counted) = try await database.read { db in
+                (
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT day, channel, status, orders FROM order_counts WHERE orders > 0 ORDER BY 1, 2, 3"
+                    ).map { "\($0[0] as String) \($0[1] as String) \($0[2] as String) \($0[3] as Int)" },
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT substr(imported_at, 1, 10), channel, status, COUNT(*) FROM orders
+                            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                            """
+                    ).map { "\($0[0] as String) \($0[1] as String) \($0[2] as String) \($0[3] as Int)" }
+                )
+            }
+            #expect(kept == counted)
+            #expect(Set(counted.map { $0.split(separator: " ")[2] }) == ["cancelled", "shipped", "sourced"])
+            let day = String(try #require(kept.first).prefix(10))
+            #expect(try store.orders.counts(importedOn: day).reduce(0) { $0 + $1.orders } == 10)
         }
     }
 
@@ -232,15 +256,15 @@ struct WebConsoleTests {
         try await withConsole { base, _, store in
             let hostile = try #require(try store.ledger.files().first { $0.name.hasPrefix("<img") })
             #expect(hostile.status == .quarantined)
-            var ada = Browser(base: base)
-            _ = try ada.signIn("/console/login", "ada", Self.password)
+            let ada = Browser(base: base)
+            _ = try await ada.signIn("/console/login", "ada", Self.password)
             for path in ["/console/files", "/console/files/\(hostile.id)", "/console/files?status=quarantined"] {
-                let page = try ada.get(path)
+                let page = try await ada.get(path)
                 #expect(page.status == 200)
                 #expect(!page.text.contains("<img src=x"), "\(path)")
                 #expect(page.text.contains("&lt;img src=x onerror=alert(1)&gt;.json"), "\(path)")
             }
-            let quarantined = try ada.get("/console/files/\(hostile.id)")
+            let quarantined = try await ada.get("/console/files/\(hostile.id)")
             #expect(quarantined.text.contains("id=\"issues\""))
             #expect(quarantined.text.contains("Reprocess"))
             #expect(
@@ -258,54 +282,56 @@ struct WebConsoleTests {
             let bavarias = documents.filter { $0.destination == "dropship-bavaria" }
             let nordic = try #require(nordics.first)
             let bavaria = try #require(bavarias.first)
-            var partner = Browser(base: base)
-            #expect(try partner.signIn("/portal/login", "dropship-nordic", Self.password).status == 303)
-            let home = try partner.get("/portal/")
+            let partner = Browser(base: base)
+            #expect(try await partner.signIn("/portal/login", "dropship-nordic", Self.password).status == 303)
+            let home = try await partner.get("/portal/")
             #expect(home.status == 200)
             #expect(home.text.contains((nordic.path as NSString).lastPathComponent))
             #expect(!home.text.contains((bavaria.path as NSString).lastPathComponent))
-            #expect(try partner.get("/portal/documents/\(nordic.id)").status == 200)
-            #expect(try partner.get("/portal/documents/\(bavaria.id)").status == 404)
+            #expect(try await partner.get("/portal/documents/\(nordic.id)").status == 200)
+            #expect(try await partner.get("/portal/documents/\(bavaria.id)").status == 404)
             for other in documents where other.destination != "dropship-nordic" {
-                #expect(try partner.get("/portal/documents/\(other.id)").status == 404)
+                #expect(try await partner.get("/portal/documents/\(other.id)").status == 404)
             }
             let token = try #require(Browser.csrf(in: home.text))
-            #expect(try partner.post("/portal/documents/\(bavaria.id)/ack", [:], csrf: token).status == 404)
-            #expect(try partner.post("/portal/documents/\(nordic.id)/ack", [:], csrf: token).status == 303)
-            #expect(!(try partner.get("/portal/").text.contains("/portal/documents/\(nordic.id)\"")))
+            #expect(try await partner.post("/portal/documents/\(bavaria.id)/ack", [:], csrf: token).status == 404)
+            #expect(try await partner.post("/portal/documents/\(nordic.id)/ack", [:], csrf: token).status == 303)
+            #expect(!(try await partner.get("/portal/").text.contains("/portal/documents/\(nordic.id)\"")))
             // Another partner's upload record is not shown either.
             let foreignFile = try #require(try store.ledger.files().first { $0.partner != "dropship-nordic" })
-            #expect(try partner.get("/portal/uploads/\(foreignFile.id)").status == 404)
+            #expect(try await partner.get("/portal/uploads/\(foreignFile.id)").status == 404)
         }
     }
 
     @Test("a partner's upload lands in its own feed folder, only with the session's CSRF token")
     func upload() async throws {
         try await withConsole { base, world, _ in
-            var partner = Browser(base: base)
-            _ = try partner.signIn("/portal/login", "dropship-nordic", Self.password)
-            let token = try #require(Browser.csrf(in: try partner.get("/portal/").text))
+            let partner = Browser(base: base)
+            _ = try await partner.signIn("/portal/login", "dropship-nordic", Self.password)
+            let token = try #require(Browser.csrf(in: try await partner.get("/portal/").text))
             let content = Array("dispatch,channel,customer_order,sku,quantity,shipped_at,carrier,tracking\n".utf8)
             let folder = world.root.appendingPathComponent("inbox/dropship-nordic")
-            #expect(try partner.put("/portal/inbox/dispatch-7.csv", content, csrf: nil).status == 403)
+            #expect(try await partner.put("/portal/inbox/dispatch-7.csv", content, csrf: nil).status == 403)
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("dispatch-7.csv").path))
-            #expect(try partner.put("/portal/inbox/dispatch-7.csv", content, csrf: token).status == 201)
+            #expect(try await partner.put("/portal/inbox/dispatch-7.csv", content, csrf: token).status == 201)
             #expect(
                 FileManager.default.contents(atPath: folder.appendingPathComponent("dispatch-7.csv").path)
                     == Data(content))
-            #expect(try partner.put("/portal/inbox/..%2Fescape.csv", content, csrf: token).status == 400)
-            #expect(try partner.get("/portal/").text.contains("dispatch-7.csv"))
+            #expect(try await partner.put("/portal/inbox/..%2Fescape.csv", content, csrf: token).status == 400)
+            #expect(try await partner.get("/portal/").text.contains("dispatch-7.csv"))
             // Bavaria has no upload feed.
-            var bavaria = Browser(base: base)
-            _ = try bavaria.signIn("/portal/login", "dropship-bavaria", Self.password)
-            let bavariaToken = try #require(Browser.csrf(in: try bavaria.get("/portal/").text))
-            #expect(try bavaria.put("/portal/inbox/stock.xml", content, csrf: bavariaToken).status == 404)
+            let bavaria = Browser(base: base)
+            _ = try await bavaria.signIn("/portal/login", "dropship-bavaria", Self.password)
+            let bavariaToken = try #require(Browser.csrf(in: try await bavaria.get("/portal/").text))
+            #expect(try await bavaria.put("/portal/inbox/stock.xml", content, csrf: bavariaToken).status == 404)
         }
     }
 }
 
-/// A client that keeps its cookies, as a browser does, over the test's curl helper.
-private struct Browser {
+/// A client that keeps its cookies, as a browser does, over the test's curl helper; each request
+/// runs on a thread of its own, so a blocking transfer never holds one of the few threads the
+/// server's handlers need.
+private final class Browser {
     let base: String
     var cookies: [String: String] = [:]
     var lastSetCookie: String?
@@ -318,7 +344,7 @@ private struct Browser {
         var headers: [String]
     }
 
-    mutating func request(_ method: String, _ path: String, body: [UInt8]? = nil, headers: [String] = []) throws
+    func request(_ method: String, _ path: String, body: [UInt8]? = nil, headers: [String] = []) async throws
         -> Answer
     {
         var sent = headers
@@ -326,7 +352,9 @@ private struct Browser {
             sent.append(
                 "Cookie: " + cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
-        let answer = try httpRequest(method, base + path, body: body, headers: sent)
+        let url = base + path
+        let headers = sent
+        let answer = try await onOwnThread { try httpRequest(method, url, body: body, headers: headers) }
         for header in answer.headers where header.lowercased().hasPrefix("set-cookie:") {
             let cookie = header.dropFirst("set-cookie:".count).trimmingCharacters(in: .whitespaces)
             lastSetCookie = cookie
@@ -337,26 +365,26 @@ private struct Browser {
             status: answer.status, text: String(decoding: answer.body, as: UTF8.self), headers: answer.headers)
     }
 
-    mutating func get(_ path: String) throws -> Answer { try request("GET", path) }
+    func get(_ path: String) async throws -> Answer { try await request("GET", path) }
 
-    mutating func post(_ path: String, _ fields: [String: String], csrf: String?) throws -> Answer {
+    func post(_ path: String, _ fields: [String: String], csrf: String?) async throws -> Answer {
         var all = fields
         if let csrf { all["csrf"] = csrf }
         let body = all.map { name, value in
             "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         }.joined(separator: "&")
-        return try request(
+        return try await request(
             "POST", path, body: Array(body.utf8), headers: ["Content-Type: application/x-www-form-urlencoded"])
     }
 
-    mutating func put(_ path: String, _ body: [UInt8], csrf: String?) throws -> Answer {
-        try request("PUT", path, body: body, headers: csrf.map { ["X-CSRF-Token: \($0)"] } ?? [])
+    func put(_ path: String, _ body: [UInt8], csrf: String?) async throws -> Answer {
+        try await request("PUT", path, body: body, headers: csrf.map { ["X-CSRF-Token: \($0)"] } ?? [])
     }
 
     /// Opens the sign-in form, then sends it.
-    mutating func signIn(_ path: String, _ name: String, _ password: String) throws -> Answer {
-        let form = try get(path)
-        return try post(path, ["name": name, "password": password], csrf: Self.csrf(in: form.text))
+    func signIn(_ path: String, _ name: String, _ password: String) async throws -> Answer {
+        let form = try await get(path)
+        return try await post(path, ["name": name, "password": password], csrf: Self.csrf(in: form.text))
     }
 
     /// The CSRF token of the first form on a page.

@@ -1,11 +1,8 @@
 import Foundation
-import Hummingbird
 import Logging
 import OmnihubCore
 import OmnihubService
 import OmnihubStore
-import Prometheus
-import Synchronization
 import Testing
 
 @testable import OmnihubRuntime
@@ -17,8 +14,9 @@ struct PartnerPullTests {
     let nordicToken = "nordic-" + UUID().uuidString
     let bavariaToken = "bavaria-" + UUID().uuidString
 
-    /// Runs `body` against a server on a free port, then stops the server.
-    private func withServer(_ body: (String, TestWorld, OrderStore) throws -> Void) async throws {
+    /// Runs `body` against a server on a free port, then stops the server. `body` runs on a thread
+    /// of its own: its blocking requests must not hold the threads the server's handlers need.
+    private func withServer(_ body: @escaping @Sendable (String, TestWorld, OrderStore) throws -> Void) async throws {
         let world = try TestWorld.shippedSampleWorld()
         try nordicToken.write(to: world.root.appendingPathComponent("nordic.token"), atomically: true, encoding: .utf8)
         try bavariaToken.write(
@@ -39,24 +37,7 @@ struct PartnerPullTests {
         let configuration = try world.configuration()
         #expect(configuration.partner("dropship-nordic")?.pull != nil)
         let store = try world.store()
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let port = Mutex<Int?>(nil)
-        let health = HubHealth()
-        let app = HubServer.application(
-            server: .init(host: "127.0.0.1", port: 0),
-            pull: PartnerPull(configuration: configuration, store: store, logger: logger), health: health,
-            registry: PrometheusCollectorRegistry(), logger: logger,
-            onRunning: { bound in port.withLock { $0 = bound } })
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
-        var waited = 0
-        while port.withLock({ $0 }) == nil && waited < 200 {
-            try await Task.sleep(for: .milliseconds(50))
-            waited += 1
-        }
-        let bound = try #require(port.withLock { $0 })
-        try body("http://127.0.0.1:\(bound)", world, store)
+        try await withHubServer(configuration, store) { base in try await onOwnThread { try body(base, world, store) } }
     }
 
     private struct Listed: Decodable {
