@@ -26,6 +26,11 @@ extension WebConsole {
                 try await takeBack(try orderID(context), request, signedIn, format)
             }
         }
+        router.post("/console/orders/:id/exchange") { request, context in
+            try await asOperator(request, role: .care) { signedIn, format in
+                try await exchange(try orderID(context), request, signedIn, format)
+            }
+        }
         router.post("/console/orders/:id/note") { request, context in
             try await asOperator(request, role: .care) { signedIn, _ in
                 let id = try orderID(context)
@@ -345,5 +350,75 @@ extension WebConsole {
             "console: \(by) took back \(units) unit(s) of order \(stored.order.externalID)",
             metadata: ["order": "\(id)", "operator": "\(by)"])
         return redirect("/console/orders/\(id)")
+    }
+
+    /// Exchanges units of a line for another article, after a confirmation page.
+    private func exchange(
+        _ id: Int64, _ request: Request,
+        _ signedIn: (session: ConsoleSession, name: String, role: Configuration.Console.Role), _ format: ConsoleFormat
+    ) async throws -> Response {
+        let fields = try await form(request, session: signedIn.session)
+        guard let lineID = fields["line"] else { throw ConsoleRefusal.badRequest("Choose the line to exchange.") }
+        guard let sku = fields["sku"], sku.count <= 100 else {
+            throw ConsoleRefusal.badRequest("Name the article the customer gets instead.")
+        }
+        guard let text = fields["qty"], let units = Int(text), units >= 1, units <= 1_000_000 else {
+            throw ConsoleRefusal.badRequest("Say how many units: a whole number from 1.")
+        }
+        let price = try fields["price"].map { text -> Amount in
+            guard let amount = Amount(parsing: text), amount >= .zero else {
+                throw ConsoleRefusal.badRequest("The price '\(text)' is not an amount of at least 0, e.g. 59.90.")
+            }
+            return amount
+        }
+        let returned = fields["returned"] == "yes"
+        let node = returned ? fields["store"] : nil
+        let condition = returned ? fields["condition"] : nil
+        if let node, configuration.network.node(node) == nil {
+            throw ConsoleRefusal.badRequest("'\(node)' is not a node of the network.")
+        }
+        let reason = fields["reason"]
+        guard let stored = try await onOwnThread({ try store.orders.matching(String(id)).first }) else {
+            throw ConsoleRefusal.notFound("Order \(id)")
+        }
+        guard let position = stored.order.lines.firstIndex(where: { $0.lineID == lineID }).map({ $0 + 1 }) else {
+            throw ConsoleRefusal.badRequest("Order \(stored.order.externalID) has no line '\(lineID)'.")
+        }
+        guard fields["confirmed"] == "yes" else {
+            let old = stored.order.lines[position - 1].sku
+            return confirmation(
+                "Exchange units of \(stored.order.externalID)", id: id, action: "exchange", signedIn, request,
+                question: "Exchange \(units) × \(old) of order \(stored.order.externalID) for \(sku)"
+                    + (price.map { " at \(format.amount($0.description, stored.order.currency.code)) a unit" } ?? "")
+                    + (returned ? ", the old units came back" + (node.map { " at \($0)" } ?? " by mail") : "") + "?",
+                consequence: returned
+                    ? "The old units are credited now; the new article goes out in a replacement order."
+                    : "The old units are cancelled; the new article goes out in a replacement order.",
+                button: "Yes, exchange",
+                fields: [
+                    "line": lineID, "qty": String(units), "sku": sku, "price": price?.description ?? "",
+                    "returned": returned ? "yes" : "", "store": node ?? "", "condition": condition ?? "",
+                    "reason": reason ?? "",
+                ])
+        }
+        let by = signedIn.name
+        let exchanger = OrderExchanger(configuration: configuration, store: store, logger: logger)
+        let time = now()
+        let done: OrderExchanger.Exchanged
+        do {
+            done = try await onOwnThread {
+                try exchanger.exchange(
+                    orderID: id, position: position, units: units, sku: sku, unitPrice: price, returned: returned,
+                    node: node, condition: condition, reason: reason, by: by, at: time)
+            }
+        } catch let error as StoreError where error.code == .refused {
+            throw ConsoleRefusal.badRequest("Nothing was exchanged: \(error.message)")
+        }
+        for failure in done.failures { logger.warning("console: \(failure)") }
+        let replacement = done.exchange.replacement.externalID
+        logger.notice(
+            "console: \(by) exchanged \(units) unit(s) of order \(stored.order.externalID) for \(sku): replacement \(replacement)",
+            metadata: ["order": "\(id)", "operator": "\(by)"])
+        return redirect("/console/orders/\(done.exchange.replacementID)")
     }
 }

@@ -299,42 +299,18 @@ struct OrderCommand: ParsableCommand {
             let orderLine = try OrderCommand.line(line, of: stored.order)
             try OrderCommand.requireNode(store, in: configuration)
             let position = OrderCommand.position(of: orderLine, in: stored.order)
-            let now = SystemClock.now()
-            let folder =
-                ((configuration.archiveFolder as NSString)
-                .appendingPathComponent(String(now.description.prefix(10))) as NSString)
-                .appendingPathComponent("care")
-            let unitPrice: Amount? = price.flatMap { Amount(parsing: $0) }
-            let exchange = try orderStore.care.exchange(
-                orderID: stored.id, position: position, units: qty, sku: sku, unitPrice: unitPrice,
-                returned: returned, node: store, condition: condition,
-                reason: reason ?? "exchanged for \(sku)", by: target.by, at: now,
-                resellable: configuration.resellableConditions, archiveFolder: folder)
-            // The ledger names the replacement's file; the store holds the order whatever happens here.
-            var failures: [String] = []
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try Data(exchange.document).write(to: URL(fileURLWithPath: exchange.archivedAs), options: .atomic)
-            } catch {
-                failures.append("\(exchange.archivedAs): the replacement order could not be archived: \(error)")
-            }
-            var creditNote: Invoice?
-            if exchange.returned > 0,
-                let credited = try OrderCommand.creditNow(
-                    global, configuration, orderStore, orderID: stored.id, position: position,
-                    units: exchange.returned, reason: reason ?? "exchanged", returns: exchange.returns, at: now)
-            {
-                creditNote = credited.creditNote
-                try orderStore.care.settleExchange(
-                    creditNote: credited.creditNote.number, orderID: stored.id, replacementID: exchange.replacementID)
-                failures += credited.failures.map { "\($0.path): \($0.message)" }
-            }
+            let done = try OrderExchanger(configuration: configuration, store: orderStore, logger: global.logger())
+                .exchange(
+                    orderID: stored.id, position: position, units: qty, sku: sku,
+                    unitPrice: price.flatMap { Amount(parsing: $0) }, returned: returned, node: store,
+                    condition: condition, reason: reason, by: target.by,
+                    at: SystemClock.now())
+            let exchange = done.exchange
+            let creditNote = done.creditNote
+            let credited = done.credited
+            let difference = done.difference
+            let failures = done.failures
             let currency = stored.order.currency.code
-            // What the customer gets back for the old units (a credit note can give back the
-            // shipping charge too) less what the replacement costs; nothing to settle now when the
-            // customer pays later: the replacement is invoiced like the original.
-            let credited = creditNote?.payableTotal ?? (exchange.returned > 0 ? exchange.oldWorth : exchange.refunded)
-            let difference: Amount? = stored.order.isPaidUpFront ? credited - exchange.newTotal : nil
             if json {
                 try JSONOutput.print(
                     Exchanged(

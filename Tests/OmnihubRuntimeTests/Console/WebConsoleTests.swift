@@ -216,6 +216,32 @@ struct WebConsoleTests {
         }
     }
 
+    @Test("care exchanges a unit not shipped yet for another article: cancelled, and sent in a replacement order")
+    func exchange() async throws {
+        try await withConsole { base, _, store in
+            let order = try #require(try store.orders.matching("#1045").first)
+            let line = try #require(order.order.lines.first)
+            let carl = Browser(base: base)
+            _ = try await carl.signIn("/console/login", "carl", Self.password)
+            let page = try await carl.get("/console/orders/\(order.id)")
+            #expect(page.text.contains("Exchange for another article"))
+            let token = try #require(Browser.csrf(in: page.text))
+            let fields = ["line": line.lineID, "qty": "1", "sku": "TSHIRT-WHT-M", "reason": "wants a shirt"]
+            let asked = try await carl.post("/console/orders/\(order.id)/exchange", fields, csrf: token)
+            #expect(asked.status == 200)
+            #expect(asked.text.contains("Yes, exchange"))
+            #expect(try store.orders.matching("#1045-X1").isEmpty)
+            var confirmed = fields
+            confirmed["confirmed"] = "yes"
+            let done = try await carl.post("/console/orders/\(order.id)/exchange", confirmed, csrf: token)
+            #expect(done.status == 303)
+            let replacement = try #require(try store.orders.matching("#1045-X1").first)
+            #expect(done.headers.contains { $0.hasSuffix("/console/orders/\(replacement.id)") })
+            #expect(replacement.order.lines.map(\.sku) == ["TSHIRT-WHT-M"])
+            #expect(try store.care.lines(orderID: order.id).first?.cancelled == 1)
+        }
+    }
+
     @Test(
         "the dashboard's counts of orders by day, channel and status are the orders' own after shipments and a cancellation"
     )
