@@ -87,7 +87,9 @@ extension WebConsole {
     func dashboard() throws -> Dashboard {
         let time = now()
         var byChannel: [String: [OrderStatus: Int]] = [:]
-        for count in try store.orders.counts(importedOn: String(time.description.prefix(10))) {
+        let midnight = Timestamp(
+            millisecondsSince1970: time.millisecondsSince1970 - time.millisecondsSince1970 % 86_400_000)
+        for count in try store.orders.counts(importedSince: midnight) {
             byChannel[count.channel, default: [:]][count.status, default: 0] += count.orders
         }
         var byPartner: [String: [FileStatus: Int]] = [:]

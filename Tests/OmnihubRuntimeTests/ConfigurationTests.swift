@@ -71,6 +71,46 @@ struct ConfigurationTests {
                 == nil)
     }
 
+    @Test(
+        "the console's operators need bcrypt hashes and a server; a partner that pulls needs a token or a portal hash")
+    func consoleSection() throws {
+        let hash = "$2b$12$wMSmYgnPAcBW0tofehHKjup7gGU95iS8gOip37WkVBWZar1iH9Gum"
+        let server = "server: {listen: 127.0.0.1:8470}\n"
+        func console(_ operators: String) -> String { "console:\n  operators:\n" + operators }
+        #expect(
+            try configurationError(
+                server + console("    - {name: ann, role: care, password_hash: \"\(hash)\"}\n") + Self.good) == nil)
+
+        let plain = try #require(
+            try configurationError(
+                server + console("    - {name: ann, role: care, password_hash: secret123}\n") + Self.good))
+        #expect(plain.key?.hasSuffix("password_hash") == true)
+        #expect(plain.message.contains("not a bcrypt hash") && plain.message.contains("omnihub console hash-password"))
+        let role = try #require(
+            try configurationError(
+                server + console("    - {name: ann, role: boss, password_hash: \"\(hash)\"}\n") + Self.good))
+        #expect(role.key?.hasSuffix("role") == true)
+        let twice = try #require(
+            try configurationError(
+                server
+                    + console(
+                        "    - {name: ann, role: care, password_hash: \"\(hash)\"}\n"
+                            + "    - {name: ann, role: admin, password_hash: \"\(hash)\"}\n") + Self.good))
+        #expect(twice.message.contains("appears twice"))
+        let noServer = try #require(
+            try configurationError(console("    - {name: ann, role: care, password_hash: \"\(hash)\"}\n") + Self.good))
+        #expect(noServer.message.contains("add server:"))
+
+        let pull =
+            "partners:\n  - id: amazon-de\n    pull: {upload_feed: orders}\n    feeds:\n      - {name: orders, mapping: m.yaml}\n"
+        let neither = try #require(try configurationError(pull))
+        #expect(neither.message.contains("a token") && neither.message.contains("portal_password_hash"))
+        #expect(
+            try configurationError(
+                pull.replacingOccurrences(of: "{upload_feed", with: "{portal_password_hash: \"\(hash)\", upload_feed"))
+                == nil)
+    }
+
     @Test("a missing key says what belongs there")
     func missingKey() throws {
         let error = try #require(

@@ -52,8 +52,12 @@ extension Configuration {
         for item in try node.required("operators", "a list of {name, role, password_hash}").items() {
             try item.allowOnly(["name", "role", "password_hash"])
             let name = try item.required("name", "the name the operator signs in with").text()
-            guard !name.isEmpty, name.count <= 64, !name.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-                throw item.error("an operator's name is 1 to 64 characters without spaces")
+            guard !name.isEmpty, name.count <= 64,
+                !name.unicodeScalars.contains(where: {
+                    $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                })
+            else {
+                throw item.error("an operator's name is 1 to 64 characters without spaces or control characters")
             }
             guard console.operator(name) == nil else { throw item.error("operator '\(name)' appears twice") }
             let role = try item.required("role", "viewer, care or admin").choice(Console.Role.self)

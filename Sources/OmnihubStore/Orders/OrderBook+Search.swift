@@ -78,16 +78,17 @@ extension OrderBook {
         }
     }
 
-    /// The orders imported on `day` (UTC, `yyyy-mm-dd`) by channel and status, as they stand now.
-    package func counts(importedOn day: String) throws -> [OrderCount] {
+    /// The orders imported at or after `since`, by channel and status as they stand now: read from
+    /// the (import time, channel, status) index alone.
+    package func counts(importedSince since: Timestamp) throws -> [OrderCount] {
         try read { db in
             try OrderCount.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT channel, status, orders FROM order_counts WHERE day = ? AND orders > 0
-                        ORDER BY channel, status
+                        SELECT channel, status, COUNT(*) AS orders FROM orders INDEXED BY orders_by_import
+                        WHERE imported_at >= ? GROUP BY channel, status ORDER BY channel, status
                         """),
-                arguments: [day])
+                arguments: [since.description])
         }
     }
 
