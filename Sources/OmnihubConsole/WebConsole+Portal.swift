@@ -143,11 +143,14 @@ extension WebConsole {
         do {
             return try await work(signedIn, ConsoleFormat(acceptLanguage: request.headers[.acceptLanguage]))
         } catch let refusal as ConsoleRefusal {
-            return page("problem", ["title": refusal.title, "message": refusal.message], status: refusal.status)
+            var model = portalFrame(refusal.title, signedIn)
+            model["message"] = refusal.message
+            return page("problem", model, status: refusal.status)
         } catch let refusal as PartnerPull.Refusal {
-            return page(
-                "problem", ["title": "Not possible", "message": refusal.message + "."],
-                status: HTTPResponse.Status(code: refusal.status))
+            // The portal's own frame, so the way back leads to the portal, not the console.
+            var model = portalFrame("Not possible", signedIn)
+            model["message"] = refusal.message + "."
+            return page("problem", model, status: HTTPResponse.Status(code: refusal.status))
         }
     }
 }

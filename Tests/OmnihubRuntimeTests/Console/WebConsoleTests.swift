@@ -309,7 +309,9 @@ struct WebConsoleTests {
             #expect(home.text.contains((nordic.path as NSString).lastPathComponent))
             #expect(!home.text.contains((bavaria.path as NSString).lastPathComponent))
             #expect(try await partner.get("/portal/documents/\(nordic.id)").status == 200)
-            #expect(try await partner.get("/portal/documents/\(bavaria.id)").status == 404)
+            let foreign = try await partner.get("/portal/documents/\(bavaria.id)")
+            #expect(foreign.status == 404)
+            #expect(foreign.text.contains("href=\"/portal/\" id=\"back\""))
             for other in documents where other.destination != "dropship-nordic" {
                 #expect(try await partner.get("/portal/documents/\(other.id)").status == 404)
             }
