@@ -19,7 +19,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium>=4.20,<5" >&2
 
-[ -n "${OMNIHUB_SKIP_BUILD:-}" ] || swift build --product omnihub   # scripts/test.sh has built it already
+if [ -z "${OMNIHUB_SKIP_BUILD:-}" ]; then   # scripts/test.sh has done these already
+    scripts/setup-debian.sh
+    scripts/fetch-ubl-schemas.sh
+    swift build --product omnihub
+fi
 demo=$(mktemp -d "${TMPDIR:-/tmp}/omnihub-console.XXXXXX")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 OMNIHUB_SKIP_BUILD=1 OMNIHUB_CONSOLE_PORT=$port scripts/console-demo.sh "$demo" --prepare-only
