@@ -91,7 +91,7 @@ extension WebConsole {
         // The upload form's script sends the file's bytes here, with the CSRF token as a header.
         router.put("/portal/inbox/:name") { request, context in
             try await asPartner(request) { signedIn, _ in
-                guard seal.isValidCSRF(request.headers[HTTPField.Name("X-CSRF-Token")!], for: signedIn.session) else {
+                guard seal.isValidCSRF(request.headers[.csrfToken], for: signedIn.session) else {
                     throw ConsoleRefusal.staleForm
                 }
                 let name = context.parameters.get("name") ?? ""
@@ -153,4 +153,10 @@ extension WebConsole {
             return page("problem", model, status: HTTPResponse.Status(code: refusal.status))
         }
     }
+}
+
+extension HTTPField.Name {
+    /// The header the portal's upload script sends the session's CSRF token in. A constant name of
+    /// token characters: the initializer cannot fail on it.
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
 }

@@ -129,10 +129,10 @@ package struct WebConsole: Sendable {
         [
             .contentType: contentType,
             .cacheControl: "no-store",
-            HTTPField.Name("Content-Security-Policy")!:
+            .contentSecurityPolicy:
                 "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            HTTPField.Name("Referrer-Policy")!: "same-origin",
+            .xContentTypeOptions: "nosniff",
+            .referrerPolicy: "same-origin",
         ]
     }
 
@@ -204,6 +204,12 @@ package struct WebConsole: Sendable {
             return page("problem", ["title": refusal.title, "message": refusal.message], status: refusal.status)
         }
     }
+}
+
+extension HTTPField.Name {
+    /// `Referrer-Policy`, which HTTPTypes does not name. A constant name of token characters: the
+    /// initializer cannot fail on it.
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }
 
 /// Why the console cannot start.

@@ -8,6 +8,8 @@ struct ConsoleFormat {
     private let numbers: NumberFormatter
     private let amounts: NumberFormatter
     private let dates: DateFormatter
+    private let wholeSeconds = ISO8601DateFormatter()
+    private let milliseconds = ISO8601DateFormatter()
 
     init(acceptLanguage: String?) {
         let first = acceptLanguage?.split(separator: ",").first?.split(separator: ";").first
@@ -27,6 +29,7 @@ struct ConsoleFormat {
         dates.timeZone = TimeZone(identifier: "UTC")
         dates.dateStyle = .medium
         dates.timeStyle = .short
+        milliseconds.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     }
 
     /// A count, with the locale's grouping.

@@ -1,11 +1,10 @@
-import Foundation
 package import OmnihubCore
+import Synchronization
 
 /// Slows down password guessing: after `limit` failed sign-ins for one name within `window`,
 /// that name is refused until the window has passed, right password or not.
-package final class LoginThrottle: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [String: [Timestamp]] = [:]
+package final class LoginThrottle: Sendable {
+    private let failures = Mutex<[String: [Timestamp]]>([:])
     let limit: Int
     let window: Duration
 
@@ -18,7 +17,7 @@ package final class LoginThrottle: @unchecked Sendable {
 
     /// When the name may try again, or `nil` when it may now.
     package func blockedUntil(_ name: String, at now: Timestamp) -> Timestamp? {
-        lock.withLock {
+        failures.withLock { failures in
             let recent = (failures[name] ?? []).filter {
                 now.millisecondsSince1970 - $0.millisecondsSince1970 < windowMilliseconds
             }
@@ -29,7 +28,7 @@ package final class LoginThrottle: @unchecked Sendable {
     }
 
     package func recordFailure(_ name: String, at now: Timestamp) {
-        lock.withLock {
+        failures.withLock { failures in
             failures[name, default: []].append(now)
             // A flood of made-up names must not grow the table without bound, nor free a locked name.
             if failures.count > 10_000 {
@@ -44,6 +43,6 @@ package final class LoginThrottle: @unchecked Sendable {
     }
 
     package func recordSuccess(_ name: String) {
-        lock.withLock { failures[name] = nil }
+        failures.withLock { $0[name] = nil }
     }
 }
