@@ -135,7 +135,8 @@ class ConsoleInABrowser(unittest.TestCase):
         self.assertTrue(downloaded.exists(), f"{name} was downloaded")
         self.assertIn("PO-2026-11-0042", downloaded.read_text())
         self.driver.find_element(By.CSS_SELECTOR, "#documents button.ack").click()
-        self.assertIn("Nothing new", self.driver.page_source, "an acknowledged document leaves the list")
+        # The form posts and the portal answers with a redirect: wait for the page it leads to.
+        self.wait.until(lambda driver: "Nothing new" in driver.page_source)
 
         dispatch = DEMO / "for-upload" / "dispatch-20261126.csv"
         self.driver.find_element(By.ID, "upload-file").send_keys(str(dispatch))
