@@ -56,7 +56,10 @@ class ConsoleInABrowser(unittest.TestCase):
         self.assertIn("/login", self.driver.current_url)
         self.driver.find_element(By.ID, "name").send_keys(name)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        self.driver.find_element(By.ID, "sign-in").click()
+        button = self.driver.find_element(By.ID, "sign-in")
+        button.click()
+        # Wait for the answer's page: the form's page goes stale once the browser has it.
+        self.wait.until(EC.staleness_of(button))
 
     def test_1_care_finds_an_order_cancels_a_line_and_sees_the_refund(self):
         self.sign_in("/console/", "care", "wrong-password")
