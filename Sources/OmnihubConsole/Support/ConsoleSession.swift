@@ -104,9 +104,13 @@ package struct SessionSeal: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes of a base64url text, only in its one canonical spelling: the last character of an
+    /// unpadded text has bits no byte uses, and a text that sets them is refused rather than read
+    /// as the same bytes, so a cookie or token has exactly one accepted form.
     static func data(base64URL text: Substring) -> Data? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
+        guard let data = Data(base64Encoded: base64), base64URL(data) == text else { return nil }
+        return data
     }
 }

@@ -37,6 +37,24 @@ struct ConsoleSessionTests {
         #expect(seal.session(from: value, at: later) == nil)
     }
 
+    @Test("a signature spelled with the unused bits of its last character set is refused")
+    func canonicalSpelling() {
+        // 32 signature bytes take 43 base64url characters; the last carries 4 bits and 2 unused.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let seal = SessionSeal(secret: nil)
+        for _ in 0..<8 {
+            let session = ConsoleSession(subject: .operator(name: "anna", role: "viewer"), expires: later)
+            let value = seal.cookieValue(for: session)
+            let last = value.last.flatMap { alphabet.firstIndex(of: $0) } ?? 0
+            let sameBytes = String(value.dropLast()) + String(alphabet[last ^ 1])
+            #expect(seal.session(from: value, at: now) == session)
+            #expect(seal.session(from: sameBytes, at: now) == nil, "\(sameBytes)")
+            let token = seal.csrfToken(for: session)
+            let tokenLast = token.last.flatMap { alphabet.firstIndex(of: $0) } ?? 0
+            #expect(!seal.isValidCSRF(String(token.dropLast()) + String(alphabet[tokenLast ^ 1]), for: session))
+        }
+    }
+
     @Test("a CSRF token belongs to one session")
     func csrf() {
         let seal = SessionSeal(secret: nil)
