@@ -92,4 +92,35 @@ struct CanonicalJSONTests {
         #expect(Self.read(bytes)?.customer.name == order.customer.name)
         #expect(Self.read(bytes) == (try JSONDecoder().decode(Order.self, from: Data(bytes))))
     }
+
+    /// Notices as bare as a stock line and as full as a return with every field, hostile text included.
+    static let notices: [InboundNotice] = [
+        InboundNotice(kind: .stockDelta, node: "DC-CENTRAL", lines: [DocumentLine(sku: "A-1", quantity: -3)]),
+        InboundNotice(
+            kind: .returnNotice, channel: "amazon-de", externalID: "303-1", reference: "RET/7 \"x\"",
+            node: "store-1", occurredAt: Timestamp(millisecondsSince1970: 1_764_000_000_123), carrier: "DHL",
+            service: "Paket\tExpress", trackingNumber: "0034\u{01}", trackingURL: "https://t.example/a?b=c&d=/e",
+            reason: "Zoë 😀\n",
+            lines: [
+                DocumentLine(
+                    lineID: "1", sku: "A-1", gtin: "4006381333931", quantity: 2, reason: "zu groß",
+                    condition: "resellable"),
+                DocumentLine(sku: "B\\2"),
+            ],
+            source: SourceLocation(file: "wms/r.csv", record: 4, line: nil)),
+        InboundNotice(
+            kind: .shipmentConfirmation, externalID: "", source: SourceLocation(file: "x", record: 1, line: 9)),
+    ]
+
+    @Test("a notice's JSON is byte for byte what JSONEncoder writes with sorted keys")
+    func noticeSameAsEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for notice in Self.notices {
+            #expect(
+                String(decoding: notice.canonicalJSON(), as: UTF8.self)
+                    == String(decoding: try encoder.encode(notice), as: UTF8.self))
+            #expect(try JSONDecoder().decode(InboundNotice.self, from: Data(notice.canonicalJSON())) == notice)
+        }
+    }
 }

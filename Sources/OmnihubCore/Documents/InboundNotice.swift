@@ -120,9 +120,7 @@ extension CanonicalDocument {
         case .order(let order):
             return order.canonicalJSON()
         case .notice(let notice):
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return Array(try encoder.encode(notice))
+            return notice.canonicalJSON()
         }
     }
 }

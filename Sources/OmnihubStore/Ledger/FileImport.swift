@@ -10,7 +10,6 @@ package struct FileImport {
     /// The file's id in the ledger.
     package let fileID: Int64
     let importedAt: String
-    private let encoder: JSONEncoder
 
     let cache = StatementCache()
 
@@ -18,8 +17,6 @@ package struct FileImport {
         self.db = db
         self.fileID = fileID
         self.importedAt = importedAt
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     /// What became of an order offered to the store.
@@ -37,7 +34,7 @@ package struct FileImport {
     package func add(_ notice: InboundNotice) throws -> OrderOutcome {
         var content = notice
         content.source = nil
-        let document = String(decoding: try encoder.encode(content), as: UTF8.self)
+        let document = String(decoding: content.canonicalJSON(), as: UTF8.self)
         if let reference = notice.reference,
             let existing = try Row.fetchOne(
                 db.cachedStatement(
