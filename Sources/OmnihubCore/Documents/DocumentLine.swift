@@ -44,6 +44,12 @@ public struct DocumentLine: Sendable, Hashable, Codable {
 
     /// Whether this line names `line` of an order: by line id when it gives one, else by SKU.
     public func names(_ line: OrderLine) -> Bool {
-        lineID.map { $0 == line.lineID } ?? (sku == line.sku)
+        names(lineID: line.lineID, sku: line.sku)
+    }
+
+    /// Whether this line names the order line with `lineID` and `sku`: by line id when it gives
+    /// one, else by SKU.
+    public func names(lineID: String, sku: String) -> Bool {
+        self.lineID.map { $0 == lineID } ?? (self.sku == sku)
     }
 }

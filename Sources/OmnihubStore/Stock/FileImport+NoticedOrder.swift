@@ -30,7 +30,7 @@ extension FileImport {
     }
 
     /// The sales channels of the stored orders, read once per file.
-    private func cachedChannels() throws -> [String] {
+    func cachedChannels() throws -> [String] {
         if let channels = cache.channels { return channels }
         let channels = try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT channel FROM orders"))
         cache.channels = channels

@@ -21,40 +21,35 @@ extension FileImport {
     /// holds for the order. An order with nothing left open becomes `shipped`.
     package func applyShipment(_ notice: InboundNotice) throws -> ShipmentOutcome {
         guard let node = notice.node else { return .unknownOrder }
-        guard let (orderID, order) = try noticedOrder(notice) else { return .unknownOrder }
+        guard let order = try shippedOrder(notice, node: node) else { return .unknownOrder }
         let shippedAt = notice.occurredAt?.description ?? importedAt
         let record = notice.source?.record ?? 0
         var shippedUnits = 0
         var unreserved = 0
-        for (index, line) in order.lines.enumerated() {
-            let position = index + 1
-            let held = try held(orderID: orderID, position: position, node: node)
+        var open = 0
+        for line in order.lines {
             let requested: Int
             if notice.lines.isEmpty {
-                requested = held
+                requested = line.held
             } else {
-                let named = notice.lines.filter { $0.names(line) }
+                let named = notice.lines.filter { $0.names(lineID: line.lineID, sku: line.sku) }
                 requested = named.reduce(0) { $0 + ($1.quantity ?? 0) }
             }
-            let closed =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT cancelled + shipped FROM order_lines WHERE order_id = ? AND position = ?"),
-                    arguments: [orderID, position]) ?? 0
-            let units = min(requested, line.quantity - closed)
+            let units = min(requested, line.quantity - line.closed)
+            open += line.quantity - line.closed - max(units, 0)
             guard units > 0 else { continue }
-            let consumed = min(max(held, 0), units)
+            let consumed = min(max(line.held, 0), units)
             if consumed > 0 {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
                         VALUES (?, ?, ?, ?, ?, 'release', ?)
                         """
-                ).execute(arguments: [node, line.sku, orderID, position, consumed, shippedAt])
+                ).execute(arguments: [node, line.sku, order.id, line.position, consumed, shippedAt])
             }
             try db.cachedStatement(
                 sql: "UPDATE order_lines SET shipped = shipped + ? WHERE order_id = ? AND position = ?"
-            ).execute(arguments: [units, orderID, position])
+            ).execute(arguments: [units, order.id, line.position])
             try db.cachedStatement(
                 sql: """
                     INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, service, tracking_number,
@@ -62,9 +57,9 @@ extension FileImport {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                orderID, position, node, line.sku, units, notice.carrier, notice.service, notice.trackingNumber,
-                shippedAt, fileID, record, order.channel, PickupPolicy.invoicedAtPickup(order, node: node),
-                PickupPolicy.isShelf(order, node: node),
+                order.id, line.position, node, line.sku, units, notice.carrier, notice.service,
+                notice.trackingNumber, shippedAt, fileID, record, order.channel, order.invoicedAtPickup,
+                order.onShelf,
             ])
             // A negative delta at the shipment's time: skipped when a later snapshot already counts it.
             _ = try applyStock(
@@ -75,16 +70,74 @@ extension FileImport {
             unreserved += units - consumed
         }
         guard shippedUnits > 0 else { return .nothingOpen }
-        let open =
-            try Int.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT SUM(quantity - cancelled - shipped) FROM order_lines WHERE order_id = ?"),
-                arguments: [orderID]) ?? 0
         if open <= 0 {
             try db.cachedStatement(
                 sql: "UPDATE orders SET status = ? WHERE id = ?"
-            ).execute(arguments: [OrderStatus.shipped, orderID])
+            ).execute(arguments: [OrderStatus.shipped, order.id])
         }
         return .shipped(units: shippedUnits, unreserved: unreserved)
     }
+
+    /// The order a shipment names, as booking it needs: its lines as the store holds them (what
+    /// is closed, what `node` holds reserved) and whether its units wait on `node`'s pickup shelf.
+    /// An order shipped to the customer is read from its columns alone; only a click & collect or
+    /// reserve order's stored document is decoded, for its pickup store.
+    private func shippedOrder(_ notice: InboundNotice, node: String) throws -> ShippedOrder? {
+        guard let externalID = notice.externalID else { return nil }
+        let channels = try notice.channel.map { [$0] } ?? cachedChannels()
+        var rows: [Row] = []
+        for channel in channels {
+            rows += try Row.fetchAll(
+                db.cachedStatement(
+                    sql:
+                        "SELECT id, channel, delivery_method, document FROM orders WHERE channel = ? AND external_id = ?"
+                ),
+                arguments: [channel, externalID])
+        }
+        guard rows.count == 1, let row = rows.first else { return nil }
+        let id: Int64 = row[0]
+        var order = ShippedOrder(id: id, channel: row[1])
+        if (row[2] as String) != DeliveryMethod.ship.rawValue {
+            let stored = try OrderBook.order(row[3], id: id, store: db.filePath)
+            order.onShelf = PickupPolicy.isShelf(stored, node: node)
+            order.invoicedAtPickup = PickupPolicy.invoicedAtPickup(stored, node: node)
+        }
+        let lines = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT l.position, l.line_id, l.sku, l.quantity, l.cancelled + l.shipped,
+                        (SELECT SUM(CASE r.kind WHEN 'reserve' THEN r.quantity ELSE -r.quantity END) FROM reservations r
+                         WHERE r.order_id = l.order_id AND r.position = l.position AND r.node = ?)
+                    FROM order_lines l WHERE l.order_id = ? ORDER BY l.position
+                    """), arguments: [node, id])
+        while let line = try lines.next() {
+            order.lines.append(
+                ShippedOrder.Line(
+                    position: line[0], lineID: line[1], sku: line[2], quantity: line[3], closed: line[4],
+                    held: line[5] ?? 0))
+        }
+        return order
+    }
+}
+
+/// An order as booking a shipment reads it.
+private struct ShippedOrder {
+    struct Line {
+        let position: Int
+        let lineID: String
+        let sku: String
+        let quantity: Int
+        /// Units cancelled or shipped already.
+        let closed: Int
+        /// Units reserved for the line at the shipping node now.
+        let held: Int
+    }
+
+    let id: Int64
+    let channel: String
+    var lines: [Line] = []
+    /// Whether the shipped units wait on the node's pickup shelf (click & collect, reserve).
+    var onShelf = false
+    /// Whether they are invoiced only when collected (reserve).
+    var invoicedAtPickup = false
 }
