@@ -81,6 +81,18 @@ struct CanonicalJSONTests {
         #expect(Self.read(Array(text.utf8)) == nil)
     }
 
+    @Test("a string that is not UTF-8 is refused, in plain text and beside an escape", arguments: [[0xFF], [0xC3]])
+    func invalidUTF8(bytes invalid: [UInt8]) throws {
+        for name in ["AXB", "A\\nXB"] {
+            var order = Self.order(tricky: false)
+            order.customer.name = name
+            var bytes = order.canonicalJSON()
+            let at = try #require(bytes.firstIndex(of: UInt8(ascii: "X")))
+            bytes.replaceSubrange(at...at, with: invalid)
+            #expect(Self.read(bytes) == nil, "\(name)")
+        }
+    }
+
     @Test("a string with every escape reads as JSONDecoder reads it")
     func escapes() throws {
         var order = Self.order(tricky: false)

@@ -443,15 +443,19 @@ struct CanonicalJSONReader {
     private mutating func string() -> String? {
         index += 1
         let start = index
-        // Fast path: no escape.
+        // Fast path: no escape. ASCII text (nearly all of an order) needs no UTF-8 validation, and
+        // `String(validating:)` costs a generic lookup per call; text with other bytes is validated.
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                let text = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         var scalars = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))

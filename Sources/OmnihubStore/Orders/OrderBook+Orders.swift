@@ -80,13 +80,17 @@ extension OrderBook {
 
     /// The order with omnihub id `id`, with its canonical document, or `nil`.
     static func storedOrder(_ db: Database, id: Int64) throws -> StoredOrder? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM orders WHERE id = ?"), arguments: [id])
+        // By column position: a name is looked up (and lowercased) for every row read.
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT status, imported_at, document FROM orders WHERE id = ?"),
+                arguments: [id])
         else {
             return nil
         }
         return StoredOrder(
-            id: id, status: try row.decode(forColumn: "status"), importedAt: try row.decode(forColumn: "imported_at"),
-            order: try order(try row.decode(forColumn: "document"), id: id, store: db.filePath))
+            id: id, status: try row.decode(atIndex: 0), importedAt: try row.decode(atIndex: 1),
+            order: try order(try row.decode(atIndex: 2), id: id, store: db.filePath))
     }
 
     private func storedOrder(_ row: Row, db: Database) throws -> StoredOrder {
