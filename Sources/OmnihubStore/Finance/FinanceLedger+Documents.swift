@@ -78,8 +78,9 @@ extension FinanceLedger {
                     ))
             }
             var facts = InvoicingFacts(nextSequence: try Self.nextSequence(db, .invoice), last: byOrder.keys.max())
+            let orders = try OrderBook.storedOrders(db, ids: byOrder.keys)
             for (orderID, shipments) in byOrder.sorted(by: { $0.key < $1.key }) {
-                guard let stored = try OrderBook.storedOrder(db, id: orderID) else { continue }
+                guard let stored = orders[orderID] else { continue }
                 facts.orders.append(
                     InvoicingFacts.Uninvoiced(
                         orderID: orderID, order: stored.order, history: try Self.financeHistory(db, orderID: orderID),

@@ -90,9 +90,8 @@ extension Outbox {
                 }
             }
             guard let last = facts.last else { return facts }
-            for id in Set(facts.confirming + facts.shipments.map(\.orderID)) {
-                facts.orders[id] = try OrderBook.storedOrder(db, id: id)?.order
-            }
+            facts.orders = try OrderBook.storedOrders(db, ids: Set(facts.confirming + facts.shipments.map(\.orderID)))
+                .mapValues(\.order)
             facts.exchanges = Set(
                 try Int64.fetchAll(
                     db.cachedStatement(
