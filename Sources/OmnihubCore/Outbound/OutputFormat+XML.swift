@@ -91,43 +91,65 @@ extension OutputFormat {
         bytes.append(contentsOf: ">\n".utf8)
     }
 
-    func renderXML<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> String {
+    /// The document in its XML shape (a root, header fields, a line element per line), as UTF-8
+    /// written in place like ``renderTemplate(_:_:)``.
+    func renderXML<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> [UInt8] {
         let shape = xml ?? XMLShape(root: "Document", lines: nil, line: "Line")
-        func open(_ name: String, _ columns: [Column], collection: String, index: Int, namespace: String? = nil)
-            throws(ConversionFailure) -> String
-        {
-            var tag = "<" + name
-            if let namespace { tag += " xmlns=\"\(escape(namespace))\"" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048 + 256 * document.lineCount)
+        bytes.append(contentsOf: xmlDeclaration.utf8)
+        func open(
+            _ name: String, _ columns: [Column], collection: String, index: Int, indent: Int, namespace: String? = nil
+        ) throws(ConversionFailure) {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            bytes.append(UInt8(ascii: "<"))
+            bytes.append(contentsOf: name.utf8)
+            if let namespace {
+                bytes.append(contentsOf: " xmlns=\"".utf8)
+                escape(namespace, into: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+            }
             for column in columns where column.name.hasPrefix("@") {
                 guard let text = try value(column, document, collection: collection, index: index) else { continue }
-                tag += " \(column.name.dropFirst())=\"\(escape(text))\""
+                bytes.append(UInt8(ascii: " "))
+                bytes.append(contentsOf: column.name.utf8.dropFirst())
+                bytes.append(contentsOf: "=\"".utf8)
+                escape(text, into: &bytes)
+                bytes.append(UInt8(ascii: "\""))
             }
-            return tag + ">"
+            bytes.append(contentsOf: ">\n".utf8)
         }
-        func children(_ columns: [Column], collection: String, index: Int, indent: String) throws(ConversionFailure)
-            -> String
-        {
-            var text = ""
+        func children(_ columns: [Column], collection: String, index: Int, indent: Int) throws(ConversionFailure) {
             for column in columns where !column.name.hasPrefix("@") {
                 guard let content = try value(column, document, collection: collection, index: index),
                     !content.isEmpty
                 else { continue }
-                text += "\(indent)<\(column.name)>\(escape(content))</\(column.name)>\n"
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+                bytes.append(UInt8(ascii: "<"))
+                bytes.append(contentsOf: column.name.utf8)
+                bytes.append(UInt8(ascii: ">"))
+                escape(content, into: &bytes)
+                closeTag(column.name, into: &bytes)
             }
-            return text
         }
-        var text = xmlDeclaration
-        text += try open(shape.root, header, collection: "", index: 0, namespace: shape.namespace) + "\n"
-        text += try children(header, collection: "", index: 0, indent: "  ")
-        let lineIndent = shape.lines == nil ? "  " : "    "
-        if let wrapper = shape.lines { text += "  <\(wrapper)>\n" }
+        try open(shape.root, header, collection: "", index: 0, indent: 0, namespace: shape.namespace)
+        try children(header, collection: "", index: 0, indent: 2)
+        let lineIndent = shape.lines == nil ? 2 : 4
+        if let wrapper = shape.lines {
+            bytes.append(contentsOf: "  <\(wrapper)>\n".utf8)
+        }
         for index in 0..<document.count(of: "lines") {
-            text += lineIndent + (try open(shape.line, columns, collection: "lines", index: index)) + "\n"
-            text += try children(columns, collection: "lines", index: index, indent: lineIndent + "  ")
-            text += "\(lineIndent)</\(shape.line)>\n"
+            try open(shape.line, columns, collection: "lines", index: index, indent: lineIndent)
+            try children(columns, collection: "lines", index: index, indent: lineIndent + 2)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: lineIndent))
+            closeTag(shape.line, into: &bytes)
         }
-        if let wrapper = shape.lines { text += "  </\(wrapper)>\n" }
-        return text + "</\(shape.root)>\n"
+        if let wrapper = shape.lines {
+            bytes.append(contentsOf: "  ".utf8)
+            closeTag(wrapper, into: &bytes)
+        }
+        closeTag(shape.root, into: &bytes)
+        return bytes
     }
 
     /// ``escape(_:)`` appended to `bytes` as UTF-8.

@@ -223,13 +223,14 @@ public struct OutputFormat: Sendable {
             json.endObject()
             text = String(decoding: json.bytes, as: UTF8.self) + "\n"
         case .xml:
+            let bytes: [UInt8]
             if let template {
-                let bytes = try renderTemplate(template, document)
-                utf8 = bytes
-                text = encoding == .utf8 ? "" : String(decoding: bytes, as: UTF8.self)
+                bytes = try renderTemplate(template, document)
             } else {
-                text = try renderXML(document)
+                bytes = try renderXML(document)
             }
+            utf8 = bytes
+            text = encoding == .utf8 ? "" : String(decoding: bytes, as: UTF8.self)
         }
         let bytes = try encoding == .utf8 ? utf8 ?? Array(text.utf8) : encode(text)
         if let schema {
