@@ -11,7 +11,8 @@ builds a fresh world; the same batch runs once with the invoice formats' schema 
 without it, interleaved. Every run is checked: every document written once, N invoices whose
 totals add up to what the orders cost.
 
-    benchmarks/outbound/run.py [--orders 10000] [--rounds 3] [--work DIR]
+    benchmarks/outbound/run.py [--orders 10000] [--rounds 3] [--work DIR] [--schema both|with|without]
+                               [--binary OMNIHUB] [--against OTHER_OMNIHUB]
 """
 import argparse
 import os
@@ -145,35 +146,54 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--work", default="/tmp/omnihub-outbound-bench")
+    parser.add_argument("--work", default="/var/tmp/omnihub-outbound-bench",
+                        help="where the worlds are built (away from /tmp, where the test suite creates and "
+                             "deletes files all the time)")
+    parser.add_argument("--schema", choices=("both", "with", "without"), default="both",
+                        help="run the batch with the UBL schema check, without it, or both (the default)")
+    parser.add_argument("--binary", help="an omnihub binary to measure instead of building this checkout")
+    parser.add_argument("--against", help="another omnihub binary, run on the same batch in every round, "
+                                          "alternating which goes first; the ratios are printed")
     args = parser.parse_args()
     run([os.path.join(ROOT, "scripts", "fetch-ubl-schemas.sh")], cwd=ROOT)
-    run(["swift", "build", "-c", "release", "--product", "omnihub"], cwd=ROOT)
-    binary = os.path.join(ROOT, ".build", "release", "omnihub")
-    results = {True: [], False: []}
+    binary = args.binary
+    if binary is None:
+        run(["swift", "build", "-c", "release", "--product", "omnihub"], cwd=ROOT)
+        binary = os.path.join(ROOT, ".build", "release", "omnihub")
+    binaries = [binary] + ([args.against] if args.against else [])
+    schemas = {"both": (True, False), "with": (True,), "without": (False,)}[args.schema]
+    results = {(b, schema): [] for b in binaries for schema in schemas}
     for round_ in range(args.rounds):
-        for schema in (True, False):
-            work = os.path.join(args.work, "schema" if schema else "plain")
-            world(work, args.orders, schema)
-            command = [binary, "run", "--once", "--config", os.path.join(work, "omnihub.yaml"), "--log-level", "error"]
-            first, first_mb = timed(command, work)
-            parcels = shipments(work, args.orders)
-            second, second_mb = timed(command, work)
-            kinds = check(work, args.orders)
-            results[schema].append((first, second, max(first_mb, second_mb)))
-            print(f"round {round_ + 1} {'with' if schema else 'without'} schema check: cycle 1 {first:.2f} s, "
-                  f"cycle 2 {second:.2f} s ({parcels} parcels), peak {max(first_mb, second_mb):.0f} MB, {kinds}",
-                  flush=True)
+        for schema in schemas:
+            for b in binaries if round_ % 2 == 0 else list(reversed(binaries)):
+                work = os.path.join(args.work, "schema" if schema else "plain")
+                world(work, args.orders, schema)
+                command = [b, "run", "--once", "--config", os.path.join(work, "omnihub.yaml"), "--log-level", "error"]
+                first, first_mb = timed(command, work)
+                parcels = shipments(work, args.orders)
+                second, second_mb = timed(command, work)
+                kinds = check(work, args.orders)
+                results[(b, schema)].append((first, second, max(first_mb, second_mb)))
+                print(f"round {round_ + 1} {b} {'with' if schema else 'without'} schema check: cycle 1 {first:.2f} s, "
+                      f"cycle 2 {second:.2f} s ({parcels} parcels), peak {max(first_mb, second_mb):.0f} MB, {kinds}",
+                      flush=True)
     for old in SET_ASIDE:
         shutil.rmtree(old, ignore_errors=True)
     print(f"\n{args.orders} orders, {args.rounds} rounds, medians:")
-    print("| run | cycle 1 s | cycle 2 s | peak MB |")
-    print("| --- | --- | --- | --- |")
-    for schema in (True, False):
-        rows = results[schema]
-        print(f"| {'UBL checked against the XSD' if schema else 'UBL not checked'} | "
+    print("| binary | run | cycle 1 s | cycle 2 s | total s | per order ms | peak MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for (b, schema), rows in results.items():
+        total = statistics.median(r[0] + r[1] for r in rows)
+        print(f"| {b} | {'UBL checked against the XSD' if schema else 'UBL not checked'} | "
               f"{statistics.median(r[0] for r in rows):.2f} | {statistics.median(r[1] for r in rows):.2f} | "
-              f"{statistics.median(r[2] for r in rows):.0f} |")
+              f"{total:.2f} | {1000 * total / args.orders:.2f} | {max(r[2] for r in rows):.0f} |")
+    if args.against:
+        for schema in schemas:
+            mine, theirs = results[(binary, schema)], results[(args.against, schema)]
+            pairs = [((a[0] + a[1]) / (o[0] + o[1]), a[0] / o[0], a[1] / o[1]) for a, o in zip(mine, theirs)]
+            print(f"{'with' if schema else 'without'} schema check, {binary} / {args.against} by round: total "
+                  f"{[round(p[0], 3) for p in pairs]} (median {statistics.median(p[0] for p in pairs):.3f}), "
+                  f"cycle 1 {[round(p[1], 3) for p in pairs]}, cycle 2 {[round(p[2], 3) for p in pairs]}")
 
 
 if __name__ == "__main__":
