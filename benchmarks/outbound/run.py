@@ -12,15 +12,18 @@ without it, interleaved. Every run is checked: every document written once, N in
 totals add up to what the orders cost.
 
     benchmarks/outbound/run.py [--orders 10000] [--rounds 3] [--work DIR] [--schema both|with|without]
-                               [--binary OMNIHUB] [--against OTHER_OMNIHUB]
+                               [--binary OMNIHUB] [--against OTHER_OMNIHUB] [--stages]
 """
 import argparse
+import datetime
 import os
+import re
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -32,13 +35,33 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
 
 
-def timed(cmd, cwd):
-    """Wall seconds and peak RSS (MB) of a whole process, from GNU time."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, cwd=cwd, text=True, capture_output=True)
+def timed(cmd, cwd, log=None):
+    """Wall seconds and peak RSS (MB) of a whole process, from GNU time; with `log`, its log goes
+    to that file (GNU time's line is its last)."""
+    with open(log or os.devnull, "w", encoding="utf-8") as sink:
+        out = subprocess.run(["/usr/bin/time", "-o", "/dev/stdout", "-f", "%e %M"] + cmd, cwd=cwd, text=True,
+                             stdout=subprocess.PIPE, stderr=sink)
     if out.returncode not in (0, 1):
-        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
-    seconds, kib = out.stderr.strip().splitlines()[-1].split()
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}); see {log or 'its output'}")
+    seconds, kib = out.stdout.strip().splitlines()[-1].split()
     return float(seconds), int(kib) / 1024
+
+
+def stages(log, started):
+    """When each kind of step ran, from an info-level log: seconds after `started` (the process's
+    start, whole seconds as the log has them) of the first and last line of each: a file imported,
+    or a kind of document written."""
+    spans = {}
+    for line in open(log, encoding="utf-8", errors="replace"):
+        match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\S* info .*?\[OmnihubRuntime\] (?:wrote (\w+) |(\S+): \d+ imported)", line)
+        if not match:
+            continue
+        at = datetime.datetime.fromisoformat(match.group(1)).replace(tzinfo=datetime.timezone.utc).timestamp()
+        step = f"wrote {match.group(2)}" if match.group(2) else f"imported {match.group(3)}"
+        first, _ = spans.get(step, (at, at))
+        spans[step] = (first, at)
+    return ", ".join(f"{step} {first - started:.0f}–{last - started:.0f} s"
+                     for step, (first, last) in sorted(spans.items(), key=lambda item: item[1]))
 
 
 def set_aside(work):
@@ -152,6 +175,8 @@ def main():
     parser.add_argument("--schema", choices=("both", "with", "without"), default="both",
                         help="run the batch with the UBL schema check, without it, or both (the default)")
     parser.add_argument("--binary", help="an omnihub binary to measure instead of building this checkout")
+    parser.add_argument("--stages", action="store_true",
+                        help="log at info level and print when each step ran (imports, each kind of document)")
     parser.add_argument("--against", help="another omnihub binary, run on the same batch in every round, "
                                           "alternating which goes first; the ratios are printed")
     args = parser.parse_args()
@@ -168,11 +193,18 @@ def main():
             for b in binaries if round_ % 2 == 0 else list(reversed(binaries)):
                 work = os.path.join(args.work, "schema" if schema else "plain")
                 world(work, args.orders, schema)
-                command = [b, "run", "--once", "--config", os.path.join(work, "omnihub.yaml"), "--log-level", "error"]
-                first, first_mb = timed(command, work)
+                level = "info" if args.stages else "error"
+                command = [b, "run", "--once", "--config", os.path.join(work, "omnihub.yaml"), "--log-level", level]
+                logs = [os.path.join(work, f"cycle-{n}.log") for n in (1, 2)] if args.stages else [None, None]
+                began = int(time.time())
+                first, first_mb = timed(command, work, logs[0])
                 parcels = shipments(work, args.orders)
-                second, second_mb = timed(command, work)
+                began_second = int(time.time())
+                second, second_mb = timed(command, work, logs[1])
                 kinds = check(work, args.orders)
+                if args.stages:
+                    print(f"  cycle 1 steps: {stages(logs[0], began)}\n  cycle 2 steps: {stages(logs[1], began_second)}",
+                          flush=True)
                 results[(b, schema)].append((first, second, max(first_mb, second_mb)))
                 print(f"round {round_ + 1} {b} {'with' if schema else 'without'} schema check: cycle 1 {first:.2f} s, "
                       f"cycle 2 {second:.2f} s ({parcels} parcels), peak {max(first_mb, second_mb):.0f} MB, {kinds}",
