@@ -43,18 +43,7 @@ extension InboundNotice {
         json.key("service")
         json.string(service)
         json.key("source")
-        if let source {
-            json.beginObject()
-            json.key("file")
-            json.string(source.file)
-            json.key("line")
-            json.integer(source.line)
-            json.key("record")
-            json.integer(source.record)
-            json.endObject()
-        } else {
-            json.null()
-        }
+        json.source(source)
         json.key("tracking_number")
         json.string(trackingNumber)
         json.key("tracking_url")

@@ -105,18 +105,7 @@ extension Order {
         }
         if includingSource {
             json.key("source")
-            if let source {
-                json.beginObject()
-                json.key("file")
-                json.string(source.file)
-                json.key("line")
-                json.integer(source.line)
-                json.key("record")
-                json.integer(source.record)
-                json.endObject()
-            } else {
-                json.null()
-            }
+            json.source(source)
         }
         json.endObject()
         return json.bytes

@@ -76,17 +76,7 @@ extension OrderBook {
 
     /// The order with omnihub id `id`, with its canonical document, or `nil`.
     static func storedOrder(_ db: Database, id: Int64) throws -> StoredOrder? {
-        // By column position: a name is looked up (and lowercased) for every row read.
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT status, imported_at, document FROM orders WHERE id = ?"),
-                arguments: [id])
-        else {
-            return nil
-        }
-        return StoredOrder(
-            id: id, status: try row.decode(atIndex: 0), importedAt: try row.decode(atIndex: 1),
-            order: try order(try row.decode(atIndex: 2), id: id, store: db.filePath))
+        try storedOrders(db, ids: CollectionOfOne(id))[id]
     }
 
     /// The orders with `ids` that exist, by id: read on this thread, their documents decoded on

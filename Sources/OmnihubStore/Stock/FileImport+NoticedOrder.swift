@@ -6,31 +6,43 @@ extension FileImport {
     /// The one stored order a notice names by its order number (and channel, when it gives one);
     /// `nil` when no order or more than one matches.
     func noticedOrder(_ notice: InboundNotice) throws -> (id: Int64, order: Order)? {
+        guard let named = try noticedOrderRow(notice) else { return nil }
+        return (named.id, try document(ofOrder: named.id))
+    }
+
+    /// The id, channel and delivery method of the one stored order a notice names, as
+    /// ``noticedOrder(_:)`` finds it, without reading its document.
+    func noticedOrderRow(_ notice: InboundNotice) throws -> (id: Int64, channel: String, deliveryMethod: String)? {
         guard let externalID = notice.externalID else { return nil }
         // Through the (channel, order number) index: `?2 IS NULL OR channel = ?2` would make
         // SQLite read every order. A notice without a channel tries each channel the store has.
-        let channels: [String]
-        if let channel = notice.channel {
-            channels = [channel]
-        } else {
-            channels = try cachedChannels()
-        }
+        let channels = try notice.channel.map { [$0] } ?? cachedChannels()
         var rows: [Row] = []
         for channel in channels {
             rows += try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, document FROM orders WHERE channel = ? AND external_id = ?"),
+                db.cachedStatement(
+                    sql: "SELECT id, channel, delivery_method FROM orders WHERE channel = ? AND external_id = ?"),
                 arguments: [channel, externalID])
         }
         guard rows.count == 1, let row = rows.first else { return nil }
-        return (
-            try row.decode(forColumn: "id"),
-            try OrderBook.order(
-                try row.decode(forColumn: "document"), id: try row.decode(forColumn: "id"), store: db.filePath)
-        )
+        return (try row.decode(atIndex: 0), try row.decode(atIndex: 1), try row.decode(atIndex: 2))
+    }
+
+    /// The canonical order stored for order `id`.
+    func document(ofOrder id: Int64) throws -> Order {
+        guard
+            let document = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT document FROM orders WHERE id = ?"), arguments: [id])
+        else {
+            throw StoreError(
+                .corruptDocument, path: db.filePath,
+                message: "order \(id) has no stored document; the database was changed outside omnihub")
+        }
+        return try OrderBook.order(document, id: id, store: db.filePath)
     }
 
     /// The sales channels of the stored orders, read once per file.
-    func cachedChannels() throws -> [String] {
+    private func cachedChannels() throws -> [String] {
         if let channels = cache.channels { return channels }
         let channels = try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT channel FROM orders"))
         cache.channels = channels

@@ -83,22 +83,11 @@ extension FileImport {
     /// An order shipped to the customer is read from its columns alone; only a click & collect or
     /// reserve order's stored document is decoded, for its pickup store.
     private func shippedOrder(_ notice: InboundNotice, node: String) throws -> ShippedOrder? {
-        guard let externalID = notice.externalID else { return nil }
-        let channels = try notice.channel.map { [$0] } ?? cachedChannels()
-        var rows: [Row] = []
-        for channel in channels {
-            rows += try Row.fetchAll(
-                db.cachedStatement(
-                    sql:
-                        "SELECT id, channel, delivery_method, document FROM orders WHERE channel = ? AND external_id = ?"
-                ),
-                arguments: [channel, externalID])
-        }
-        guard rows.count == 1, let row = rows.first else { return nil }
-        let id: Int64 = row[0]
-        var order = ShippedOrder(id: id, channel: row[1])
-        if (row[2] as String) != DeliveryMethod.ship.rawValue {
-            let stored = try OrderBook.order(row[3], id: id, store: db.filePath)
+        guard let named = try noticedOrderRow(notice) else { return nil }
+        let id = named.id
+        var order = ShippedOrder(id: id, channel: named.channel)
+        if named.deliveryMethod != DeliveryMethod.ship.rawValue {
+            let stored = try document(ofOrder: id)
             order.onShelf = PickupPolicy.isShelf(stored, node: node)
             order.invoicedAtPickup = PickupPolicy.invoicedAtPickup(stored, node: node)
         }
