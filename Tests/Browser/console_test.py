@@ -56,29 +56,33 @@ class ConsoleInABrowser(unittest.TestCase):
         self.assertIn("/login", self.driver.current_url)
         self.driver.find_element(By.ID, "name").send_keys(name)
         self.driver.find_element(By.ID, "password").send_keys(password)
-        button = self.driver.find_element(By.ID, "sign-in")
-        button.click()
-        # Wait for the answer's page: the form's page goes stale once the browser has it.
-        self.wait.until(EC.staleness_of(button))
+        self.follow(self.driver.find_element(By.ID, "sign-in"))
+
+    def follow(self, element):
+        """Clicks a link or a form's button and waits for the page it leads to: the clicked page's
+        elements go stale once the browser has the new one. Reading the page straight after the
+        click could read the old page, or an element of it that goes stale while it is read."""
+        element.click()
+        self.wait.until(EC.staleness_of(element))
 
     def test_1_care_finds_an_order_cancels_a_line_and_sees_the_refund(self):
         self.sign_in("/console/", "care", "wrong-password")
         self.assertIn("do not match", self.driver.find_element(By.CLASS_NAME, "problem").text)
         self.driver.find_element(By.ID, "name").send_keys("care")
         self.driver.find_element(By.ID, "password").send_keys("omnihub-demo")
-        self.driver.find_element(By.ID, "sign-in").click()
+        self.follow(self.driver.find_element(By.ID, "sign-in"))
         self.assertEqual(self.driver.find_element(By.TAG_NAME, "h1").text, "Dashboard")
         self.shot("dashboard")
 
-        self.driver.find_element(By.LINK_TEXT, "Orders").click()
+        self.follow(self.driver.find_element(By.LINK_TEXT, "Orders"))
         self.driver.find_element(By.ID, "q").send_keys("Anna")
-        self.driver.find_element(By.ID, "search").click()
+        self.follow(self.driver.find_element(By.ID, "search"))
         rows = self.driver.find_elements(By.CSS_SELECTOR, "#orders tbody tr")
         self.assertEqual(len(rows), 2, "Anna Huber and Anna Nowak")
         self.shot("orders")
         self.driver.find_element(By.ID, "q").clear()
         self.driver.find_element(By.ID, "q").send_keys("#1045")
-        self.driver.find_element(By.ID, "search").click()
+        self.follow(self.driver.find_element(By.ID, "search"))
         # One exact order number opens the order.
         self.assertEqual(self.driver.find_element(By.TAG_NAME, "h1").text, "Order #1045")
         self.assertEqual(self.driver.find_element(By.ID, "order-status").text, "sourced")
@@ -88,12 +92,12 @@ class ConsoleInABrowser(unittest.TestCase):
         Select(self.driver.find_element(By.ID, "cancel-line")).select_by_index(1)
         self.driver.find_element(By.ID, "cancel-qty").send_keys("1")
         self.driver.find_element(By.ID, "cancel-reason").send_keys("customer asked by phone")
-        self.driver.find_element(By.ID, "cancel-submit").click()
+        self.follow(self.driver.find_element(By.ID, "cancel-submit"))
         # Nothing happens before the confirmation.
         self.assertIn("Cancel units of #1045", self.driver.find_element(By.TAG_NAME, "h1").text)
         self.assertIn("1 unit(s) of line", self.driver.page_source)
         self.shot("confirm-cancel")
-        self.driver.find_element(By.ID, "confirm").click()
+        self.follow(self.driver.find_element(By.ID, "confirm"))
 
         self.assertEqual(self.driver.find_element(By.TAG_NAME, "h1").text, "Order #1045")
         cancelled = self.driver.find_element(By.CSS_SELECTOR, "#lines tbody tr td.cancelled-units").text
