@@ -65,6 +65,61 @@ struct OutputFormatTests {
         #expect(text == "Pos;Titel;Abholung\r\n1;\"Tasse \"\"Öko\"\" & Co\";\r\n2;;STORE-1\r\n")
     }
 
+    @Test("CSV: a fixed value is in every row, quoted, looked up and made inert as a field's value would be")
+    func csvConstants() throws {
+        var quoted = OutputFormat.Column(name: "Art", field: "", constant: "Ware; lose")
+        quoted.quoted = true
+        var looked = OutputFormat.Column(name: "Konto", field: "", constant: "19")
+        looked.lookup = ["19": "8400"]
+        let format = OutputFormat(
+            name: "pick", type: .csv, delimiter: ";", fileName: "x.csv",
+            columns: [
+                .init(name: "Pos", field: "position"), quoted, .init(name: "Formel", field: "", constant: "=1+1"),
+                looked, .init(name: "Knoten", field: "", constant: "DC;1"),
+            ])
+        let text = String(decoding: try format.render(order), as: UTF8.self)
+        #expect(
+            text
+                == "Pos;Art;Formel;Konto;Knoten\r\n"
+                + "1;\"Ware; lose\";\"'=1+1\";8400;\"DC;1\"\r\n"
+                + "2;\"Ware; lose\";\"'=1+1\";8400;\"DC;1\"\r\n")
+    }
+
+    @Test("Windows-1252 and ISO-8859-1: umlauts one byte each; the euro sign and typographic quotes in Windows-1252")
+    func singleByteEncodings() throws {
+        var other = order
+        other.lines[0].title = "Grüße „Öko“ 5 €"
+        let columns: [OutputFormat.Column] = [.init(name: "Titel", field: "title")]
+        var format = OutputFormat(
+            name: "pick", type: .csv, encoding: .windows1252, fileName: "x.csv", columns: columns)
+        format.headerRow = false
+        #expect(
+            try format.render(other)
+                == Array("Gr".utf8) + [0xFC, 0xDF, 0x65, 0x20, 0x84, 0xD6] + Array("ko".utf8) + [0x93]
+                + Array(" 5 ".utf8) + [0x80, 0x0D, 0x0A] + Array("\r\n".utf8))
+        other.lines[0].title = "Grüße"
+        format.encoding = .iso8859Latin1
+        #expect(try format.render(other) == Array("Gr".utf8) + [0xFC, 0xDF, 0x65, 0x0D, 0x0A, 0x0D, 0x0A])
+        other.lines[0].title = "5 €"
+        #expect(throws: ConversionFailure.self, "ISO-8859-1 has no euro sign") { try format.render(other) }
+    }
+
+    @Test("every character of Windows-1252 and ISO-8859-1 is written as the byte Foundation writes for it")
+    func singleByteTables() throws {
+        for encoding in [TextEncoding.windows1252, .iso8859Latin1] {
+            let foundation: String.Encoding = encoding == .windows1252 ? .windowsCP1252 : .isoLatin1
+            for byte in UInt8.min...UInt8.max {
+                let text = [byte].withUnsafeBufferPointer { bytes in try? encoding.decode(bytes) }
+                guard let text, let written = encoding.singleByteEncoded(text) else { continue }
+                #expect(written == [byte], "\(encoding) byte \(byte)")
+                #expect(text.data(using: foundation).map(Array.init) == written, "\(encoding) byte \(byte)")
+            }
+        }
+        #expect(TextEncoding.windows1252.singleByteEncoded("5 €")?.count == 3)
+        #expect(TextEncoding.iso8859Latin1.singleByteEncoded("5 €") == nil)
+        #expect(TextEncoding.windows1252.singleByteEncoded("Becher 🍵") == nil)
+    }
+
     @Test("a value the encoding cannot hold fails the render with the reason")
     func unencodable() throws {
         var other = order

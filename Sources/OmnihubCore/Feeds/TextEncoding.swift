@@ -40,6 +40,26 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// The bytes of `text` in this single-byte encoding when every character is one of its own:
+    /// ASCII, U+00A0 to U+00FF, and for Windows-1252 the characters of 0x80–0x9F (the euro sign,
+    /// typographic quotes and dashes). `nil` for UTF-8, or when `text` holds any other character.
+    public func singleByteEncoded(_ text: String) -> [UInt8]? {
+        guard self != .utf8 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 || (0xA0...0xFF).contains(value) {
+                bytes.append(UInt8(truncatingIfNeeded: value))
+            } else if self == .windows1252, let byte = TextEncoding.windows1252Bytes[value] {
+                bytes.append(byte)
+            } else {
+                return nil
+            }
+        }
+        return bytes
+    }
+
     /// Whether every byte is ASCII, which any of the encodings decodes without looking further.
     @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -76,4 +96,10 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
         0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
         0x0153, 0, 0x017E, 0x0178,
     ]
+
+    /// The byte of each code point in ``windows1252High``.
+    private static let windows1252Bytes: [UInt32: UInt8] = Dictionary(
+        uniqueKeysWithValues: windows1252High.enumerated().filter { $0.element != 0 }.map {
+            ($0.element, UInt8(0x80 + $0.offset))
+        })
 }

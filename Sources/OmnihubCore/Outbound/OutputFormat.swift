@@ -192,11 +192,13 @@ public struct OutputFormat: Sendable {
         case .csv:
             var rows: [String] = []
             if !preamble.isEmpty {
-                rows.append(try csvRow(preamble, document, collection: "", index: 0))
+                var constants: [String?] = []
+                rows.append(try csvRow(preamble, document, collection: "", index: 0, constants: &constants))
             }
             if headerRow { rows.append(columns.map { quote($0.name) }.joined(separator: String(delimiter))) }
+            var constants: [String?] = []
             for index in 0..<document.count(of: "lines") {
-                rows.append(try csvRow(columns, document, collection: "lines", index: index))
+                rows.append(try csvRow(columns, document, collection: "lines", index: index, constants: &constants))
             }
             text = rows.joined(separator: "\r\n") + "\r\n"
         case .json, .jsonLines:
@@ -286,6 +288,9 @@ public struct OutputFormat: Sendable {
         case .utf8:
             return Array(text.utf8)
         case .iso8859Latin1, .windows1252:
+            // Written straight where every character is one of the encoding's own; Foundation
+            // converts (or refuses) any other character.
+            if let bytes = encoding.singleByteEncoded(text) { return bytes }
             guard let data = text.data(using: encoding == .windows1252 ? .windowsCP1252 : .isoLatin1) else {
                 throw ConversionFailure(
                     "a value cannot be written in \(encoding.rawValue); the destination needs another encoding")
