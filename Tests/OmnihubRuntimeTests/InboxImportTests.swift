@@ -233,6 +233,24 @@ struct InboxImportTests {
         #expect(try world.store().orders.count() == 0)
     }
 
+    @Test("a file that breaks off after hundreds of stored orders keeps none of them, and says where it broke")
+    func brokenAfterStoredOrders() throws {
+        let world = try TestWorld()
+        // More orders than the mapping thread hands over at once, so the store has them before the break.
+        let good = (1...300).map { AmazonReport.row(order: "GOOD-\($0)", item: "\($0)") }
+        let long = AmazonReport.row(
+            order: "LONG", item: "301", ["product-name": String(repeating: "x", count: 70_000)])
+        try world.drop("broken.tsv", AmazonReport.file((good + [long]).joined(separator: "\n")))
+        let outcome = try #require(try world.cycle().outcomes.first)
+        #expect(outcome.file.status == .quarantined)
+        #expect(outcome.file.ordersImported == 0)
+        #expect(outcome.issues.map(\.code) == [.fieldTooLong])
+        #expect(outcome.issues.first?.line == 302)
+        #expect(try world.store().orders.count() == 0)
+        #expect(try world.store().ledger.importErrors(fileID: outcome.file.id).map(\.code) == [.fieldTooLong])
+        #expect(try world.store().ledger.files().map(\.status) == [.quarantined])
+    }
+
     @Test("a file whose header lacks a mapped column is quarantined whole")
     func missingColumn() throws {
         let world = try TestWorld()

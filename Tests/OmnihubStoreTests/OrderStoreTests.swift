@@ -82,27 +82,6 @@ struct OrderStoreTests {
         #expect(try store.ledger.file(withContent: "aa") == nil)
     }
 
-    @Test("undoable work is rolled back when it says so, the file row stays")
-    func undoable() throws {
-        let store = try openStore()
-        let record = try store.ledger.recordImport(
-            of: receipt("a.tsv", sha: "aa"), receivedAt: Timestamp(millisecondsSince1970: 5),
-            storedPath: { status in "/\(status.rawValue)/a.tsv" }
-        ) { fileImport in
-            let kept = try fileImport.undoable {
-                _ = try fileImport.add(order("A1"))
-                return false
-            }
-            #expect(!kept)
-            try fileImport.report([MappingIssue(.fileRejected, message: "rejected")])
-            return (.quarantined, FileImportCounts())
-        }
-        #expect(record.status == .quarantined)
-        #expect(record.storedPath == "/quarantined/a.tsv")
-        #expect(try store.orders.count() == 0)
-        #expect(try store.ledger.importErrors(fileID: record.id).map(\.code) == [.fileRejected])
-    }
-
     @Test("the same bytes cannot be recorded twice, except as a duplicate")
     func contentIsUnique() throws {
         let store = try openStore()

@@ -170,18 +170,6 @@ package struct FileImport {
             ])
         }
     }
-
-    /// Runs `work` so that everything it stores can be undone, for files that are all-or-nothing.
-    ///
-    /// - Returns: whether the work was kept.
-    package func undoable(_ work: () throws -> Bool) throws -> Bool {
-        var kept = false
-        try db.inSavepoint {
-            kept = try work()
-            return kept ? .commit : .rollback
-        }
-        return kept
-    }
 }
 
 /// The counts a finished import writes into the ledger.
