@@ -73,6 +73,52 @@ struct StaleDecisionTests {
         #expect(try store.orders.list().allSatisfy { $0.status == .sourced })
     }
 
+    @Test("a batch's totals carried to the next batch are what the store adds up, until another writer changes it")
+    func carriedTotals() throws {
+        let store = try store(orders: ["W-1", "W-2", "W-3"])
+        let first = try store.stock.sourcingState(at: now, after: 0, limit: 1)
+        // One of W-1's two units: the order stays open, with a parcel at DC today.
+        let partial = [
+            Reservation(orderID: first.orders[0].id, position: 1, node: "DC", sku: "A", quantity: 1)
+        ]
+        let revision = try store.stock.recordReservations(
+            partial, sourced: [], basedOn: first.revision, at: now)
+        let carried = first.totals(after: partial, at: revision)
+        #expect(carried.reserved == ["DC": ["A": 1]])
+        #expect(carried.parcelsToday == ["DC": 1])
+
+        // The next batch of the same run starts with W-1 again (still open): the carried totals
+        // are the store's, and its second unit at DC is no second parcel there.
+        let again = try store.stock.sourcingState(at: now, after: 0, limit: 1, carrying: carried)
+        let fresh = try store.stock.sourcingState(at: now, after: 0, limit: 1)
+        #expect(again.reserved == fresh.reserved)
+        #expect(again.onHand == fresh.onHand)
+        #expect(again.parcelsToday == fresh.parcelsToday)
+        #expect(again.parcelNodesToday == [first.orders[0].id: ["DC"]])
+        let rest = [
+            Reservation(orderID: again.orders[0].id, position: 1, node: "DC", sku: "A", quantity: 1),
+            Reservation(orderID: again.orders[0].id, position: 1, node: "STORE-1", sku: "A", quantity: 0),
+        ]
+        let next = again.totals(
+            after: rest,
+            at: try store.stock.recordReservations(
+                rest, sourced: again.fullyReserved(by: rest), basedOn: again.revision, at: now))
+        let through = try #require(again.through)
+        let afterRest = try store.stock.sourcingState(at: now, after: through, limit: 1)
+        #expect(next.reserved == afterRest.reserved && next.reserved == ["DC": ["A": 2]])
+        #expect(next.parcelsToday == afterRest.parcelsToday && next.parcelsToday == ["DC": 1])
+
+        // Another writer reserves W-3 meanwhile: the carried totals no longer hold and are read anew.
+        let other = try store.stock.sourcingState(at: now, after: through, limit: 5)
+        let w3 = try #require(other.orders.last)
+        try store.stock.recordReservations(
+            [Reservation(orderID: w3.id, position: 1, node: "STORE-1", sku: "A", quantity: 2)], sourced: [w3.id],
+            basedOn: other.revision, at: now)
+        let stale = try store.stock.sourcingState(at: now, after: through, limit: 1, carrying: next)
+        #expect(stale.reserved == ["DC": ["A": 2], "STORE-1": ["A": 2]])
+        #expect(stale.parcelsToday == ["DC": 1, "STORE-1": 1])
+    }
+
     @Test("an acknowledgement of an order another run acknowledged meanwhile is refused whole")
     func toldTwice() throws {
         let store = try store(orders: ["W-1", "W-2"])

@@ -55,6 +55,9 @@ public struct SourcingState: Sendable {
     /// Which version of the store's stock, orders and reservations this is: reservations decided
     /// on it are recorded only while the store is still at this version.
     public var revision: StockRevision = StockRevision(lastOrder: 0, changes: 0)
+    /// The nodes each order of ``orders`` was already given a parcel at today (UTC), read with
+    /// ``parcelsToday``: what a reservation at another node adds to a node's parcels.
+    public var parcelNodesToday: [Int64: Set<String>] = [:]
 
     /// A state.
     public init(
@@ -76,6 +79,46 @@ public struct SourcingState: Sendable {
             remaining[reservation.orderID, default: 0] -= reservation.quantity
         }
         return remaining.filter { $0.value <= 0 }.keys.sorted()
+    }
+
+    /// The on-hand, reserved and parcel totals once `reservations` are recorded on this state and
+    /// the store is at `revision`: the next batch of the same run reads them from here instead of
+    /// adding up every reservation the store holds, as long as the store is still at `revision`.
+    public func totals(after reservations: [Reservation], at revision: StockRevision) -> SourcingTotals {
+        var reserved = self.reserved
+        var parcels = parcelsToday
+        var parcelNodes = parcelNodesToday
+        for reservation in reservations where reservation.quantity > 0 {
+            reserved[reservation.node, default: [:]][reservation.sku, default: 0] += reservation.quantity
+            if parcelNodes[reservation.orderID, default: []].insert(reservation.node).inserted {
+                parcels[reservation.node, default: 0] += 1
+            }
+        }
+        return SourcingTotals(revision: revision, onHand: onHand, reserved: reserved, parcelsToday: parcels)
+    }
+}
+
+/// What every batch of one sourcing run reads alike, at one revision of the store: on-hand and
+/// reserved units by node and SKU, and the parcels each node was given today.
+public struct SourcingTotals: Sendable, Hashable {
+    /// The store's revision these totals hold at.
+    public let revision: StockRevision
+    /// On-hand by node and SKU.
+    public let onHand: [String: [String: Int]]
+    /// Reserved and not released, by node and SKU.
+    public let reserved: [String: [String: Int]]
+    /// Parcels each node was given today (UTC).
+    public let parcelsToday: [String: Int]
+
+    /// Totals.
+    public init(
+        revision: StockRevision, onHand: [String: [String: Int]], reserved: [String: [String: Int]],
+        parcelsToday: [String: Int]
+    ) {
+        self.revision = revision
+        self.onHand = onHand
+        self.reserved = reserved
+        self.parcelsToday = parcelsToday
     }
 }
 

@@ -28,7 +28,9 @@ package struct OrderSourcing: Sendable {
     /// (deciding again, up to three times, when another process changed it meanwhile).
     ///
     /// The open orders are sourced in batches of `batch_orders`, oldest first, each batch read,
-    /// decided and recorded on the stock and parcels the batches before it left.
+    /// decided and recorded on the stock and parcels the batches before it left. Those totals are
+    /// carried from batch to batch while no other writer changes the store, rather than added up
+    /// from every reservation again for each batch.
     ///
     /// The whole batch is sourced at once, every channel's orders together: an order may have the
     /// shared stock and the stock fenced for its own channel (taken first), never stock fenced for
@@ -37,10 +39,12 @@ package struct OrderSourcing: Sendable {
         var reserved = SourcingOutcome(listing: listing)
         let off = try switchedOff()
         var after: Int64 = 0
+        var totals: SourcingTotals?
         while true {
             var attempt = 1
             while true {
-                let state = try store.stock.sourcingState(at: time, after: after, limit: sourcing.batchOrders)
+                let state = try store.stock.sourcingState(
+                    at: time, after: after, limit: sourcing.batchOrders, carrying: totals)
                 guard let through = state.through else { return reserved }
                 guard !state.orders.isEmpty else {
                     after = through
@@ -49,9 +53,10 @@ package struct OrderSourcing: Sendable {
                 let (reservations, prices) = try decide(state, switchedOff: off, at: time)
                 Failpoint.whileSourcing.reach()
                 do {
-                    try store.stock.recordReservations(
+                    let revision = try store.stock.recordReservations(
                         reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision,
                         at: time, prices: prices)
+                    totals = state.totals(after: reservations, at: revision)
                     reserved.add(reservations)
                     after = through
                     break

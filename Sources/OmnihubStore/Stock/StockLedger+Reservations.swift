@@ -12,10 +12,11 @@ extension StockLedger {
     /// - Throws: ``StoreError`` with ``StoreError/Code/changedMeanwhile`` when orders, stock or
     ///   reservations changed since `state` was read (another process recorded something): nothing
     ///   is recorded, and sourcing decides again on the new state.
+    @discardableResult
     package func recordReservations(
         _ reservations: [Reservation], sourced: [Int64], basedOn revision: StockRevision, at time: Timestamp,
         prices: [Int64: [ScarcityPrice]] = [:]
-    ) throws {
+    ) throws -> StockRevision {
         try write { db in
             let now = try Self.stockRevision(db)
             guard now == revision else {
@@ -52,6 +53,7 @@ extension StockLedger {
                     ).execute(arguments: [order, price.node, price.sku, price.surcharge, time.description])
                 }
             }
+            return try Self.stockRevision(db)
         }
     }
 
@@ -157,18 +159,51 @@ extension StockLedger {
     ///   - after: only open orders with ids above this one.
     ///   - limit: at most this many open orders, oldest first: a batch of a larger day, whose
     ///     ``SourcingState/through`` says where the next one starts; 0 for the stock alone.
-    package func sourcingState(at time: Timestamp? = nil, after: Int64 = 0, limit: Int = .max) throws
-        -> SourcingState
-    {
+    ///   - carrying: the totals the batch before left (``SourcingState/totals(after:at:)``), from
+    ///     the same run and read at the same `time`: used instead of adding up every reservation
+    ///     again while the store is still at their revision, else read anew.
+    package func sourcingState(
+        at time: Timestamp? = nil, after: Int64 = 0, limit: Int = .max, carrying: SourcingTotals? = nil
+    ) throws -> SourcingState {
         try read { db in
-            var state = try sourcingState(db, after: after, limit: limit)
-            state.revision = try Self.stockRevision(db)
-            if let time { state.parcelsToday = try parcels(on: time, db) }
+            let revision = try Self.stockRevision(db)
+            let carried = carrying.flatMap { time != nil && $0.revision == revision ? $0 : nil }
+            var state = try sourcingState(db, after: after, limit: limit, totals: carried)
+            state.revision = revision
+            if let time {
+                state.parcelsToday = try carried?.parcelsToday ?? parcels(on: time, db)
+                if let through = state.through {
+                    state.parcelNodesToday = try parcelNodes(on: time, after: after, through: through, db)
+                }
+            }
             return state
         }
     }
 
-    private func sourcingState(_ db: Database, after: Int64, limit: Int) throws -> SourcingState {
+    /// The nodes each order with an id in `after...through` was given a parcel at on the UTC day
+    /// of `time`: through the reservations' index by order, so a batch reads its own orders' alone.
+    private func parcelNodes(on time: Timestamp, after: Int64, through: Int64, _ db: Database) throws
+        -> [Int64: Set<String>]
+    {
+        var nodes: [Int64: Set<String>] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT order_id, node FROM reservations
+                    WHERE order_id > ? AND order_id <= ? AND kind = 'reserve' AND substr(run_at, 1, 10) = ?
+                    """), arguments: [after, through, String(time.description.prefix(10))])
+        {
+            nodes[try row.decode(atIndex: 0), default: []].insert(try row.decode(atIndex: 1))
+        }
+        return nodes
+    }
+
+    private func sourcingState(_ db: Database, after: Int64, limit: Int, totals: SourcingTotals?) throws
+        -> SourcingState
+    {
+        if let totals {
+            return try sourcingState(db, after: after, limit: limit, onHand: totals.onHand, reserved: totals.reserved)
+        }
         var onHand: [String: [String: Int]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, sku, on_hand FROM stock_levels")) {
             onHand[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] = try row.decode(
@@ -185,6 +220,13 @@ extension StockLedger {
             reserved[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] =
                 try row.decode(forColumn: "units")
         }
+        return try sourcingState(db, after: after, limit: limit, onHand: onHand, reserved: reserved)
+    }
+
+    /// The batch after `after` on the given totals.
+    private func sourcingState(
+        _ db: Database, after: Int64, limit: Int, onHand: [String: [String: Int]], reserved: [String: [String: Int]]
+    ) throws -> SourcingState {
         // The batch: the oldest `limit` open orders after `after` (the partial index keeps this to
         // the open orders however long the history).
         guard
