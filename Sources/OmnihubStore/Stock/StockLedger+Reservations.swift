@@ -168,7 +168,9 @@ extension StockLedger {
         try read { db in
             let revision = try Self.stockRevision(db)
             let carried = carrying.flatMap { time != nil && $0.revision == revision ? $0 : nil }
-            var state = try sourcingState(db, after: after, limit: limit, totals: carried)
+            let stock = try carried.map { (onHand: $0.onHand, reserved: $0.reserved) } ?? stockTotals(db)
+            var state = try sourcingState(
+                db, after: after, limit: limit, onHand: stock.onHand, reserved: stock.reserved)
             state.revision = revision
             if let time {
                 state.parcelsToday = try carried?.parcelsToday ?? parcels(on: time, db)
@@ -198,12 +200,10 @@ extension StockLedger {
         return nodes
     }
 
-    private func sourcingState(_ db: Database, after: Int64, limit: Int, totals: SourcingTotals?) throws
-        -> SourcingState
-    {
-        if let totals {
-            return try sourcingState(db, after: after, limit: limit, onHand: totals.onHand, reserved: totals.reserved)
-        }
+    /// On-hand and reserved units by node and SKU, added up from every stock level and reservation.
+    private func stockTotals(_ db: Database) throws -> (
+        onHand: [String: [String: Int]], reserved: [String: [String: Int]]
+    ) {
         var onHand: [String: [String: Int]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, sku, on_hand FROM stock_levels")) {
             onHand[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] = try row.decode(
@@ -220,10 +220,10 @@ extension StockLedger {
             reserved[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] =
                 try row.decode(forColumn: "units")
         }
-        return try sourcingState(db, after: after, limit: limit, onHand: onHand, reserved: reserved)
+        return (onHand, reserved)
     }
 
-    /// The batch after `after` on the given totals.
+    /// The batch after `after`, on the given on-hand and reserved units.
     private func sourcingState(
         _ db: Database, after: Int64, limit: Int, onHand: [String: [String: Int]], reserved: [String: [String: Int]]
     ) throws -> SourcingState {
