@@ -51,22 +51,22 @@ extension OutboxWriter {
     /// after)` gives the next part (at most ``partSize`` orders or facts after the id `after`;
     /// none: the channel is done), `key` the id a fact is walked by, `make` the document of a part
     /// (`part` is `nil` when the first part was not full, so one document holds it all), and
-    /// `record` records it. Each part is recorded and written before the next is read.
-    func inParts<Fact>(
+    /// `record` records it. Each part is recorded and written while the next is read
+    /// (``forEachPart(after:read:last:_:)``).
+    func inParts<Fact: Sendable>(
         _ formats: [String: OutputFormat], at time: Timestamp, into outcome: inout EmitOutcome,
-        next: (_ channel: String, _ after: Int64) throws -> [Fact], key: (Fact) -> Int64, distinct: Bool,
+        next: @escaping @Sendable (_ channel: String, _ after: Int64) throws -> [Fact], key: (Fact) -> Int64,
+        distinct: Bool,
         make: (_ channel: String, _ format: OutputFormat, _ facts: [Fact], _ part: Int?, inout EmitOutcome)
             -> DocumentToRecord<[Int64]>?,
         record: ([DocumentToRecord<[Int64]>]) throws -> [OutboundDocument]
     ) throws {
         for channel in formats.keys.sorted() {
             guard let format = formats[channel] else { continue }
-            var after: Int64 = 0
             var part = 0
             var inParts = false
-            while true {
-                let facts = try next(channel, after)
-                guard let last = facts.last.map(key) else { break }
+            var stopped = false
+            try forEachPart(read: { after in try next(channel, after) }, last: { $0.last.map(key) }) { facts in
                 if part == 0 {
                     inParts = (distinct ? Set(facts.map(key)).count : facts.count) >= partSize
                 }
@@ -74,9 +74,10 @@ extension OutboxWriter {
                 if let document = make(channel, format, facts, inParts ? part : nil, &outcome) {
                     write(try record([document]), rendered: [document.rendered], at: time, into: &outcome)
                 }
-                after = last
-                if stopRequested() { return }
+                stopped = stopRequested()
+                return !stopped
             }
+            if stopped { return }
         }
     }
 }

@@ -22,10 +22,17 @@ struct InvoiceEmitter: DocumentEmitter {
         defer {
             if let writing { outcome.add(writing.wait()) }
         }
-        var after: Int64 = 0
-        while true {
-            let facts = try writer.store.finance.invoicingFacts(after: after, limit: writer.partSize)
-            guard let last = facts.last else { return }
+        let store = writer.store
+        let partSize = writer.partSize
+        // The part after this one is read while this one is rendered and recorded; the number it
+        // starts at is the one this part leaves (the store refuses it if another run took it).
+        var nextSequence: Int?
+        try forEachPart(
+            read: { after in try store.finance.invoicingFacts(after: after, limit: partSize) }, last: \.last
+        ) {
+            read in
+            var facts = read
+            if let nextSequence { facts.nextSequence = nextSequence }
             // Quickly first: one bookings batch for the part. When it cannot be rendered, each
             // order's bookings are rendered on their own to find the ones at fault.
             var issue = invoices(facts, finance, at: time, checkingBookings: false, into: &outcome)
@@ -38,15 +45,16 @@ struct InvoiceEmitter: DocumentEmitter {
             }
             let recorded = try writer.store.finance.recordFinanceDocuments(
                 issue, kind: .invoice, firstSequence: facts.nextSequence, bookings: bookings, at: time)
+            nextSequence = facts.nextSequence + issue.count
             if let previous = writing { outcome.add(previous.wait()) }
             writing = writer.writeInBackground(
                 recorded, rendered: issue.compactMap(\.rendered) + (bookings.map { [$0] } ?? []), at: time,
                 after: outcome)
-            after = last
             if writer.stopRequested() {
                 writer.logger.notice("stop requested: the rest of the invoices waits for the next run")
-                return
+                return false
             }
+            return true
         }
     }
 

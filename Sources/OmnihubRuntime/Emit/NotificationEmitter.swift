@@ -24,16 +24,20 @@ struct NotificationEmitter: DocumentEmitter {
         }
     }
 
-    /// Writes the due notifications of one kind, part by part.
+    /// Writes the due notifications of one kind, part by part, the next part read while one is
+    /// rendered and recorded (``forEachPart(after:read:last:_:)``: a part holds the orders after
+    /// the last of the part before).
     private func emit(
         _ kind: NotificationFacts.Kind, confirmSince since: Timestamp, _ settings: Configuration.Notifications,
         at time: Timestamp, into outcome: inout EmitOutcome
     ) throws {
-        var after: Int64 = 0
-        while true {
-            let facts = try writer.store.outbox.notificationFacts(
-                kind, confirmSince: since, after: after, limit: writer.partSize)
-            guard let last = facts.last else { return }
+        let store = writer.store
+        let partSize = writer.partSize
+        try forEachPart(
+            read: { after in
+                try store.outbox.notificationFacts(kind, confirmSince: since, after: after, limit: partSize)
+            }, last: \.last
+        ) { facts in
             let requests = Array(
                 NotificationRequest.due(
                     confirming: facts.confirming, shipments: facts.shipments, orders: facts.orders,
@@ -61,11 +65,11 @@ struct NotificationEmitter: DocumentEmitter {
                     toRecord, destination: settings.destination, at: time)
                 writer.write(recorded, rendered: toRecord.compactMap(\.rendered), at: time, into: &outcome)
             }
-            after = last
             if writer.stopRequested() {
                 writer.logger.notice("stop requested: the rest of the customer notifications waits for the next run")
-                return
+                return false
             }
+            return true
         }
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import OmnihubRuntime
+
+@Suite("A run's parts are read one ahead of the part being worked on")
+struct PartsReadAheadTests {
+    /// Parts of three ids each, up to `through`: the part after `after` is the next three ids.
+    static func part(after: Int64, through: Int64) -> [Int64] {
+        Array((after + 1)...(after + 3)).filter { $0 <= through }
+    }
+
+    @Test("every part once, in order, each read while the one before is worked on")
+    func inOrder() throws {
+        let reads = Mutex<[Int64]>([])
+        var worked: [[Int64]] = []
+        var readWhileWorking: [[Int64]] = []
+        try forEachPart(
+            read: { after in
+                reads.withLock { $0.append(after) }
+                return Self.part(after: after, through: 10)
+            }, last: \.last
+        ) { part in
+            // The next part's read has started before this body runs; wait until it is in.
+            let deadline = Date().addingTimeInterval(10)
+            while reads.withLock({ !$0.contains(part.last!) }) && Date() < deadline { usleep(1_000) }
+            readWhileWorking.append(reads.withLock { $0 })
+            worked.append(part)
+            return true
+        }
+        #expect(worked == [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]])
+        #expect(reads.withLock { $0 } == [0, 3, 6, 9, 10], "the last read finds nothing and ends the walk")
+        #expect(readWhileWorking.first == [0, 3], "the second part was read while the first was worked on")
+    }
+
+    @Test("a body that says stop ends the walk after its part; one that throws ends it with its error")
+    func stopsAndFails() throws {
+        var worked: [[Int64]] = []
+        try forEachPart(read: { Self.part(after: $0, through: 10) }, last: \.last) { part in
+            worked.append(part)
+            return worked.count < 2
+        }
+        #expect(worked == [[1, 2, 3], [4, 5, 6]])
+
+        struct Refused: Error {}
+        worked = []
+        #expect(throws: Refused.self) {
+            try forEachPart(read: { Self.part(after: $0, through: 10) }, last: \.last) { part in
+                worked.append(part)
+                throw Refused()
+            }
+        }
+        #expect(worked == [[1, 2, 3]])
+    }
+
+    @Test("a part that cannot be read ends the walk with the read's error, after the part before")
+    func readFails() throws {
+        struct Unreadable: Error {}
+        var worked: [[Int64]] = []
+        #expect(throws: Unreadable.self) {
+            try forEachPart(
+                read: { after in
+                    if after >= 3 { throw Unreadable() }
+                    return Self.part(after: after, through: 10)
+                }, last: \.last
+            ) { part in
+                worked.append(part)
+                return true
+            }
+        }
+        #expect(worked == [[1, 2, 3]])
+    }
+}
+
+@Suite("Paths the outbox makes are taken apart and put together as NSString would")
+struct PathNameTests {
+    @Test("folder, name and joined agree with NSString for the outbox's paths")
+    func agreesWithNSString() {
+        for path in ["outbox/erp/RE-1.xml", "/var/omnihub/outbox/erp/RE-1.xml", "RE-1.xml", "/RE-1.xml", "a/b/.x.tmp"] {
+            #expect(PathName.folder(of: path) == (path as NSString).deletingLastPathComponent, "\(path)")
+            #expect(PathName.name(of: path) == (path as NSString).lastPathComponent, "\(path)")
+        }
+        for (folder, name) in [("outbox", "erp"), ("/var/outbox/", "erp"), ("", "RE-1.xml"), ("/", "x")] {
+            #expect(PathName.joined(folder, name) == (folder as NSString).appendingPathComponent(name))
+        }
+    }
+}
