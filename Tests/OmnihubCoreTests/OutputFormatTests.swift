@@ -65,6 +65,52 @@ struct OutputFormatTests {
         #expect(text == "Pos;Titel;Abholung\r\n1;\"Tasse \"\"Öko\"\" & Co\";\r\n2;;STORE-1\r\n")
     }
 
+    @Test("CSV: a long document's rows, made on every core in chunks, come in line order, as one by one")
+    func csvLongDocument() throws {
+        let count = OutputFormat.csvRowsPerChunk * 5 + 3
+        let long = FulfilmentOrder(
+            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
+            lines: (1...count).map { index in
+                FulfilmentOrder.Line(
+                    channel: "webshop", orderNumber: "#\(index)", lineID: "1", sku: "SKU-\(index)",
+                    title: index % 2 == 0 ? "Tasse; \(index)" : nil, quantity: index % 7 + 1, delivery: "ship",
+                    pickupNode: nil, shipTo: nil)
+            })
+        var fixed = OutputFormat.Column(name: "Art", field: "", constant: "Ware")
+        fixed.quoted = true
+        let format = OutputFormat(
+            name: "pick", type: .csv, delimiter: ";", fileName: "x.csv",
+            columns: [
+                .init(name: "Pos", field: "position"), .init(name: "Auftrag", field: "order"),
+                .init(name: "Titel", field: "title"), .init(name: "Menge", field: "quantity"), fixed,
+            ])
+        let text = String(decoding: try format.render(long), as: UTF8.self)
+        let expected = (1...count).map { index in
+            "\(index);#\(index);\(index % 2 == 0 ? "\"Tasse; \(index)\"" : "");\(index % 7 + 1);\"Ware\""
+        }
+        #expect(text == (["Pos;Auftrag;Titel;Menge;Art"] + expected).joined(separator: "\r\n") + "\r\n")
+    }
+
+    @Test("CSV: of a long document's lines that cannot be written, the first in line order is the one reported")
+    func csvLongDocumentFirstFailure() throws {
+        let count = OutputFormat.csvRowsPerChunk * 4
+        // Lines 200 and 400 have SKUs the lookup does not know; 200 comes first whichever chunk is
+        // made first.
+        let long = FulfilmentOrder(
+            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
+            lines: (1...count).map { index in
+                FulfilmentOrder.Line(
+                    channel: "webshop", orderNumber: "#\(index)", lineID: "1",
+                    sku: index == 200 || index == 400 ? "UNKNOWN-\(index)" : "KNOWN", title: nil, quantity: 1,
+                    delivery: "ship", pickupNode: nil, shipTo: nil)
+            })
+        var looked = OutputFormat.Column(name: "Artikel", field: "sku")
+        looked.lookup = ["KNOWN": "4711"]
+        let format = OutputFormat(name: "pick", type: .csv, delimiter: ";", fileName: "x.csv", columns: [looked])
+        let failure = #expect(throws: ConversionFailure.self) { try format.render(long) }
+        #expect(failure?.message.contains("UNKNOWN-200") == true)
+    }
+
     @Test("CSV: a fixed value is in every row, quoted, looked up and made inert as a field's value would be")
     func csvConstants() throws {
         var quoted = OutputFormat.Column(name: "Art", field: "", constant: "Ware; lose")

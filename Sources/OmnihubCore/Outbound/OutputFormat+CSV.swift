@@ -2,6 +2,33 @@
 /// Every cell is made inert first (``OutputEncoding/inertCSVCell(_:decimalSeparator:)``): a value a
 /// spreadsheet would run as a formula gets a `'` in front and quotes around it.
 extension OutputFormat {
+    /// The rows of the document's lines, in order. A long document's rows are made on every core,
+    /// ``csvRowsPerChunk`` rows at a time (each chunk with its cells of fixed value made once);
+    /// the rows and the first failure, in line order, are the same on any number of cores.
+    func csvLines<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> [String] {
+        let count = document.count(of: "lines")
+        let chunks = (count + Self.csvRowsPerChunk - 1) / Self.csvRowsPerChunk
+        let made = parallelMap(chunks, workers: outboxWorkers, minimumPerWorker: 1) { chunk in
+            Result { () throws(ConversionFailure) -> [String] in
+                var constants: [String?] = []
+                var rows: [String] = []
+                let start = chunk * Self.csvRowsPerChunk
+                for index in start..<min(count, start + Self.csvRowsPerChunk) {
+                    rows.append(try csvRow(columns, document, collection: "lines", index: index, constants: &constants))
+                }
+                return rows
+            }
+        }
+        var rows: [String] = []
+        rows.reserveCapacity(count)
+        for chunk in made { rows += try chunk.get() }
+        return rows
+    }
+
+    /// How many rows one thread makes at a time: enough that a small document (most have a few
+    /// lines) is made on the caller's thread alone.
+    package static let csvRowsPerChunk = 128
+
     /// One row: each column's value for entry `index` of `collection`, quoted as CSV needs.
     ///
     /// `constants` keeps the finished cell of each column with a fixed value (`const:`), which is
@@ -19,12 +46,16 @@ extension OutputFormat {
         }
         var row = ""
         row.reserveCapacity(columns.count * 4)
-        for (position, column) in columns.enumerated() {
-            if position > 0 { row.append(delimiter) }
-            if let constant = constants[position] {
-                row += constant
-            } else {
-                row += try cell(column, document, collection: collection, index: index)
+        // Through a buffer pointer: each column is borrowed where iterating the array would copy
+        // it (a retain and a release for each of its strings) for every cell.
+        try columns.withUnsafeBufferPointer { columns throws(ConversionFailure) in
+            for position in columns.indices {
+                if position > 0 { row.append(delimiter) }
+                if let constant = constants[position] {
+                    row += constant
+                } else {
+                    row += try cell(columns[position], document, collection: collection, index: index)
+                }
             }
         }
         return row

@@ -196,10 +196,7 @@ public struct OutputFormat: Sendable {
                 rows.append(try csvRow(preamble, document, collection: "", index: 0, constants: &constants))
             }
             if headerRow { rows.append(columns.map { quote($0.name) }.joined(separator: String(delimiter))) }
-            var constants: [String?] = []
-            for index in 0..<document.count(of: "lines") {
-                rows.append(try csvRow(columns, document, collection: "lines", index: index, constants: &constants))
-            }
+            rows += try csvLines(document)
             text = rows.joined(separator: "\r\n") + "\r\n"
         case .json, .jsonLines:
             var json = JSONWriter(capacity: 1024)
