@@ -125,10 +125,9 @@ struct OutboxWriter: Sendable {
                 path: document.destination, reason: error.message)
         }
         Failpoint.afterOutboxRender.reach()
-        let folder = (configuration.outboxFolder as NSString).appendingPathComponent(document.destination)
+        let folder = PathName.joined(configuration.outboxFolder, document.destination)
         return RenderedDocument(
-            number: document.number, path: (folder as NSString).appendingPathComponent(format.fileName(for: document)),
-            content: content)
+            number: document.number, path: PathName.joined(folder, format.fileName(for: document)), content: content)
     }
 
     func write(

@@ -49,11 +49,11 @@ enum FileMover {
         var failed: [String: FileError] = [:]
         var temporaries: [(temporary: String, path: String)] = []
         var folders = Set<String>()
+        let process = getpid()
         for file in files {
-            let folder = (file.path as NSString).deletingLastPathComponent
+            let folder = PathName.folder(of: file.path)
             // The process id keeps two processes writing the same document apart.
-            let temporary = (folder as NSString).appendingPathComponent(
-                ".\((file.path as NSString).lastPathComponent).\(getpid()).tmp")
+            let temporary = PathName.joined(folder, ".\(PathName.name(of: file.path)).\(process).tmp")
             do {
                 if folders.insert(folder).inserted {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -77,14 +77,14 @@ enum FileMover {
             temporaries.append((temporary, file.path))
         }
         var unflushed: [String: Int32] = [:]
-        for folder in Set(temporaries.map { ($0.path as NSString).deletingLastPathComponent }) {
+        for folder in Set(temporaries.map { PathName.folder(of: $0.path) }) {
             let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if descriptor < 0 || omnihub_syncfs(descriptor) != 0 { unflushed[folder] = errno }
             if descriptor >= 0 { close(descriptor) }
         }
         var synced: [(temporary: String, path: String)] = []
         for entry in temporaries {
-            if let code = unflushed[(entry.path as NSString).deletingLastPathComponent] {
+            if let code = unflushed[PathName.folder(of: entry.path)] {
                 failed[entry.path] = FileError(operation: "flush", path: entry.temporary, errno: code)
                 unlink(entry.temporary)
                 continue
