@@ -53,6 +53,38 @@ struct OutputFormatTests {
         #expect(format.fileName(for: order) == "PO-DC-1.xml")
     }
 
+    @Test("XML: a long document's lines, written on every core in chunks, come in line order")
+    func xmlLongDocument() throws {
+        let count = OutputFormat.xmlLinesPerChunk * 4 + 5
+        let long = FulfilmentOrder(
+            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
+            lines: (1...count).map { index in
+                FulfilmentOrder.Line(
+                    channel: "webshop", orderNumber: "#\(index)", lineID: "1", sku: index == 7 ? "A&B" : "SKU-\(index)",
+                    title: nil, quantity: 1, delivery: "ship", pickupNode: nil, shipTo: nil)
+            })
+        let format = OutputFormat(
+            name: "po", type: .xml, fileName: "PO-{node}.xml", header: [.init(name: "@number", field: "number")],
+            columns: [.init(name: "@pos", field: "position"), .init(name: "SKU", field: "sku")],
+            xml: .init(root: "Order", lines: "Lines", line: "Line"))
+        let bytes = try format.render(long)
+        let root = try #require(try XMLDocument(data: Data(bytes)).rootElement())
+        let lines = try #require(root.elements(forName: "Lines").first).elements(forName: "Line")
+        #expect(lines.map { attribute("pos", of: $0) } == (1...count).map { String($0) })
+        #expect(lines[6].elements(forName: "SKU").first?.stringValue == "A&B")
+        #expect(lines[count - 1].elements(forName: "SKU").first?.stringValue == "SKU-\(count)")
+
+        var looked = OutputFormat.Column(name: "SKU", field: "sku")
+        looked.lookup = (1...count).reduce(into: [:]) { table, index in
+            if index != 100 && index != 250 { table["SKU-\(index)"] = "ok" }
+        }
+        looked.lookup?["A&B"] = "ok"
+        var failing = format
+        failing.columns = [looked]
+        let failure = #expect(throws: ConversionFailure.self) { try failing.render(long) }
+        #expect(failure?.message.contains("SKU-100") == true, "the first line that fails, in line order")
+    }
+
     @Test("CSV: header row, delimiter, quoting of delimiter and quotes, CRLF")
     func csv() throws {
         let format = OutputFormat(

@@ -13,7 +13,7 @@ extension OutputFormat {
     {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(4096)
-        bytes.append(contentsOf: xmlDeclaration.utf8)
+        bytes.appendUTF8(xmlDeclaration)
         _ = try element(template, document, root: true, collection: "", index: 0, depth: 0, into: &bytes)
         return bytes
     }
@@ -40,9 +40,9 @@ extension OutputFormat {
             return false
         }
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        bytes.appendSpaces(2 * depth)
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: template.name.utf8)
+        bytes.appendUTF8(template.name)
         if root {
             for (prefix, uri) in namespaces {
                 bytes.append(contentsOf: (prefix.isEmpty ? " xmlns=\"" : " xmlns:\(prefix)=\"").utf8)
@@ -50,13 +50,18 @@ extension OutputFormat {
                 bytes.append(UInt8(ascii: "\""))
             }
         }
-        for attribute in template.attributes {
-            guard let text = try value(attribute, document, collection: collection, index: index) else { continue }
-            bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: attribute.name.utf8)
-            bytes.append(contentsOf: "=\"".utf8)
-            escape(text, into: &bytes)
-            bytes.append(UInt8(ascii: "\""))
+        // Attributes and children through buffer pointers: each is borrowed where iterating the
+        // array would copy it (a retain and a release for each of its strings and arrays).
+        try template.attributes.withUnsafeBufferPointer { attributes throws(ConversionFailure) in
+            for attribute in attributes.indices {
+                guard let text = try value(attributes[attribute], document, collection: collection, index: index)
+                else { continue }
+                bytes.append(UInt8(ascii: " "))
+                bytes.appendUTF8(attributes[attribute].name)
+                bytes.append(contentsOf: "=\"".utf8)
+                escape(text, into: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+            }
         }
         bytes.append(UInt8(ascii: ">"))
         if let column = template.value {
@@ -70,8 +75,11 @@ extension OutputFormat {
         }
         bytes.append(UInt8(ascii: "\n"))
         var wrote = false
-        for child in template.children {
-            if try element(child, document, collection: collection, index: index, depth: depth + 1, into: &bytes) {
+        try template.children.withUnsafeBufferPointer { children throws(ConversionFailure) in
+            for child in children.indices
+            where try element(
+                children[child], document, collection: collection, index: index, depth: depth + 1, into: &bytes)
+            {
                 wrote = true
             }
         }
@@ -79,7 +87,7 @@ extension OutputFormat {
             bytes.removeSubrange(start...)
             return false
         }
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        bytes.appendSpaces(2 * depth)
         closeTag(template.name, into: &bytes)
         return true
     }
@@ -87,63 +95,48 @@ extension OutputFormat {
     /// `</name>` and a line break.
     private func closeTag(_ name: String, into bytes: inout [UInt8]) {
         bytes.append(contentsOf: "</".utf8)
-        bytes.append(contentsOf: name.utf8)
+        bytes.appendUTF8(name)
         bytes.append(contentsOf: ">\n".utf8)
     }
 
     /// The document in its XML shape (a root, header fields, a line element per line), as UTF-8
     /// written in place like ``renderTemplate(_:_:)``.
+    ///
+    /// A long document's lines are written on every core, ``xmlLinesPerChunk`` lines at a time,
+    /// and joined in line order; the bytes and the first failure in line order are the same on any
+    /// number of cores.
     func renderXML<Document: FormattedDocument>(_ document: Document) throws(ConversionFailure) -> [UInt8] {
         let shape = xml ?? XMLShape(root: "Document", lines: nil, line: "Line")
         var bytes: [UInt8] = []
         bytes.reserveCapacity(2048 + 256 * document.lineCount)
-        bytes.append(contentsOf: xmlDeclaration.utf8)
-        func open(
-            _ name: String, _ columns: [Column], collection: String, index: Int, indent: Int, namespace: String? = nil
-        ) throws(ConversionFailure) {
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
-            bytes.append(UInt8(ascii: "<"))
-            bytes.append(contentsOf: name.utf8)
-            if let namespace {
-                bytes.append(contentsOf: " xmlns=\"".utf8)
-                escape(namespace, into: &bytes)
-                bytes.append(UInt8(ascii: "\""))
-            }
-            for column in columns where column.name.hasPrefix("@") {
-                guard let text = try value(column, document, collection: collection, index: index) else { continue }
-                bytes.append(UInt8(ascii: " "))
-                bytes.append(contentsOf: column.name.utf8.dropFirst())
-                bytes.append(contentsOf: "=\"".utf8)
-                escape(text, into: &bytes)
-                bytes.append(UInt8(ascii: "\""))
-            }
-            bytes.append(contentsOf: ">\n".utf8)
-        }
-        func children(_ columns: [Column], collection: String, index: Int, indent: Int) throws(ConversionFailure) {
-            for column in columns where !column.name.hasPrefix("@") {
-                guard let content = try value(column, document, collection: collection, index: index),
-                    !content.isEmpty
-                else { continue }
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
-                bytes.append(UInt8(ascii: "<"))
-                bytes.append(contentsOf: column.name.utf8)
-                bytes.append(UInt8(ascii: ">"))
-                escape(content, into: &bytes)
-                closeTag(column.name, into: &bytes)
-            }
-        }
-        try open(shape.root, header, collection: "", index: 0, indent: 0, namespace: shape.namespace)
-        try children(header, collection: "", index: 0, indent: 2)
+        bytes.appendUTF8(xmlDeclaration)
+        try open(
+            shape.root, header, document, collection: "", index: 0, indent: 0, namespace: shape.namespace,
+            into: &bytes)
+        try children(header, document, collection: "", index: 0, indent: 2, into: &bytes)
         let lineIndent = shape.lines == nil ? 2 : 4
         if let wrapper = shape.lines {
             bytes.append(contentsOf: "  <\(wrapper)>\n".utf8)
         }
-        for index in 0..<document.count(of: "lines") {
-            try open(shape.line, columns, collection: "lines", index: index, indent: lineIndent)
-            try children(columns, collection: "lines", index: index, indent: lineIndent + 2)
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: lineIndent))
-            closeTag(shape.line, into: &bytes)
+        let count = document.count(of: "lines")
+        let chunks = (count + Self.xmlLinesPerChunk - 1) / Self.xmlLinesPerChunk
+        let lines = parallelMap(chunks, workers: outboxWorkers, minimumPerWorker: 1) { chunk in
+            Result { () throws(ConversionFailure) -> [UInt8] in
+                var bytes: [UInt8] = []
+                let start = chunk * Self.xmlLinesPerChunk
+                for index in start..<min(count, start + Self.xmlLinesPerChunk) {
+                    try open(
+                        shape.line, columns, document, collection: "lines", index: index, indent: lineIndent,
+                        into: &bytes)
+                    try children(
+                        columns, document, collection: "lines", index: index, indent: lineIndent + 2, into: &bytes)
+                    bytes.appendSpaces(lineIndent)
+                    closeTag(shape.line, into: &bytes)
+                }
+                return bytes
+            }
         }
+        for chunk in lines { bytes += try chunk.get() }
         if let wrapper = shape.lines {
             bytes.append(contentsOf: "  ".utf8)
             closeTag(wrapper, into: &bytes)
@@ -152,27 +145,86 @@ extension OutputFormat {
         return bytes
     }
 
-    /// ``escape(_:)`` appended to `bytes` as UTF-8.
+    /// How many lines of an XML document one thread writes at a time.
+    package static let xmlLinesPerChunk = 64
+
+    /// An element's start tag with the columns named `@…` as its attributes.
+    private func open<Document: FormattedDocument>(
+        _ name: String, _ columns: [Column], _ document: Document, collection: String, index: Int, indent: Int,
+        namespace: String? = nil, into bytes: inout [UInt8]
+    ) throws(ConversionFailure) {
+        bytes.appendSpaces(indent)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.appendUTF8(name)
+        if let namespace {
+            bytes.append(contentsOf: " xmlns=\"".utf8)
+            escape(namespace, into: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        for column in columns where column.name.hasPrefix("@") {
+            guard let text = try value(column, document, collection: collection, index: index) else { continue }
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: column.name.utf8.dropFirst())
+            bytes.append(contentsOf: "=\"".utf8)
+            escape(text, into: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(contentsOf: ">\n".utf8)
+    }
+
+    /// One child element for each column not named `@…` that has a value.
+    private func children<Document: FormattedDocument>(
+        _ columns: [Column], _ document: Document, collection: String, index: Int, indent: Int,
+        into bytes: inout [UInt8]
+    ) throws(ConversionFailure) {
+        for column in columns where !column.name.hasPrefix("@") {
+            guard let content = try value(column, document, collection: collection, index: index), !content.isEmpty
+            else { continue }
+            bytes.appendSpaces(indent)
+            bytes.append(UInt8(ascii: "<"))
+            bytes.appendUTF8(column.name)
+            bytes.append(UInt8(ascii: ">"))
+            escape(content, into: &bytes)
+            closeTag(column.name, into: &bytes)
+        }
+    }
+
+    /// ``escape(_:)`` appended to `bytes` as UTF-8: printable ASCII without markup characters (most
+    /// values) in one copy, markup characters escaped byte by byte, anything else scalar by scalar.
     func escape(_ value: String, into bytes: inout [UInt8]) {
-        let plain = value.utf8.allSatisfy { byte in
-            (0x20..<0x80).contains(byte) || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
-                || byte == UInt8(ascii: "\r")
-        }
-        guard plain else {
-            // Control characters and every scalar beyond ASCII: checked scalar by scalar.
-            bytes.append(contentsOf: escape(value).utf8)
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
-            default: bytes.append(byte)
+        var value = value
+        let written = value.withUTF8 { utf8 in
+            var markup = false
+            for byte in utf8 {
+                switch byte {
+                case 0x20..<0x80:
+                    if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                    {
+                        markup = true
+                    }
+                case UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): break
+                default: return false
+                }
             }
+            guard markup else {
+                bytes.append(contentsOf: utf8)
+                return true
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
+                default: bytes.append(byte)
+                }
+            }
+            return true
         }
+        // Control characters and every scalar beyond ASCII: checked scalar by scalar.
+        if !written { bytes.appendUTF8(escape(value)) }
     }
 
     /// `value` as XML text or attribute content: markup characters escaped, and characters XML 1.0
@@ -195,4 +247,18 @@ extension OutputFormat {
     }
 
     /// `value` with each `"` written twice, as CSV quotes it.
+}
+
+extension [UInt8] {
+    /// Appends `text`'s UTF-8 in one copy (appending a `String.UTF8View` goes byte by byte for
+    /// short strings).
+    mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends `count` spaces: an XML file's indentation.
+    mutating func appendSpaces(_ count: Int) {
+        for _ in 0..<Swift.max(0, count) { append(UInt8(ascii: " ")) }
+    }
 }
