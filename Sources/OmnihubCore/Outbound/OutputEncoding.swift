@@ -51,6 +51,17 @@ public enum OutputEncoding {
     /// dropped, and a name longer than ``longestFileName`` bytes is cut, keeping its extension and
     /// adding a fingerprint of the whole name so two long names stay apart.
     public static func safeFileName(_ name: String) -> String {
+        // Most names (every name omnihub makes from its own numbers) are printable ASCII that
+        // needs nothing changed: one pass over the bytes says so.
+        let plain =
+            name.utf8.count <= longestFileName && name.utf8.first.map { $0 != UInt8(ascii: ".") } == true
+            && name.utf8.allSatisfy { byte in
+                (0x20..<0x7F).contains(byte) && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "\\")
+                    && byte != UInt8(ascii: ":") && byte != UInt8(ascii: "*") && byte != UInt8(ascii: "?")
+                    && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")
+                    && byte != UInt8(ascii: "|")
+            }
+        if plain { return name }
         var safe = String(
             String.UnicodeScalarView(
                 name.unicodeScalars.map { scalar in

@@ -145,14 +145,16 @@ public struct OutputFormat: Sendable {
     /// name does not hold `{number}` gets `-<part>` before the extension, so no two parts share
     /// a file.
     public func fileName(for document: some FormattedDocument) -> String {
-        let wave = document.wave.description.filter(\.isNumber).prefix(14)
+        // The timestamp's digits (it is ASCII): a byte test, not a Unicode property lookup.
+        let wave = String(
+            decoding: document.wave.description.utf8.filter { (0x30...0x39).contains($0) }.prefix(14), as: UTF8.self)
         let template =
             document.type == "fulfilment_cancellation" ? cancellationFileName ?? "cancel-" + fileName : fileName
         var name = Self.filled(
             template,
             [
                 "number": document.number, "node": document.destination, "destination": document.destination,
-                "wave": String(wave),
+                "wave": wave,
             ])
         if let part = document.part, !template.contains("{number}") {
             let stem = name.lastIndex(of: ".") ?? name.endIndex

@@ -12,30 +12,34 @@ extension DateTimeFormat {
         let date = Date(timeIntervalSince1970: Double(timestamp.millisecondsSince1970) / 1000)
         let offset = zone.secondsFromGMT(for: date)
         let local = Timestamp(millisecondsSince1970: timestamp.millisecondsSince1970 + Int64(offset) * 1000)
-        // The local civil time, read back from its UTC spelling: yyyy-MM-ddTHH:mm:ss(.SSS)Z.
-        let text = Array(local.description)
-        func part(_ from: Int, _ length: Int) -> String { String(text[from..<(from + length)]) }
-        var result = ""
+        // The local civil time, read back from its UTC spelling: yyyy-MM-ddTHH:mm:ss(.SSS)Z, ASCII,
+        // so taken apart by byte (as characters it would be split into graphemes first).
+        let text = Array(local.description.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(24)
+        func part(_ from: Int, _ length: Int) { result.append(contentsOf: text[from..<(from + length)]) }
         for token in tokens {
             switch token {
-            case .year: result += part(0, 4)
-            case .month: result += part(5, 2)
-            case .day: result += part(8, 2)
-            case .hour: result += part(11, 2)
-            case .minute: result += part(14, 2)
-            case .second: result += part(17, 2)
-            case .fraction: result += text.count > 20 ? part(20, 3) : "000"
+            case .year: part(0, 4)
+            case .month: part(5, 2)
+            case .day: part(8, 2)
+            case .hour: part(11, 2)
+            case .minute: part(14, 2)
+            case .second: part(17, 2)
+            case .fraction:
+                if text.count > 20 { part(20, 3) } else { result.append(contentsOf: "000".utf8) }
             case .zone:
                 if offset == 0 {
-                    result += "Z"
+                    result.append(UInt8(ascii: "Z"))
                 } else {
                     let minutes = abs(offset) / 60
-                    result += (offset < 0 ? "-" : "+") + pad(minutes / 60) + ":" + pad(minutes % 60)
+                    result.append(
+                        contentsOf: ((offset < 0 ? "-" : "+") + pad(minutes / 60) + ":" + pad(minutes % 60)).utf8)
                 }
-            case .literal(let character): result.append(character)
+            case .literal(let character): result.append(contentsOf: character.utf8)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     private func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }

@@ -86,5 +86,11 @@ struct HostileOutputTests {
         #expect(!traversal.unicodeScalars.contains { $0.value < 0x20 })
         #expect(OutputEncoding.safeFileName("../x") == "_x")
         #expect(OutputEncoding.safeFileName(".hidden") == "hidden")
+        for character in ["/", "\\", ":", "*", "?", "\"", "<", ">", "|", "\u{7F}", "\u{1F}", "\t"] {
+            #expect(OutputEncoding.safeFileName("a\(character)b.xml") == "a_b.xml", "\(character.debugDescription)")
+        }
+        #expect(OutputEncoding.safeFileName("RE-000001 (Kopie).xml") == "RE-000001 (Kopie).xml")
+        #expect(OutputEncoding.safeFileName("Lieferschein-Müller.csv") == "Lieferschein-Müller.csv")
+        #expect(OutputEncoding.safeFileName("") == "_")
     }
 }
