@@ -82,6 +82,24 @@ struct StockTests {
         #expect(try onHand(world, "SOCKS").isEmpty, "a SKU the newer snapshot does not list is gone")
     }
 
+    @Test("a delta that would take on-hand past what can be counted fails its file alone, on-hand unchanged")
+    func deltaBeyondCounting() throws {
+        let world = try world()
+        try drop(
+            world, "snap-1.csv",
+            "node,as_of,sku,qty\nDC-1,2026-11-26T05:00:00Z,SHIRT,\(Int.max - 5)\nDC-1,2026-11-26T05:00:00Z,SOCKS,4\n")
+        _ = try world.cycle()
+        try drop(world, "delta-1.csv", "node,at,sku,change\nDC-1,2026-11-26T06:00:00Z,SHIRT,10\n")
+        let outcome = try #require(try world.cycle().outcomes.first)
+        #expect(outcome.file.status == .quarantined)
+        #expect(outcome.issues.map(\.code) == [.quantityOutOfRange])
+        #expect(outcome.issues.first?.record == 1)
+        #expect(try onHand(world, "SHIRT") == ["DC-1": Int.max - 5])
+        try drop(world, "delta-2.csv", "node,at,sku,change\nDC-1,2026-11-26T07:00:00Z,SOCKS,-1\n")
+        #expect(try world.cycle().outcomes.map(\.file.status) == [.imported])
+        #expect(try onHand(world, "SOCKS") == ["DC-1": 3])
+    }
+
     @Test("stock for a node the network does not know is refused, naming the known nodes")
     func unknownNode() throws {
         let world = try world()

@@ -424,6 +424,13 @@ package struct FileImporter: Sendable {
                 message:
                     "node \(notice.node ?? "")'s snapshot as of \(latest) already contains this change; not applied again"
             )
+        case .beyondCounting(let sku, let onHand, let change):
+            return MappingIssue(
+                .quantityOutOfRange, file: source?.file, record: source?.record, line: source?.line, field: "quantity",
+                value: String(change),
+                message:
+                    "node \(notice.node ?? "") holds \(onHand) of \(sku); a change of \(change) would go past what can be "
+                    + "counted, so none of this record was applied. Check the quantity in the partner's file")
         }
     }
 

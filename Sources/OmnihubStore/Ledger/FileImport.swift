@@ -34,32 +34,37 @@ package struct FileImport {
     package func add(_ notice: InboundNotice) throws -> OrderOutcome {
         var content = notice
         content.source = nil
-        let document = String(decoding: content.canonicalJSON(), as: UTF8.self)
-        if let reference = notice.reference,
-            let existing = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, document FROM notices WHERE kind = ? AND COALESCE(channel, '') = ?
-                            AND COALESCE(node, '') = ? AND reference = ?
-                        """),
-                arguments: [notice.kind.rawValue, notice.channel ?? "", notice.node ?? "", reference])
-        {
-            let id: Int64 = existing["id"]
-            return try existing.decode(forColumn: "document") as String == document
-                ? .identicalResend(id) : .changedResend(id)
+        let document = content.canonicalJSON()
+        let statements = try noticeStatements()
+        if let reference = notice.reference {
+            let find = statements.findNotice
+            try find.bind(1, notice.kind.rawValue)
+            try find.bind(2, notice.channel ?? "")
+            try find.bind(3, notice.node ?? "")
+            try find.bind(4, reference)
+            var existing: (id: Int64, identical: Bool)?
+            try find.query { row in
+                existing = (
+                    sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1)?.utf8.elementsEqual(document) == true
+                )
+                return false
+            }
+            if let existing { return existing.identical ? .identicalResend(existing.id) : .changedResend(existing.id) }
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO notices (kind, channel, external_id, node, reference, occurred_at, document, file_id,
-                    record, line, imported_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            notice.kind.rawValue, notice.channel, notice.externalID, notice.node, notice.reference,
-            notice.occurredAt?.description, document, fileID, notice.source?.record ?? 0, notice.source?.line,
-            importedAt,
-        ])
-        return .imported(db.lastInsertedRowID)
+        let insert = statements.insertNotice
+        try insert.bind(1, notice.kind.rawValue)
+        try insert.bind(2, notice.channel)
+        try insert.bind(3, notice.externalID)
+        try insert.bind(4, notice.node)
+        try insert.bind(5, notice.reference)
+        try insert.bind(6, notice.occurredAt?.description)
+        try insert.bind(7, bytes: document)
+        try insert.bind(8, fileID)
+        try insert.bind(9, Int64(notice.source?.record ?? 0))
+        try insert.bind(10, notice.source?.line.map(Int64.init))
+        try insert.bind(11, importedAt)
+        try insert.execute()
+        return .imported(insert.lastInsertedRowID)
     }
 
     /// Stores `order` unless an order with its channel and external id exists; a re-send is
@@ -156,6 +161,14 @@ package struct FileImport {
         return prepared
     }
 
+    /// The statements of notices, prepared on the file's first notice.
+    func noticeStatements() throws -> NoticeStatements {
+        if let prepared = cache.notices { return prepared }
+        let prepared = try NoticeStatements(db)
+        cache.notices = prepared
+        return prepared
+    }
+
     /// Records issues against the file.
     package func report(_ issues: [MappingIssue]) throws {
         let insert = try db.cachedStatement(
@@ -195,6 +208,7 @@ struct BulkStatements {
 /// Holds the statements once prepared, for the value-typed ``FileImport``.
 final class StatementCache {
     var statements: BulkStatements?
+    var notices: NoticeStatements?
     /// The sales channels of the stored orders, read once per file for notices that name none.
     var channels: [String]?
 }

@@ -48,6 +48,11 @@ struct SQLiteStatement {
         try check(sqlite3_bind_int64(handle, index, number), binding: index)
     }
 
+    func bind(_ index: Int32, _ number: Int) throws { try bind(index, Int64(number)) }
+
+    /// A flag, as SQLite keeps it: 1 or 0.
+    func bind(_ index: Int32, _ flag: Bool) throws { try bind(index, Int64(flag ? 1 : 0)) }
+
     private func check(_ code: Int32, binding index: Int32) throws {
         guard code == SQLITE_OK else {
             throw StoreError(
@@ -80,6 +85,13 @@ struct SQLiteStatement {
 
     /// The rowid of the last insert on this connection.
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
+
+    static func int(_ row: OpaquePointer, _ column: Int32) -> Int { Int(sqlite3_column_int64(row, column)) }
+
+    /// An integer column, `nil` where it is NULL (a `SUM` over no rows).
+    static func optionalInt(_ row: OpaquePointer, _ column: Int32) -> Int? {
+        sqlite3_column_type(row, column) == SQLITE_NULL ? nil : int(row, column)
+    }
 
     static func text(_ row: OpaquePointer, _ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(row, column) else { return nil }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OmnihubCore
 
 extension FileImport {
@@ -17,18 +18,23 @@ extension FileImport {
         // Through the (channel, order number) index: `?2 IS NULL OR channel = ?2` would make
         // SQLite read every order. A notice without a channel tries each channel the store has.
         let channels = try notice.channel.map { [$0] } ?? cachedChannels()
-        var rows: [Row] = []
+        let find = try noticeStatements().findOrder
+        var found: [(id: Int64, channel: String, deliveryMethod: String)] = []
         for channel in channels {
-            rows += try Row.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT id, channel, delivery_method FROM orders WHERE channel = ? AND external_id = ?"),
-                arguments: [channel, externalID])
+            try find.bind(1, channel)
+            try find.bind(2, externalID)
+            try find.query { row in
+                found.append(
+                    (
+                        sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1) ?? "",
+                        SQLiteStatement.text(row, 2) ?? ""
+                    ))
+                return true
+            }
         }
-        guard rows.count == 1, let row = rows.first else { return nil }
-        return (try row.decode(atIndex: 0), try row.decode(atIndex: 1), try row.decode(atIndex: 2))
+        return found.count == 1 ? found[0] : nil
     }
 
-    /// The canonical order stored for order `id`.
     func document(ofOrder id: Int64) throws -> Order {
         guard
             let document = try String.fetchOne(

@@ -21,7 +21,8 @@ extension FileImport {
     /// holds for the order. An order with nothing left open becomes `shipped`.
     package func applyShipment(_ notice: InboundNotice) throws -> ShipmentOutcome {
         guard let node = notice.node else { return .unknownOrder }
-        guard let order = try shippedOrder(notice, node: node) else { return .unknownOrder }
+        let statements = try noticeStatements()
+        guard let order = try shippedOrder(notice, node: node, statements) else { return .unknownOrder }
         let shippedAt = notice.occurredAt?.description ?? importedAt
         let record = notice.source?.record ?? 0
         var shippedUnits = 0
@@ -40,40 +41,55 @@ extension FileImport {
             guard units > 0 else { continue }
             let consumed = min(max(line.held, 0), units)
             if consumed > 0 {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO reservations (node, sku, order_id, position, quantity, kind, run_at)
-                        VALUES (?, ?, ?, ?, ?, 'release', ?)
-                        """
-                ).execute(arguments: [node, line.sku, order.id, line.position, consumed, shippedAt])
+                let release = statements.insertRelease
+                try release.bind(1, node)
+                try release.bind(2, line.sku)
+                try release.bind(3, order.id)
+                try release.bind(4, line.position)
+                try release.bind(5, consumed)
+                try release.bind(6, shippedAt)
+                try release.execute()
             }
-            try db.cachedStatement(
-                sql: "UPDATE order_lines SET shipped = shipped + ? WHERE order_id = ? AND position = ?"
-            ).execute(arguments: [units, order.id, line.position])
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO shipments (order_id, position, node, sku, quantity, carrier, service, tracking_number,
-                                           shipped_at, file_id, record, channel, awaits_pickup, on_shelf)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                order.id, line.position, node, line.sku, units, notice.carrier, notice.service,
-                notice.trackingNumber, shippedAt, fileID, record, order.channel, order.invoicedAtPickup,
-                order.onShelf,
-            ])
+            let addShipped = statements.addShipped
+            try addShipped.bind(1, units)
+            try addShipped.bind(2, order.id)
+            try addShipped.bind(3, line.position)
+            try addShipped.execute()
+            let shipment = statements.insertShipment
+            try shipment.bind(1, order.id)
+            try shipment.bind(2, line.position)
+            try shipment.bind(3, node)
+            try shipment.bind(4, line.sku)
+            try shipment.bind(5, units)
+            try shipment.bind(6, notice.carrier)
+            try shipment.bind(7, notice.service)
+            try shipment.bind(8, notice.trackingNumber)
+            try shipment.bind(9, shippedAt)
+            try shipment.bind(10, fileID)
+            try shipment.bind(11, record)
+            try shipment.bind(12, order.channel)
+            try shipment.bind(13, order.invoicedAtPickup)
+            try shipment.bind(14, order.onShelf)
+            try shipment.execute()
             // A negative delta at the shipment's time: skipped when a later snapshot already counts it.
-            _ = try applyStock(
+            let stock = try applyStock(
                 InboundNotice(
                     kind: .stockDelta, node: node, occurredAt: notice.occurredAt,
                     lines: [DocumentLine(sku: line.sku, quantity: -units)], source: notice.source))
+            if case .beyondCounting(let sku, let onHand, _) = stock {
+                throw StoreError(
+                    .refused, path: db.filePath,
+                    message: "\(node) holds \(onHand) units of \(sku), too few to take \(units) shipped ones from; "
+                        + "send a stock snapshot of \(node) with its real on-hand")
+            }
             shippedUnits += units
             unreserved += units - consumed
         }
         guard shippedUnits > 0 else { return .nothingOpen }
         if open <= 0 {
-            try db.cachedStatement(
-                sql: "UPDATE orders SET status = ? WHERE id = ?"
-            ).execute(arguments: [OrderStatus.shipped, order.id])
+            try statements.setOrderStatus.bind(1, OrderStatus.shipped.rawValue)
+            try statements.setOrderStatus.bind(2, order.id)
+            try statements.setOrderStatus.execute()
         }
         return .shipped(units: shippedUnits, unreserved: unreserved)
     }
@@ -82,7 +98,9 @@ extension FileImport {
     /// is closed, what `node` holds reserved) and whether its units wait on `node`'s pickup shelf.
     /// An order shipped to the customer is read from its columns alone; only a click & collect or
     /// reserve order's stored document is decoded, for its pickup store.
-    private func shippedOrder(_ notice: InboundNotice, node: String) throws -> ShippedOrder? {
+    private func shippedOrder(_ notice: InboundNotice, node: String, _ statements: NoticeStatements) throws
+        -> ShippedOrder?
+    {
         guard let named = try noticedOrderRow(notice) else { return nil }
         let id = named.id
         var order = ShippedOrder(id: id, channel: named.channel)
@@ -91,19 +109,16 @@ extension FileImport {
             order.onShelf = PickupPolicy.isShelf(stored, node: node)
             order.invoicedAtPickup = PickupPolicy.invoicedAtPickup(stored, node: node)
         }
-        let lines = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT l.position, l.line_id, l.sku, l.quantity, l.cancelled + l.shipped,
-                        (SELECT SUM(CASE r.kind WHEN 'reserve' THEN r.quantity ELSE -r.quantity END) FROM reservations r
-                         WHERE r.order_id = l.order_id AND r.position = l.position AND r.node = ?)
-                    FROM order_lines l WHERE l.order_id = ? ORDER BY l.position
-                    """), arguments: [node, id])
-        while let line = try lines.next() {
+        let lines = statements.shippedLines
+        try lines.bind(1, node)
+        try lines.bind(2, id)
+        try lines.query { line in
             order.lines.append(
                 ShippedOrder.Line(
-                    position: line[0], lineID: line[1], sku: line[2], quantity: line[3], closed: line[4],
-                    held: line[5] ?? 0))
+                    position: SQLiteStatement.int(line, 0), lineID: SQLiteStatement.text(line, 1) ?? "",
+                    sku: SQLiteStatement.text(line, 2) ?? "", quantity: SQLiteStatement.int(line, 3),
+                    closed: SQLiteStatement.int(line, 4), held: SQLiteStatement.optionalInt(line, 5) ?? 0))
+            return true
         }
         return order
     }

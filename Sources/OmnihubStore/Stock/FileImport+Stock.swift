@@ -10,6 +10,9 @@ extension FileImport {
         case staleSnapshot(latest: String)
         /// A delta from before the node's latest snapshot, which already contains it.
         case deltaBeforeSnapshot(latest: String)
+        /// A delta that would take the node's on-hand of `sku` past what can be counted: nothing of
+        /// it was applied.
+        case beyondCounting(sku: String, onHand: Int, change: Int)
     }
 
     /// Applies a stock snapshot or delta to on-hand, in the file's transaction.
@@ -20,8 +23,13 @@ extension FileImport {
     package func applyStock(_ notice: InboundNotice) throws -> StockOutcome {
         guard let node = notice.node else { return .applied(0) }
         let asOf = notice.occurredAt?.description
-        let latest = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT as_of FROM stock_snapshots WHERE node = ?"), arguments: [node])
+        let statements = try noticeStatements()
+        var latest: String?
+        try statements.latestSnapshot.bind(1, node)
+        try statements.latestSnapshot.query { row in
+            latest = SQLiteStatement.text(row, 0)
+            return false
+        }
         let record = notice.source?.record ?? 0
         switch notice.kind {
         case .stockSnapshot:
@@ -57,25 +65,36 @@ extension FileImport {
             return .applied(quantities.count)
         case .stockDelta:
             if let latest, let asOf, asOf <= latest { return .deltaBeforeSnapshot(latest: latest) }
-            var touched = 0
+            // Every line's on-hand after it first, so a delta that cannot be counted changes nothing.
+            var planned: [(sku: String, change: Int, after: Int)] = []
+            var running: [String: Int] = [:]
             for line in notice.lines {
                 guard let sku = line.sku, let change = line.quantity, change != 0 else { continue }
-                let current =
-                    try Int.fetchOne(
-                        db.cachedStatement(sql: "SELECT on_hand FROM stock_levels WHERE node = ? AND sku = ?"),
-                        arguments: [node, sku])
-                    ?? 0
-                let after = current + change
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO stock_levels (node, sku, on_hand, updated_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (node, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at
-                        """
-                ).execute(arguments: [node, sku, after, asOf ?? importedAt])
+                var current = running[sku] ?? 0
+                if running[sku] == nil {
+                    try statements.onHand.bind(1, node)
+                    try statements.onHand.bind(2, sku)
+                    try statements.onHand.query { row in
+                        current = SQLiteStatement.int(row, 0)
+                        return false
+                    }
+                }
+                let (after, overflow) = current.addingReportingOverflow(change)
+                guard !overflow else { return .beyondCounting(sku: sku, onHand: current, change: change) }
+                running[sku] = after
+                planned.append((sku, change, after))
+            }
+            for (sku, change, after) in planned {
+                let setOnHand = statements.setOnHand
+                try setOnHand.bind(1, node)
+                try setOnHand.bind(2, sku)
+                try setOnHand.bind(3, after)
+                try setOnHand.bind(4, asOf ?? importedAt)
+                try setOnHand.execute()
                 try movement(
                     node: node, sku: sku, kind: "delta", quantity: change, after: after, asOf: asOf, record: record)
-                touched += 1
             }
+            let touched = planned.count
             return .applied(touched)
         default:
             return .applied(0)
@@ -87,11 +106,15 @@ extension FileImport {
     )
         throws
     {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO stock_movements (node, sku, kind, quantity, on_hand_after, as_of, file_id, record)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [node, sku, kind, quantity, after, asOf, fileID, record])
+        let insert = try noticeStatements().insertMovement
+        try insert.bind(1, node)
+        try insert.bind(2, sku)
+        try insert.bind(3, kind)
+        try insert.bind(4, quantity)
+        try insert.bind(5, after)
+        try insert.bind(6, asOf)
+        try insert.bind(7, fileID)
+        try insert.bind(8, record)
+        try insert.execute()
     }
 }
