@@ -267,22 +267,37 @@ extension StockLedger {
             ] = try row.decode(forColumn: "closed")
         }
         var orders: [SourcingState.OpenOrder] = []
-        // A cursor: one stored document in hand at a time.
+        // A cursor, decoded a chunk at a time on every core: a chunk's stored documents in hand
+        // at most, not the batch's.
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: "SELECT id, document FROM orders WHERE status = 'open' AND id > ? AND id <= ? ORDER BY id"),
             arguments: batch)
-        while let row = try rows.next() {
-            let id: Int64 = try row.decode(forColumn: "id")
-            let order = try OrderBook.order(try row.decode(forColumn: "document"), id: id, store: path)
-            let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
-                let key = LineKey(orderID: id, position: index + 1)
-                let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)
-                return open > 0
-                    ? SourcingState.OpenLine(orderID: id, position: index + 1, sku: line.sku, quantity: open) : nil
+        let path = self.path
+        var chunk: [(id: Int64, document: String)] = []
+        func decodeChunk() throws {
+            let read = chunk
+            chunk.removeAll(keepingCapacity: true)
+            let decoded = parallelMap(read.count, workers: outboxWorkers, minimumPerWorker: 32) { index in
+                Result { try OrderBook.order(read[index].document, id: read[index].id, store: path) }
             }
-            if !lines.isEmpty { orders.append(SourcingState.OpenOrder(id: id, order: order, lines: lines)) }
+            for (row, result) in zip(read, decoded) {
+                let id = row.id
+                let order = try result.get()
+                let lines = order.lines.enumerated().compactMap { index, line -> SourcingState.OpenLine? in
+                    let key = LineKey(orderID: id, position: index + 1)
+                    let open = line.quantity - (reservedByLine[key] ?? 0) - (cancelledByLine[key] ?? 0)
+                    return open > 0
+                        ? SourcingState.OpenLine(orderID: id, position: index + 1, sku: line.sku, quantity: open) : nil
+                }
+                if !lines.isEmpty { orders.append(SourcingState.OpenOrder(id: id, order: order, lines: lines)) }
+            }
         }
+        while let row = try rows.next() {
+            chunk.append((try row.decode(forColumn: "id"), try row.decode(forColumn: "document")))
+            if chunk.count == Self.decodedTogether { try decodeChunk() }
+        }
+        try decodeChunk()
         var state = SourcingState(orders: orders, onHand: onHand, reserved: reserved, exclusions: try exclusions(db))
         state.through = through
         return state
@@ -298,6 +313,11 @@ extension StockLedger {
         }
         return exclusions
     }
+}
+
+extension StockLedger {
+    /// How many stored orders a sourcing batch decodes at once, on every core.
+    static let decodedTogether = 512
 }
 
 /// One order line, as sourcing adds up what is reserved, cancelled and shipped of it.
