@@ -60,11 +60,14 @@ extension StoreTopic {
         try db.cachedStatement(
             sql: "UPDATE \(table) SET \(column) = ? WHERE id = ? AND \(column) IS NULL"
         ).execute(arguments: [document, id])
-        guard db.changesCount == 1 else {
-            throw StoreError(
-                .changedMeanwhile, path: path,
-                message: "\(table) \(id) was told of by another run while this one made its document; nothing of "
-                    + "this batch was recorded, and what is still untold is made again next cycle")
-        }
+        guard db.changesCount == 1 else { throw toldMeanwhile(table, id: id) }
+    }
+
+    /// The fact `id` of `table` was told of by another run while this one made its document.
+    func toldMeanwhile(_ table: String, id: Int64) -> StoreError {
+        StoreError(
+            .changedMeanwhile, path: path,
+            message: "\(table) \(id) was told of by another run while this one made its document; nothing of "
+                + "this batch was recorded, and what is still untold is made again next cycle")
     }
 }

@@ -158,37 +158,55 @@ extension FinanceLedger {
                     ON CONFLICT (kind) DO UPDATE SET last = ?2
                     """
             ).execute(arguments: [kind, firstSequence + issued.count - 1])
+            // Prepared once for the batch, bound through SQLite's C API: a part is 500 invoices.
+            let insertDocument = try SQLiteStatement(
+                db,
+                """
+                INSERT INTO finance_documents
+                    (kind, number, order_id, issued_at, currency, payable, with_shipping, invoice_reference, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertLine = try SQLiteStatement(
+                db,
+                """
+                INSERT INTO finance_lines (finance_document_id, position, quantity, value_minor)
+                VALUES (?, ?, ?, ?)
+                """)
+            let insertPending = try SQLiteStatement(db, Outbox.insertPending)
+            let pointAtFile = try SQLiteStatement(db, "UPDATE finance_documents SET document_id = ? WHERE id = ?")
+            let issuedAt = time.description
             var documents: [OutboundDocument] = []
+            var ids: [Int64] = []
+            ids.reserveCapacity(issued.count)
             for entry in issued {
                 let document = entry.document
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO finance_documents
-                            (kind, number, order_id, issued_at, currency, payable, with_shipping, invoice_reference, reason)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [
-                    kind, document.number, entry.orderID, time, document.currency.code,
-                    document.payableTotal.description, !document.charges.isEmpty, document.invoiceReference,
-                    entry.reason,
-                ])
-                let id = db.lastInsertedRowID
+                try insertDocument.bind(1, kind.rawValue)
+                try insertDocument.bind(2, document.number)
+                try insertDocument.bind(3, entry.orderID)
+                try insertDocument.bind(4, issuedAt)
+                try insertDocument.bind(5, document.currency.code)
+                try insertDocument.bind(6, document.payableTotal.description)
+                try insertDocument.bind(7, !document.charges.isEmpty)
+                try insertDocument.bind(8, document.invoiceReference)
+                try insertDocument.bind(9, entry.reason)
+                try insertDocument.execute()
+                let id = insertDocument.lastInsertedRowID
+                ids.append(id)
                 let minor = document.currency.minorUnits
                 for line in document.lines {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO finance_lines (finance_document_id, position, quantity, value_minor)
-                            VALUES (?, ?, ?, ?)
-                            """
-                    ).execute(arguments: [id, line.orderLine, line.quantity, line.gross.rounded(toScale: minor).units])
+                    try insertLine.bind(1, id)
+                    try insertLine.bind(2, line.orderLine)
+                    try insertLine.bind(3, line.quantity)
+                    try insertLine.bind(4, line.gross.rounded(toScale: minor).units)
+                    try insertLine.execute()
                 }
                 if let rendered = entry.rendered {
                     let file = try Outbox.recordPending(
-                        db, kind: OutboundDocumentKind(kind),
-                        destination: document.destination, rendered, at: time)
-                    try db.cachedStatement(
-                        sql: "UPDATE finance_documents SET document_id = ? WHERE id = ?"
-                    ).execute(arguments: [file.id, id])
+                        kind: OutboundDocumentKind(kind), destination: document.destination, rendered, at: time,
+                        with: insertPending)
+                    try pointAtFile.bind(1, file.id)
+                    try pointAtFile.bind(2, id)
+                    try pointAtFile.execute()
                     documents.append(file)
                 }
                 for shipment in entry.shipments {
@@ -211,11 +229,14 @@ extension FinanceLedger {
             }
             if let bookings {
                 let batch = try Outbox.recordPending(
-                    db, kind: .bookings, destination: issued[0].document.destination, bookings, at: time)
-                for entry in issued {
-                    try db.cachedStatement(
-                        sql: "UPDATE finance_documents SET bookings_document_id = ? WHERE number = ?"
-                    ).execute(arguments: [batch.id, entry.document.number])
+                    kind: .bookings, destination: issued[0].document.destination, bookings, at: time,
+                    with: insertPending)
+                let pointAtBatch = try SQLiteStatement(
+                    db, "UPDATE finance_documents SET bookings_document_id = ? WHERE id = ?")
+                for id in ids {
+                    try pointAtBatch.bind(1, batch.id)
+                    try pointAtBatch.bind(2, id)
+                    try pointAtBatch.execute()
                 }
                 documents.append(batch)
             }

@@ -10,6 +10,9 @@ struct SQLiteStatement {
     private let path: String
     private let sql: String
 
+    /// A cached statement of `db` for `sql`, its errors naming the database's file.
+    init(_ db: Database, _ sql: String) throws { try self.init(db, sql, path: db.filePath) }
+
     /// A cached statement of `db` for `sql`.
     init(_ db: Database, _ sql: String, path: String) throws {
         let statement = try db.cachedStatement(sql: sql)
@@ -36,6 +39,16 @@ struct SQLiteStatement {
         let code = bytes.withUnsafeBytes { buffer in
             sqlite3_bind_text(
                 handle, index, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
+        }
+        try check(code, binding: index)
+    }
+
+    /// Bytes as a BLOB (an empty one too: never NULL).
+    func bind(_ index: Int32, blob: [UInt8]) throws {
+        let code = blob.withUnsafeBytes { buffer in
+            buffer.baseAddress == nil
+                ? sqlite3_bind_zeroblob(handle, index, 0)
+                : sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), transient)
         }
         try check(code, binding: index)
     }

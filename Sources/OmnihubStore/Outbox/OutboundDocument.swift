@@ -64,17 +64,33 @@ extension Outbox {
         _ db: Database, kind: OutboundDocumentKind, destination: String, _ rendered: RenderedDocument,
         at time: Timestamp
     ) throws -> OutboundDocument {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            kind, destination, rendered.number, rendered.path, Data(rendered.content),
-            OutboundDocument.Status.pending, time,
-        ])
-        return OutboundDocument(
-            id: db.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
-            path: rendered.path, status: .pending, createdAt: time.description, writtenAt: nil)
+        try recordPending(
+            kind: kind, destination: destination, rendered, at: time, with: try SQLiteStatement(db, insertPending))
     }
+
+    /// Records a rendered document as pending with `insert` (prepared from ``insertPending``): a
+    /// part's documents share one statement, bound through SQLite's C API.
+    static func recordPending(
+        kind: OutboundDocumentKind, destination: String, _ rendered: RenderedDocument, at time: Timestamp,
+        with insert: SQLiteStatement
+    ) throws -> OutboundDocument {
+        let createdAt = time.description
+        try insert.bind(1, kind.rawValue)
+        try insert.bind(2, destination)
+        try insert.bind(3, rendered.number)
+        try insert.bind(4, rendered.path)
+        try insert.bind(5, blob: rendered.content)
+        try insert.bind(6, OutboundDocument.Status.pending.rawValue)
+        try insert.bind(7, createdAt)
+        try insert.execute()
+        return OutboundDocument(
+            id: insert.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
+            path: rendered.path, status: .pending, createdAt: createdAt, writtenAt: nil)
+    }
+
+    /// The statement ``recordPending(kind:destination:_:at:with:)`` runs.
+    static let insertPending = """
+        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
 }

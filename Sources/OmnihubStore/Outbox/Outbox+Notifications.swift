@@ -123,10 +123,10 @@ extension Outbox {
     ) throws -> (document: OutboundDocument, content: [UInt8])? {
         guard !notifications.isEmpty else { return nil }
         return try write { db in
+            let statements = try NotificationStatements(db)
             var new: [RenderedDocument] = []
             for notification in notifications {
-                guard let rendered = notification.rendered,
-                    try Self.recordedNotification(db, notification.request) == nil
+                guard let rendered = notification.rendered, try statements.recorded(notification.request) == nil
                 else { continue }
                 new.append(rendered)
             }
@@ -134,8 +134,9 @@ extension Outbox {
             if let first = new.first {
                 let content = Array(new.map(\.content).joined())
                 let shared = try Self.recordPending(
-                    db, kind: .customerNotification, destination: destination,
-                    RenderedDocument(number: first.number, path: first.path, content: content), at: time)
+                    kind: .customerNotification, destination: destination,
+                    RenderedDocument(number: first.number, path: first.path, content: content), at: time,
+                    with: statements.insertPending)
                 file = (shared, content)
             }
             _ = try record(db, notifications, destination: destination, at: time, in: file?.document)
@@ -148,13 +149,15 @@ extension Outbox {
         _ db: Database, _ notifications: [NotificationToRecord], destination: String, at time: Timestamp,
         in shared: OutboundDocument?
     ) throws -> [OutboundDocument] {
+        let statements = try NotificationStatements(db)
         var documents: [OutboundDocument] = []
         for notification in notifications {
-            let (id, document) = try Self.recordNotification(
-                db, notification.request, notification.rendered, to: destination, at: time, in: shared)
+            let (id, document) = try statements.record(
+                notification.request, notification.rendered, to: destination, at: time, in: shared)
             if let document, shared == nil { documents.append(document) }
-            for shipment in notification.request.shipments {
-                try cover(db, "shipments", "notification_id", id: shipment.id, with: id)
+            for shipment in notification.request.shipments where try !statements.cover(shipment: shipment.id, with: id)
+            {
+                throw toldMeanwhile("shipments", id: shipment.id)
             }
         }
         return documents
