@@ -24,13 +24,13 @@ struct InvoiceEmitter: DocumentEmitter {
         }
         let store = writer.store
         let partSize = writer.partSize
+        let readPart: @Sendable (Int64) throws -> InvoicingFacts = { after in
+            try store.finance.invoicingFacts(after: after, limit: partSize)
+        }
         // The part after this one is read while this one is rendered and recorded; the number it
         // starts at is the one this part leaves (the store refuses it if another run took it).
         var nextSequence: Int?
-        try forEachPart(
-            read: { after in try store.finance.invoicingFacts(after: after, limit: partSize) }, last: \.last
-        ) {
-            read in
+        try forEachPart(read: readPart, last: \.last) { read in
             var facts = read
             if let nextSequence { facts.nextSequence = nextSequence }
             // Quickly first: one bookings batch for the part. When it cannot be rendered, each
