@@ -4,6 +4,11 @@ import GRDBSQLite
 /// A prepared statement bound and stepped through SQLite's C API, for the bulk paths where GRDB's
 /// argument boxing costs more than the insert itself. It lives inside a GRDB transaction and is
 /// finalized with the connection's statement cache.
+///
+/// GRDB hands out one cached statement per SQL text and leaves a statement it ran un-reset until
+/// its next use, so the same text run through GRDB (a cancellation's release, say) leaves it in a
+/// state where binding fails. Binding parameter 1 therefore starts a new round: the statement is
+/// reset first. Every caller binds parameter 1 first.
 struct SQLiteStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
@@ -26,6 +31,7 @@ struct SQLiteStatement {
     }
 
     func bind(_ index: Int32, _ text: String?) throws {
+        startRound(index)
         guard let text else {
             try check(sqlite3_bind_null(handle, index), binding: index)
             return
@@ -36,6 +42,7 @@ struct SQLiteStatement {
     func bind(_ index: Int32, bytes: [UInt8]) throws {
         // An empty buffer may have no address: bind the empty text then.
         guard !bytes.isEmpty else { return try bind(index, "") }
+        startRound(index)
         let code = bytes.withUnsafeBytes { buffer in
             sqlite3_bind_text(
                 handle, index, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
@@ -45,6 +52,7 @@ struct SQLiteStatement {
 
     /// Bytes as a BLOB (an empty one too: never NULL).
     func bind(_ index: Int32, blob: [UInt8]) throws {
+        startRound(index)
         let code = blob.withUnsafeBytes { buffer in
             buffer.baseAddress == nil
                 ? sqlite3_bind_zeroblob(handle, index, 0)
@@ -54,6 +62,7 @@ struct SQLiteStatement {
     }
 
     func bind(_ index: Int32, _ number: Int64?) throws {
+        startRound(index)
         guard let number else {
             try check(sqlite3_bind_null(handle, index), binding: index)
             return
@@ -65,6 +74,11 @@ struct SQLiteStatement {
 
     /// A flag, as SQLite keeps it: 1 or 0.
     func bind(_ index: Int32, _ flag: Bool) throws { try bind(index, Int64(flag ? 1 : 0)) }
+
+    /// Resets the statement before its first parameter is bound (see the type's note).
+    private func startRound(_ index: Int32) {
+        if index == 1 { sqlite3_reset(handle) }
+    }
 
     private func check(_ code: Int32, binding index: Int32) throws {
         guard code == SQLITE_OK else {
