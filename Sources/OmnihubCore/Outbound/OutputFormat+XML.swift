@@ -76,11 +76,12 @@ extension OutputFormat {
         bytes.append(UInt8(ascii: "\n"))
         var wrote = false
         try template.children.withUnsafeBufferPointer { children throws(ConversionFailure) in
-            for child in children.indices
-            where try element(
-                children[child], document, collection: collection, index: index, depth: depth + 1, into: &bytes)
-            {
-                wrote = true
+            for child in children.indices {
+                if try element(
+                    children[child], document, collection: collection, index: index, depth: depth + 1, into: &bytes)
+                {
+                    wrote = true
+                }
             }
         }
         guard wrote || root else {

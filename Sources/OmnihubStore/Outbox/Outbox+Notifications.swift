@@ -155,9 +155,10 @@ extension Outbox {
             let (id, document) = try statements.record(
                 notification.request, notification.rendered, to: destination, at: time, in: shared)
             if let document, shared == nil { documents.append(document) }
-            for shipment in notification.request.shipments where try !statements.cover(shipment: shipment.id, with: id)
-            {
-                throw toldMeanwhile("shipments", id: shipment.id)
+            for shipment in notification.request.shipments {
+                guard try statements.cover(shipment: shipment.id, with: id) else {
+                    throw toldMeanwhile("shipments", id: shipment.id)
+                }
             }
         }
         return documents

@@ -303,6 +303,9 @@ extension StockLedger {
         return state
     }
 
+    /// How many stored orders a sourcing batch decodes at once, on every core.
+    static let decodedTogether = 512
+
     /// The nodes that rejected each order (few: a rejection is rare), by order id.
     private func exclusions(_ db: Database) throws -> [Int64: [String]] {
         var exclusions: [Int64: [String]] = [:]
@@ -313,11 +316,6 @@ extension StockLedger {
         }
         return exclusions
     }
-}
-
-extension StockLedger {
-    /// How many stored orders a sourcing batch decodes at once, on every core.
-    static let decodedTogether = 512
 }
 
 /// One order line, as sourcing adds up what is reserved, cancelled and shipped of it.
