@@ -18,6 +18,21 @@ struct OutputFormatTests {
                 delivery: "collect", pickupNode: "STORE-1", shipTo: nil),
         ])
 
+    /// A fulfilment order of `count` lines, line `n` for order `#n` with the given SKU, title and
+    /// quantity: long enough to be made in chunks.
+    func longOrder(
+        _ count: Int, sku: (Int) -> String = { "SKU-\($0)" }, title: (Int) -> String? = { _ in nil },
+        quantity: (Int) -> Int = { _ in 1 }
+    ) -> FulfilmentOrder {
+        FulfilmentOrder(
+            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
+            lines: (1...count).map { index in
+                FulfilmentOrder.Line(
+                    channel: "webshop", orderNumber: "#\(index)", lineID: "1", sku: sku(index), title: title(index),
+                    quantity: quantity(index), delivery: "ship", pickupNode: nil, shipTo: nil)
+            })
+    }
+
     /// An attribute's value, looked up in the element's attribute list (swift-corelibs-foundation's
     /// `attribute(forName:)` does not find attributes of an element in a default namespace).
     func attribute(_ name: String, of element: XMLElement) -> String? {
@@ -56,13 +71,7 @@ struct OutputFormatTests {
     @Test("XML: a long document's lines, written on every core in chunks, come in line order")
     func xmlLongDocument() throws {
         let count = OutputFormat.xmlLinesPerChunk * 4 + 5
-        let long = FulfilmentOrder(
-            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
-            lines: (1...count).map { index in
-                FulfilmentOrder.Line(
-                    channel: "webshop", orderNumber: "#\(index)", lineID: "1", sku: index == 7 ? "A&B" : "SKU-\(index)",
-                    title: nil, quantity: 1, delivery: "ship", pickupNode: nil, shipTo: nil)
-            })
+        let long = longOrder(count, sku: { $0 == 7 ? "A&B" : "SKU-\($0)" })
         let format = OutputFormat(
             name: "po", type: .xml, fileName: "PO-{node}.xml", header: [.init(name: "@number", field: "number")],
             columns: [.init(name: "@pos", field: "position"), .init(name: "SKU", field: "sku")],
@@ -100,14 +109,8 @@ struct OutputFormatTests {
     @Test("CSV: a long document's rows, made on every core in chunks, come in line order, as one by one")
     func csvLongDocument() throws {
         let count = OutputFormat.csvRowsPerChunk * 5 + 3
-        let long = FulfilmentOrder(
-            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
-            lines: (1...count).map { index in
-                FulfilmentOrder.Line(
-                    channel: "webshop", orderNumber: "#\(index)", lineID: "1", sku: "SKU-\(index)",
-                    title: index % 2 == 0 ? "Tasse; \(index)" : nil, quantity: index % 7 + 1, delivery: "ship",
-                    pickupNode: nil, shipTo: nil)
-            })
+        let long = longOrder(
+            count, title: { $0 % 2 == 0 ? "Tasse; \($0)" : nil }, quantity: { $0 % 7 + 1 })
         var fixed = OutputFormat.Column(name: "Art", field: "", constant: "Ware")
         fixed.quoted = true
         let format = OutputFormat(
@@ -128,14 +131,7 @@ struct OutputFormatTests {
         let count = OutputFormat.csvRowsPerChunk * 4
         // Lines 200 and 400 have SKUs the lookup does not know; 200 comes first whichever chunk is
         // made first.
-        let long = FulfilmentOrder(
-            number: "FO-DC-1-LONG", node: "DC-1", wave: order.wave,
-            lines: (1...count).map { index in
-                FulfilmentOrder.Line(
-                    channel: "webshop", orderNumber: "#\(index)", lineID: "1",
-                    sku: index == 200 || index == 400 ? "UNKNOWN-\(index)" : "KNOWN", title: nil, quantity: 1,
-                    delivery: "ship", pickupNode: nil, shipTo: nil)
-            })
+        let long = longOrder(count, sku: { $0 == 200 || $0 == 400 ? "UNKNOWN-\($0)" : "KNOWN" })
         var looked = OutputFormat.Column(name: "Artikel", field: "sku")
         looked.lookup = ["KNOWN": "4711"]
         let format = OutputFormat(name: "pick", type: .csv, delimiter: ";", fileName: "x.csv", columns: [looked])

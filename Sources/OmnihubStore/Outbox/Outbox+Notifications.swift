@@ -164,14 +164,6 @@ extension Outbox {
         return documents
     }
 
-    /// The id of the notification recorded for the request's order, event and reference, if any.
-    static func recordedNotification(_ db: Database, _ request: NotificationRequest) throws -> Int64? {
-        try Int64.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT id FROM customer_notifications WHERE order_id = ? AND event = ? AND reference = ?"),
-            arguments: [request.orderID, request.event.rawValue, request.reference])
-    }
-
     /// Records one notification (and its file, when there is one: `shared`, a file recorded for
     /// several, or else a file of its own); a second request for the same order, event and
     /// reference records nothing and returns the first one's id.
@@ -179,20 +171,6 @@ extension Outbox {
         _ db: Database, _ request: NotificationRequest, _ rendered: RenderedDocument?, to destination: String,
         at time: Timestamp, in shared: OutboundDocument? = nil
     ) throws -> (id: Int64, document: OutboundDocument?) {
-        if let existing = try recordedNotification(db, request) {
-            return (existing, nil)
-        }
-        let document = try rendered.map {
-            try shared ?? recordPending(db, kind: .customerNotification, destination: destination, $0, at: time)
-        }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO customer_notifications (order_id, event, reference, document_id, created_at)
-                VALUES (?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            request.orderID, request.event.rawValue, request.reference, document?.id, time.description,
-        ])
-        return (db.lastInsertedRowID, document)
+        try NotificationStatements(db).record(request, rendered, to: destination, at: time, in: shared)
     }
 }

@@ -70,8 +70,10 @@ extension FileImport {
             var running: [String: Int] = [:]
             for line in notice.lines {
                 guard let sku = line.sku, let change = line.quantity, change != 0 else { continue }
-                var current = running[sku] ?? 0
-                if running[sku] == nil {
+                var current = 0
+                if let known = running[sku] {
+                    current = known
+                } else {
                     try statements.onHand.bind(1, node)
                     try statements.onHand.bind(2, sku)
                     try statements.onHand.query { row in
