@@ -1,10 +1,15 @@
+import Foundation
 package import OmnihubCore
-import Synchronization
 
 /// Slows down password guessing: after `limit` failed sign-ins for one name within `window`,
 /// that name is refused until the window has passed, right password or not.
-package final class LoginThrottle: Sendable {
-    private let failures = Mutex<[String: [Timestamp]]>([:])
+///
+/// Requests come on any of the server's threads; `failures` is only touched with `lock` held (an
+/// `NSLock`, which ThreadSanitizer sees through, where it does not see through the futexes of
+/// `Synchronization.Mutex`).
+package final class LoginThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String: [Timestamp]] = [:]
     let limit: Int
     let window: Duration
 
@@ -17,7 +22,7 @@ package final class LoginThrottle: Sendable {
 
     /// When the name may try again, or `nil` when it may now.
     package func blockedUntil(_ name: String, at now: Timestamp) -> Timestamp? {
-        failures.withLock { failures in
+        lock.withLock {
             let recent = (failures[name] ?? []).filter {
                 now.millisecondsSince1970 - $0.millisecondsSince1970 < windowMilliseconds
             }
@@ -28,7 +33,7 @@ package final class LoginThrottle: Sendable {
     }
 
     package func recordFailure(_ name: String, at now: Timestamp) {
-        failures.withLock { failures in
+        lock.withLock {
             failures[name, default: []].append(now)
             // A flood of made-up names must not grow the table without bound, nor free a locked name.
             if failures.count > 10_000 {
@@ -43,6 +48,6 @@ package final class LoginThrottle: Sendable {
     }
 
     package func recordSuccess(_ name: String) {
-        failures.withLock { $0[name] = nil }
+        lock.withLock { failures[name] = nil }
     }
 }
