@@ -38,6 +38,8 @@ let package = Package(
         ),
         // syncfs(2), which Glibc's Swift module does not declare.
         .systemLibrary(name: "CFileSystem"),
+        // sqlite3_config(3), which is variadic: SQLite's threading mode, set once per process.
+        .systemLibrary(name: "CSQLiteThreading"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -55,6 +57,7 @@ let package = Package(
             name: "OmnihubStore",
             dependencies: [
                 "OmnihubCore",
+                "CSQLiteThreading",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
