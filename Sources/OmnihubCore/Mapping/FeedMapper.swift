@@ -23,6 +23,9 @@ public struct FeedMapper: Sendable {
     public let mapping: DocumentMapping
     /// The file's name in reports.
     public let fileName: String
+    /// How many finished group keys are held in memory before older ones go to a temporary file
+    /// (``FinishedGroupKeys``); smaller in tests, to reach the file with a short feed.
+    var groupKeysInMemory = FinishedGroupKeys.defaultInMemory
 
     /// A mapper for one file.
     public init(mapping: DocumentMapping, fileName: String) {
@@ -43,7 +46,9 @@ public struct FeedMapper: Sendable {
     private func map(_ source: any ByteSource, escapingSink sink: @escaping (Outcome) throws -> Void) throws
         -> Summary
     {
-        var grouper = RecordGrouper(mapping: mapping, fileName: fileName, sink: sink)
+        var grouper = RecordGrouper(
+            mapping: mapping, fileName: fileName, finishedKeys: FinishedGroupKeys(inMemory: groupKeysInMemory),
+            sink: sink)
         switch mapping.format {
         case .csv(let dialect):
             var reader = CSVReader(
@@ -99,11 +104,15 @@ private struct RecordGrouper {
     /// Hashes of the keys of finished groups, to catch a key that comes back later. Hashes, not
     /// keys, keep memory small for files with millions of documents; two different keys sharing a
     /// 64-bit hash within one file is too unlikely to plan for.
-    var finishedKeys: Set<Int> = []
+    let finishedKeys: FinishedGroupKeys
 
-    init(mapping: DocumentMapping, fileName: String, sink: @escaping (FeedMapper.Outcome) throws -> Void) {
+    init(
+        mapping: DocumentMapping, fileName: String, finishedKeys: FinishedGroupKeys,
+        sink: @escaping (FeedMapper.Outcome) throws -> Void
+    ) {
         self.mapping = mapping
         self.fileName = fileName
+        self.finishedKeys = finishedKeys
         self.sink = sink
         self.mapper = DocumentMapper(mapping: mapping, fileName: fileName)
         self.fillDown = mapping.fillDown.isEmpty ? nil : FillDownMemory(paths: mapping.fillDown)
@@ -122,12 +131,12 @@ private struct RecordGrouper {
             return
         }
         if let groupKey, !group.isEmpty {
-            finishedKeys.insert(groupKey.hashValue)
+            try finishedKeys.insert(Self.hash(groupKey))
             try emit(group)
         }
         group = [record]
         groupKey = key
-        if finishedKeys.contains(key.hashValue) {
+        if try finishedKeys.contains(Self.hash(key)) {
             let issue = MappingIssue(
                 .scatteredGroup, file: fileName, record: record.position.record, line: record.position.line,
                 source: groupBy.text, value: key,
@@ -139,6 +148,8 @@ private struct RecordGrouper {
             groupKey = nil
         }
     }
+
+    private static func hash(_ key: String) -> UInt64 { UInt64(bitPattern: Int64(key.hashValue)) }
 
     mutating func finish() throws {
         if !group.isEmpty { try emit(group) }
