@@ -6,15 +6,15 @@ import Foundation
 /// The newest keys are held in a set of at most `inMemory` hashes. When it is full they are
 /// sorted and merged into one sorted file of all older hashes, in the temporary folder, unlinked
 /// as soon as it is made (it vanishes with the process, however that ends). In memory, the file
-/// keeps only the first hash of each 4 KiB block and a filter of the hashes in it (8 MiB, one
+/// keeps only the first hash of each 4 KiB block and a filter of the hashes in it (4 MiB, one
 /// 64-bit word each, three bits set): a key the filter has never seen costs no read, and one it
-/// may have seen costs one block read. However long the file, the keys take about 20 MB (8 MiB of
-/// set, 8 MiB of filter, 16 bytes of fences per 4 KiB block), where a set of every key of a file of
+/// may have seen costs one block read. However long the file, the keys take about 10 MB (4 MiB of
+/// set, 4 MiB of filter, 8 bytes per 512 keys in the file), where a set of every key of a file of
 /// 10 million orders took 160 MB.
 final class FinishedGroupKeys {
-    /// Hashes held in memory before they go to the file: the 1M-line benchmark's 488,000 orders
-    /// never touch it.
-    static let defaultInMemory = 1 << 19
+    /// Hashes held in memory before they go to the file (4 MiB of set): the 1M-line benchmark's
+    /// 488,000 orders go to it once.
+    static let defaultInMemory = 1 << 18
 
     private let inMemory: Int
     private let folder: String
@@ -62,7 +62,7 @@ public struct GroupKeySpillError: Error, CustomStringConvertible, Sendable {
 /// memory.
 private final class SpilledKeys {
     static let blockKeys = 512
-    static let filterWords = 1 << 20
+    static let filterWords = 1 << 19
 
     let descriptor: Int32
     let count: Int
@@ -119,7 +119,7 @@ private final class SpilledKeys {
     deinit { close(descriptor) }
 
     /// The filter, left to the file that replaces this one (which adds its new hashes to it
-    /// without copying 8 MiB).
+    /// without copying 4 MiB).
     func takeFilter() -> [UInt64] {
         defer { filter = [] }
         return filter
