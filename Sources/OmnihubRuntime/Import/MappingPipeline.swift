@@ -36,10 +36,15 @@ final class MappingPipeline: Sendable {
     private static let batchSize = 256
     private let queue = BoundedQueue<Message>(capacity: 4)
     private let cancelled = AtomicFlag()
+    /// Batches the caller is done with, handed back so that the mapping thread, which allocated
+    /// them, frees them: freed on the storing thread, every order's memory went back to the
+    /// mapping thread's malloc arena under its lock, and the two threads waited on each other
+    /// (about 5 % of each in a 1M-line import's profile).
+    private let spent = SpentBatches<[Outcome]>()
 
     /// Starts mapping `file` with `mapper`, from its first byte.
     init(mapper: FeedMapper, file: InboxFile) {
-        let thread = Thread { [queue, cancelled] in
+        let thread = Thread { [queue, cancelled, spent] in
             var batch: [Outcome] = []
             batch.reserveCapacity(MappingPipeline.batchSize)
             do {
@@ -48,7 +53,9 @@ final class MappingPipeline: Sendable {
                     batch.append(Outcome(outcome))
                     if batch.count == MappingPipeline.batchSize {
                         queue.push(.outcomes(batch))
-                        batch.removeAll(keepingCapacity: true)
+                        batch = []
+                        batch.reserveCapacity(MappingPipeline.batchSize)
+                        spent.release()
                     }
                 }
                 if !batch.isEmpty { queue.push(.outcomes(batch)) }
@@ -75,6 +82,7 @@ final class MappingPipeline: Sendable {
                     stop()
                     throw error
                 }
+                spent.giveBack(outcomes)
             case .finished(let summary):
                 return summary
             case .failed(let error):
@@ -134,6 +142,29 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
             // A filled slot always holds an item; the loop only guards against a broken ring.
             if let item { return item }
         }
+    }
+}
+
+/// What one thread hands back to another to be let go of there.
+///
+/// Guarded by an `NSLock`, which ThreadSanitizer sees through.
+final class SpentBatches<Batch: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var batches: [Batch] = []
+
+    /// Hands `batch` back; the caller keeps no reference to it.
+    func giveBack(_ batch: Batch) {
+        lock.withLock { batches.append(batch) }
+    }
+
+    /// Lets go of every batch handed back so far, on the calling thread.
+    func release() {
+        let taken = lock.withLock {
+            let taken = batches
+            batches.removeAll()
+            return taken
+        }
+        withExtendedLifetime(taken) {}
     }
 }
 
