@@ -59,12 +59,24 @@ public struct FeedMapper: Sendable {
             while let row = try reader.next() { try grouper.add(row) }
         case .json(let layout):
             var reader = JSONFeedReader(source: source, layout: layout, fileName: fileName, limits: mapping.limits)
-            try reader.read { record in try grouper.add(record) }
+            grouper.documentsAtOnce = Self.treeDocumentsAtOnce
+            do {
+                try reader.read { record in try grouper.add(record) }
+            } catch {
+                grouper.deliverAfterFailure()
+                throw error
+            }
         case .xml(let recordPath, let namespaces):
             let reader = XMLFeedReader(
                 source: source, recordPath: recordPath, namespaces: namespaces, encoding: mapping.encoding,
                 fileName: fileName, limits: mapping.limits)
-            try reader.read { record in try grouper.add(record) }
+            grouper.documentsAtOnce = Self.treeDocumentsAtOnce
+            do {
+                try reader.read { record in try grouper.add(record) }
+            } catch {
+                grouper.deliverAfterFailure()
+                throw error
+            }
             if grouper.summary.records == 0 {
                 throw MappingIssue(
                     .recordsNotFound, file: fileName, source: recordPath.text,
@@ -75,6 +87,11 @@ public struct FeedMapper: Sendable {
         try grouper.finish()
         return grouper.summary
     }
+
+    /// How many documents of an XML or JSON feed are mapped together on every core, while the
+    /// reader's thread goes on parsing: reading a tree format costs as much as mapping it. A CSV
+    /// feed's documents are mapped one by one: its rows share the reader's column cache.
+    static let treeDocumentsAtOnce = 256
 
     private func checkColumns(_ columns: CSVColumns, dialect: CSVDialect) throws(MappingIssue) {
         guard dialect.hasHeader else { return }
@@ -105,6 +122,15 @@ private struct RecordGrouper {
     /// keys, keep memory small for files with millions of documents; two different keys sharing a
     /// 64-bit hash within one file is too unlikely to plan for.
     let finishedKeys: FinishedGroupKeys
+    /// How many finished groups wait to be mapped together on every core; 1 maps each at once.
+    var documentsAtOnce = 1
+    /// Finished groups and rejections not yet handed to the sink, in file order.
+    private var pending: [Pending] = []
+
+    private enum Pending {
+        case group([any SourceRecord])
+        case rejected(DocumentRejection)
+    }
 
     init(
         mapping: DocumentMapping, fileName: String, finishedKeys: FinishedGroupKeys,
@@ -142,8 +168,7 @@ private struct RecordGrouper {
                 source: groupBy.text, value: key,
                 message: "a record of '\(key)' appears again after other documents; the records of one document "
                     + "must follow each other. The document as first read stands; send the missing lines in a new file")
-            summary.rejected += 1
-            try sink(.rejected(DocumentRejection(key: key, issues: [issue])))
+            try reject(DocumentRejection(key: key, issues: [issue]))
             group = []
             groupKey = nil
         }
@@ -154,10 +179,46 @@ private struct RecordGrouper {
     mutating func finish() throws {
         if !group.isEmpty { try emit(group) }
         group = []
+        try flush()
+    }
+
+    /// After the reader failed (a file broken halfway): what was read before the failure still
+    /// reaches the sink, as it does when each group is mapped at once. What the sink throws then
+    /// gives way to the reader's failure.
+    mutating func deliverAfterFailure() {
+        try? flush()
     }
 
     private mutating func emit(_ records: [any SourceRecord]) throws {
-        switch mapper.document(from: records) {
+        guard documentsAtOnce > 1 else { return try deliver(mapper.document(from: records)) }
+        pending.append(.group(records))
+        if pending.count >= documentsAtOnce { try flush() }
+    }
+
+    private mutating func reject(_ rejection: DocumentRejection) throws {
+        guard documentsAtOnce > 1 else { return try deliver(.failure(rejection)) }
+        pending.append(.rejected(rejection))
+        if pending.count >= documentsAtOnce { try flush() }
+    }
+
+    /// Maps the waiting groups on every core and hands the outcomes to the sink in file order.
+    private mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        let waiting = HandedOver(pending)
+        pending = []
+        let mapper = self.mapper
+        let outcomes = parallelMap(waiting.items.count, workers: mappingWorkers, minimumPerWorker: 16) {
+            index -> Result<CanonicalDocument, DocumentRejection> in
+            switch waiting.items[index] {
+            case .group(let records): mapper.document(from: records)
+            case .rejected(let rejection): .failure(rejection)
+            }
+        }
+        for outcome in outcomes { try deliver(outcome) }
+    }
+
+    private mutating func deliver(_ outcome: Result<CanonicalDocument, DocumentRejection>) throws {
+        switch outcome {
         case .success(let document):
             summary.documents += 1
             try sink(.document(document))
@@ -166,6 +227,15 @@ private struct RecordGrouper {
             try sink(.rejected(rejection))
         }
     }
+}
+
+/// Groups the reader has finished with, mapped on other threads. Unchecked because a record is
+/// not `Sendable` in general; safe for tree records, which alone are mapped this way: each owns
+/// its record's tree, which the reader built and never touches again, and mapping only reads it.
+private struct HandedOver<Item>: @unchecked Sendable {
+    let items: [Item]
+
+    init(_ items: [Item]) { self.items = items }
 }
 
 /// The last non-blank value of each fill-down path, carried from record to record.

@@ -58,3 +58,7 @@ let sourcingWorkers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount
 /// Threads that render outbound documents: the machine's cores, at most eight. The store's one
 /// writer records what they rendered, in the order the documents were read.
 package let outboxWorkers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+/// Threads that map an XML or JSON feed's documents while its reader goes on: the machine's
+/// cores, at most eight.
+let mappingWorkers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
