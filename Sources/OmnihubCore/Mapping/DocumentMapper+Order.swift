@@ -70,7 +70,7 @@ extension DocumentMapper {
             discounts: discounts, payment: payment(values), source: source)
         var prices = PriceBasis.gross
         if let text = values[OrderSlot.prices]?.text {
-            if let basis = PriceBasis(rawValue: text.lowercased()) {
+            if let basis = PriceBasis(rawValue: text.lowercasedQuickly) {
                 prices = basis
             } else {
                 violations.append(

@@ -63,8 +63,8 @@ struct FieldReader {
             for transform in spec.transforms {
                 switch transform {
                 case .trim: text = String(text.trimmingSpaces)
-                case .upper: text = text.uppercased()
-                case .lower: text = text.lowercased()
+                case .upper: text = text.uppercasedQuickly
+                case .lower: text = text.lowercasedQuickly
                 }
             }
             value = text.isEmpty ? nil : text

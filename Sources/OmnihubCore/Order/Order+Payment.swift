@@ -10,6 +10,6 @@ extension Order {
     /// then do cancelled units give money back.
     public var isPaidUpFront: Bool {
         guard delivery.method != .reserve, let method = payment?.method else { return false }
-        return !Self.methodsPaidLater.contains(method.lowercased())
+        return !Self.methodsPaidLater.contains(method.lowercasedQuickly)
     }
 }

@@ -192,7 +192,13 @@ extension Order {
 }
 
 extension String {
+    /// The text without leading and trailing whitespace. Most values start and end with a visible
+    /// ASCII byte: a character that starts or ends with one is not whitespace, so those values are
+    /// taken whole without walking their characters.
     var trimmingSpaces: Substring {
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return self[...]
+        }
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
         return self[start..<max(start, end)]
