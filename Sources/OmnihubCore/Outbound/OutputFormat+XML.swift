@@ -25,8 +25,8 @@ extension OutputFormat {
     /// elements is one buffer, not a string per element copied into its parent's.
     ///
     /// The element is borrowed through a pointer: passed by value, each child was copied out of
-    /// its parent's array (a retain and a release of every string and array in it), a fifth of
-    /// an invoice's rendering.
+    /// its parent's array (a retain and a release of every string and array in it): a quarter of
+    /// the samples of rendering a UBL invoice.
     func element<Document: FormattedDocument>(
         _ template: UnsafePointer<XMLElement>, _ document: Document, root: Bool = false, repeating: Bool = true,
         collection: String, index: Int, depth: Int, into bytes: inout [UInt8]

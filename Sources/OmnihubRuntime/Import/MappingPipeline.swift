@@ -152,7 +152,7 @@ final class SpentBatches<Batch: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var batches: [Batch] = []
 
-    /// Hands `batch` back; the caller keeps no reference to it.
+    /// Hands `batch` back; the caller lets go of its own reference right after.
     func giveBack(_ batch: Batch) {
         lock.withLock { batches.append(batch) }
     }
