@@ -65,6 +65,22 @@ struct FinishedGroupKeysTests {
         }
     }
 
+    @Test("a merge that cannot be written leaves every key found and none made up")
+    func failedMergeKeepsKeys() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let keys = FinishedGroupKeys(inMemory: 4, folder: folder)
+        let first = Self.hashes(4, seed: 5)
+        for hash in first { try keys.insert(hash) }
+        #expect(keys.spilledCount == 4)
+        try FileManager.default.removeItem(atPath: folder)
+        let second = Self.hashes(4, seed: 6)
+        for hash in second.dropLast() { try keys.insert(hash) }
+        #expect(throws: GroupKeySpillError.self) { try keys.insert(second.last!) }
+        for hash in first + second { #expect(try keys.contains(hash)) }
+        for hash in Self.hashes(1_000, seed: 7) { #expect(try !keys.contains(hash)) }
+    }
+
     @Test("the spilled file is unlinked at once: nothing is left in the temporary folder")
     func nothingLeft() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path

@@ -70,7 +70,7 @@ private final class SpilledKeys {
     /// The first hash of each block of ``blockKeys`` hashes.
     let fences: [UInt64]
     /// One word a hash, three of its bits set: a hash whose bits are not all set is not in the file.
-    private(set) var filter: [UInt64]
+    fileprivate(set) var filter: [UInt64]
 
     private init(descriptor: Int32, count: Int, folder: String, fences: [UInt64], filter: [UInt64]) {
         self.descriptor = descriptor
@@ -111,6 +111,9 @@ private final class SpilledKeys {
             try writer.flush()
         } catch {
             close(descriptor)
+            // The older file stays in use: it gets its filter back, with this merge's hashes marked
+            // in it too, which only makes a few more lookups read a block.
+            older?.filter = filter
             throw error
         }
         return SpilledKeys(descriptor: descriptor, count: count, folder: folder, fences: fences, filter: filter)
