@@ -13,12 +13,14 @@ public enum TextEncoding: String, Sendable, Hashable, Codable, CaseIterable {
     /// (`C3 BC` for ü) are an error too: decoded as declared they would become mojibake (`Ã¼`) in
     /// every document, and a real single-byte text almost never forms valid UTF-8 sequences.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidBytes) -> String {
-        if self != .utf8, !TextEncoding.isASCII(bytes), let text = String(validating: bytes, as: UTF8.self) {
+        // ASCII reads the same in every encoding here: most values of a Windows-1252 or Latin-1
+        // feed are copied at once instead of scalar by scalar.
+        if TextEncoding.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        if self != .utf8, let text = String(validating: bytes, as: UTF8.self) {
             throw InvalidBytes(offset: 0, byte: nil, readsAsUTF8: text)
         }
         switch self {
         case .utf8:
-            if TextEncoding.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             throw InvalidBytes(offset: TextEncoding.firstInvalidUTF8Offset(bytes), byte: nil)
         case .iso8859Latin1:
