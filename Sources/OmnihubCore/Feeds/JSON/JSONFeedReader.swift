@@ -207,9 +207,10 @@ public struct JSONFeedReader {
         -> Bool
     {
         if manyKeys == nil {
-            let members = tree.nodes[node].children
-            guard members.count >= 16 else { return members.contains { tree.nodes[$0].name == key } }
-            manyKeys = Set(members.map { tree.nodes[$0].name })
+            guard tree.nodes[node].childCount >= 16 else {
+                return tree.children(of: node).contains { tree.nodes[$0].name == key }
+            }
+            manyKeys = Set(tree.children(of: node).map { tree.nodes[$0].name })
         }
         return manyKeys?.insert(key).inserted == false
     }

@@ -11,7 +11,12 @@ public final class RecordTree: @unchecked Sendable {
         /// Scalar value or XML text; `nil` for JSON null and elements with only children.
         var text: String?
         var attributes: [Attribute] = []
-        var children: [Int] = []
+        /// The children as a list through the nodes (first, last, next): no array of its own for
+        /// each node, which a million-line feed allocated and freed once per element.
+        var firstChild = -1
+        var lastChild = -1
+        var nextSibling = -1
+        var childCount = 0
         /// A JSON array: path steps look through it to its items.
         var isArray = false
         var line: Int
@@ -30,8 +35,31 @@ public final class RecordTree: @unchecked Sendable {
     func add(name: String, localName: String, line: Int, parent: Int?) -> Int {
         nodes.append(Node(name: name, localName: localName, text: nil, line: line))
         let index = nodes.count - 1
-        if let parent { nodes[parent].children.append(index) }
+        if let parent {
+            if nodes[parent].lastChild >= 0 {
+                nodes[nodes[parent].lastChild].nextSibling = index
+            } else {
+                nodes[parent].firstChild = index
+            }
+            nodes[parent].lastChild = index
+            nodes[parent].childCount += 1
+        }
         return index
+    }
+
+    /// The children of `node`, in document order.
+    func children(of node: Int) -> Children { Children(tree: self, upcoming: nodes[node].firstChild) }
+
+    /// The children of a node, walked along their sibling links.
+    struct Children: Sequence, IteratorProtocol {
+        let tree: RecordTree
+        var upcoming: Int
+
+        mutating func next() -> Int? {
+            guard upcoming >= 0 else { return nil }
+            defer { upcoming = tree.nodes[upcoming].nextSibling }
+            return upcoming
+        }
     }
 
     /// The nodes `path` leads to from `start`, in document order.
@@ -40,9 +68,9 @@ public final class RecordTree: @unchecked Sendable {
         for step in path.steps {
             var matches: [Int] = []
             for node in frontier {
-                for child in nodes[node].children where nameMatches(step.match, child) {
+                for child in children(of: node) where nameMatches(step.match, child) {
                     if nodes[child].isArray {
-                        matches.append(contentsOf: nodes[child].children)
+                        matches.append(contentsOf: children(of: child))
                     } else {
                         matches.append(child)
                     }
@@ -63,11 +91,33 @@ public final class RecordTree: @unchecked Sendable {
 
     /// The text at `path` from `start` (the first match), or the attribute the path ends in.
     func value(_ path: FieldPath, from start: Int) -> String? {
-        guard let node = nodes(path, from: start).first else { return nil }
+        guard let node = firstNode(path, from: start) else { return nil }
         if let attribute = path.attribute {
             return nodes[node].attributes.first { $0.name == attribute }?.value
         }
         return nodes[node].text
+    }
+
+    /// `nodes(path, from: start).first`, found depth first without building a list at each step
+    /// (the first match in document order either way) when no step has a predicate, as most
+    /// paths do: every field of every record is read this way.
+    func firstNode(_ path: FieldPath, from start: Int) -> Int? {
+        guard path.steps.allSatisfy({ $0.predicate == nil }) else { return nodes(path, from: start).first }
+        return path.steps.withUnsafeBufferPointer { steps in first(steps, 0, from: start) }
+    }
+
+    private func first(_ steps: UnsafeBufferPointer<FieldPath.Step>, _ step: Int, from node: Int) -> Int? {
+        guard step < steps.count else { return node }
+        for child in children(of: node) where nameMatches(steps[step].match, child) {
+            if nodes[child].isArray {
+                for item in children(of: child) {
+                    if let found = first(steps, step + 1, from: item) { return found }
+                }
+            } else if let found = first(steps, step + 1, from: child) {
+                return found
+            }
+        }
+        return nil
     }
 
     @inline(__always)

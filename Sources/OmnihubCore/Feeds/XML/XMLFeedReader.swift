@@ -79,7 +79,7 @@ public struct XMLFeedReader {
             stack.removeLast()
             guard let building = tree else { return }
             let node = open.removeLast()
-            if !building.nodes[node].children.isEmpty, building.nodes[node].text?.allSatisfy(\.isWhitespace) ?? false {
+            if building.nodes[node].childCount > 0, building.nodes[node].text?.allSatisfy(\.isWhitespace) ?? false {
                 building.nodes[node].text = nil
             }
             if stack.count == recordDepth - 1 {
