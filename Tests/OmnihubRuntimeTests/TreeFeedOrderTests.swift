@@ -7,10 +7,12 @@ import Testing
 /// mapping them one by one gives, in file order.
 @Suite("XML and JSON feeds mapped on every core, in file order")
 struct TreeFeedOrderTests {
-    static let jsonMapping = """
+    /// An order mapping over `top` (format and grouping), its lines under `lines:` with `from`.
+    static func mapping(_ top: String, from: String = "") -> String {
+        """
         mapping: t
         document: order
-        format: {type: json, records: ""}
+        \(top)
         order:
           channel: {const: shop}
           external_id: {path: id, required: true}
@@ -18,30 +20,17 @@ struct TreeFeedOrderTests {
           currency: {const: EUR}
           ship_to.country: {const: DE}
         lines:
-          from: lines
+          \(from)
           sku: sku
           quantity: qty
           unit_price: price
 
         """
+    }
 
-    static let xmlMapping = """
-        mapping: t
-        document: order
-        format: {type: xml, records: /orders/order}
-        group_by: id
-        order:
-          channel: {const: shop}
-          external_id: {path: id, required: true}
-          placed_at: date
-          currency: {const: EUR}
-          ship_to.country: {const: DE}
-        lines:
-          sku: sku
-          quantity: qty
-          unit_price: price
+    static let jsonMapping = mapping(#"format: {type: json, records: ""}"#, from: "from: lines")
 
-        """
+    static let xmlMapping = mapping("format: {type: xml, records: /orders/order}\ngroup_by: id")
 
     /// Order `n`; every seventh has a quantity that is not a number, so it is rejected.
     static func isBad(_ n: Int) -> Bool { n % 7 == 0 }

@@ -46,9 +46,26 @@ public struct FeedMapper: Sendable {
     private func map(_ source: any ByteSource, escapingSink sink: @escaping (Outcome) throws -> Void) throws
         -> Summary
     {
+        let documentsAtOnce: Int
+        switch mapping.format {
+        case .csv: documentsAtOnce = 1
+        case .json, .xml: documentsAtOnce = Self.treeDocumentsAtOnce
+        }
         var grouper = RecordGrouper(
             mapping: mapping, fileName: fileName, finishedKeys: FinishedGroupKeys(inMemory: groupKeysInMemory),
-            sink: sink)
+            documentsAtOnce: documentsAtOnce, sink: sink)
+        do {
+            try read(source, into: &grouper)
+            try grouper.finish()
+        } catch {
+            grouper.deliverAfterFailure()
+            throw error
+        }
+        return grouper.summary
+    }
+
+    /// Reads every record of `source` into `grouper`.
+    private func read(_ source: any ByteSource, into grouper: inout RecordGrouper) throws {
         switch mapping.format {
         case .csv(let dialect):
             var reader = CSVReader(
@@ -59,24 +76,12 @@ public struct FeedMapper: Sendable {
             while let row = try reader.next() { try grouper.add(row) }
         case .json(let layout):
             var reader = JSONFeedReader(source: source, layout: layout, fileName: fileName, limits: mapping.limits)
-            grouper.documentsAtOnce = Self.treeDocumentsAtOnce
-            do {
-                try reader.read { record in try grouper.add(record) }
-            } catch {
-                grouper.deliverAfterFailure()
-                throw error
-            }
+            try reader.read { record in try grouper.add(record) }
         case .xml(let recordPath, let namespaces):
             let reader = XMLFeedReader(
                 source: source, recordPath: recordPath, namespaces: namespaces, encoding: mapping.encoding,
                 fileName: fileName, limits: mapping.limits)
-            grouper.documentsAtOnce = Self.treeDocumentsAtOnce
-            do {
-                try reader.read { record in try grouper.add(record) }
-            } catch {
-                grouper.deliverAfterFailure()
-                throw error
-            }
+            try reader.read { record in try grouper.add(record) }
             if grouper.summary.records == 0 {
                 throw MappingIssue(
                     .recordsNotFound, file: fileName, source: recordPath.text,
@@ -84,8 +89,6 @@ public struct FeedMapper: Sendable {
                         + "imported; check the mapping's records path and namespaces against the file")
             }
         }
-        try grouper.finish()
-        return grouper.summary
     }
 
     /// How many documents of an XML or JSON feed are mapped together on every core, while the
@@ -123,7 +126,7 @@ private struct RecordGrouper {
     /// 64-bit hash within one file is too unlikely to plan for.
     let finishedKeys: FinishedGroupKeys
     /// How many finished groups wait to be mapped together on every core; 1 maps each at once.
-    var documentsAtOnce = 1
+    let documentsAtOnce: Int
     /// Finished groups and rejections not yet handed to the sink, in file order.
     private var pending: [Pending] = []
 
@@ -133,12 +136,13 @@ private struct RecordGrouper {
     }
 
     init(
-        mapping: DocumentMapping, fileName: String, finishedKeys: FinishedGroupKeys,
+        mapping: DocumentMapping, fileName: String, finishedKeys: FinishedGroupKeys, documentsAtOnce: Int,
         sink: @escaping (FeedMapper.Outcome) throws -> Void
     ) {
         self.mapping = mapping
         self.fileName = fileName
         self.finishedKeys = finishedKeys
+        self.documentsAtOnce = documentsAtOnce
         self.sink = sink
         self.mapper = DocumentMapper(mapping: mapping, fileName: fileName)
         self.fillDown = mapping.fillDown.isEmpty ? nil : FillDownMemory(paths: mapping.fillDown)
@@ -182,9 +186,10 @@ private struct RecordGrouper {
         try flush()
     }
 
-    /// After the reader failed (a file broken halfway): what was read before the failure still
-    /// reaches the sink, as it does when each group is mapped at once. What the sink throws then
-    /// gives way to the reader's failure.
+    /// After the reader or the sink failed (a file broken halfway, a stop): what was read before
+    /// the failure still reaches the sink, as it does when each group is mapped at once. What the
+    /// sink throws then gives way to the first failure. Nothing waits when each group is mapped
+    /// at once (CSV).
     mutating func deliverAfterFailure() {
         try? flush()
     }

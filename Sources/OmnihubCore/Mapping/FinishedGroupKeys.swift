@@ -129,8 +129,8 @@ private final class SpilledKeys {
     }
 
     func contains(_ hash: UInt64) throws(GroupKeySpillError) -> Bool {
-        let word = filter[Self.filterIndex(hash)]
-        guard word & Self.filterBits(hash) == Self.filterBits(hash) else { return false }
+        let bits = Self.filterBits(hash)
+        guard filter[Self.filterIndex(hash)] & bits == bits else { return false }
         // The last block whose first hash is not above `hash`.
         var low = 0
         var high = fences.count
@@ -152,6 +152,7 @@ private final class SpilledKeys {
     /// The hashes of block `index`.
     func read(block index: Int) throws(GroupKeySpillError) -> [UInt64] {
         let keys = min(Self.blockKeys, count - index * Self.blockKeys)
+        guard keys > 0 else { return [] }
         var block = [UInt64](repeating: 0, count: keys)
         let wanted = keys * MemoryLayout<UInt64>.size
         let got = block.withUnsafeMutableBytes { bytes in
