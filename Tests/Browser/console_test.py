@@ -14,6 +14,7 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -61,9 +62,24 @@ class ConsoleInABrowser(unittest.TestCase):
     def follow(self, element):
         """Clicks a link or a form's button and waits for the page it leads to: the clicked page's
         elements go stale once the browser has the new one. Reading the page straight after the
-        click could read the old page, or an element of it that goes stale while it is read."""
+        click could read the old page, or an element of it that goes stale while it is read.
+
+        Chrome reports an element of a page it is replacing either as stale or, while the swap is
+        under way, as a node that "does not belong to the document"; both mean the page is gone."""
         element.click()
-        self.wait.until(EC.staleness_of(element))
+
+        def gone(_driver):
+            try:
+                element.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        self.wait.until(gone)
 
     def test_1_care_finds_an_order_cancels_a_line_and_sees_the_refund(self):
         self.sign_in("/console/", "care", "wrong-password")
