@@ -28,4 +28,26 @@ static inline int omnihub_is_open_for_writing(int fd) {
     return errno == EAGAIN ? 1 : -1;
 }
 
+// O_TMPFILE (open(2)) is Linux's, behind _GNU_SOURCE too: a file with no name until it is linked
+// in, so a reader never sees it half written and nothing is left behind when the process dies.
+#include <stdio.h>
+#include <unistd.h>
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+
+/// An unnamed file in `folder`, open for writing; -1 and errno when the file system has none
+/// (EOPNOTSUPP, EISDIR or EINVAL) or the folder cannot be written.
+static inline int omnihub_open_unnamed(const char *folder) {
+    return open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+}
+
+/// Gives the unnamed file open at `fd` the name `path`; fails with EEXIST, replacing nothing,
+/// when `path` is taken. 0 on success, -1 and errno.
+static inline int omnihub_link_unnamed(int fd, const char *path) {
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, self, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
 #endif

@@ -43,8 +43,8 @@ package struct DocumentTally: Sendable, Hashable {
 }
 
 /// Renders documents into the outbox's files and writes them exactly once: each document and its
-/// bytes are recorded in the store first (by its emitter), then written under a temporary name,
-/// flushed and renamed into place, then marked written; a crash in between writes the same bytes
+/// bytes are recorded in the store first (by its emitter), then written unnamed, flushed and
+/// linked in under their names (``FileMover/writeAllNew(_:unnamed:)``), then marked written; a crash in between writes the same bytes
 /// on the next run. A file already there with other bytes is never overwritten.
 struct OutboxWriter: Sendable {
     let configuration: Configuration
@@ -171,22 +171,8 @@ struct OutboxWriter: Sendable {
     ) {
         guard !documents.isEmpty else { return }
         Failpoint.beforeOutboxWrite.reach()
-        var toWrite: [(data: Data, path: String)] = []
-        var failed: [String: any Error] = [:]
-        for (document, content) in documents {
-            if let existing = FileManager.default.contents(atPath: document.path) {
-                if Array(existing) != content {
-                    failed[document.path] = FileError(
-                        .alreadyThere, operation: "write", path: document.path,
-                        reason: "another file with that name is already there and omnihub never overwrites an outbox "
-                            + "file; move it away and run again, \(document.number) stays pending until then")
-                }
-            } else {
-                toWrite.append((Data(content), document.path))
-            }
-        }
-        for (path, error) in FileMover.writeAllAtomically(toWrite) { failed[path] = error }
-        if !toWrite.isEmpty { Failpoint.afterOutboxWrite.reach() }
+        let (created, failed) = Self.writeFiles(documents)
+        if created > 0 { Failpoint.afterOutboxWrite.reach() }
         let done = documents.map(\.document).filter { failed[$0.path] == nil }
         do {
             try store.outbox.markWritten(done.map(\.id), at: time)
@@ -211,5 +197,23 @@ struct OutboxWriter: Sendable {
             outcome.add(written: written)
         }
         progress?(.writing(documents: outcome.stage, written: outcome.writtenCount))
+    }
+
+    /// Writes the documents' files that are not there yet (``FileMover/writeAllNew(_:unnamed:)``): how many
+    /// it created, and those that failed by path. A file already there with the same bytes counts
+    /// as written; with other bytes it is refused, never overwritten.
+    private static func writeFiles(_ documents: [(document: OutboundDocument, content: [UInt8])])
+        -> (created: Int, failed: [String: FileError])
+    {
+        let written = FileMover.writeAllNew(documents.map { ($0.content, $0.document.path) })
+        var failed = written.failed
+        for path in written.occupied {
+            let number = documents.first { $0.document.path == path }?.document.number ?? path
+            failed[path] = FileError(
+                .alreadyThere, operation: "write", path: path,
+                reason: "another file with that name is already there and omnihub never overwrites an outbox "
+                    + "file; move it away and run again, \(number) stays pending until then")
+        }
+        return (written.created, failed)
     }
 }

@@ -24,7 +24,8 @@ enum Failpoint: String, CaseIterable {
     case afterOutboxRender = "after-outbox-render"
     /// After outbound documents were recorded, before their file is written.
     case beforeOutboxWrite = "before-outbox-write"
-    /// After outbound files were written and flushed under their temporary names, before the rename.
+    /// After outbound files were written and flushed (unnamed, or under temporary names), before
+    /// they are linked or renamed into place.
     case beforeOutboxRename = "before-outbox-rename"
     /// After an outbound file was renamed into place, before it is marked written.
     case afterOutboxWrite = "after-outbox-write"

@@ -105,6 +105,114 @@ enum FileMover {
         return failed
     }
 
+    /// What ``writeAllNew(_:)`` did.
+    struct NewFiles: Sendable {
+        /// How many files it created.
+        var created = 0
+        /// The paths where another file with other bytes was already there: left as they were.
+        var occupied: [String] = []
+        /// The files that could not be written, by path.
+        var failed: [String: FileError] = [:]
+    }
+
+    /// How many unnamed files are open at once: a part's files are written in batches of this
+    /// many, each flushed with one `syncfs`, so a long part stays far below the descriptor limit.
+    static let filesOpenAtOnce = 256
+
+    /// Writes files that are not there yet, each seen whole or not at all, flushed, and never in
+    /// place of another file. Each is written unnamed (`O_TMPFILE`) and linked in under its name
+    /// once flushed: no temporary name to create and rename, and none left behind by a process
+    /// that dies. A path already taken by the same bytes counts as written (an earlier run got
+    /// that far), by other bytes as occupied. Where the file system has no unnamed files, or
+    /// linking one in fails (no `/proc`), the file is written under a temporary name instead, as
+    /// every file is when `unnamed` is false.
+    static func writeAllNew(_ files: [(content: [UInt8], path: String)], unnamed: Bool = true) -> NewFiles {
+        var outcome = NewFiles()
+        var folders = Set<String>()
+        var unnamedUnsupported = Set<String>()
+        var named: [(data: Data, path: String)] = []
+        for start in stride(from: 0, to: files.count, by: filesOpenAtOnce) {
+            var open: [(descriptor: Int32, index: Int)] = []
+            var batchFolders = Set<String>()
+            for index in start..<min(files.count, start + filesOpenAtOnce) {
+                let file = files[index]
+                let folder = PathName.folder(of: file.path)
+                do {
+                    if folders.insert(folder).inserted {
+                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    }
+                } catch {
+                    outcome.failed[file.path] = FileError(operation: "create folder", path: folder, cause: error)
+                    continue
+                }
+                if !unnamed || unnamedUnsupported.contains(folder) {
+                    named.append((Data(file.content), file.path))
+                    continue
+                }
+                let descriptor = omnihub_open_unnamed(folder)
+                guard descriptor >= 0 else {
+                    if errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL {
+                        unnamedUnsupported.insert(folder)
+                        named.append((Data(file.content), file.path))
+                    } else {
+                        outcome.failed[file.path] = FileError(operation: "create", path: file.path, errno: errno)
+                    }
+                    continue
+                }
+                let written = file.content.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                guard written == file.content.count else {
+                    outcome.failed[file.path] = FileError(operation: "write", path: file.path, errno: errno)
+                    close(descriptor)
+                    continue
+                }
+                open.append((descriptor, index))
+                batchFolders.insert(folder)
+            }
+            var unflushed: [String: Int32] = [:]
+            for folder in batchFolders {
+                let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if descriptor < 0 || omnihub_syncfs(descriptor) != 0 { unflushed[folder] = errno }
+                if descriptor >= 0 { close(descriptor) }
+            }
+            if !open.isEmpty { Failpoint.beforeOutboxRename.reach() }
+            for (descriptor, index) in open {
+                defer { close(descriptor) }
+                let file = files[index]
+                if let code = unflushed[PathName.folder(of: file.path)] {
+                    outcome.failed[file.path] = FileError(operation: "flush", path: file.path, errno: code)
+                } else if omnihub_link_unnamed(descriptor, file.path) == 0 {
+                    outcome.created += 1
+                } else if errno == EEXIST {
+                    if FileManager.default.contents(atPath: file.path).map(Array.init) != file.content {
+                        outcome.occupied.append(file.path)
+                    }
+                } else {
+                    named.append((Data(file.content), file.path))
+                }
+            }
+        }
+        // Files written under a temporary name: each checked first, as a rename would replace.
+        var toRename: [(data: Data, path: String)] = []
+        for file in named {
+            if let existing = FileManager.default.contents(atPath: file.path) {
+                if existing != file.data { outcome.occupied.append(file.path) }
+            } else {
+                toRename.append(file)
+            }
+        }
+        let refused = writeAllAtomically(toRename)
+        outcome.failed.merge(refused) { first, _ in first }
+        outcome.created += toRename.count - refused.count
+        for folder in folders {
+            let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if descriptor >= 0 {
+                fsync(descriptor)
+                close(descriptor)
+            }
+        }
+        return outcome
+    }
+
     /// Removes the temporary files (`.NAME.PID.tmp`) that a process killed while writing left in
     /// `folders`: those of processes no longer running. Returns how many went.
     @discardableResult
