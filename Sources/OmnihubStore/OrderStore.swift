@@ -31,7 +31,7 @@ package final class OrderStore: Sendable {
                 // index; with SQLite's default 2 MB page cache that costs several times the insert.
                 // The log is copied into the database every 32 MB instead of every 4 MB: a run that
                 // records part after part rewrites the same index pages in each, and each copy
-                // writes them again (the 100,000-order benchmark.s second cycle: 4 % faster).
+                // writes them again (the 100,000-order benchmark's second cycle: 4 % faster).
                 try db.execute(
                     sql: """
                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;
