@@ -44,8 +44,9 @@ package struct DocumentTally: Sendable, Hashable {
 
 /// Renders documents into the outbox's files and writes them exactly once: each document and its
 /// bytes are recorded in the store first (by its emitter), then written unnamed, flushed and
-/// linked in under their names (``FileMover/writeAllNew(_:unnamed:)``), then marked written; a crash in between writes the same bytes
-/// on the next run. A file already there with other bytes is never overwritten.
+/// linked in under their names (``FileMover/writeAllNew(_:unnamed:)``), then marked written; a
+/// crash in between writes the same bytes on the next run. A file already there with other bytes
+/// is never overwritten.
 struct OutboxWriter: Sendable {
     let configuration: Configuration
     let store: OrderStore
@@ -199,9 +200,9 @@ struct OutboxWriter: Sendable {
         progress?(.writing(documents: outcome.stage, written: outcome.writtenCount))
     }
 
-    /// Writes the documents' files that are not there yet (``FileMover/writeAllNew(_:unnamed:)``): how many
-    /// it created, and those that failed by path. A file already there with the same bytes counts
-    /// as written; with other bytes it is refused, never overwritten.
+    /// Writes the documents' files that are not there yet (``FileMover/writeAllNew(_:unnamed:)``):
+    /// how many it created, and those that failed by path. A file already there with the same
+    /// bytes counts as written; with other bytes it is refused, never overwritten.
     private static func writeFiles(_ documents: [(document: OutboundDocument, content: [UInt8])])
         -> (created: Int, failed: [String: FileError])
     {

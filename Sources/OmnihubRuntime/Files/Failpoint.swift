@@ -27,7 +27,7 @@ enum Failpoint: String, CaseIterable {
     /// After outbound files were written and flushed (unnamed, or under temporary names), before
     /// they are linked or renamed into place.
     case beforeOutboxRename = "before-outbox-rename"
-    /// After an outbound file was renamed into place, before it is marked written.
+    /// After outbound files were linked or renamed into place, before they are marked written.
     case afterOutboxWrite = "after-outbox-write"
     /// After a file fetched from a partner's server was recorded, before it is renamed into the inbox.
     case afterRemoteFetchRecorded = "after-remote-fetch-recorded"

@@ -105,7 +105,7 @@ enum FileMover {
         return failed
     }
 
-    /// What ``writeAllNew(_:)`` did.
+    /// What ``writeAllNew(_:unnamed:)`` did.
     struct NewFiles: Sendable {
         /// How many files it created.
         var created = 0
