@@ -172,7 +172,7 @@ extension FinanceLedger {
                 INSERT INTO finance_lines (finance_document_id, position, quantity, value_minor)
                 VALUES (?, ?, ?, ?)
                 """)
-            let insertPending = try SQLiteStatement(db, Outbox.insertPending)
+            let insertPending = try PendingDocumentStatements(db)
             let pointAtFile = try SQLiteStatement(db, "UPDATE finance_documents SET document_id = ? WHERE id = ?")
             let issuedAt = time.description
             var documents: [OutboundDocument] = []

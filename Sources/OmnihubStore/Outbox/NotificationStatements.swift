@@ -8,7 +8,7 @@ import OmnihubCore
 struct NotificationStatements {
     let find: SQLiteStatement
     let insert: SQLiteStatement
-    let insertPending: SQLiteStatement
+    let insertPending: PendingDocumentStatements
     let coverShipment: SQLiteStatement
 
     init(_ db: Database) throws {
@@ -20,7 +20,7 @@ struct NotificationStatements {
             INSERT INTO customer_notifications (order_id, event, reference, document_id, created_at)
             VALUES (?, ?, ?, ?, ?)
             """)
-        insertPending = try SQLiteStatement(db, Outbox.insertPending)
+        insertPending = try PendingDocumentStatements(db)
         coverShipment = try SQLiteStatement(
             db, "UPDATE shipments SET notification_id = ? WHERE id = ? AND notification_id IS NULL")
     }

@@ -65,32 +65,48 @@ extension Outbox {
         at time: Timestamp
     ) throws -> OutboundDocument {
         try recordPending(
-            kind: kind, destination: destination, rendered, at: time, with: try SQLiteStatement(db, insertPending))
+            kind: kind, destination: destination, rendered, at: time, with: try PendingDocumentStatements(db))
     }
 
-    /// Records a rendered document as pending with `insert` (prepared from ``insertPending``): a
-    /// part's documents share one statement, bound through SQLite's C API.
+    /// Records a rendered document as pending with `insert`: a part's documents share its
+    /// statements, bound through SQLite's C API.
     static func recordPending(
         kind: OutboundDocumentKind, destination: String, _ rendered: RenderedDocument, at time: Timestamp,
-        with insert: SQLiteStatement
+        with insert: PendingDocumentStatements
     ) throws -> OutboundDocument {
         let createdAt = time.description
-        try insert.bind(1, kind.rawValue)
-        try insert.bind(2, destination)
-        try insert.bind(3, rendered.number)
-        try insert.bind(4, rendered.path)
-        try insert.bind(5, blob: rendered.content)
-        try insert.bind(6, OutboundDocument.Status.pending.rawValue)
-        try insert.bind(7, createdAt)
-        try insert.execute()
+        let document = insert.document
+        try document.bind(1, kind.rawValue)
+        try document.bind(2, destination)
+        try document.bind(3, rendered.number)
+        try document.bind(4, rendered.path)
+        try document.bind(5, OutboundDocument.Status.pending.rawValue)
+        try document.bind(6, createdAt)
+        try document.execute()
+        let id = document.lastInsertedRowID
+        try insert.content.bind(1, id)
+        try insert.content.bind(2, blob: rendered.content)
+        try insert.content.execute()
         return OutboundDocument(
-            id: insert.lastInsertedRowID, kind: kind, destination: destination, number: rendered.number,
-            path: rendered.path, status: .pending, createdAt: createdAt, writtenAt: nil)
+            id: id, kind: kind, destination: destination, number: rendered.number, path: rendered.path,
+            status: .pending, createdAt: createdAt, writtenAt: nil)
     }
+}
 
-    /// The statement ``recordPending(kind:destination:_:at:with:)`` runs.
-    static let insertPending = """
-        INSERT INTO outbound_documents (kind, destination, number, path, content, status, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        """
+/// The two statements that record a pending document: the document, and its bytes in a table of
+/// their own, so that marking the document written rewrites a short row, not its bytes.
+struct PendingDocumentStatements {
+    let document: SQLiteStatement
+    let content: SQLiteStatement
+
+    init(_ db: Database) throws {
+        document = try SQLiteStatement(
+            db,
+            """
+            INSERT INTO outbound_documents (kind, destination, number, path, status, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        content = try SQLiteStatement(
+            db, "INSERT INTO outbound_document_contents (document_id, content) VALUES (?, ?)")
+    }
 }

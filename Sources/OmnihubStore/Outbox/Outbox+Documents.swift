@@ -15,7 +15,12 @@ extension Outbox {
     package func pendingDocuments() throws -> [(OutboundDocument, [UInt8])] {
         try read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM outbound_documents WHERE status = ? ORDER BY id"),
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.*, c.content FROM outbound_documents d
+                        JOIN outbound_document_contents c ON c.document_id = d.id
+                        WHERE d.status = ? ORDER BY d.id
+                        """),
                 arguments: [OutboundDocument.Status.pending]
             ).map { row in
                 (try OutboundDocument(row: row), try row.decode(Data.self, forColumn: "content").map { $0 })

@@ -14,5 +14,19 @@ extension StoreMigrations {
                     CREATE INDEX fulfilment_lines_by_node ON fulfilment_lines(node, order_id);
                     """)
         }
+        migrator.registerMigration("v30: an outbound document's bytes in a table of their own") { db in
+            try db.execute(
+                sql: """
+                    -- Marking a document written changed the length of its row, and SQLite rewrote
+                    -- the whole row with it: every invoice's bytes were written to the store twice.
+                    CREATE TABLE outbound_document_contents (
+                        document_id INTEGER PRIMARY KEY REFERENCES outbound_documents(id),
+                        content BLOB NOT NULL
+                    );
+                    INSERT INTO outbound_document_contents (document_id, content)
+                        SELECT id, content FROM outbound_documents;
+                    ALTER TABLE outbound_documents DROP COLUMN content;
+                    """)
+        }
     }
 }

@@ -18,7 +18,11 @@ extension TransferLog {
         try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT d.* FROM outbound_documents d WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?"),
+                    sql: """
+                        SELECT d.*, c.content FROM outbound_documents d
+                        JOIN outbound_document_contents c ON c.document_id = d.id
+                        WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?
+                        """),
                 arguments: [destination, endpoint, limit]
             ).map { row in (try OutboundDocument(row: row), Array(try row.decode(Data.self, forColumn: "content"))) }
         }
@@ -65,7 +69,12 @@ extension TransferLog {
         try read { db in
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM outbound_documents WHERE id = ? AND status = 'written'"),
+                    db.cachedStatement(
+                        sql: """
+                            SELECT d.*, c.content FROM outbound_documents d
+                            JOIN outbound_document_contents c ON c.document_id = d.id
+                            WHERE d.id = ? AND d.status = 'written'
+                            """),
                     arguments: [id])
             else { return nil }
             let document = try OutboundDocument(row: row)
