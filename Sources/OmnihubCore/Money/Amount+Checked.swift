@@ -93,9 +93,13 @@ extension Amount {
         // (units / 10^scale) / (d / 10^dScale) at targetScale = units · 10^(target + dScale - scale) / d
         let targetScale = Swift.min(Amount.maximumScale, Swift.max(scale, divisor.scale) + 8)
         let shift = targetScale + divisor.scale - scale
-        let numerator = Int128(units) * Amount.widePowerOfTen(shift)
-        let quotient = Amount.divide(numerator, by: Int128(divisor.units), rule: .halfUp)
-        guard let result = Amount(exactly: quotient, scale: targetScale) else {
+        // Up to 18 digits shifted by up to 24 places can pass even 128 bits; a divisor has fewer
+        // than 18 digits, so such a quotient has too many digits anyway.
+        let (numerator, overflow) = Int128(units).multipliedReportingOverflow(by: Amount.widePowerOfTen(shift))
+        guard !overflow,
+            let result = Amount(
+                exactly: Amount.divide(numerator, by: Int128(divisor.units), rule: .halfUp), scale: targetScale)
+        else {
             throw AmountOutOfRange(operation: "\(self) / \(divisor)")
         }
         return result.normalized
