@@ -6,12 +6,10 @@ extension Order {
     /// with `JSONDecoder`, whose errors say what is wrong.
     public init?(canonicalJSON bytes: UnsafeRawBufferPointer) {
         var reader = CanonicalJSONReader(bytes)
-        guard let value = reader.document(), case .object(let fields) = value else { return nil }
         var order = Order.Fields()
-        for (key, value) in fields {
-            guard order.set(key, value) else { return nil }
-        }
-        guard let built = order.build() else { return nil }
+        guard reader.object({ reader, key in order.read(key, from: &reader) }), reader.isAtEnd(),
+            let built = order.build()
+        else { return nil }
         self = built
     }
 
@@ -32,45 +30,63 @@ extension Order {
         var source: SourceLocation?
         var prices = PriceBasis.gross
 
-        mutating func set(_ key: String, _ value: CanonicalJSONValue) -> Bool {
+        /// Reads the value of `key`; `false` for a key the order does not have or a value of the wrong shape.
+        mutating func read(_ key: String, from reader: inout CanonicalJSONReader) -> Bool {
             switch key {
-            case "channel": channel = value.string
-            case "external_id": externalID = value.string
-            case "placed_at": placedAt = value.string.flatMap { try? DateTimeFormat.iso8601.parse($0, zone: nil) }
-            case "currency": currency = value.string.flatMap(Currency.init(code:))
+            case "channel":
+                channel = reader.string()
+                return channel != nil
+            case "external_id":
+                externalID = reader.string()
+                return externalID != nil
+            case "placed_at":
+                placedAt = reader.timestamp()
+                return placedAt != nil
+            case "currency":
+                currency = reader.string().flatMap(Currency.init(code:))
+                return currency != nil
             case "customer":
-                guard let customer = value.customer else { return value.isNull }
+                if reader.null() { return true }
+                guard let customer = reader.customer() else { return false }
                 self.customer = customer
             case "ship_to":
-                guard let address = value.address else { return value.isNull }
+                if reader.null() { return true }
+                guard let address = reader.address() else { return false }
                 shipTo = address
             case "bill_to":
-                guard let address = value.address else { return value.isNull }
+                if reader.null() { return true }
+                guard let address = reader.address() else { return false }
                 billTo = address
-            case "delivery": delivery = value.delivery
+            case "delivery":
+                delivery = reader.delivery()
+                return delivery != nil
             case "lines":
-                guard case .array(let items) = value else { return false }
                 var lines: [OrderLine] = []
-                lines.reserveCapacity(items.count)
-                for item in items {
-                    guard let line = item.orderLine else { return false }
+                let read = reader.array { reader in
+                    guard let line = reader.orderLine() else { return false }
                     lines.append(line)
+                    return true
                 }
+                guard read else { return false }
                 self.lines = lines
             case "shipping":
-                guard let shipping = value.shippingCharge else { return value.isNull }
+                if reader.null() { return true }
+                guard let shipping = reader.shippingCharge() else { return false }
                 self.shipping = shipping
             case "discounts":
-                guard let discounts = value.discounts else { return value.isNull }
+                if reader.null() { return true }
+                guard let discounts = reader.discounts() else { return false }
                 self.discounts = discounts
             case "payment":
-                guard let payment = value.payment else { return value.isNull }
+                if reader.null() { return true }
+                guard let payment = reader.payment() else { return false }
                 self.payment = payment
             case "source":
-                guard let source = value.source else { return value.isNull }
+                if reader.null() { return true }
+                guard let source = reader.source() else { return false }
                 self.source = source
             case "prices":
-                guard let prices = value.string.flatMap(PriceBasis.init(rawValue:)) else { return false }
+                guard let prices = reader.string().flatMap(PriceBasis.init(rawValue:)) else { return false }
                 self.prices = prices
             default: return false
             }
@@ -89,51 +105,28 @@ extension Order {
     }
 }
 
-/// A JSON value as the canonical order holds them: strings, integers, null, arrays and objects.
-enum CanonicalJSONValue {
-    case string(String)
-    case integer(Int)
-    case null
-    case array([CanonicalJSONValue])
-    case object([(String, CanonicalJSONValue)])
-
-    var isNull: Bool {
-        if case .null = self { true } else { false }
+/// The parts of a canonical order, each read in the shape its writer gives it.
+extension CanonicalJSONReader {
+    /// An amount written as a decimal string.
+    fileprivate mutating func amount() -> Amount? {
+        string().flatMap { Amount(parsing: $0) }
     }
 
-    var string: String? {
-        if case .string(let text) = self { text } else { nil }
+    /// An amount or null: `.some(nil)` for null, `.none` for anything else.
+    fileprivate mutating func optionalAmount() -> Amount?? {
+        if null() { return .some(nil) }
+        return amount().map { .some($0) }
     }
 
-    /// A string or null as an optional string; `.none` for any other type.
-    var optionalString: String?? {
-        switch self {
-        case .string(let text): return .some(text)
-        case .null: return .some(nil)
-        default: return .none
-        }
+    /// A timestamp written as ISO 8601 with its zone.
+    fileprivate mutating func timestamp() -> Timestamp? {
+        string().flatMap { try? DateTimeFormat.iso8601.parse($0, zone: nil) }
     }
 
-    /// An amount or null; `.none` for anything else.
-    var optionalAmount: Amount?? {
-        switch self {
-        case .string(let text): return Amount(parsing: text).map { .some($0) }
-        case .null: return .some(nil)
-        default: return .none
-        }
-    }
-
-    /// The object's fields, each read by `read`, which says whether it knew the key and its type.
-    func fields(_ read: (String, CanonicalJSONValue) -> Bool) -> Bool {
-        guard case .object(let fields) = self else { return false }
-        for (key, value) in fields where !read(key, value) { return false }
-        return true
-    }
-
-    var customer: Customer? {
+    fileprivate mutating func customer() -> Customer? {
         var customer = Customer()
-        let known = fields { key, value in
-            guard let text = value.optionalString else { return false }
+        let known = object { reader, key in
+            guard let text = reader.optionalString() else { return false }
             switch key {
             case "name": customer.name = text
             case "email": customer.email = text
@@ -146,10 +139,10 @@ enum CanonicalJSONValue {
         return known ? customer : nil
     }
 
-    var address: Address? {
+    fileprivate mutating func address() -> Address? {
         var address = Address()
-        let known = fields { key, value in
-            guard let text = value.optionalString else { return false }
+        let known = object { reader, key in
+            guard let text = reader.optionalString() else { return false }
             switch key {
             case "name": address.name = text
             case "company": address.company = text
@@ -166,11 +159,11 @@ enum CanonicalJSONValue {
         return known ? address : nil
     }
 
-    var delivery: Delivery? {
+    fileprivate mutating func delivery() -> Delivery? {
         var method: DeliveryMethod?
         var delivery = Delivery(method: .ship)
-        let known = fields { key, value in
-            guard let text = value.optionalString else { return false }
+        let known = object { reader, key in
+            guard let text = reader.optionalString() else { return false }
             switch key {
             case "method":
                 method = text.flatMap(DeliveryMethod.init(rawValue:))
@@ -190,29 +183,31 @@ enum CanonicalJSONValue {
         return delivery
     }
 
-    var discounts: [Discount]? {
-        guard case .array(let items) = self else { return nil }
+    fileprivate mutating func discounts() -> [Discount]? {
         var discounts: [Discount] = []
-        for item in items {
+        let known = array { reader in
             var code: String?
             var amount: Amount?
-            let known = item.fields { key, value in
+            let known = reader.object { reader, key in
                 switch key {
                 case "code":
-                    guard let text = value.optionalString else { return false }
+                    guard let text = reader.optionalString() else { return false }
                     code = text
-                case "amount": amount = value.string.flatMap { Amount(parsing: $0) }
+                case "amount":
+                    amount = reader.amount()
+                    return amount != nil
                 default: return false
                 }
                 return true
             }
-            guard known, let amount else { return nil }
+            guard known, let amount else { return false }
             discounts.append(Discount(code: code, amount: amount))
+            return true
         }
-        return discounts
+        return known ? discounts : nil
     }
 
-    var orderLine: OrderLine? {
+    fileprivate mutating func orderLine() -> OrderLine? {
         var lineID: String?
         var sku: String?
         var quantity: Int?
@@ -221,25 +216,32 @@ enum CanonicalJSONValue {
         var title: String?
         var taxRate: Amount?
         var discounts: [Discount] = []
-        let known = fields { key, value in
+        let known = object { reader, key in
             switch key {
-            case "line_id": lineID = value.string
-            case "sku": sku = value.string
+            case "line_id":
+                lineID = reader.string()
+                return lineID != nil
+            case "sku":
+                sku = reader.string()
+                return sku != nil
             case "quantity":
-                guard case .integer(let number) = value else { return false }
-                quantity = number
-            case "unit_price": unitPrice = value.string.flatMap { Amount(parsing: $0) }
+                quantity = reader.integer()
+                return quantity != nil
+            case "unit_price":
+                unitPrice = reader.amount()
+                return unitPrice != nil
             case "gtin":
-                guard let text = value.optionalString else { return false }
+                guard let text = reader.optionalString() else { return false }
                 gtin = text
             case "title":
-                guard let text = value.optionalString else { return false }
+                guard let text = reader.optionalString() else { return false }
                 title = text
             case "tax_rate":
-                guard let rate = value.optionalAmount else { return false }
+                guard let rate = reader.optionalAmount() else { return false }
                 taxRate = rate
             case "discounts":
-                guard let read = value.discounts else { return value.isNull }
+                if reader.null() { return true }
+                guard let read = reader.discounts() else { return false }
                 discounts = read
             default: return false
             }
@@ -251,18 +253,20 @@ enum CanonicalJSONValue {
             taxRate: taxRate, discounts: discounts)
     }
 
-    var shippingCharge: ShippingCharge? {
+    fileprivate mutating func shippingCharge() -> ShippingCharge? {
         var amount: Amount?
         var taxRate: Amount?
         var discount: Amount?
-        let known = fields { key, value in
+        let known = object { reader, key in
             switch key {
-            case "amount": amount = value.string.flatMap { Amount(parsing: $0) }
+            case "amount":
+                amount = reader.amount()
+                return amount != nil
             case "tax_rate":
-                guard let rate = value.optionalAmount else { return false }
+                guard let rate = reader.optionalAmount() else { return false }
                 taxRate = rate
             case "discount":
-                guard let read = value.optionalAmount else { return false }
+                guard let read = reader.optionalAmount() else { return false }
                 discount = read
             default: return false
             }
@@ -272,18 +276,18 @@ enum CanonicalJSONValue {
         return ShippingCharge(amount: amount, taxRate: taxRate, discount: discount)
     }
 
-    var payment: Payment? {
+    fileprivate mutating func payment() -> Payment? {
         var payment = Payment()
-        let known = fields { key, value in
+        let known = object { reader, key in
             switch key {
             case "method":
-                guard let text = value.optionalString else { return false }
+                guard let text = reader.optionalString() else { return false }
                 payment.method = text
             case "reference":
-                guard let text = value.optionalString else { return false }
+                guard let text = reader.optionalString() else { return false }
                 payment.reference = text
             case "amount":
-                guard let amount = value.optionalAmount else { return false }
+                guard let amount = reader.optionalAmount() else { return false }
                 payment.amount = amount
             default: return false
             }
@@ -292,218 +296,29 @@ enum CanonicalJSONValue {
         return known ? payment : nil
     }
 
-    var source: SourceLocation? {
+    fileprivate mutating func source() -> SourceLocation? {
         var file: String?
         var record: Int?
         var line: Int?
-        let known = fields { key, value in
-            switch (key, value) {
-            case ("file", .string(let text)): file = text
-            case ("record", .integer(let number)): record = number
-            case ("line", .integer(let number)): line = number
-            case ("line", .null): line = nil
+        let known = object { reader, key in
+            switch key {
+            case "file":
+                file = reader.string()
+                return file != nil
+            case "record":
+                record = reader.integer()
+                return record != nil
+            case "line":
+                if reader.null() {
+                    line = nil
+                    return true
+                }
+                line = reader.integer()
+                return line != nil
             default: return false
             }
-            return true
         }
         guard known, let file, let record else { return nil }
         return SourceLocation(file: file, record: record, line: line)
-    }
-}
-
-/// A reader of the JSON the canonical writer makes: UTF-8, no floating point, nesting of a few
-/// levels. Anything else ends the read with `nil`.
-struct CanonicalJSONReader {
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
-    private var depth = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-    }
-
-    /// The whole document; `nil` unless it is one value followed by nothing but white space.
-    mutating func document() -> CanonicalJSONValue? {
-        guard let value = value() else { return nil }
-        skipSpace()
-        return index == bytes.count ? value : nil
-    }
-
-    private mutating func skipSpace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
-            }
-        }
-    }
-
-    private mutating func value() -> CanonicalJSONValue? {
-        skipSpace()
-        guard index < bytes.count else { return nil }
-        switch bytes[index] {
-        case UInt8(ascii: "\""): return string().map { .string($0) }
-        case UInt8(ascii: "{"): return object()
-        case UInt8(ascii: "["): return array()
-        case UInt8(ascii: "n"):
-            guard literal("null") else { return nil }
-            return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return integer()
-        default: return nil
-        }
-    }
-
-    private mutating func literal(_ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count else { return false }
-        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
-        index += count
-        return true
-    }
-
-    private mutating func integer() -> CanonicalJSONValue? {
-        var negative = false
-        if bytes[index] == UInt8(ascii: "-") {
-            negative = true
-            index += 1
-        }
-        var number = 0
-        var digits = 0
-        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-            let (times, overflowTimes) = number.multipliedReportingOverflow(by: 10)
-            let (sum, overflowSum) = times.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
-            guard !overflowTimes, !overflowSum else { return nil }
-            number = sum
-            digits += 1
-            index += 1
-        }
-        // A fraction or an exponent is not canonical: the decoder's fallback reads it.
-        guard digits > 0, index >= bytes.count || !".eE".utf8.contains(bytes[index]) else { return nil }
-        return .integer(negative ? -number : number)
-    }
-
-    private mutating func object() -> CanonicalJSONValue? {
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= 16 else { return nil }
-        index += 1
-        var fields: [(String, CanonicalJSONValue)] = []
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(fields)
-        }
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-            index += 1
-            guard let value = value() else { return nil }
-            fields.append((key, value))
-            skipSpace()
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { return nil }
-            index += 1
-            return .object(fields)
-        }
-    }
-
-    private mutating func array() -> CanonicalJSONValue? {
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= 16 else { return nil }
-        index += 1
-        var items: [CanonicalJSONValue] = []
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(items)
-        }
-        while true {
-            guard let value = value() else { return nil }
-            items.append(value)
-            skipSpace()
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { return nil }
-            index += 1
-            return .array(items)
-        }
-    }
-
-    /// A string at `index` (its opening quote); escapes decoded, invalid UTF-8 refused.
-    private mutating func string() -> String? {
-        index += 1
-        let start = index
-        // Fast path: no escape. ASCII text (nearly all of an order) needs no UTF-8 validation, and
-        // `String(validating:)` costs a generic lookup per call; text with other bytes is validated.
-        var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                let text = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
-                index += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            ascii = ascii && byte < 0x80
-            index += 1
-        }
-        var scalars = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return String(validating: scalars, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard index < bytes.count else { return nil }
-                let escaped = bytes[index]
-                index += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escaped)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard var code = hex4() else { return nil }
-                    if (0xD800...0xDBFF).contains(code) {
-                        guard literal("\\u"), let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { return nil }
-                    scalars.append(contentsOf: UTF8.encode(scalar).map { Array($0) } ?? [])
-                default: return nil
-                }
-            default:
-                guard byte >= 0x20 else { return nil }
-                scalars.append(byte)
-                index += 1
-            }
-        }
-        return nil
-    }
-
-    private mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count else { return nil }
-        var code: UInt32 = 0
-        for _ in 0..<4 {
-            guard let digit = Character(UnicodeScalar(bytes[index])).hexDigitValue else { return nil }
-            code = code << 4 | UInt32(digit)
-            index += 1
-        }
-        return code
     }
 }

@@ -172,28 +172,31 @@ public struct DateTimeFormat: Sendable, Hashable, CustomStringConvertible {
     private func readISO8601(from scanner: inout DigitScanner, into fields: inout Fields, text: String)
         throws(ConversionFailure)
     {
-        let fail = ConversionFailure("'\(text)' is not an ISO 8601 date-time such as 2026-11-20T09:15:00Z")
+        // Made only when thrown: building the message on every call made a string for every timestamp read.
+        func fail() -> ConversionFailure {
+            ConversionFailure("'\(text)' is not an ISO 8601 date-time such as 2026-11-20T09:15:00Z")
+        }
         guard let year = scanner.digits(exactly: 4), scanner.skip("-"), let month = scanner.digits(exactly: 2),
             scanner.skip("-"), let day = scanner.digits(exactly: 2)
-        else { throw fail }
+        else { throw fail() }
         (fields.year, fields.month, fields.day) = (year, month, day)
         if scanner.isAtEnd {
             throw ConversionFailure("'\(text)' is a date without a time; use a format such as yyyy-MM-dd")
         }
         guard scanner.skip("T") || scanner.skip(" "), let hour = scanner.digits(exactly: 2), scanner.skip(":"),
             let minute = scanner.digits(exactly: 2)
-        else { throw fail }
+        else { throw fail() }
         (fields.hour, fields.minute) = (hour, minute)
         if scanner.skip(":") {
-            guard let second = scanner.digits(exactly: 2) else { throw fail }
+            guard let second = scanner.digits(exactly: 2) else { throw fail() }
             fields.second = second
             if scanner.skip(".") || scanner.skip(",") {
-                guard let milliseconds = scanner.fractionAsMilliseconds() else { throw fail }
+                guard let milliseconds = scanner.fractionAsMilliseconds() else { throw fail() }
                 fields.millisecond = milliseconds
             }
         }
         if !scanner.isAtEnd {
-            guard let offset = scanner.zoneOffset() else { throw fail }
+            guard let offset = scanner.zoneOffset() else { throw fail() }
             fields.offsetSeconds = offset
         }
     }
