@@ -119,6 +119,48 @@ struct StaleDecisionTests {
         #expect(stale.parcelsToday == ["DC": 1, "STORE-1": 1])
     }
 
+    @Test(
+        "a batch read ahead while the one before is recorded is the batch read after it, unless another writer came between"
+    )
+    func readAhead() throws {
+        let store = try store(orders: ["W-1", "W-2", "W-3"])
+        let first = try store.stock.sourcingState(at: now, after: 0, limit: 1)
+        let through = try #require(first.through)
+        // Read on another thread while the first batch is decided: no stock totals of its own.
+        let ahead = try store.stock.sourcingBatch(at: now, after: through, limit: 1)
+        #expect(ahead.onHand.isEmpty && ahead.reserved.isEmpty)
+        let reservations = [reservation(first)]
+        let revision = try store.stock.recordReservations(
+            reservations, sourced: first.fullyReserved(by: reservations), basedOn: first.revision, at: now)
+        let totals = first.totals(after: reservations, at: revision)
+
+        let carried = try #require(ahead.carrying(totals, recordedOn: first.revision))
+        let fresh = try store.stock.sourcingState(at: now, after: through, limit: 1)
+        #expect(carried.orders.map(\.id) == fresh.orders.map(\.id) && carried.orders.count == 1)
+        #expect(carried.orders.flatMap(\.lines).map(\.quantity) == fresh.orders.flatMap(\.lines).map(\.quantity))
+        #expect(carried.reserved == fresh.reserved && carried.reserved == ["DC": ["A": 2]])
+        #expect(carried.onHand == fresh.onHand)
+        #expect(carried.parcelsToday == fresh.parcelsToday && carried.parcelsToday == ["DC": 1])
+        #expect(carried.parcelNodesToday == fresh.parcelNodesToday)
+        #expect(carried.revision == fresh.revision && carried.through == fresh.through)
+        // Read once the first batch is recorded, it holds as well.
+        let late = try store.stock.sourcingBatch(at: now, after: through, limit: 1)
+        #expect(late.carrying(totals, recordedOn: first.revision) != nil)
+
+        // Another writer brings an order: a batch read after it is read anew, and one read before
+        // it is decided on totals the store no longer holds, so its reservations are refused.
+        try importOrders(["W-4"], into: store, file: "second")
+        let afterOther = try store.stock.sourcingBatch(at: now, after: through, limit: 1)
+        #expect(afterOther.carrying(totals, recordedOn: first.revision) == nil)
+        let stale = [reservation(carried)]
+        let error = #expect(throws: StoreError.self) {
+            try store.stock.recordReservations(
+                stale, sourced: carried.fullyReserved(by: stale), basedOn: carried.revision, at: now)
+        }
+        #expect(error?.code == .changedMeanwhile)
+        #expect(try store.stock.reservations(orderID: carried.orders[0].id).isEmpty)
+    }
+
     @Test("an acknowledgement of an order another run acknowledged meanwhile is refused whole")
     func toldTwice() throws {
         let store = try store(orders: ["W-1", "W-2"])

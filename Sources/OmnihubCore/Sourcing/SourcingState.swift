@@ -96,6 +96,26 @@ public struct SourcingState: Sendable {
         }
         return SourcingTotals(revision: revision, onHand: onHand, reserved: reserved, parcelsToday: parcels)
     }
+
+    /// This batch, read ahead while the batch before it was decided and recorded, on the totals
+    /// that batch left: the state the store would give for this batch now, or `nil` when it may
+    /// not be.
+    ///
+    /// Recording the batch before changed its own orders and reservations alone, which this batch
+    /// does not read, and the stock totals, which `totals` carry. So this batch holds if the store
+    /// was at `decidedOn` (the revision the batch before was decided and recorded on) or at
+    /// `totals.revision` (the one its recording left) when it was read; any other revision means
+    /// another writer changed the store in between, and the batch is read anew.
+    public func carrying(_ totals: SourcingTotals, recordedOn decidedOn: StockRevision) -> SourcingState? {
+        guard revision == decidedOn || revision == totals.revision else { return nil }
+        var state = SourcingState(
+            orders: orders, onHand: totals.onHand, reserved: totals.reserved, exclusions: exclusions)
+        state.through = through
+        state.parcelsToday = totals.parcelsToday
+        state.revision = totals.revision
+        state.parcelNodesToday = parcelNodesToday
+        return state
+    }
 }
 
 /// What every batch of one sourcing run reads alike, at one revision of the store: on-hand and

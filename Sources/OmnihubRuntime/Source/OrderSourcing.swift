@@ -30,7 +30,8 @@ package struct OrderSourcing: Sendable {
     /// The open orders are sourced in batches of `batch_orders`, oldest first, each batch read,
     /// decided and recorded on the stock and parcels the batches before it left. Those totals are
     /// carried from batch to batch while no other writer changes the store, rather than added up
-    /// from every reservation again for each batch.
+    /// from every reservation again for each batch; and each batch's orders are read on a thread
+    /// of their own while the batch before is decided and recorded, so the two cores overlap them.
     ///
     /// The whole batch is sourced at once, every channel's orders together: an order may have the
     /// shared stock and the stock fenced for its own channel (taken first), never stock fenced for
@@ -40,16 +41,35 @@ package struct OrderSourcing: Sendable {
         let off = try switchedOff()
         var after: Int64 = 0
         var totals: SourcingTotals?
+        // The revision the batch before was decided and recorded on, and the next batch read ahead.
+        var decidedOn: StockRevision?
+        var ahead: (after: Int64, job: BackgroundJob<Result<SourcingState, any Error>>)?
+        // Every read ahead is waited for, whatever ends the run.
+        defer { _ = ahead?.job.wait() }
         while true {
             var attempt = 1
             while true {
-                let state = try store.stock.sourcingState(
-                    at: time, after: after, limit: sourcing.batchOrders, carrying: totals)
+                var readAhead: SourcingState?
+                if let pending = ahead {
+                    ahead = nil
+                    let batch = pending.job.wait()
+                    if pending.after == after, let totals, let decidedOn, let read = try? batch.get() {
+                        readAhead = read.carrying(totals, recordedOn: decidedOn)
+                    }
+                }
+                let state =
+                    try readAhead
+                    ?? store.stock.sourcingState(at: time, after: after, limit: sourcing.batchOrders, carrying: totals)
                 guard let through = state.through else { return reserved }
                 guard !state.orders.isEmpty else {
                     after = through
                     break
                 }
+                let (stock, limit) = (store.stock, sourcing.batchOrders)
+                ahead = (
+                    through,
+                    BackgroundJob { Result { try stock.sourcingBatch(at: time, after: through, limit: limit) } }
+                )
                 let (reservations, prices) = try decide(state, switchedOff: off, at: time)
                 Failpoint.whileSourcing.reach()
                 do {
@@ -57,6 +77,7 @@ package struct OrderSourcing: Sendable {
                         reservations, sourced: state.fullyReserved(by: reservations), basedOn: state.revision,
                         at: time, prices: prices)
                     totals = state.totals(after: reservations, at: revision)
+                    decidedOn = state.revision
                     reserved.add(reservations)
                     after = through
                     break

@@ -182,6 +182,22 @@ extension StockLedger {
         }
     }
 
+    /// The batch after `after` as ``sourcingState(at:after:limit:carrying:)`` reads it, without
+    /// the stock totals (left empty): read ahead, on a thread of its own, while the batch before is
+    /// decided and recorded, then put on the totals that batch left
+    /// (``SourcingState/carrying(_:recordedOn:)``), which says whether it still holds.
+    package func sourcingBatch(at time: Timestamp, after: Int64, limit: Int) throws -> SourcingState {
+        try read { db in
+            let revision = try Self.stockRevision(db)
+            var state = try sourcingState(db, after: after, limit: limit, onHand: [:], reserved: [:])
+            state.revision = revision
+            if let through = state.through {
+                state.parcelNodesToday = try parcelNodes(on: time, after: after, through: through, db)
+            }
+            return state
+        }
+    }
+
     /// The nodes each order with an id in `after...through` was given a parcel at on the UTC day
     /// of `time`: through the reservations' index by order, so a batch reads its own orders' alone.
     private func parcelNodes(on time: Timestamp, after: Int64, through: Int64, _ db: Database) throws
