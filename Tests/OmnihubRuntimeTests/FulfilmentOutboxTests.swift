@@ -455,6 +455,35 @@ struct FulfilmentOutboxTests {
         #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "every unit is handed over once")
     }
 
+    @Test("a stop requested once a node has its first part leaves the rest of the wave to the next run, each unit once")
+    func stopBetweenParts() throws {
+        let world = try world()
+        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,20\n")
+        let rows = (1...5).map { AmazonReport.row(order: "A\($0)", item: "\($0)", quantity: "2", price: "39.98") }
+        try world.drop("orders.tsv", AmazonReport.file(rows[0], rows[1], rows[2], rows[3], rows[4]))
+        let withFormats = try withoutFormats(world)
+        #expect(try world.cycle().reservations.count == 5)
+        try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        // The stop comes as soon as the DC has its first file; the next parts are read ahead by then.
+        let folder = world.root.appendingPathComponent("outbox/DC-1").path
+        let stopping = OutboxEmitter(
+            configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2,
+            stopRequested: { !((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).isEmpty })
+        let stopped = try stopping.emit(at: world.clock.now())
+        #expect(stopped.failures.isEmpty, "\(stopped.failures.map(\.message))")
+        #expect(stopped.written.filter { $0.kind.rawValue == "fulfilment_order" }.count == 1)
+        let emitter = OutboxEmitter(
+            configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2)
+        let rest = try emitter.emit(at: world.clock.now())
+        #expect(rest.written.filter { $0.kind.rawValue == "fulfilment_order" }.count == 2)
+        let orders = try outbox(world, "DC-1").flatMap { file in
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+            return (json?["lines"] as? [[String: Any]] ?? []).map { "\($0["order"] ?? "")x\($0["qty"] ?? "")" }
+        }
+        #expect(orders.sorted() == (1...5).map { "A\($0)x2" }, "every order handed over once")
+        #expect(try emitter.emit(at: world.clock.now()).written.isEmpty)
+    }
+
     @Test("a wave larger than a planning window is planned window by window, its parts numbered on")
     func waveInWindows() throws {
         let world = try world()

@@ -20,7 +20,8 @@ struct FulfilmentEmitter: DocumentEmitter {
     /// numbered `FO-<node>-<wave>` when one is enough and `FO-<node>-<wave>-<part>` when not. The
     /// reservations are planned ``windowOrders`` orders at a time, and each document is recorded on
     /// the revision the one before it left, written and let go of before the next is rendered, so a
-    /// wave of any size needs one window's memory.
+    /// wave of any size needs one window's memory. The stored orders of the next document are read
+    /// on a thread of their own while one is rendered, recorded and written.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         var formats: [String: OutputFormat] = [:]
         for node in writer.configuration.network.nodes {
@@ -30,51 +31,95 @@ struct FulfilmentEmitter: DocumentEmitter {
         var after: Int64 = 0
         var partsSoFar: [String: Int] = [:]
         var inWindows = false
+        var started: Set<String> = []
         while true {
             let window = try writer.store.outbox.fulfilmentFacts(after: after, orders: windowOrders)
             guard let through = window.through else { return }
             if after == 0 { inWindows = window.full }
-            var revision = window.revision
+            var steps: [Step] = []
             for work in FulfilmentPlan(window.facts).nodes {
                 guard let format = formats[work.node] else { continue }
                 let cancellations = work.toCancel.map(\.units)
                 if !cancellations.isEmpty {
-                    try record(
-                        .cancellation, work.node, cancellations, part: nil, in: format,
-                        covers: .tellsOf(cancellations: work.toCancel.map(\.id)), basedOn: &revision, at: time,
-                        into: &outcome)
+                    steps.append(
+                        Step(
+                            kind: .cancellation, node: work.node, units: cancellations, part: nil, format: format,
+                            covers: .tellsOf(cancellations: work.toCancel.map(\.id))))
                 }
                 let parts = work.shipParts(ordersPerPart: writer.partSize)
                 for units in parts {
-                    if partsSoFar[work.node] != nil && writer.stopRequested() {
-                        writer.logger.notice(
-                            "stop requested: the rest of \(work.node)'s fulfilment waits for the next run")
-                        return
-                    }
                     let part = partsSoFar[work.node, default: 0] + 1
                     partsSoFar[work.node] = part
-                    try record(
-                        .order, work.node, units, part: inWindows || parts.count > 1 ? part : nil, in: format,
-                        covers: .handsOver(units), basedOn: &revision, at: time, into: &outcome)
+                    steps.append(
+                        Step(
+                            kind: .order, node: work.node, units: units,
+                            part: inWindows || parts.count > 1 ? part : nil, format: format,
+                            covers: .handsOver(units)))
                 }
             }
+            var revision = window.revision
+            let goOn = try walk(steps) { step, orders in
+                if step.kind == .order {
+                    if started.contains(step.node) && writer.stopRequested() {
+                        writer.logger.notice(
+                            "stop requested: the rest of \(step.node)'s fulfilment waits for the next run")
+                        return false
+                    }
+                    started.insert(step.node)
+                }
+                try record(step, orders, basedOn: &revision, at: time, into: &outcome)
+                return true
+            }
+            guard goOn else { return }
             after = through
         }
+    }
+
+    /// One document of a window: a node's cancellations, or one part of the units it ships.
+    private struct Step {
+        let kind: FulfilmentDocumentKind
+        let node: String
+        let units: [FulfilmentCandidate]
+        let part: Int?
+        let format: OutputFormat
+        let covers: FulfilmentCoverage
+    }
+
+    /// Calls `body` with each step and its stored orders, the next step's read meanwhile on a
+    /// thread of their own (a reader connection of the store's pool); `false` once `body` says
+    /// stop. An order's document does not change when a fulfilment document is recorded, and the
+    /// store refuses to record on facts another run changed since (``StoreError/Code/changedMeanwhile``),
+    /// so reading ahead adds no new race.
+    private func walk(_ steps: [Step], _ body: (Step, [Int64: StoredOrder]) throws -> Bool) throws -> Bool {
+        let orders = writer.store.orders
+        func readAhead(_ index: Int) -> BackgroundJob<Result<[Int64: StoredOrder], any Error>>? {
+            guard index < steps.count else { return nil }
+            let ids = steps[index].units.map(\.orderID)
+            return BackgroundJob { Result { try orders.byID(ids) } }
+        }
+        var next = readAhead(0)
+        // Every read ahead is waited for, whatever ends the walk.
+        defer { _ = next?.wait() }
+        for (index, step) in steps.enumerated() {
+            let read = next?.wait()
+            next = readAhead(index + 1)
+            guard let read, try body(step, try read.get()) else { return false }
+        }
+        return true
     }
 
     /// Renders, records and writes one fulfilment document; one that cannot be rendered is
     /// reported and what it carries waits for the next run.
     private func record(
-        _ kind: FulfilmentDocumentKind, _ node: String, _ units: [FulfilmentCandidate], part: Int?,
-        in format: OutputFormat, covers: FulfilmentCoverage, basedOn revision: inout FulfilmentRevision,
-        at time: Timestamp, into outcome: inout EmitOutcome
+        _ step: Step, _ orders: [Int64: StoredOrder], basedOn revision: inout FulfilmentRevision, at time: Timestamp,
+        into outcome: inout EmitOutcome
     ) throws {
-        let orders = try writer.store.orders.byID(units.map(\.orderID))
         guard
             let file = writer.renderedOrWaiting(
-                document(kind, node, units, orders, part: part, at: time), in: format, &outcome.failures)
+                document(step.kind, step.node, step.units, orders, part: step.part, at: time), in: step.format,
+                &outcome.failures)
         else { return }
-        let documents = [DocumentToRecord(destination: node, rendered: file, covers: covers)]
+        let documents = [DocumentToRecord(destination: step.node, rendered: file, covers: step.covers)]
         let recorded = try writer.store.outbox.recordFulfilmentDocuments(documents, basedOn: revision, at: time)
         revision = recorded.revision
         writer.write(recorded.recorded, rendered: [file], at: time, into: &outcome)
