@@ -28,5 +28,42 @@ extension StoreMigrations {
                     ALTER TABLE outbound_documents DROP COLUMN content;
                     """)
         }
+        migrator.registerMigration("v31: reserved units by node and SKU, kept as reservations are written") { db in
+            try db.execute(
+                sql: """
+                    -- Sourcing and the inventory feed added up every reservation the store ever
+                    -- held, in every cycle: a third of an idle cycle on a million-order store.
+                    CREATE TABLE reserved_stock (
+                        node TEXT NOT NULL,
+                        sku TEXT NOT NULL,
+                        units INTEGER NOT NULL,
+                        PRIMARY KEY (node, sku)
+                    ) WITHOUT ROWID;
+                    INSERT INTO reserved_stock (node, sku, units)
+                        SELECT node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END)
+                        FROM reservations GROUP BY node, sku;
+                    CREATE TRIGGER reserved_stock_inserted AFTER INSERT ON reservations
+                    BEGIN
+                        INSERT INTO reserved_stock (node, sku, units)
+                        VALUES (NEW.node, NEW.sku, CASE NEW.kind WHEN 'reserve' THEN NEW.quantity ELSE -NEW.quantity END)
+                        ON CONFLICT (node, sku) DO UPDATE SET units = units + excluded.units;
+                    END;
+                    CREATE TRIGGER reserved_stock_deleted AFTER DELETE ON reservations
+                    BEGIN
+                        UPDATE reserved_stock
+                        SET units = units - CASE OLD.kind WHEN 'reserve' THEN OLD.quantity ELSE -OLD.quantity END
+                        WHERE node = OLD.node AND sku = OLD.sku;
+                    END;
+                    CREATE TRIGGER reserved_stock_updated AFTER UPDATE OF node, sku, quantity, kind ON reservations
+                    BEGIN
+                        UPDATE reserved_stock
+                        SET units = units - CASE OLD.kind WHEN 'reserve' THEN OLD.quantity ELSE -OLD.quantity END
+                        WHERE node = OLD.node AND sku = OLD.sku;
+                        INSERT INTO reserved_stock (node, sku, units)
+                        VALUES (NEW.node, NEW.sku, CASE NEW.kind WHEN 'reserve' THEN NEW.quantity ELSE -NEW.quantity END)
+                        ON CONFLICT (node, sku) DO UPDATE SET units = units + excluded.units;
+                    END;
+                    """)
+        }
     }
 }

@@ -49,8 +49,7 @@ extension StockLedger {
                 db.cachedStatement(
                     sql: """
                         SELECT s.sku, s.node, s.on_hand, COALESCE(r.units, 0) AS reserved FROM stock_levels s
-                        LEFT JOIN (SELECT sku, node, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                            FROM reservations GROUP BY sku, node) r ON r.sku = s.sku AND r.node = s.node
+                        LEFT JOIN reserved_stock r ON r.sku = s.sku AND r.node = s.node
                         ORDER BY s.sku, s.node
                         """))
         }

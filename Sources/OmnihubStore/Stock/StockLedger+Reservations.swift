@@ -216,7 +216,7 @@ extension StockLedger {
         return nodes
     }
 
-    /// On-hand and reserved units by node and SKU, added up from every stock level and reservation.
+    /// On-hand and reserved units by node and SKU: every stock level, and the reserved units the store keeps.
     private func stockTotals(_ db: Database) throws -> (
         onHand: [String: [String: Int]], reserved: [String: [String: Int]]
     ) {
@@ -226,13 +226,8 @@ extension StockLedger {
                 forColumn: "on_hand")
         }
         var reserved: [String: [String: Int]] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT node, sku, SUM(CASE kind WHEN 'reserve' THEN quantity ELSE -quantity END) AS units
-                    FROM reservations GROUP BY node, sku
-                    """))
-        {
+        // Kept by the reservations' triggers (migration v31), not added up from every reservation.
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT node, sku, units FROM reserved_stock")) {
             reserved[try row.decode(forColumn: "node"), default: [:]][try row.decode(forColumn: "sku")] =
                 try row.decode(forColumn: "units")
         }
