@@ -428,17 +428,24 @@ struct FulfilmentOutboxTests {
         #expect((json?["lines"] as? [[String: Any]])?.map { $0["qty"] as? String } == ["2"])
     }
 
-    @Test("a large wave reaches the node in parts of at most so many orders, each order whole, each unit once")
-    func waveInParts() throws {
+    /// Five orders of two units each, imported and sourced at DC-1 while the nodes had no formats;
+    /// the formats are back in the configuration on return, so the next emit hands the units over.
+    func fiveOrdersSourced() throws -> (TestWorld, CycleReport) {
         let world = try world()
         try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,20\n")
         let rows = (1...5).map { AmazonReport.row(order: "A\($0)", item: "\($0)", quantity: "2", price: "39.98") }
         try world.drop("orders.tsv", AmazonReport.file(rows[0], rows[1], rows[2], rows[3], rows[4]))
-        // Import and source with no formats, then emit with parts of two orders.
         let withFormats = try withoutFormats(world)
         let sourced = try world.cycle()
-        #expect(sourced.reservations.count == 5, "\(sourced.outcomes) \(sourced.failures)")
         try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        return (world, sourced)
+    }
+
+    @Test("a large wave reaches the node in parts of at most so many orders, each order whole, each unit once")
+    func waveInParts() throws {
+        // Import and source with no formats, then emit with parts of two orders.
+        let (world, sourced) = try fiveOrdersSourced()
+        #expect(sourced.reservations.count == 5, "\(sourced.outcomes) \(sourced.failures)")
         let emitter = OutboxEmitter(
             configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2)
         let outcome = try emitter.emit(at: world.clock.now())
@@ -457,13 +464,8 @@ struct FulfilmentOutboxTests {
 
     @Test("a stop requested once a node has its first part leaves the rest of the wave to the next run, each unit once")
     func stopBetweenParts() throws {
-        let world = try world()
-        try stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,20\n")
-        let rows = (1...5).map { AmazonReport.row(order: "A\($0)", item: "\($0)", quantity: "2", price: "39.98") }
-        try world.drop("orders.tsv", AmazonReport.file(rows[0], rows[1], rows[2], rows[3], rows[4]))
-        let withFormats = try withoutFormats(world)
-        #expect(try world.cycle().reservations.count == 5)
-        try withFormats.write(to: world.configFile, atomically: true, encoding: .utf8)
+        let (world, sourced) = try fiveOrdersSourced()
+        #expect(sourced.reservations.count == 5)
         // The stop comes as soon as the DC has its first file; the next parts are read ahead by then.
         let folder = world.root.appendingPathComponent("outbox/DC-1").path
         let stopping = OutboxEmitter(

@@ -44,12 +44,7 @@ struct CanonicalJSONReader {
     /// Reads a `null` if one comes next; `false`, reading nothing, for anything else.
     mutating func null() -> Bool {
         skipSpace()
-        let word: StaticString = "null"
-        let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count else { return false }
-        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
-        index += count
-        return true
+        return literal("null")
     }
 
     /// A string or null: `.some(nil)` for null, `.none` for anything else.
@@ -123,11 +118,7 @@ struct CanonicalJSONReader {
                 case UInt8(ascii: "u"):
                     guard var code = hex4() else { return nil }
                     if (0xD800...0xDBFF).contains(code) {
-                        guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                            bytes[index + 1] == UInt8(ascii: "u")
-                        else { return nil }
-                        index += 2
-                        guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+                        guard literal("\\u"), let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(code) else { return nil }
@@ -141,6 +132,15 @@ struct CanonicalJSONReader {
             }
         }
         return nil
+    }
+
+    /// Reads `word` if it comes next, else reads nothing.
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        index += count
+        return true
     }
 
     /// Skips white space and reads `byte` if it comes next.

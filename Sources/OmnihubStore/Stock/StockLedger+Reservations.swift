@@ -169,15 +169,10 @@ extension StockLedger {
             let revision = try Self.stockRevision(db)
             let carried = carrying.flatMap { time != nil && $0.revision == revision ? $0 : nil }
             let stock = try carried.map { (onHand: $0.onHand, reserved: $0.reserved) } ?? stockTotals(db)
-            var state = try sourcingState(
-                db, after: after, limit: limit, onHand: stock.onHand, reserved: stock.reserved)
-            state.revision = revision
-            if let time {
-                state.parcelsToday = try carried?.parcelsToday ?? parcels(on: time, db)
-                if let through = state.through {
-                    state.parcelNodesToday = try parcelNodes(on: time, after: after, through: through, db)
-                }
-            }
+            var state = try batch(
+                db, at: time, after: after, limit: limit, revision: revision, onHand: stock.onHand,
+                reserved: stock.reserved)
+            if let time { state.parcelsToday = try carried?.parcelsToday ?? parcels(on: time, db) }
             return state
         }
     }
@@ -188,14 +183,24 @@ extension StockLedger {
     /// (``SourcingState/carrying(_:recordedOn:)``), which says whether it still holds.
     package func sourcingBatch(at time: Timestamp, after: Int64, limit: Int) throws -> SourcingState {
         try read { db in
-            let revision = try Self.stockRevision(db)
-            var state = try sourcingState(db, after: after, limit: limit, onHand: [:], reserved: [:])
-            state.revision = revision
-            if let through = state.through {
-                state.parcelNodesToday = try parcelNodes(on: time, after: after, through: through, db)
-            }
-            return state
+            try batch(
+                db, at: time, after: after, limit: limit, revision: try Self.stockRevision(db), onHand: [:],
+                reserved: [:])
         }
+    }
+
+    /// The batch after `after` on the given units, at `revision`, with the nodes its orders were
+    /// given a parcel at on the UTC day of `time` (none without a time).
+    private func batch(
+        _ db: Database, at time: Timestamp?, after: Int64, limit: Int, revision: StockRevision,
+        onHand: [String: [String: Int]], reserved: [String: [String: Int]]
+    ) throws -> SourcingState {
+        var state = try sourcingState(db, after: after, limit: limit, onHand: onHand, reserved: reserved)
+        state.revision = revision
+        if let time, let through = state.through {
+            state.parcelNodesToday = try parcelNodes(on: time, after: after, through: through, db)
+        }
+        return state
     }
 
     /// The nodes each order with an id in `after...through` was given a parcel at on the UTC day
