@@ -357,32 +357,7 @@ struct OutboundPartsTests {
 
     @Test("five orders in parts of two: every order invoiced and told once, numbers in order, a batch per part")
     func parts() throws {
-        let world = try finance.world()
-        try FileManager.default.copyItem(
-            at: repositoryRoot.appendingPathComponent("mappings/customer-notification.format.yaml"),
-            to: world.root.appendingPathComponent("mappings/customer-notification.format.yaml"))
-        let withFinance = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
-            of: "partners:\n",
-            with: "notifications: {format: mappings/customer-notification.format.yaml, languages: [en]}\npartners:\n")
-        // Import, source and ship without the finance and notification sections, so that the
-        // emitter below finds all five orders waiting at once.
-        let withoutFinance =
-            String(withFinance[..<withFinance.range(of: "finance:")!.lowerBound]) + "partners:\n"
-            + String(withFinance[withFinance.range(of: "partners:\n")!.upperBound...])
-        try withoutFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
-        try finance.shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
-        let orders = (1...5).map {
-            AmazonReport.row(order: "A\($0)", item: "\($0)", ["buyer-email": "c\($0)@example.com"])
-        }
-        try world.drop("orders.tsv", AmazonReport.file(orders[0], orders[1], orders[2], orders[3], orders[4]))
-        _ = try world.cycle()
-        world.clock.advance(by: .seconds(60))
-        try finance.shipments.ship(
-            world, "sh1.csv",
-            (1...5).map { "SH-\($0),A\($0),DC-1,2026-11-26T10:00:00Z,DHL,T\($0),TSHIRT-WHT-M,1\n" }.joined())
-        #expect(try world.cycle().failures.isEmpty)
-
-        try withFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
+        let world = try fiveOrdersShipped()
         let store = try world.store()
         let emitter = OutboxEmitter(
             configuration: try world.configuration(), store: store, logger: .init(label: "t"), partSize: 2)
@@ -410,5 +385,78 @@ struct OutboundPartsTests {
         #expect(told.count == 10, "each once")
         #expect(told.filter { $0.file == "N-1-order_confirmed.jsonl" }.compactMap(\.order) == ["A1", "A2"])
         #expect(try emitter.emit(at: world.clock.now()).written.isEmpty, "nothing is made twice")
+    }
+
+    @Test("a stop after the first part of invoices: that part is recorded and written, the next run numbers on")
+    func stopAfterFirstInvoicePart() throws {
+        let world = try fiveOrdersShipped()
+        let stage = CurrentStage()
+        // The stop comes with the first question once invoicing has begun: after its first part.
+        let stopping = OutboxEmitter(
+            configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2,
+            stopRequested: { stage.documents == "invoices" },
+            progress: { progress in
+                if case .writing(let documents, _) = progress { stage.documents = documents }
+            })
+        let stopped = try stopping.emit(at: world.clock.now())
+        #expect(stopped.failures.isEmpty, "\(stopped.failures.map(\.message))")
+        #expect(
+            stopped.written.filter { ["invoice", "bookings"].contains($0.kind.rawValue) }.map(\.number) == [
+                "RE-000001", "RE-000002", "BS-RE-000001",
+            ])
+        #expect(try finance.erpFiles(world).count == 3, "the part recorded is written before the run ends")
+        #expect(try world.store().outbox.pendingDocuments().isEmpty)
+
+        let emitter = OutboxEmitter(
+            configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2)
+        let rest = try emitter.emit(at: world.clock.now())
+        #expect(rest.failures.isEmpty, "\(rest.failures.map(\.message))")
+        #expect(
+            rest.written.filter { $0.kind.rawValue == "invoice" }.map(\.number) == [
+                "RE-000003", "RE-000004", "RE-000005",
+            ])
+        #expect(try finance.erpFiles(world).count == 8, "five invoices and three bookings batches, each once")
+    }
+
+    /// Five orders, each shipped, that no invoice or message covers yet: imported, sourced and
+    /// shipped without the finance and notification sections, which are then put back.
+    private func fiveOrdersShipped() throws -> TestWorld {
+        let world = try finance.world()
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("mappings/customer-notification.format.yaml"),
+            to: world.root.appendingPathComponent("mappings/customer-notification.format.yaml"))
+        let withFinance = try String(contentsOf: world.configFile, encoding: .utf8).replacingOccurrences(
+            of: "partners:\n",
+            with: "notifications: {format: mappings/customer-notification.format.yaml, languages: [en]}\npartners:\n")
+        // Import, source and ship without the finance and notification sections, so that the
+        // emitter below finds all five orders waiting at once.
+        let withoutFinance =
+            String(withFinance[..<withFinance.range(of: "finance:")!.lowerBound]) + "partners:\n"
+            + String(withFinance[withFinance.range(of: "partners:\n")!.upperBound...])
+        try withoutFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
+        try finance.shipments.outbox.stock(world, "s1.csv", "DC-1,2026-11-26T05:00:00Z,TSHIRT-WHT-M,10\n")
+        let orders = (1...5).map {
+            AmazonReport.row(order: "A\($0)", item: "\($0)", ["buyer-email": "c\($0)@example.com"])
+        }
+        try world.drop("orders.tsv", AmazonReport.file(orders[0], orders[1], orders[2], orders[3], orders[4]))
+        _ = try world.cycle()
+        world.clock.advance(by: .seconds(60))
+        try finance.shipments.ship(
+            world, "sh1.csv",
+            (1...5).map { "SH-\($0),A\($0),DC-1,2026-11-26T10:00:00Z,DHL,T\($0),TSHIRT-WHT-M,1\n" }.joined())
+        #expect(try world.cycle().failures.isEmpty)
+        try withFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
+        return world
+    }
+}
+
+/// The documents an emitter is making, as its progress tells (under a lock: docs/reliability.md).
+private final class CurrentStage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = ""
+
+    var documents: String {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
     }
 }
