@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CFileSystem"),
         // sqlite3_config(3), which is variadic: SQLite's threading mode, set once per process.
         .systemLibrary(name: "CSQLiteThreading"),
+        .systemLibrary(name: "CProcessMemory"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -118,6 +119,7 @@ let package = Package(
         .executableTarget(
             name: "omnihub",
             dependencies: [
+                "CProcessMemory",
                 "OmnihubCore",
                 "OmnihubStore",
                 "OmnihubRuntime",

@@ -40,10 +40,12 @@ struct CommandFailure: OmnihubError {
 }
 
 extension Omnihub {
-    /// Runs the command named on the command line. An omnihub error is printed as
+    /// Runs the command named on the command line (with one allocator arena per core,
+    /// ``MallocArenas``). An omnihub error is printed as
     /// `omnihub: error: …` and exits with its kind's documented code; command-line mistakes,
     /// `--help` and explicit exit codes are ArgumentParser's.
     static func main() {
+        MallocArenas.limitToCores()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
