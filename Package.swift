@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CFileSystem"),
         // sqlite3_config(3), which is variadic: SQLite's threading mode, set once per process.
         .systemLibrary(name: "CSQLiteThreading"),
+        // mallopt(3) from <malloc.h>: how many arenas glibc's allocator keeps.
         .systemLibrary(name: "CProcessMemory"),
         .systemLibrary(
             name: "CCurl",
