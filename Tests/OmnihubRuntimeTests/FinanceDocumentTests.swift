@@ -390,13 +390,13 @@ struct OutboundPartsTests {
     @Test("a stop after the first part of invoices: that part is recorded and written, the next run numbers on")
     func stopAfterFirstInvoicePart() throws {
         let world = try fiveOrdersShipped()
-        let stage = CurrentStage()
+        let invoicing = TestFlag()
         // The stop comes with the first question once invoicing has begun: after its first part.
         let stopping = OutboxEmitter(
             configuration: try world.configuration(), store: try world.store(), logger: .init(label: "t"), partSize: 2,
-            stopRequested: { stage.documents == "invoices" },
+            stopRequested: { invoicing.isSet },
             progress: { progress in
-                if case .writing(let documents, _) = progress { stage.documents = documents }
+                if case .writing("invoices", _) = progress { invoicing.set() }
             })
         let stopped = try stopping.emit(at: world.clock.now())
         #expect(stopped.failures.isEmpty, "\(stopped.failures.map(\.message))")
@@ -447,16 +447,5 @@ struct OutboundPartsTests {
         #expect(try world.cycle().failures.isEmpty)
         try withFinance.write(to: world.configFile, atomically: true, encoding: .utf8)
         return world
-    }
-}
-
-/// The documents an emitter is making, as its progress tells (under a lock: docs/reliability.md).
-private final class CurrentStage: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = ""
-
-    var documents: String {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
     }
 }
