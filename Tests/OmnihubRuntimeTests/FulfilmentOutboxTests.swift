@@ -180,7 +180,7 @@ struct FulfilmentOutboxTests {
         #expect(sourced.reservations.count == 1 && sourced.documentsWritten.isEmpty)
         let store = try world.store()
         let path = world.root.appendingPathComponent("outbox/DC-1/recorded.json").path
-        let window = try store.outbox.fulfilmentFacts(after: 0, orders: .max)
+        let window = try store.outbox.fulfilmentFacts(after: 0, orders: .max, withUntoldCancellations: true)
         let (facts, revision) = (window.facts, window.revision)
         let documents = FulfilmentPlan(facts).nodes.map { work in
             DocumentToRecord(
@@ -340,10 +340,12 @@ struct FulfilmentOutboxTests {
         #expect(first.failures.contains { $0.message.contains("STORE-1") && $0.message.contains("windows-1252") })
         #expect(
             try world.store().stock.reserved(sku: "JACKET-NVY-M") == ["STORE-1": 1], "the store's units stay reserved")
+        #expect(try world.store().outbox.fulfilmentSettlement().through == 1, "A1 is settled, A2 is planned again")
         world.clock.advance(by: .seconds(60))
         let second = try world.cycle()
         #expect(second.failures.contains { $0.message.contains("STORE-1") }, "tried again, and reported again")
         #expect(try outbox(world, "DC-1").count == 1, "nothing is written twice")
+        #expect(try world.store().outbox.fulfilmentSettlement().through == 1)
     }
 
     @Test("two runs within one second each write their fulfilment order, under different numbers and names")
@@ -372,6 +374,7 @@ struct FulfilmentOutboxTests {
         let first = try world.cycle()
         #expect(first.failures.isEmpty)
         #expect(first.documentsWritten.map(\.kind.rawValue) == ["fulfilment_order"])
+        #expect(try world.store().outbox.fulfilmentSettlement().through == 1, "the next run plans after A1")
 
         world.clock.advance(by: .seconds(60))
         try cancel(world, "c1.csv", order: "A1", quantity: 2)

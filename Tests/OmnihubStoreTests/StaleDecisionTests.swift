@@ -189,7 +189,7 @@ struct StaleDecisionTests {
         let state = try store.stock.sourcingState(at: now)
         let reserved = [reservation(state)]
         try store.stock.recordReservations(reserved, sourced: [state.orders[0].id], basedOn: state.revision, at: now)
-        let window = try store.outbox.fulfilmentFacts(after: 0, orders: .max)
+        let window = try store.outbox.fulfilmentFacts(after: 0, orders: .max, withUntoldCancellations: true)
         let (facts, revision) = (window.facts, window.revision)
         let work = try #require(FulfilmentPlan(facts).nodes.first)
         #expect(work.node == "DC" && work.toShip.map(\.quantity) == [2])
@@ -201,9 +201,64 @@ struct StaleDecisionTests {
         }
         #expect(again?.code == .changedMeanwhile)
         #expect(
-            FulfilmentPlan(try store.outbox.fulfilmentFacts(after: 0, orders: .max).facts).nodes.isEmpty,
+            FulfilmentPlan(
+                try store.outbox.fulfilmentFacts(after: 0, orders: .max, withUntoldCancellations: true).facts
+            ).nodes.isEmpty,
             "every unit handed over once")
         #expect(try store.outbox.documents().map(\.number) == ["FO-1"])
+    }
+
+    @Test(
+        "orders marked settled are planned again only once a reservation gives them units; a mark read before it is refused"
+    )
+    func fulfilmentSettled() throws {
+        let store = try store(orders: ["W-1", "W-2"])
+        let state = try store.stock.sourcingState(at: now)
+        _ = try store.stock.recordReservations(
+            [reservation(state, order: 0), reservation(state, order: 1)], sourced: state.orders.map(\.id),
+            basedOn: state.revision, at: now)
+        let unsettled = try store.outbox.fulfilmentSettlement()
+        #expect(unsettled.through == 0)
+        let window = try store.outbox.fulfilmentFacts(
+            after: unsettled.through, orders: .max, withUntoldCancellations: true)
+        let work = try #require(FulfilmentPlan(window.facts).nodes.first)
+        _ = try store.outbox.recordFulfilmentDocuments(
+            [DocumentToRecord(destination: "DC", rendered: rendered("FO-1"), covers: .handsOver(work.toShip))],
+            basedOn: window.revision, at: now)
+        let through = try #require(window.through)
+        #expect(try store.outbox.markFulfilmentSettled(through: through, since: unsettled))
+        let settled = try store.outbox.fulfilmentSettlement()
+        #expect(settled.through == through && through == state.orders[1].id)
+        #expect(
+            try store.outbox.fulfilmentFacts(after: settled.through, orders: .max, withUntoldCancellations: false)
+                .through == nil, "nothing after the settled orders is left to plan")
+
+        // DC rejects W-1: its units are released (which leaves it settled) and sourced again,
+        // which makes it one to plan again.
+        let receipt = FileReceipt(
+            partner: "dc", feed: "rejections", name: "r.csv", inboxPath: "/inbox/r.csv", size: 1, modifiedAt: now,
+            sha256: "r")
+        _ = try store.ledger.recordImport(of: receipt, receivedAt: now, storedPath: { _ in "/archive/r.csv" }) {
+            fileImport in
+            let outcome = try fileImport.applyRejection(
+                InboundNotice(kind: .fulfilmentRejection, channel: "web", externalID: "W-1", node: "DC"),
+                at: now.description)
+            #expect(outcome == .released(units: 2))
+            return (.imported, FileImportCounts())
+        }
+        #expect(try store.outbox.fulfilmentSettlement().through == through, "a release gives no units to hand over")
+        let again = try store.stock.sourcingState(at: now)
+        let line = try #require(again.orders.first?.lines.first)
+        _ = try store.stock.recordReservations(
+            [Reservation(orderID: line.orderID, position: 1, node: "STORE", sku: line.sku, quantity: line.quantity)],
+            sourced: [line.orderID], basedOn: again.revision, at: now)
+        #expect(try store.outbox.fulfilmentSettlement().through == line.orderID - 1)
+        #expect(
+            try !store.outbox.markFulfilmentSettled(through: through, since: settled),
+            "a mark on what was read before the new reservation is refused")
+        let replanned = try store.outbox.fulfilmentFacts(
+            after: try store.outbox.fulfilmentSettlement().through, orders: .max, withUntoldCancellations: true)
+        #expect(FulfilmentPlan(replanned.facts).nodes.map(\.node) == ["STORE"])
     }
 
     @Test("credit note numbers run without gaps, and a number another run took is not taken again")

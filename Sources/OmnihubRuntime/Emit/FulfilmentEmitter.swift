@@ -21,24 +21,36 @@ struct FulfilmentEmitter: DocumentEmitter {
     /// reservations are planned ``windowOrders`` orders at a time, and each document is recorded on
     /// the revision the one before it left, written and let go of before the next is rendered, so a
     /// wave of any size needs one window's memory. The stored orders of the next document are read
-    /// on a thread of their own while one is rendered, recorded and written.
+    /// on a thread of their own while one is rendered, recorded and written. A run plans only the
+    /// orders after those an earlier run left settled (``OmnihubStore/Outbox/fulfilmentSettlement()``),
+    /// and leaves settled what it planned and handed over in full, up to the oldest order it could
+    /// not, so an idle cycle does not read the whole store.
     func emit(at time: Timestamp, into outcome: inout EmitOutcome) throws {
         var formats: [String: OutputFormat] = [:]
         for node in writer.configuration.network.nodes {
             if let format = node.fulfilmentFormat { formats[node.id] = format }
         }
         guard !formats.isEmpty else { return }
-        var after: Int64 = 0
+        let settlement = try writer.store.outbox.fulfilmentSettlement()
+        var after = settlement.through
         var partsSoFar: [String: Int] = [:]
         var inWindows = false
         var started: Set<String> = []
+        // The oldest order left with units to hand over (a node without a fulfilment format, a
+        // document that could not be made): the orders settled by this run end before it.
+        var oldestLeft = Int64.max
         while true {
-            let window = try writer.store.outbox.fulfilmentFacts(after: after, orders: windowOrders)
-            guard let through = window.through else { return }
-            if after == 0 { inWindows = window.full }
+            let first = after == settlement.through
+            let window = try writer.store.outbox.fulfilmentFacts(
+                after: after, orders: windowOrders, withUntoldCancellations: first)
+            guard let through = window.through else { break }
+            if first { inWindows = window.full }
             var steps: [Step] = []
             for work in FulfilmentPlan(window.facts).nodes {
-                guard let format = formats[work.node] else { continue }
+                guard let format = formats[work.node] else {
+                    oldestLeft = min(oldestLeft, work.toShip.map(\.orderID).min() ?? .max)
+                    continue
+                }
                 let cancellations = work.toCancel.map(\.units)
                 if !cancellations.isEmpty {
                     steps.append(
@@ -67,12 +79,17 @@ struct FulfilmentEmitter: DocumentEmitter {
                     }
                     started.insert(step.node)
                 }
-                try record(step, orders, basedOn: &revision, at: time, into: &outcome)
+                if try !record(step, orders, basedOn: &revision, at: time, into: &outcome) {
+                    oldestLeft = min(oldestLeft, step.units.map(\.orderID).min() ?? .max)
+                }
                 return true
             }
             guard goOn else { return }
             after = through
         }
+        // Every order planned up to the oldest one left is settled; the next run starts after them.
+        let settled = oldestLeft == .max ? after : min(after, oldestLeft - 1)
+        try writer.store.outbox.markFulfilmentSettled(through: settled, since: settlement)
     }
 
     /// One document of a window: a node's cancellations, or one part of the units it ships.
@@ -109,20 +126,21 @@ struct FulfilmentEmitter: DocumentEmitter {
     }
 
     /// Renders, records and writes one fulfilment document; one that cannot be rendered is
-    /// reported and what it carries waits for the next run.
+    /// reported and what it carries waits for the next run (`false`).
     private func record(
         _ step: Step, _ orders: [Int64: StoredOrder], basedOn revision: inout FulfilmentRevision, at time: Timestamp,
         into outcome: inout EmitOutcome
-    ) throws {
+    ) throws -> Bool {
         guard
             let file = writer.renderedOrWaiting(
                 document(step.kind, step.node, step.units, orders, part: step.part, at: time), in: step.format,
                 &outcome.failures)
-        else { return }
+        else { return false }
         let documents = [DocumentToRecord(destination: step.node, rendered: file, covers: step.covers)]
         let recorded = try writer.store.outbox.recordFulfilmentDocuments(documents, basedOn: revision, at: time)
         revision = recorded.revision
         writer.write(recorded.recorded, rendered: [file], at: time, into: &outcome)
+        return true
     }
 
     /// The fulfilment document of `kind` handing `units` to `node` (or taking them back).

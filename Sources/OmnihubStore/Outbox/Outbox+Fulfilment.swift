@@ -17,8 +17,10 @@ extension Outbox {
     /// of the next `orders` orders with reservations after the order id
     /// `after` (``FulfilmentWindow/through`` says where the next window starts; `nil`: no order is
     /// left), so a peak day's hand-over is planned a window at a time. The cancellations no node was
-    /// told of come with the first window (`after` 0).
-    package func fulfilmentFacts(after: Int64, orders: Int) throws -> FulfilmentWindow {
+    /// told of come with the window read `withUntoldCancellations` (a run's first).
+    package func fulfilmentFacts(after: Int64, orders: Int, withUntoldCancellations: Bool) throws
+        -> FulfilmentWindow
+    {
         try read { db in
             var window = FulfilmentWindow(revision: try Self.fulfilmentRevision(db))
             guard
@@ -62,7 +64,7 @@ extension Outbox {
                 if handed != 0 { window.facts.handedOver[line] = handed }
                 if back != 0 { window.facts.takenBack[line] = back }
             }
-            guard after == 0 else { return window }
+            guard withUntoldCancellations else { return window }
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM fulfilment_cancellations WHERE document_id IS NULL ORDER BY id"))
             {
@@ -131,6 +133,36 @@ extension Outbox {
         }
     }
 
+    /// Where a run's fulfilment plan starts: after the orders found settled when last planned
+    /// (nothing to hand over, and nothing since that could change it), so an idle cycle reads
+    /// only what is new.
+    package func fulfilmentSettlement() throws -> FulfilmentSettlement {
+        try read { db in try Self.fulfilmentSettlement(db) }
+    }
+
+    /// Records that every order up to `through` has nothing left to hand over, as a run that read
+    /// `settlement` before its plan and handed over all it planned found. When a reservation, a
+    /// hand-over or a cancellation was written since `settlement` was read, nothing is recorded
+    /// (the next run plans those orders again); returns whether it was recorded.
+    @discardableResult
+    package func markFulfilmentSettled(through: Int64, since settlement: FulfilmentSettlement) throws -> Bool {
+        try write { db in
+            guard through > settlement.through, try Self.fulfilmentSettlement(db) == settlement else { return false }
+            try db.cachedStatement(sql: "UPDATE fulfilment_settled SET through = ? WHERE id = 1").execute(
+                arguments: [through])
+            return true
+        }
+    }
+
+    private static func fulfilmentSettlement(_ db: Database) throws -> FulfilmentSettlement {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT through, changes FROM fulfilment_settled WHERE id = 1"))
+        else { return FulfilmentSettlement(through: 0, changes: 0) }
+        return FulfilmentSettlement(
+            through: try row.decode(forColumn: "through"), changes: try row.decode(forColumn: "changes"))
+    }
+
     /// Units of an order line handed to `node` in fulfilment orders and not cancelled there since.
     static func unitsHandedOver(_ db: Database, orderID: Int64, position: Int, node: String) throws -> Int {
         let handed =
@@ -174,4 +206,12 @@ package struct FulfilmentWindow: Sendable {
 package struct FulfilmentRevision: Sendable, Hashable {
     let stockChanges: Int64
     let lastHandOver: Int64
+}
+
+/// How far the fulfilment plan is settled: every order up to ``through`` had nothing to hand over
+/// when last planned; ``changes`` counts what could have changed that since.
+package struct FulfilmentSettlement: Sendable, Hashable {
+    /// The newest order of the settled ones; a run plans the orders after it.
+    package let through: Int64
+    let changes: Int64
 }

@@ -65,5 +65,54 @@ extension StoreMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("v32: the orders whose fulfilment is settled, so a cycle plans only the rest") {
+            db in
+            // The fulfilment plan read every order with reservations in every cycle: most of an
+            // idle cycle on a large store. `through`: every order up to it had nothing to hand over
+            // when last planned. A change that can give an order units to hand over again lowers
+            // it below that order and counts in `changes`, which a run compares before it moves
+            // `through` on. Hand-overs themselves (fulfilment lines inserted), releases and what
+            // only marks a cancellation as told leave it as it is.
+            var sql = """
+                CREATE TABLE fulfilment_settled (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    through INTEGER NOT NULL,
+                    changes INTEGER NOT NULL
+                );
+                INSERT INTO fulfilment_settled (id, through, changes) VALUES (1, 0, 0);
+                """
+            let unsettling = [
+                ("reservation_reserved", "AFTER INSERT ON reservations WHEN NEW.kind = 'reserve'", "NEW.order_id"),
+                ("reservation_deleted", "AFTER DELETE ON reservations", "OLD.order_id"),
+                (
+                    "reservation_updated",
+                    "AFTER UPDATE OF order_id, position, node, sku, quantity, kind ON reservations",
+                    "MIN(OLD.order_id, NEW.order_id)"
+                ),
+                ("hand_over_deleted", "AFTER DELETE ON fulfilment_lines", "OLD.order_id"),
+                (
+                    "hand_over_updated", "AFTER UPDATE OF order_id, position, node, sku, quantity ON fulfilment_lines",
+                    "MIN(OLD.order_id, NEW.order_id)"
+                ),
+                ("cancellation_inserted", "AFTER INSERT ON fulfilment_cancellations", "NEW.order_id"),
+                ("cancellation_deleted", "AFTER DELETE ON fulfilment_cancellations", "OLD.order_id"),
+                (
+                    "cancellation_updated",
+                    "AFTER UPDATE OF order_id, position, node, sku, quantity ON fulfilment_cancellations",
+                    "MIN(OLD.order_id, NEW.order_id)"
+                ),
+            ]
+            for (name, event, order) in unsettling {
+                sql += """
+
+                    CREATE TRIGGER fulfilment_unsettled_by_\(name) \(event)
+                    BEGIN
+                        UPDATE fulfilment_settled SET through = MIN(through, \(order) - 1), changes = changes + 1
+                        WHERE id = 1;
+                    END;
+                    """
+            }
+            try db.execute(sql: sql)
+        }
     }
 }
