@@ -128,6 +128,7 @@ struct CustomerNotificationTests {
         world.clock.advance(by: .seconds(25 * 3600))
         _ = try world.cycle()
         #expect(try messages(world).isEmpty)
+        #expect(try world.store().outbox.confirmationsSettled() == 2, "both were looked at; neither is again")
 
         world.clock.advance(by: .seconds(60))
         try world.drop(
@@ -137,6 +138,7 @@ struct CustomerNotificationTests {
                 AmazonReport.row(order: "A4", item: "4", ["buyer-email": "tom@example.net"])))
         _ = try world.cycle()
         #expect(try messages(world).keys.sorted() == ["N-4-order_confirmed.json"], "A3 has no address")
+        #expect(try world.store().outbox.confirmationsSettled() == 4)
     }
 
     @Test("a message its format cannot make is reported and tried again; the other messages are written")
@@ -160,6 +162,7 @@ struct CustomerNotificationTests {
         try finance.shipments.ship(world, "sh1.csv", "SH-1,A1,DC-1,2026-11-26T10:00:00Z,DHL,T-111,TSHIRT-WHT-M,1\n")
         let second = try world.cycle()
         #expect(second.failures.contains { $0.message.contains("customer notification for order A1") }, "again")
+        #expect(try world.store().outbox.confirmationsSettled() == 0, "A1's confirmation is still to be made")
         #expect(try messages(world).keys.sorted() == ["N-1-shipped-T111.json"], "the shipped message is written")
 
         try text.write(to: format, atomically: true, encoding: .utf8)
@@ -167,6 +170,7 @@ struct CustomerNotificationTests {
         let fixed = try world.cycle()
         #expect(fixed.failures.isEmpty)
         #expect(try messages(world).keys.sorted() == ["N-1-order_confirmed.json", "N-1-shipped-T111.json"])
+        #expect(try world.store().outbox.confirmationsSettled() == 1)
     }
 
     @Test("a notifications section without languages, or with a default it does not list, is refused")

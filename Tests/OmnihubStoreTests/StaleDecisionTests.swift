@@ -119,6 +119,19 @@ struct StaleDecisionTests {
         #expect(stale.parcelsToday == ["DC": 1, "STORE-1": 1])
     }
 
+    @Test("a batch without open orders reads no parcel counts; the next batch with orders reads them anew")
+    func idleBatch() throws {
+        let store = try store(orders: ["W-1"])
+        let state = try store.stock.sourcingState(at: now)
+        _ = try store.stock.recordReservations(
+            [reservation(state)], sourced: [state.orders[0].id], basedOn: state.revision, at: now)
+        let idle = try store.stock.sourcingState(at: now)
+        #expect(idle.orders.isEmpty && idle.parcelsToday.isEmpty)
+        try importOrders(["W-2"], into: store, file: "second")
+        let next = try store.stock.sourcingState(at: now)
+        #expect(next.orders.count == 1 && next.parcelsToday == ["DC": 1])
+    }
+
     @Test(
         "a batch read ahead while the one before is recorded is the batch read after it, unless another writer came between"
     )

@@ -33,10 +33,21 @@ struct NotificationEmitter: DocumentEmitter {
     ) throws {
         let store = writer.store
         let partSize = writer.partSize
+        // Confirmations start after the orders an earlier run settled, and settle those looked at
+        // up to the oldest whose message could not be made.
+        let settled = kind == .confirmations ? try store.outbox.confirmationsSettled() : 0
+        var examined: Int64?
+        var oldestLeft = Int64.max
+        var stopped = false
         try forEachPart(
+            after: settled,
             read: { after in
                 try store.outbox.notificationFacts(kind, confirmSince: since, after: after, limit: partSize)
-            }, last: \.last
+            },
+            last: { facts in
+                examined = facts.examinedThrough ?? examined
+                return facts.last
+            }
         ) { facts in
             let requests = Array(
                 NotificationRequest.due(
@@ -48,6 +59,7 @@ struct NotificationEmitter: DocumentEmitter {
                 case .success(let rendered):
                     toRecord.append(NotificationToRecord(request: request, rendered: rendered))
                 case .failure(let error):
+                    oldestLeft = min(oldestLeft, request.orderID)
                     writer.refuse(
                         what: "customer notification", order: request.order.externalID, reason: error,
                         until: "it is made", into: &outcome)
@@ -67,9 +79,13 @@ struct NotificationEmitter: DocumentEmitter {
             }
             if writer.stopRequested() {
                 writer.logger.notice("stop requested: the rest of the customer notifications waits for the next run")
+                stopped = true
                 return false
             }
             return true
+        }
+        if kind == .confirmations, !stopped, let examined {
+            try store.outbox.markConfirmationsSettled(through: min(examined, oldestLeft - 1))
         }
     }
 

@@ -131,6 +131,8 @@ extension Outbox {
     package func untoldChannelReturns(channels: [String]) throws -> [String: [ChannelReturn]] {
         try read { db in
             var byChannel: [String: [ChannelReturn]] = [:]
+            // CROSS JOIN keeps the untold returns (a partial index, few) as the outer loop: left to
+            // itself SQLite walked every order of the channel to find them, in every cycle.
             for channel in channels {
                 for row in try Row.fetchAll(
                     db.cachedStatement(
@@ -138,7 +140,7 @@ extension Outbox {
                             SELECT r.id, r.order_id, r.position, r.quantity, r.reason, r.condition, r.received_at,
                                 (SELECT COALESCE(SUM(e.quantity), 0) FROM returns e
                                  WHERE e.order_id = r.order_id AND e.position = r.position AND e.id < r.id) AS before
-                            FROM returns r JOIN orders o ON o.id = r.order_id
+                            FROM returns r CROSS JOIN orders o ON o.id = r.order_id
                             WHERE r.channel_document_id IS NULL AND o.channel = ? AND o.exchange_of IS NULL
                             ORDER BY r.id
                             """), arguments: [channel])

@@ -23,6 +23,9 @@ package struct NotificationFacts: Sendable {
     package var exchanges: Set<Int64> = []
     /// The last order id looked at, or `nil` when there was none: the run is done.
     package var last: Int64?
+    /// Confirmations: every order up to this one was looked at (after `after`, those not in
+    /// ``confirming`` need none), as of the part's read.
+    package var examinedThrough: Int64?
 }
 
 /// A notification to record, with its file (or `nil` when there is nothing to send, e.g. no
@@ -64,6 +67,11 @@ extension Outbox {
                             ORDER BY o.id LIMIT ?3
                             """), arguments: [after, confirmSince.description, limit])
                 facts.last = facts.confirming.last
+                // A part shorter than asked for looked at every order the store held.
+                facts.examinedThrough =
+                    facts.confirming.count < limit
+                    ? try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM orders")) ?? after
+                    : facts.last
             case .shipments:
                 let orderIDs = try Int64.fetchAll(
                     db.cachedStatement(
@@ -98,6 +106,25 @@ extension Outbox {
                         sql: "SELECT id FROM orders WHERE id > ? AND id <= ? AND exchange_of IS NOT NULL"),
                     arguments: [after, last]))
             return facts
+        }
+    }
+
+    /// Where a run looks for orders to confirm: after those an earlier run left settled (every
+    /// order up to this one was confirmed, or needs no confirmation).
+    package func confirmationsSettled() throws -> Int64 {
+        try read { db in
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT through FROM confirmations_settled WHERE id = 1")) ?? 0
+        }
+    }
+
+    /// Records that every order up to `through` was confirmed or needs no confirmation: a run
+    /// looked at each and recorded what was due. Orders only get newer ids and an order's need of a
+    /// confirmation is decided once, so nothing can unsettle them; the mark never moves back.
+    package func markConfirmationsSettled(through: Int64) throws {
+        try write { db in
+            try db.cachedStatement(sql: "UPDATE confirmations_settled SET through = MAX(through, ?) WHERE id = 1")
+                .execute(arguments: [through])
         }
     }
 

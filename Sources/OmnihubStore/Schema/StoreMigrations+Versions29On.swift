@@ -114,5 +114,16 @@ extension StoreMigrations {
             }
             try db.execute(sql: sql)
         }
+        migrator.registerMigration("v33: the orders whose confirmation is settled, so a cycle looks only at newer ones")
+        {
+            db in
+            // Every cycle looked at each order of the confirmation window (24 hours by default)
+            // for a confirmation not sent yet: a peak day's every order, in every idle cycle.
+            try db.execute(
+                sql: """
+                    CREATE TABLE confirmations_settled (id INTEGER PRIMARY KEY CHECK (id = 1), through INTEGER NOT NULL);
+                    INSERT INTO confirmations_settled (id, through) VALUES (1, 0);
+                    """)
+        }
     }
 }

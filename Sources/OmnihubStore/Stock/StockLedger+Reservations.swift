@@ -172,7 +172,11 @@ extension StockLedger {
             var state = try batch(
                 db, at: time, after: after, limit: limit, revision: revision, onHand: stock.onHand,
                 reserved: stock.reserved)
-            if let time { state.parcelsToday = try carried?.parcelsToday ?? parcels(on: time, db) }
+            // A batch without open orders decides nothing, so the day's parcels (counted from every
+            // reservation of the day) are not read for it: an idle cycle skips that scan.
+            if let time, !state.orders.isEmpty {
+                state.parcelsToday = try carried?.parcelsToday ?? parcels(on: time, db)
+            }
             return state
         }
     }
