@@ -56,6 +56,27 @@ struct NewOutboxFilesTests {
         }
     }
 
+    @Test(
+        "a temporary file a killed process left is removed; this process's own, other hidden files and documents stay")
+    func staleTemporaries() throws {
+        try Self.withFolder { folder in
+            // No process has a number above the kernel's limit (at most 2^22), so 99999999 is gone.
+            let names = [
+                "RE-1.xml", ".RE-2.xml.99999999.tmp", ".RE-3.xml.\(getpid()).tmp", ".keep", "RE-4.xml.99999999.tmp",
+            ]
+            for name in names {
+                #expect(FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data("x".utf8)))
+            }
+            #expect(
+                Set(FileMover.hiddenNames(in: folder)) == [
+                    ".RE-2.xml.99999999.tmp", ".RE-3.xml.\(getpid()).tmp", ".keep",
+                ])
+            #expect(FileMover.removeStaleTemporaries(in: [folder, "\(folder)/missing"]) == 1)
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(Set(left) == Set(names).subtracting([".RE-2.xml.99999999.tmp"]))
+        }
+    }
+
     @Test("a folder that cannot be made fails its files alone")
     func folderThatCannotBeMade() throws {
         try Self.withFolder { folder in

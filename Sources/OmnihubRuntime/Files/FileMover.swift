@@ -219,8 +219,7 @@ enum FileMover {
     static func removeStaleTemporaries(in folders: [String]) -> Int {
         var removed = 0
         for folder in folders {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
-            for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            for name in hiddenNames(in: folder) where name.hasSuffix(".tmp") {
                 let parts = name.dropLast(4).split(separator: ".")
                 guard let pid = parts.last.flatMap({ Int32($0) }), pid != getpid() else { continue }
                 guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
@@ -228,6 +227,23 @@ enum FileMover {
             }
         }
         return removed
+    }
+
+    /// The names in `folder` that start with a dot (not `.` and `..`); none when it cannot be read.
+    /// Read with `readdir`, and only those names become strings: an outbox folder may hold a peak
+    /// day's hundred thousand files, and it is looked through every cycle.
+    static func hiddenNames(in folder: String) -> [String] {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                guard raw.first == UInt8(ascii: ".") else { return nil }
+                return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let name, name != ".", name != ".." { names.append(name) }
+        }
+        return names
     }
 
     /// Writes `data` to `path` under a temporary name, flushes it, and renames it into place.

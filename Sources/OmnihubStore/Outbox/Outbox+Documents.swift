@@ -16,12 +16,13 @@ extension Outbox {
         try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
+                    // The status as a literal, so SQLite reads the pending ones through their
+                    // partial index (v34) rather than every document the store holds.
                     sql: """
                         SELECT d.*, c.content FROM outbound_documents d
                         JOIN outbound_document_contents c ON c.document_id = d.id
-                        WHERE d.status = ? ORDER BY d.id
-                        """),
-                arguments: [OutboundDocument.Status.pending]
+                        WHERE d.status = 'pending' ORDER BY d.id
+                        """)
             ).map { row in
                 (try OutboundDocument(row: row), try row.decode(Data.self, forColumn: "content").map { $0 })
             }

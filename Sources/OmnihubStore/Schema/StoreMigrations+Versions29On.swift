@@ -125,5 +125,15 @@ extension StoreMigrations {
                     INSERT INTO confirmations_settled (id, through) VALUES (1, 0);
                     """)
         }
+        migrator.registerMigration("v34: the documents still to write and the shipments still to invoice, indexed") {
+            db in
+            // Every cycle looked for both by reading every outbound document and every shipment
+            // the store held; these hold only the few that are still open.
+            try db.execute(
+                sql: """
+                    CREATE INDEX outbound_documents_pending ON outbound_documents(id) WHERE status = 'pending';
+                    CREATE INDEX shipments_to_invoice ON shipments(order_id) WHERE invoice_id IS NULL AND awaits_pickup = 0;
+                    """)
+        }
     }
 }
