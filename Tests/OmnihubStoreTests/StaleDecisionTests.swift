@@ -266,12 +266,17 @@ struct StaleDecisionTests {
             [Reservation(orderID: line.orderID, position: 1, node: "STORE", sku: line.sku, quantity: line.quantity)],
             sourced: [line.orderID], basedOn: again.revision, at: now)
         #expect(try store.outbox.fulfilmentSettlement().through == line.orderID - 1)
+        let unsettledAgain = try store.outbox.fulfilmentSettlement()
         #expect(
-            try !store.outbox.markFulfilmentSettled(through: through, since: settled),
+            try !store.outbox.markFulfilmentSettled(through: through + 1, since: settled),
             "a mark on what was read before the new reservation is refused")
+        #expect(try store.outbox.fulfilmentSettlement() == unsettledAgain)
         let replanned = try store.outbox.fulfilmentFacts(
-            after: try store.outbox.fulfilmentSettlement().through, orders: .max, withUntoldCancellations: true)
+            after: unsettledAgain.through, orders: .max, withUntoldCancellations: true)
         #expect(FulfilmentPlan(replanned.facts).nodes.map(\.node) == ["STORE"])
+        #expect(
+            try store.outbox.markFulfilmentSettled(through: through, since: unsettledAgain),
+            "a mark on what was read after it is recorded")
     }
 
     @Test("credit note numbers run without gaps, and a number another run took is not taken again")

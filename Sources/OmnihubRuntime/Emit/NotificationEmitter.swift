@@ -84,7 +84,7 @@ struct NotificationEmitter: DocumentEmitter {
             }
             return true
         }
-        if kind == .confirmations, !stopped, let examined {
+        if kind == .confirmations, !stopped, let examined, min(examined, oldestLeft - 1) > settled {
             try store.outbox.markConfirmationsSettled(through: min(examined, oldestLeft - 1))
         }
     }

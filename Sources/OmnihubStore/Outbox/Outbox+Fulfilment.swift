@@ -146,8 +146,9 @@ extension Outbox {
     /// (the next run plans those orders again); returns whether it was recorded.
     @discardableResult
     package func markFulfilmentSettled(through: Int64, since settlement: FulfilmentSettlement) throws -> Bool {
-        try write { db in
-            guard through > settlement.through, try Self.fulfilmentSettlement(db) == settlement else { return false }
+        guard through > settlement.through else { return false }
+        return try write { db in
+            guard try Self.fulfilmentSettlement(db) == settlement else { return false }
             try db.cachedStatement(sql: "UPDATE fulfilment_settled SET through = ? WHERE id = 1").execute(
                 arguments: [through])
             return true
