@@ -88,8 +88,7 @@ struct FulfilmentEmitter: DocumentEmitter {
             after = through
         }
         // Every order planned up to the oldest one left is settled; the next run starts after them.
-        let settled = oldestLeft == .max ? after : min(after, oldestLeft - 1)
-        try writer.store.outbox.markFulfilmentSettled(through: settled, since: settlement)
+        try writer.store.outbox.markFulfilmentSettled(through: min(after, oldestLeft - 1), since: settlement)
     }
 
     /// One document of a window: a node's cancellations, or one part of the units it ships.

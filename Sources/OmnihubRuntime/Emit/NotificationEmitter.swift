@@ -84,8 +84,9 @@ struct NotificationEmitter: DocumentEmitter {
             }
             return true
         }
-        if kind == .confirmations, !stopped, let examined, min(examined, oldestLeft - 1) > settled {
-            try store.outbox.markConfirmationsSettled(through: min(examined, oldestLeft - 1))
+        if kind == .confirmations, !stopped, let examined {
+            let through = min(examined, oldestLeft - 1)
+            if through > settled { try store.outbox.markConfirmationsSettled(through: through) }
         }
     }
 
