@@ -42,6 +42,12 @@ let package = Package(
         .systemLibrary(name: "CSQLiteThreading"),
         // mallopt(3) from <malloc.h>: how many arenas glibc's allocator keeps.
         .systemLibrary(name: "CProcessMemory"),
+        // Zstandard: the store's orders are kept compressed against a fixed dictionary.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -60,6 +66,7 @@ let package = Package(
             dependencies: [
                 "OmnihubCore",
                 "CSQLiteThreading",
+                "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

@@ -3,7 +3,7 @@
 # The Swift 6 toolchain itself must be on PATH (https://www.swift.org/install/linux/).
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libzstd-dev pkg-config)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

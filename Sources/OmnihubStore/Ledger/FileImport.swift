@@ -86,7 +86,11 @@ package struct FileImport {
         try insert.bind(5, order.customer.name)
         try insert.bind(6, order.shipTo?.country)
         try insert.bind(7, order.delivery.method.rawValue)
-        try insert.bind(8, bytes: document)
+        if storable.compressed {
+            try insert.bind(8, blob: storable.stored)
+        } else {
+            try insert.bind(8, bytes: storable.stored)
+        }
         try insert.bind(9, fileID)
         try insert.bind(10, Int64(order.source?.record ?? 0))
         try insert.bind(11, order.source?.line.map(Int64.init))
@@ -111,18 +115,21 @@ package struct FileImport {
     }
 
     private func resent(_ order: Order, document: [UInt8], statements: BulkStatements) throws -> OrderOutcome {
-        var existing: (id: Int64, document: String, fileID: Int64)?
+        // A stored document that cannot be read back is not the same as this one.
+        var existing: (id: Int64, document: [UInt8]?, fileID: Int64)?
         try statements.findOrder.bind(1, order.channel)
         try statements.findOrder.bind(2, order.externalID)
         try statements.findOrder.query { row in
-            existing = (sqlite3_column_int64(row, 0), SQLiteStatement.text(row, 1) ?? "", sqlite3_column_int64(row, 2))
+            existing = (
+                sqlite3_column_int64(row, 0), try? SQLiteStatement.storedDocument(row, 1), sqlite3_column_int64(row, 2)
+            )
             return false
         }
         guard let existing else {
             throw StoreError(
                 .database, path: db.filePath, message: "order \(order.externalID) conflicted but cannot be found")
         }
-        let identical = existing.document.utf8.elementsEqual(document)
+        let identical = existing.document == document
         // The same file mapped again (after a fix) meets the orders it imported the first time.
         if existing.fileID == fileID && identical { return .identicalResend(existing.id) }
         let lineage = statements.insertLineage
@@ -213,16 +220,22 @@ final class StatementCache {
     var channels: [String]?
 }
 
-/// An order with the compact document the store keeps, rendered where there is a core to spare.
+/// An order with the compact document the store keeps, rendered and compressed where there is a
+/// core to spare.
 package struct StorableOrder: Sendable {
     /// The order.
     package let order: Order
     /// Its canonical JSON without source and nulls.
     package let document: [UInt8]
+    /// The document as `orders.document` keeps it (``StoredOrderDocument``).
+    let stored: [UInt8]
+    /// Whether ``stored`` is compressed (a blob) or the JSON itself (text).
+    let compressed: Bool
 
     /// Renders the stored form of `order`.
     package init(_ order: Order) {
         self.order = order
         self.document = order.canonicalJSON(includingSource: false, compact: true)
+        (stored, compressed) = StoredOrderDocument.stored(document)
     }
 }

@@ -125,6 +125,15 @@ struct SQLiteStatement {
         return String(cString: pointer)
     }
 
+    /// The canonical JSON of an order's stored document in `column` (``StoredOrderDocument``).
+    static func storedDocument(_ row: OpaquePointer, _ column: Int32) throws(StoredOrderDocument.Damaged) -> [UInt8] {
+        let isBlob = sqlite3_column_type(row, column) == SQLITE_BLOB
+        // The pointer first, then the length: SQLite's documented order.
+        let pointer = isBlob ? sqlite3_column_blob(row, column) : UnsafeRawPointer(sqlite3_column_text(row, column))
+        let count = Int(sqlite3_column_bytes(row, column))
+        return try StoredOrderDocument.json(UnsafeRawBufferPointer(start: pointer, count: count), isBlob: isBlob)
+    }
+
     private func failure(_ code: Int32) -> StoreError {
         StoreError(
             .database, path: path,

@@ -83,14 +83,14 @@ extension OrderBook {
     /// both cores (decoding is most of what reading an order costs, and a part of 500 orders is
     /// read at once by the stages that confirm, invoice and tell of shipments).
     static func storedOrders(_ db: Database, ids: some Sequence<Int64>) throws -> [Int64: StoredOrder] {
-        var rows: [(id: Int64, status: OrderStatus, importedAt: String, document: String)] = []
+        var rows: [(id: Int64, status: OrderStatus, importedAt: String, document: DatabaseValue)] = []
         for id in ids {
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT status, imported_at, document FROM orders WHERE id = ?"),
                     arguments: [id])
             else { continue }
-            rows.append((id, try row.decode(atIndex: 0), try row.decode(atIndex: 1), try row.decode(atIndex: 2)))
+            rows.append((id, try row.decode(atIndex: 0), try row.decode(atIndex: 1), row[2]))
         }
         let path = db.filePath
         let read = rows
@@ -119,14 +119,21 @@ extension OrderBook {
             importedAt: try row.decode(forColumn: "imported_at"), order: order)
     }
 
-    /// The canonical order stored as `document` for order `id`.
+    /// The canonical order stored as `document` for order `id` (``StoredOrderDocument``).
     ///
     /// - Throws: ``StoreError/Code/corruptDocument`` when it does not decode.
-    static func order(_ document: String, id: Int64, store path: String) throws -> Order {
-        var document = document
-        if let order = document.withUTF8({ Order(canonicalJSON: UnsafeRawBufferPointer($0)) }) { return order }
+    static func order(_ stored: DatabaseValue, id: Int64, store path: String) throws -> Order {
+        let document: [UInt8]
         do {
-            return try JSONDecoder().decode(Order.self, from: Data(document.utf8))
+            document = try StoredOrderDocument.json(stored)
+        } catch {
+            throw StoreError(
+                .corruptDocument, path: path,
+                message: "order \(id): \(error); the database was changed outside omnihub or is damaged", cause: error)
+        }
+        if let order = document.withUnsafeBytes({ Order(canonicalJSON: $0) }) { return order }
+        do {
+            return try JSONDecoder().decode(Order.self, from: Data(document))
         } catch {
             throw StoreError(
                 .corruptDocument, path: path,

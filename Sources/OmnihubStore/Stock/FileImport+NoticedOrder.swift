@@ -37,7 +37,7 @@ extension FileImport {
 
     func document(ofOrder id: Int64) throws -> Order {
         guard
-            let document = try String.fetchOne(
+            let document = try DatabaseValue.fetchOne(
                 db.cachedStatement(sql: "SELECT document FROM orders WHERE id = ?"), arguments: [id])
         else {
             throw StoreError(

@@ -294,7 +294,7 @@ extension StockLedger {
                 sql: "SELECT id, document FROM orders WHERE status = 'open' AND id > ? AND id <= ? ORDER BY id"),
             arguments: batch)
         let path = self.path
-        var chunk: [(id: Int64, document: String)] = []
+        var chunk: [(id: Int64, document: DatabaseValue)] = []
         func decodeChunk() throws {
             let read = chunk
             chunk.removeAll(keepingCapacity: true)
@@ -314,7 +314,7 @@ extension StockLedger {
             }
         }
         while let row = try rows.next() {
-            chunk.append((try row.decode(forColumn: "id"), try row.decode(forColumn: "document")))
+            chunk.append((try row.decode(forColumn: "id"), row["document"]))
             if chunk.count == Self.decodedTogether { try decodeChunk() }
         }
         try decodeChunk()
