@@ -222,7 +222,10 @@ final class StatementCache {
 
 /// An order with the compact document the store keeps, rendered and compressed where there is a
 /// core to spare.
-package struct StorableOrder: Sendable {
+///
+/// A class: handing one from the mapping thread to the store copies a reference, where copying the
+/// value retained each of the order's strings and arrays, and dropping it released each again.
+package final class StorableOrder: Sendable {
     /// The order.
     package let order: Order
     /// Its canonical JSON without source and nulls.

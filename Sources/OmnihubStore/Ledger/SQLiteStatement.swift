@@ -30,13 +30,24 @@ struct SQLiteStatement {
         self.sql = sql
     }
 
+    /// Text, bound from the string's own UTF-8 with its length: no C string is made of it, and a
+    /// NUL inside it is kept rather than ending the value there.
     func bind(_ index: Int32, _ text: String?) throws {
         startRound(index)
-        guard let text else {
+        guard var text else {
             try check(sqlite3_bind_null(handle, index), binding: index)
             return
         }
-        try check(sqlite3_bind_text(handle, index, text, -1, transient), binding: index)
+        let code = text.withUTF8 { buffer in
+            // An empty string may have no address, which SQLite would take for NULL.
+            guard let start = buffer.baseAddress, !buffer.isEmpty else {
+                return sqlite3_bind_text(handle, index, "", 0, transient)
+            }
+            return sqlite3_bind_text64(
+                handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), UInt64(buffer.count),
+                transient, UInt8(SQLITE_UTF8))
+        }
+        try check(code, binding: index)
     }
 
     func bind(_ index: Int32, bytes: [UInt8]) throws {
