@@ -5,7 +5,7 @@ import Testing
 
 @testable import OmnihubStore
 
-@Suite("An outbound document's bytes live in a table of their own")
+@Suite("An outbound document's bytes live in a table of their own, compressed")
 struct DocumentContentMigrationTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("omnihub-contents-\(UUID().uuidString)")
 
@@ -56,5 +56,73 @@ struct DocumentContentMigrationTests {
         try store.outbox.markWritten([document.id], at: Timestamp(millisecondsSince1970: 1000))
         #expect(try store.outbox.pendingDocuments().isEmpty)
         #expect(try store.transfers.writtenDocument(id: document.id, destinations: ["erp"])?.1 == bytes)
+    }
+
+    /// An invoice's worth of UBL: repetitive, as real ones are.
+    static let invoice = Array(
+        (["<Invoice>"]
+            + (1...40).map {
+                "<cac:InvoiceLine><cbc:ID>\($0)</cbc:ID><cbc:InvoicedQuantity unitCode=\"C62\">1</cbc:InvoicedQuantity></cac:InvoiceLine>"
+            } + ["</Invoice>"]).joined().utf8)
+
+    func record(_ store: OrderStore, _ documents: [(String, [UInt8], prepared: Bool)]) throws -> [OutboundDocument] {
+        try store.database.write { db in
+            try documents.map { number, bytes, prepared in
+                let rendered = RenderedDocument(number: number, path: "/outbox/erp/\(number).xml", content: bytes)
+                return try Outbox.recordPending(
+                    db, kind: .invoice, destination: "erp", prepared ? rendered.readyForStore() : rendered,
+                    at: Timestamp(millisecondsSince1970: 0))
+            }
+        }
+    }
+
+    @Test(
+        "bytes are kept compressed, whichever thread compressed them, and read back as rendered; small ones as they are"
+    )
+    func compressed() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try OrderStore(path: path)
+        let small = Array("<Invoice/>".utf8)
+        let recorded = try record(
+            store,
+            [
+                ("RE-1", Self.invoice, prepared: true), ("RE-2", Self.invoice, prepared: false),
+                ("RE-3", small, prepared: true),
+            ])
+        let kept = try store.database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT compression, length(content) FROM outbound_document_contents ORDER BY document_id"
+            ).map { ($0[0] as String?, $0[1] as Int) }
+        }
+        #expect(kept.map(\.0) == ["zstd", "zstd", nil])
+        #expect(kept[0].1 < Self.invoice.count / 3, "\(kept[0].1) bytes kept for \(Self.invoice.count)")
+        #expect(kept[2].1 == small.count)
+        let pending = try store.outbox.pendingDocuments()
+        #expect(pending.map(\.0.number) == ["RE-1", "RE-2", "RE-3"])
+        #expect(pending.map(\.1) == [Self.invoice, Self.invoice, small])
+        try store.outbox.markWritten(recorded.map(\.id), at: Timestamp(millisecondsSince1970: 1000))
+        #expect(try store.transfers.writtenDocument(id: recorded[0].id, destinations: ["erp"])?.1 == Self.invoice)
+        let undelivered = try store.transfers.undelivered(destination: "erp", endpoint: "erp-sftp", limit: 10)
+        #expect(undelivered.map(\.1) == [Self.invoice, Self.invoice, small])
+    }
+
+    @Test(
+        "bytes that cannot be read back name their document: a broken frame, an unknown compression",
+        arguments: [("X'28B52FFD2064'", "'zstd'", "Src size is incorrect"), ("X'00'", "'lz4'", "'lz4' is not one")])
+    func damaged(content: String, compression: String, reason: String) throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try OrderStore(path: path)
+        let recorded = try record(
+            store, [("RE-1", Self.invoice, prepared: true), ("RE-2", Self.invoice, prepared: true)])
+        try store.database.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE outbound_document_contents SET content = \(content), compression = \(compression) WHERE document_id = ?",
+                arguments: [recorded[1].id])
+        }
+        let error = try #require(throws: StoreError.self) { try store.outbox.pendingDocuments() }
+        #expect(error.code == .corruptDocument)
+        #expect(error.message.contains("outbound document \(recorded[1].id):"), "\(error.message)")
+        #expect(error.message.contains(reason), "\(error.message)")
     }
 }

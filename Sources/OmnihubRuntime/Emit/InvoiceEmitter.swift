@@ -113,7 +113,7 @@ struct InvoiceEmitter: DocumentEmitter {
             .invoice, number: Invoice.number(prefix: finance.invoicePrefix, sequence: sequence),
             destination: finance.destination, at: time, order: entry.order, units: entry.units,
             history: entry.history, defaultTaxRate: finance.defaultTaxRate)
-        let file = try finance.invoiceFormat.map { try writer.rendered(invoice, in: $0) }
+        let file = try finance.invoiceFormat.map { try writer.rendered(invoice, in: $0).readyForStore() }
         if checkingBookings { _ = try writer.bookings([invoice], finance, at: time) }
         return IssuedFinanceDocument(
             orderID: entry.orderID, document: invoice, rendered: file, shipments: entry.shipments.map(\.id))

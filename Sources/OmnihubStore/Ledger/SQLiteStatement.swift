@@ -137,7 +137,7 @@ struct SQLiteStatement {
     }
 
     /// The canonical JSON of an order's stored document in `column` (``StoredOrderDocument``).
-    static func storedDocument(_ row: OpaquePointer, _ column: Int32) throws(StoredOrderDocument.Damaged) -> [UInt8] {
+    static func storedDocument(_ row: OpaquePointer, _ column: Int32) throws(Zstandard.Damaged) -> [UInt8] {
         let isBlob = sqlite3_column_type(row, column) == SQLITE_BLOB
         // The pointer first, then the length: SQLite's documented order.
         let pointer = isBlob ? sqlite3_column_blob(row, column) : UnsafeRawPointer(sqlite3_column_text(row, column))

@@ -1,4 +1,3 @@
-import CZstd
 import Foundation
 import GRDB
 
@@ -40,133 +39,38 @@ enum StoredOrderDocument {
         "tax_rate":""}}
         """#.utf8)
 
-    /// The level Zstandard compresses at: its fast end, where a 500-byte document takes about
-    /// 2 µs and keeps 40 % of its size (level 1 keeps 39 % and takes twice as long).
-    static let level: Int32 = -1
-
     /// `json` as the store keeps it: compressed, or as it is when compression fails.
     static func stored(_ json: [UInt8]) -> (bytes: [UInt8], compressed: Bool) {
-        guard !json.isEmpty, json.count <= largestDocument, let compressed = ZstdContexts.shared.compress(json) else {
-            return (json, false)
-        }
+        guard !json.isEmpty, json.count <= largestDocument,
+            let compressed = Zstandard.shared.compress(json, marker: dictionaryOne, againstDictionary: true)
+        else { return (json, false) }
         return (compressed, true)
     }
 
     /// The canonical JSON of a stored document, text or compressed.
     ///
-    /// - Throws: ``StoredOrderDocument/Damaged`` for a blob that is not a compressed document.
-    static func json(_ stored: UnsafeRawBufferPointer, isBlob: Bool) throws(Damaged) -> [UInt8] {
+    /// - Throws: ``Zstandard/Damaged`` for a blob that is not a compressed document.
+    static func json(_ stored: UnsafeRawBufferPointer, isBlob: Bool) throws(Zstandard.Damaged) -> [UInt8] {
         guard isBlob else { return Array(stored) }
-        guard let first = stored.first else { throw Damaged(reason: "it is an empty blob") }
+        guard let first = stored.first else { throw Zstandard.Damaged(reason: "it is an empty blob") }
         guard first == dictionaryOne else {
-            throw Damaged(reason: "its first byte is \(first), not a dictionary this version knows")
+            throw Zstandard.Damaged(reason: "its first byte is \(first), not a dictionary this version knows")
         }
-        return try ZstdContexts.shared.decompress(UnsafeRawBufferPointer(rebasing: stored.dropFirst()))
+        return try Zstandard.shared.decompress(
+            UnsafeRawBufferPointer(rebasing: stored.dropFirst()), againstDictionary: true, largest: largestDocument)
     }
 
     /// The canonical JSON of a stored document read through GRDB.
-    static func json(_ value: DatabaseValue) throws(Damaged) -> [UInt8] {
+    static func json(_ value: DatabaseValue) throws(Zstandard.Damaged) -> [UInt8] {
         switch value.storage {
         case .string(let text): return Array(text.utf8)
         case .blob(let data):
-            let read = data.withUnsafeBytes { bytes in Result { () throws(Damaged) in try json(bytes, isBlob: true) } }
+            let read = data.withUnsafeBytes { bytes in
+                Result { () throws(Zstandard.Damaged) in try json(bytes, isBlob: true) }
+            }
             return try read.get()
-        case .null: throw Damaged(reason: "it is missing")
-        case .int64, .double: throw Damaged(reason: "it is a number")
+        case .null: throw Zstandard.Damaged(reason: "it is missing")
+        case .int64, .double: throw Zstandard.Damaged(reason: "it is a number")
         }
-    }
-
-    /// A stored document that cannot be read back.
-    struct Damaged: Error, Sendable, CustomStringConvertible {
-        /// What is wrong with it.
-        let reason: String
-
-        var description: String { "the stored document cannot be read: \(reason)" }
-    }
-}
-
-/// Zstandard's contexts, one per thread at work, and the dictionary prepared once for both
-/// directions.
-///
-/// A context holds a compression's state and serves one thread at a time; a thread takes one from
-/// the free list and gives it back. The prepared dictionaries are read-only and shared.
-/// Guarded by an `NSLock`, which ThreadSanitizer sees through.
-final class ZstdContexts: @unchecked Sendable {
-    static let shared = ZstdContexts()
-
-    private let lock = NSLock()
-    private let compressionDictionary: OpaquePointer?
-    private let decompressionDictionary: OpaquePointer?
-    private var compressors: [OpaquePointer] = []
-    private var decompressors: [OpaquePointer] = []
-
-    /// Prepares the dictionary; Zstandard copies its bytes.
-    private init() {
-        let (compression, decompression) = StoredOrderDocument.dictionary.withUnsafeBytes { bytes in
-            (
-                ZSTD_createCDict(bytes.baseAddress, bytes.count, StoredOrderDocument.level),
-                ZSTD_createDDict(bytes.baseAddress, bytes.count)
-            )
-        }
-        compressionDictionary = compression
-        decompressionDictionary = decompression
-    }
-
-    /// `json` compressed, behind ``StoredOrderDocument/dictionaryOne``; `nil` when Zstandard
-    /// fails (it has no memory for a context).
-    func compress(_ json: [UInt8]) -> [UInt8]? {
-        guard let compressionDictionary, let context = take(\.compressors, making: ZSTD_createCCtx) else {
-            return nil
-        }
-        defer { giveBack(context, to: \.compressors) }
-        let bound = ZSTD_compressBound(json.count)
-        let output = [UInt8](unsafeUninitializedCapacity: bound + 1) { buffer, count in
-            buffer[0] = StoredOrderDocument.dictionaryOne
-            let written = json.withUnsafeBytes { input in
-                ZSTD_compress_usingCDict(
-                    context, buffer.baseAddress! + 1, bound, input.baseAddress, input.count, compressionDictionary)
-            }
-            count = ZSTD_isError(written) == 0 ? written + 1 : 0
-        }
-        return output.isEmpty ? nil : output
-    }
-
-    /// The document in `frame`, which must name its size.
-    func decompress(_ frame: UnsafeRawBufferPointer) throws(StoredOrderDocument.Damaged) -> [UInt8] {
-        let size = ZSTD_getFrameContentSize(frame.baseAddress, frame.count)
-        // ZSTD_CONTENTSIZE_ERROR and ZSTD_CONTENTSIZE_UNKNOWN, macros Swift does not import.
-        guard size != UInt64.max - 1 else { throw StoredOrderDocument.Damaged(reason: "it is not a Zstandard frame") }
-        guard size != UInt64.max else { throw StoredOrderDocument.Damaged(reason: "its frame does not name its size") }
-        guard size <= UInt64(StoredOrderDocument.largestDocument) else {
-            throw StoredOrderDocument.Damaged(reason: "its frame names \(size) bytes, more than 64 MiB")
-        }
-        guard let decompressionDictionary, let context = take(\.decompressors, making: ZSTD_createDCtx) else {
-            throw StoredOrderDocument.Damaged(reason: "no memory to decompress it")
-        }
-        defer { giveBack(context, to: \.decompressors) }
-        var failure: String?
-        let json = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, count in
-            let written = ZSTD_decompress_usingDDict(
-                context, buffer.baseAddress, Int(size), frame.baseAddress, frame.count, decompressionDictionary)
-            if ZSTD_isError(written) != 0 {
-                failure = String(cString: ZSTD_getErrorName(written))
-            } else if written != Int(size) {
-                failure = "its frame names \(size) bytes and holds \(written)"
-            } else {
-                count = written
-            }
-        }
-        if let failure { throw StoredOrderDocument.Damaged(reason: failure) }
-        return json
-    }
-
-    private func take(
-        _ list: ReferenceWritableKeyPath<ZstdContexts, [OpaquePointer]>, making make: () -> OpaquePointer?
-    ) -> OpaquePointer? {
-        lock.withLock { self[keyPath: list].popLast() } ?? make()
-    }
-
-    private func giveBack(_ context: OpaquePointer, to list: ReferenceWritableKeyPath<ZstdContexts, [OpaquePointer]>) {
-        lock.withLock { self[keyPath: list].append(context) }
     }
 }

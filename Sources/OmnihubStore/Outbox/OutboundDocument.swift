@@ -33,12 +33,28 @@ package struct RenderedDocument: Sendable {
     package let number: String
     package let path: String
     package let content: [UInt8]
+    /// The content as the store keeps it, when made beforehand (``readyForStore()``); otherwise
+    /// it is made as the document is recorded.
+    let stored: StoredContent?
 
     /// A rendered document.
     package init(number: String, path: String, content: [UInt8]) {
+        self.init(number: number, path: path, content: content, stored: nil)
+    }
+
+    private init(number: String, path: String, content: [UInt8], stored: StoredContent?) {
         self.number = number
         self.path = path
         self.content = content
+        self.stored = stored
+    }
+
+    /// The document with its content compressed for the store now, on the calling thread: the
+    /// threads that render a part's invoices side by side compress them too, rather than the one
+    /// thread that records them.
+    package func readyForStore() -> RenderedDocument {
+        stored == nil
+            ? RenderedDocument(number: number, path: path, content: content, stored: StoredContent(content)) : self
     }
 }
 
@@ -84,8 +100,10 @@ extension Outbox {
         try document.bind(6, createdAt)
         try document.execute()
         let id = document.lastInsertedRowID
+        let stored = rendered.stored ?? StoredContent(rendered.content)
         try insert.content.bind(1, id)
-        try insert.content.bind(2, blob: rendered.content)
+        try insert.content.bind(2, blob: stored.bytes)
+        try insert.content.bind(3, stored.compression)
         try insert.content.execute()
         return OutboundDocument(
             id: id, kind: kind, destination: destination, number: rendered.number, path: rendered.path,
@@ -107,6 +125,6 @@ struct PendingDocumentStatements {
             VALUES (?, ?, ?, ?, ?, ?)
             """)
         content = try SQLiteStatement(
-            db, "INSERT INTO outbound_document_contents (document_id, content) VALUES (?, ?)")
+            db, "INSERT INTO outbound_document_contents (document_id, content, compression) VALUES (?, ?, ?)")
     }
 }

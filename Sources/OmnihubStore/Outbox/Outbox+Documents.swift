@@ -19,12 +19,14 @@ extension Outbox {
                     // The status as a literal, so SQLite reads the pending ones through their
                     // partial index (v34) rather than every document the store holds.
                     sql: """
-                        SELECT d.*, c.content FROM outbound_documents d
+                        SELECT d.*, c.content, c.compression FROM outbound_documents d
                         JOIN outbound_document_contents c ON c.document_id = d.id
                         WHERE d.status = 'pending' ORDER BY d.id
                         """)
             ).map { row in
-                (try OutboundDocument(row: row), try row.decode(Data.self, forColumn: "content").map { $0 })
+
+                let document = try OutboundDocument(row: row)
+                return (document, try StoredContent.content(of: row, id: document.id, store: db.filePath))
             }
         }
     }

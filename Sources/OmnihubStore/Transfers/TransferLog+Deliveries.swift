@@ -19,12 +19,15 @@ extension TransferLog {
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT d.*, c.content FROM outbound_documents d
+                        SELECT d.*, c.content, c.compression FROM outbound_documents d
                         JOIN outbound_document_contents c ON c.document_id = d.id
                         WHERE \(TransferLog.waitingFor) ORDER BY d.id LIMIT ?
                         """),
                 arguments: [destination, endpoint, limit]
-            ).map { row in (try OutboundDocument(row: row), Array(try row.decode(Data.self, forColumn: "content"))) }
+            ).map { row in
+                let document = try OutboundDocument(row: row)
+                return (document, try StoredContent.content(of: row, id: document.id, store: db.filePath))
+            }
         }
     }
 
@@ -71,7 +74,7 @@ extension TransferLog {
                 let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            SELECT d.*, c.content FROM outbound_documents d
+                            SELECT d.*, c.content, c.compression FROM outbound_documents d
                             JOIN outbound_document_contents c ON c.document_id = d.id
                             WHERE d.id = ? AND d.status = 'written'
                             """),
@@ -79,7 +82,7 @@ extension TransferLog {
             else { return nil }
             let document = try OutboundDocument(row: row)
             guard destinations?.contains(document.destination) ?? true else { return nil }
-            return (document, Array(try row.decode(Data.self, forColumn: "content")))
+            return (document, try StoredContent.content(of: row, id: document.id, store: db.filePath))
         }
     }
 }
