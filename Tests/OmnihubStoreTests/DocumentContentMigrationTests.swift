@@ -77,33 +77,36 @@ struct DocumentContentMigrationTests {
     }
 
     @Test(
-        "bytes are kept compressed, whichever thread compressed them, and read back as rendered; small ones as they are"
+        "bytes are kept compressed, whichever thread compressed them, and read back; small or random ones as they are"
     )
     func compressed() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try OrderStore(path: path)
         let small = Array("<Invoice/>".utf8)
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let recorded = try record(
             store,
             [
                 ("RE-1", Self.invoice, prepared: true), ("RE-2", Self.invoice, prepared: false),
-                ("RE-3", small, prepared: true),
+                ("RE-3", small, prepared: true), ("RE-4", random, prepared: true),
             ])
         let kept = try store.database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT compression, length(content) FROM outbound_document_contents ORDER BY document_id"
             ).map { ($0[0] as String?, $0[1] as Int) }
         }
-        #expect(kept.map(\.0) == ["zstd", "zstd", nil])
+        #expect(kept.map(\.0) == ["zstd", "zstd", nil, nil])
         #expect(kept[0].1 < Self.invoice.count / 3, "\(kept[0].1) bytes kept for \(Self.invoice.count)")
         #expect(kept[2].1 == small.count)
+        #expect(kept[3].1 == random.count)
         let pending = try store.outbox.pendingDocuments()
-        #expect(pending.map(\.0.number) == ["RE-1", "RE-2", "RE-3"])
-        #expect(pending.map(\.1) == [Self.invoice, Self.invoice, small])
+        #expect(pending.map(\.0.number) == ["RE-1", "RE-2", "RE-3", "RE-4"])
+        #expect(pending.map(\.1) == [Self.invoice, Self.invoice, small, random])
         try store.outbox.markWritten(recorded.map(\.id), at: Timestamp(millisecondsSince1970: 1000))
         #expect(try store.transfers.writtenDocument(id: recorded[0].id, destinations: ["erp"])?.1 == Self.invoice)
         let undelivered = try store.transfers.undelivered(destination: "erp", endpoint: "erp-sftp", limit: 10)
-        #expect(undelivered.map(\.1) == [Self.invoice, Self.invoice, small])
+        #expect(undelivered.map(\.1) == [Self.invoice, Self.invoice, small, random])
     }
 
     @Test(

@@ -9,9 +9,10 @@ import GRDB
 /// spelling them out. A marketplace's order of 500 bytes is kept in about 200, and a peak day's
 /// import writes that much less into the log and the database (see BENCHMARKS.md).
 ///
-/// A stored document is either the canonical JSON as text (every order stored by an earlier version, and
-/// any order whose compression failed) or a blob: ``dictionaryOne`` as its first byte, then one
-/// Zstandard frame that names its size. Both are read back; the text form is never rewritten.
+/// A stored document is either the canonical JSON as text (every order stored by an earlier
+/// version, and any order whose compression failed) or a blob: ``dictionaryOne`` as its first
+/// byte, then one Zstandard frame that names its size. Both are read back; the text form is never
+/// rewritten. A store written by this version cannot be read by an earlier one.
 enum StoredOrderDocument {
     /// The first byte of a document compressed against ``dictionary``. A later dictionary gets a
     /// byte of its own; this one's documents must stay readable, so its bytes never change.

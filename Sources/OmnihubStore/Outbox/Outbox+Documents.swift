@@ -24,7 +24,6 @@ extension Outbox {
                         WHERE d.status = 'pending' ORDER BY d.id
                         """)
             ).map { row in
-
                 let document = try OutboundDocument(row: row)
                 return (document, try StoredContent.content(of: row, id: document.id, store: db.filePath))
             }

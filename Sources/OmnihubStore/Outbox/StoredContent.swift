@@ -3,7 +3,7 @@ import GRDB
 
 /// An outbound document's bytes as `outbound_document_contents` keeps them: compressed with
 /// Zstandard (`compression = 'zstd'`), or as they are (`compression` NULL: every document of an
-/// earlier version, a document too small to gain, and any whose compression failed).
+/// earlier version, a document too small or too random to gain, and any whose compression failed).
 ///
 /// A peak day's invoices were most of the bytes the store writes: 5 KB of UBL each, written into
 /// the log and copied into the database after it. Compressed on the threads that render them,
@@ -25,7 +25,8 @@ package struct StoredContent: Sendable {
     /// `content` as the store keeps it.
     init(_ content: [UInt8]) {
         if (Self.smallest...Self.largest).contains(content.count),
-            let compressed = Zstandard.shared.compress(content, againstDictionary: false)
+            let compressed = Zstandard.shared.compress(content, againstDictionary: false),
+            compressed.count < content.count
         {
             (bytes, compression) = (compressed, Self.zstd)
         } else {
