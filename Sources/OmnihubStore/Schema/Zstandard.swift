@@ -7,8 +7,12 @@ import Foundation
 ///
 /// A context holds one compression's state and serves one thread at a time: a thread takes one
 /// from the free list and gives it back, so the render threads and the writer compress side by
-/// side. The prepared dictionary is read-only and shared. Guarded by an `NSLock`, which
-/// ThreadSanitizer sees through.
+/// side. The prepared dictionaries are made once, never changed, and Zstandard lets any number of
+/// threads use them at once. Unchecked because its pointers are not `Sendable`; safe because the
+/// free lists are only touched under an `NSLock` (which ThreadSanitizer sees through) and a
+/// context is used by the one thread that took it. What it decompresses is the store's own bytes,
+/// which may be damaged, never a partner's: a frame must name its size, at most `largest`, and
+/// Zstandard's decoder checks a frame against its bounds and reports what is wrong.
 final class Zstandard: @unchecked Sendable {
     static let shared = Zstandard()
 
@@ -46,8 +50,10 @@ final class Zstandard: @unchecked Sendable {
         let bound = ZSTD_compressBound(bytes.count)
         let start = marker == nil ? 0 : 1
         let output = [UInt8](unsafeUninitializedCapacity: bound + start) { buffer, count in
-            if let marker { buffer[0] = marker }
-            let frame = buffer.baseAddress! + start
+            // A capacity of at least one byte always has an address; without one, nothing is made.
+            guard let base = buffer.baseAddress else { return }
+            if let marker { base[0] = marker }
+            let frame = base + start
             let written = bytes.withUnsafeBytes { input in
                 againstDictionary
                     ? ZSTD_compress_usingCDict(
